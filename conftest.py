@@ -1,0 +1,68 @@
+"""Shared fixtures: a small county and the four personas every view is tried as.
+
+anonymous · `outsider` (staff of another township) · `insider` (staff of this township) ·
+`supervisor` (county supervisor). Contact cadres and village clerks are added where needed.
+"""
+
+import pytest
+
+from villages.choices import RoleKind
+from villages.tests.factories import (
+    CountyFactory,
+    StaffRoleFactory,
+    TownshipFactory,
+    UserFactory,
+    VillageFactory,
+)
+
+
+@pytest.fixture
+def county(db):
+    return CountyFactory()
+
+
+@pytest.fixture
+def township(county):
+    return TownshipFactory(parent=county, code="370830102", name="南旺镇")
+
+
+@pytest.fixture
+def other_township(county):
+    return TownshipFactory(parent=county, code="370830105", name="郭楼镇")
+
+
+@pytest.fixture
+def village(township):
+    return VillageFactory(township=township, code="370830102201", name="南旺村")
+
+
+@pytest.fixture
+def other_village(other_township):
+    return VillageFactory(township=other_township, code="370830105201", name="郭楼村")
+
+
+@pytest.fixture
+def insider(township):
+    user = UserFactory(username="insider")
+    StaffRoleFactory(user=user, kind=RoleKind.TOWNSHIP_STAFF, region=township)
+    return user
+
+
+@pytest.fixture
+def outsider(other_township):
+    user = UserFactory(username="outsider")
+    StaffRoleFactory(user=user, kind=RoleKind.TOWNSHIP_STAFF, region=other_township)
+    return user
+
+
+@pytest.fixture
+def supervisor(county):
+    user = UserFactory(username="supervisor")
+    StaffRoleFactory(user=user, kind=RoleKind.COUNTY_SUPERVISOR, region=county)
+    return user
+
+
+@pytest.fixture
+def personas(insider, outsider, supervisor):
+    """The three logged-in personas by name; anonymous is `None`."""
+    return {"anonymous": None, "outsider": outsider, "insider": insider, "supervisor": supervisor}

@@ -1,0 +1,285 @@
+"""The administrative tree (regions and villages), staff roles and contact-cadre assignments."""
+
+from decimal import Decimal
+
+import pghistory
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .choices import CODE_LENGTH, PARENT_LEVEL, ROLE_REGION_LEVEL, RegionLevel, RoleKind
+from .scoping import ScopedQuerySet, prefix_q, scope_for, today
+
+__all__ = ["Region", "Village", "StaffRole", "ContactAssignment", "ChangeEvent"]
+
+digits_only = RegexValidator(r"^\d+$", _("An area code consists of digits only."))
+
+# Every domain model records inserts, updates and deletes through database triggers, so bulk
+# and raw-SQL writes are logged too; the request's user comes from pghistory's middleware.
+def audited(model):
+    """Track inserts, updates and deletes of `model` (fresh trackers: they keep per-model state)."""
+    return pghistory.track(
+        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent()
+    )(model)
+
+
+class RegionQuerySet(ScopedQuerySet):
+    scope_field = "code"
+
+    def visible_to(self, user):
+        """Regions inside the scope, plus the regions above it (for breadcrumbs)."""
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        townships = {c[:9] for c in scope.village_codes}
+        return self.filter(
+            prefix_q("code", scope.prefixes, townships) | Q(code__in=scope.ancestors())
+        )
+
+    def townships(self):
+        return self.filter(level=RegionLevel.TOWNSHIP)
+
+    def counties(self):
+        return self.filter(level=RegionLevel.COUNTY)
+
+
+@audited
+class Region(models.Model):
+    """A province, city, county or township, keyed by the significant digits of its area code."""
+
+    code = models.CharField(
+        _("area code"), max_length=9, unique=True, validators=[digits_only],
+        help_text=_("2 digits for a province, 4 for a city, 6 for a county, 9 for a township."),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent region"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+        indexes = [
+            models.Index(fields=["code"], name="region_code_prefix",
+                         opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        expected = CODE_LENGTH.get(self.level)
+        if expected and len(self.code or "") != expected:
+            raise ValidationError(
+                {"code": _("A %(level)s code has %(n)d digits.")
+                 % {"level": self.get_level_display(), "n": expected}}
+            )
+        if self.parent_id:
+            if self.parent.level != PARENT_LEVEL.get(self.level):
+                raise ValidationError({"parent": _("The parent region is at the wrong level.")})
+            if not self.code.startswith(self.parent.code):
+                raise ValidationError(
+                    {"code": _("The code must begin with the parent's code %(code)s.")
+                     % {"code": self.parent.code}}
+                )
+
+    def get_absolute_url(self):
+        return reverse("villages:region-detail", args=[self.code])
+
+
+class VillageQuerySet(ScopedQuerySet):
+    scope_field = "code"
+
+    def with_township(self):
+        return self.select_related("township", "township__parent")
+
+
+@audited
+class Village(models.Model):
+    """An administrative village (行政村), keyed by its 12-digit statistical area code."""
+
+    code = models.CharField(
+        _("area code"), max_length=12, unique=True,
+        validators=[digits_only, RegexValidator(r"^\d{12}$", _("A village code has 12 digits."))],
+    )
+    name = models.CharField(_("name"), max_length=50)
+    township = models.ForeignKey(
+        Region, verbose_name=_("township"), on_delete=models.PROTECT, related_name="villages",
+        limit_choices_to={"level": RegionLevel.TOWNSHIP},
+    )
+    households = models.PositiveIntegerField(_("households"), default=0)
+    population = models.PositiveIntegerField(_("population"), default=0)
+    party_members = models.PositiveIntegerField(_("party members"), default=0)
+    collective_income = models.DecimalField(
+        _("collective income of last year (yuan)"), max_digits=14, decimal_places=2,
+        default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))],
+    )
+    is_backward = models.BooleanField(_("designated backward village"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = VillageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+        ordering = ["code"]
+        indexes = [
+            models.Index(fields=["code"], name="village_code_prefix",
+                         opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["name"], name="village_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.township_id and self.code and not self.code.startswith(self.township.code):
+            raise ValidationError(
+                {"code": _("The village code must begin with its township's code %(code)s.")
+                 % {"code": self.township.code}}
+            )
+
+    @property
+    def county_code(self) -> str:
+        return self.code[:6]
+
+    def get_absolute_url(self):
+        return reverse("villages:village-detail", args=[self.code])
+
+
+class StaffRoleQuerySet(ScopedQuerySet):
+    pass
+
+
+@audited
+class StaffRole(models.Model):
+    """A role held by a staff account, scoped to a county, a township or one village."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE,
+        related_name="staff_roles",
+    )
+    kind = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="staff_roles",
+    )
+    village = models.ForeignKey(
+        Village, verbose_name=_("village"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="staff_roles",
+    )
+    # The scope's area code, copied from the region or village so scoping needs no join.
+    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+
+    objects = StaffRoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        ordering = ["user_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "area_code"], name="unique_staff_role"),
+            models.CheckConstraint(
+                condition=(Q(kind=RoleKind.VILLAGE_CLERK, village__isnull=False, region__isnull=True)
+                           | (~Q(kind=RoleKind.VILLAGE_CLERK) & Q(region__isnull=False,
+                                                                  village__isnull=True))),
+                name="staff_role_scope_matches_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.scope_name}"
+
+    @property
+    def scope_name(self) -> str:
+        return str(self.village or self.region or "")
+
+    def clean(self):
+        if self.kind == RoleKind.VILLAGE_CLERK:
+            if not self.village_id or self.region_id:
+                raise ValidationError({"village": _("A village clerk is scoped to one village.")})
+            self.area_code = self.village.code
+            return
+        level = ROLE_REGION_LEVEL.get(self.kind)
+        if not self.region_id or self.village_id:
+            raise ValidationError({"region": _("This role is scoped to a region.")})
+        if self.region.level != level:
+            raise ValidationError(
+                {"region": _("This role is scoped to a %(level)s.")
+                 % {"level": RegionLevel(level).label}}
+            )
+        self.area_code = self.region.code
+
+
+class ContactAssignmentQuerySet(ScopedQuerySet):
+    def active(self, on=None):
+        on = on or today()
+        return self.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+
+
+@audited
+class ContactAssignment(models.Model):
+    """A township official assigned as village-contact cadre (包村干部) to a village."""
+
+    cadre = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("contact cadre"), on_delete=models.PROTECT,
+        related_name="contact_assignments",
+    )
+    village = models.ForeignKey(
+        Village, verbose_name=_("village"), on_delete=models.PROTECT,
+        related_name="contact_assignments",
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    notes = models.CharField(_("notes"), max_length=200, blank=True)
+    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+
+    objects = ContactAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact-cadre assignment")
+        verbose_name_plural = _("contact-cadre assignments")
+        ordering = ["village__code", "-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="contact_assignment_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.village} · {self.cadre}"
+
+    @property
+    def is_active(self) -> bool:
+        on = today()
+        return self.start_date <= on and (self.end_date is None or self.end_date >= on)
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date is before the start date.")})
+        if self.village_id:
+            self.area_code = self.village.code
+
+
+class ChangeEvent(pghistory.models.MiddlewareEvents):
+    """The change log across every audited model, with the area code used for scoping."""
+
+    code = pghistory.ProxyField("pgh_data__code", models.TextField(null=True))
+    area_code = pghistory.ProxyField("pgh_data__area_code", models.TextField(null=True))
+
+    class Meta:
+        proxy = True
+        verbose_name = _("change")
+        verbose_name_plural = _("change log")
