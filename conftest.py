@@ -66,3 +66,19 @@ def supervisor(county):
 def personas(insider, outsider, supervisor):
     """The three logged-in personas by name; anonymous is `None`."""
     return {"anonymous": None, "outsider": outsider, "insider": insider, "supervisor": supervisor}
+
+
+@pytest.fixture
+def count_queries(client):
+    """Number of database queries of one GET (after a first, warming request)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url, **params):
+        client.get(url, params)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, params)
+        assert response.status_code == 200, response.status_code
+        return len(ctx.captured_queries)
+
+    return count

@@ -276,10 +276,17 @@ class ContactAssignment(models.Model):
 class ChangeEvent(pghistory.models.MiddlewareEvents):
     """The change log across every audited model, with the area code used for scoping."""
 
-    code = pghistory.ProxyField("pgh_data__code", models.TextField(null=True))
-    area_code = pghistory.ProxyField("pgh_data__area_code", models.TextField(null=True))
-
     class Meta:
         proxy = True
         verbose_name = _("change")
         verbose_name_plural = _("change log")
+
+    @property
+    def code(self) -> str | None:
+        """The area code of the region or village the event is about."""
+        return (self.pgh_data or {}).get("code")
+
+    @property
+    def area_code(self) -> str | None:
+        """The area code carried by records attached to a region or village."""
+        return (self.pgh_data or {}).get("area_code")

@@ -1,0 +1,61 @@
+"""Forms of the administrative tree; they validate input, services do the writing."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import ContactAssignment, Village
+
+
+class VillageForm(forms.ModelForm):
+    class Meta:
+        model = Village
+        fields = [
+            "name", "households", "population", "party_members", "collective_income",
+            "is_backward", "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class VillageCreateForm(VillageForm):
+    class Meta(VillageForm.Meta):
+        fields = ["township", "code", *VillageForm.Meta.fields]
+
+    def __init__(self, *args, townships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships
+
+
+class ContactAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = ContactAssignment
+        fields = ["cadre", "start_date", "notes"]
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].queryset = candidates
+        self.fields["cadre"].label_from_instance = (
+            lambda u: f"{u.get_full_name() or u.username}（{u.username}）"
+        )
+        self.fields["start_date"].initial = timezone.localdate()
+
+
+class ContactAssignmentEndForm(forms.Form):
+    end_date = forms.DateField(
+        label=_("end date"), widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,
+    )
+
+
+class TreeImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return f

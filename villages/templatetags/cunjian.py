@@ -1,0 +1,64 @@
+"""Template helpers shared by every app: sortable headers, money, form fields."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, field: str, label: str):
+    """A column header that sorts by `field`, toggling the direction on the current column."""
+    current = context.get("current_ordering", "")
+    base = context.get("sort_query_string", "")
+    if current == field:
+        target, arrow = f"-{field}", " ▲"
+    elif current == f"-{field}":
+        target, arrow = field, " ▼"
+    else:
+        target, arrow = field, ""
+    query = f"{base}&ordering={target}" if base else f"ordering={target}"
+    return format_html('<a class="sort-link" href="?{}">{}{}</a>', query, label, arrow)
+
+
+@register.filter
+def yuan(value) -> str:
+    """Money in yuan with two decimals and thousands separators: 1,234.50 元."""
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(value).quantize(Decimal("0.01"))
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    return _("%(amount)s yuan") % {"amount": f"{amount:,.2f}"}
+
+
+@register.filter
+def yesno_cn(value) -> str:
+    return _("Yes") if value else _("No")
+
+
+@register.inclusion_tag("includes/field.html")
+def field(bound_field):
+    """A Bootstrap-styled form field with its label, help text and errors."""
+    input_type = getattr(bound_field.field.widget, "input_type", "")
+    css = {"checkbox": "form-check-input", "select": "form-select"}.get(input_type, "form-control")
+    if bound_field.errors:
+        css += " is-invalid"
+    return {"field": bound_field, "css": css, "is_checkbox": input_type == "checkbox"}
+
+
+@register.filter
+def add_class(bound_field, css: str):
+    return bound_field.as_widget(attrs={"class": css})
+
+
+@register.filter
+def record_type(label: str) -> str:
+    """The verbose name of a model from its label ('villages.Village' → 村)."""
+    from villages.selectors import model_verbose_name
+
+    return model_verbose_name(label)

@@ -1,0 +1,387 @@
+"""Pages of the administrative tree: home, villages, regions, contact cadres, history, import."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+
+from . import selectors, services
+from .base_views import (
+    ScopedDetailView,
+    ScopedListView,
+    ScopedObjectMixin,
+    paginate,
+)
+from .choices import RegionLevel
+from .filtersets import RegionFilterSet, VillageFilterSet
+from .forms import (
+    ContactAssignmentEndForm,
+    ContactAssignmentForm,
+    TreeImportForm,
+    VillageCreateForm,
+    VillageForm,
+)
+from .models import ContactAssignment, Region, StaffRole, Village
+from .scoping import scope_for
+
+
+def _apply_validation_error(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form instead of losing the input."""
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """'My work': the user's roles, the areas they cover and their villages."""
+
+    template_name = "villages/home.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["roles"] = StaffRole.objects.filter(user=user).select_related("region", "village")
+        ctx["townships"] = selectors.township_totals(user)
+        ctx["my_villages"] = (
+            Village.objects.visible_to(user)
+            .filter(contact_assignments__in=ContactAssignment.objects.active().filter(cadre=user))
+            .select_related("township")
+            .distinct()
+        )
+        ctx["recent_changes"] = selectors.events_by(user, user)[:10]
+        return ctx
+
+
+class VillageListView(ScopedListView):
+    model = Village
+    filterset_class = VillageFilterSet
+    template_name = "villages/village_list.html"
+    default_ordering = ("code",)
+
+    def base_queryset(self):
+        return Village.objects.with_township()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["townships"] = Region.objects.visible_to(self.request.user).townships()
+        ctx["can_manage"] = bool(scope_for(self.request.user).editable_prefixes) or (
+            scope_for(self.request.user).everything
+        )
+        return ctx
+
+
+class VillageDetailView(ScopedDetailView):
+    model = Village
+    template_name = "villages/village_detail.html"
+
+    def base_queryset(self):
+        return Village.objects.with_township()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        village = self.object
+        ctx["tab"] = "overview"
+        ctx["can_edit"] = scope_for(self.request.user).may_edit(village.code)
+        ctx["assignments"] = (
+            ContactAssignment.objects.visible_to(self.request.user)
+            .filter(village=village)
+            .select_related("cadre")
+            .order_by("end_date", "-start_date")
+        )
+        return ctx
+
+
+class VillageHistoryView(ScopedDetailView):
+    """历史记录: every change of the village and of the records attached to it."""
+
+    model = Village
+    template_name = "villages/village_history.html"
+
+    def base_queryset(self):
+        return Village.objects.with_township()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["tab"] = "history"
+        page = paginate(self.request, selectors.object_history(self.object))
+        ctx["page_obj"] = page
+        ctx["events"] = selectors.event_rows(page)
+        return ctx
+
+
+class VillageCreateView(LoginRequiredMixin, FormView):
+    form_class = VillageCreateForm
+    template_name = "villages/village_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.townships().exists():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def townships(self):
+        return Region.objects.editable_by(self.request.user).townships()
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "townships": self.townships()}
+
+    def form_valid(self, form):
+        try:
+            village = services.village_create(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as e:
+            _apply_validation_error(form, e)
+            return self.form_invalid(form)
+        except PermissionDenied:
+            form.add_error("code", _("This code lies outside the areas you manage."))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Village %(name)s added.") % {"name": village.name})
+        return redirect(village)
+
+
+class VillageUpdateView(ScopedObjectMixin, FormView):
+    model = Village
+    form_class = VillageForm
+    template_name = "villages/village_form.html"
+
+    def base_queryset(self):
+        return Village.objects.with_township()
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        # A copy: the form must not mutate the object the service compares against.
+        kwargs["instance"] = Village.objects.with_township().get(pk=self.get_object().pk)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "village": self.get_object()}
+
+    def form_valid(self, form):
+        village = self.get_object()
+        try:
+            services.village_update(actor=self.request.user, village=village, **form.cleaned_data)
+        except ValidationError as e:
+            _apply_validation_error(form, e)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Changes saved."))
+        return redirect(village)
+
+
+class ContactAssignmentCreateView(ScopedObjectMixin, FormView):
+    """Assign a contact cadre (包村干部) to a village."""
+
+    model = Village
+    form_class = ContactAssignmentForm
+    template_name = "villages/contact_form.html"
+
+    def base_queryset(self):
+        return Village.objects.with_township()
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "candidates": services.contact_cadre_candidates(self.get_object()),
+        }
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "village": self.get_object()}
+
+    def form_valid(self, form):
+        village = self.get_object()
+        try:
+            services.contact_assignment_create(
+                actor=self.request.user, village=village, **form.cleaned_data
+            )
+        except ValidationError as e:
+            _apply_validation_error(form, e)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Contact cadre assigned."))
+        return redirect(village)
+
+
+class ContactAssignmentEndView(ScopedObjectMixin, FormView):
+    model = ContactAssignment
+    form_class = ContactAssignmentEndForm
+    template_name = "villages/contact_end_form.html"
+    lookup_field = "pk"
+    lookup_url_kwarg = "pk"
+
+    def base_queryset(self):
+        return ContactAssignment.objects.select_related("village__township__parent", "cadre")
+
+    def scope_code(self, obj) -> str:
+        return obj.area_code
+
+    def get_context_data(self, **kwargs):
+        assignment = self.get_object()
+        return {
+            **super().get_context_data(**kwargs),
+            "assignment": assignment,
+            "village": assignment.village,
+        }
+
+    def form_valid(self, form):
+        assignment = self.get_object()
+        try:
+            services.contact_assignment_end(
+                actor=self.request.user, assignment=assignment, **form.cleaned_data
+            )
+        except ValidationError as e:
+            _apply_validation_error(form, e)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Assignment ended."))
+        return redirect(assignment.village)
+
+
+class RegionListView(ScopedListView):
+    model = Region
+    filterset_class = RegionFilterSet
+    template_name = "villages/region_list.html"
+    default_ordering = ("code",)
+
+    def base_queryset(self):
+        return Region.objects.all()
+
+    def get_queryset(self):
+        qs = selectors.regions_with_counts(self.request.user).exclude(
+            level__in=[RegionLevel.PROVINCE, RegionLevel.CITY]
+        )
+        qs = qs.order_by(*self.default_ordering)
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=qs, request=self.request
+        )
+        return self.filterset.qs if self.filterset.is_bound else qs
+
+
+class RegionDetailView(ScopedDetailView):
+    model = Region
+    template_name = "villages/region_detail.html"
+
+    def get_queryset(self):
+        return selectors.regions_with_counts(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        region = self.object
+        user = self.request.user
+        if region.level == RegionLevel.TOWNSHIP:
+            ctx["villages"] = paginate(
+                self.request,
+                Village.objects.visible_to(user).filter(township=region).order_by("code"),
+            )
+        ctx["children"] = selectors.regions_with_counts(user).filter(parent=region)
+        ctx["totals"] = selectors.township_totals(user).filter(
+            township__code__startswith=region.code
+        )
+        return ctx
+
+
+class TreeImportView(LoginRequiredMixin, FormView):
+    """Upload the filled-in Excel template; all rows are checked before anything is written."""
+
+    form_class = TreeImportForm
+    template_name = "villages/tree_import.html"
+
+    def counties(self):
+        scope = scope_for(self.request.user)
+        if scope.everything:
+            return Region.objects.counties()
+        codes = {p[:6] for p in scope.editable_prefixes}
+        return Region.objects.counties().filter(code__in=codes)
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.counties().exists():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_county(self):
+        code = self.request.POST.get("county") or self.request.GET.get("county")
+        qs = self.counties()
+        return get_object_or_404(qs, code=code) if code else qs.first()
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "counties": self.counties(),
+            "county": self.get_county(),
+        }
+
+    def form_valid(self, form):
+        from .imports import TreeImportError, import_tree
+
+        county = self.get_county()
+        try:
+            result = import_tree(
+                actor=self.request.user, county=county, file=form.cleaned_data["file"]
+            )
+        except TreeImportError as e:
+            return self.render_to_response(
+                self.get_context_data(form=form, import_errors=e.errors)
+            )
+        messages.success(
+            self.request,
+            _(
+                "Import finished: %(tc)d townships added, %(tu)d updated; "
+                "%(vc)d villages added, %(vu)d updated."
+            )
+            % {
+                "tc": result.townships_created, "tu": result.townships_updated,
+                "vc": result.villages_created, "vu": result.villages_updated,
+            },
+        )
+        return redirect("villages:village-list")
+
+
+class TreeImportTemplateView(TreeImportView):
+    """Download the Excel template, prefilled with the county's townships."""
+
+    def get(self, request, *args, **kwargs):
+        from .imports import build_import_template
+
+        county = self.get_county()
+        content = build_import_template(county=county)
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f"attachment; filename=\"tree-import-{county.code}.xlsx\""
+        )
+        return response
+
+    post = None
+
+
+class ChangeLogView(LoginRequiredMixin, TemplateView):
+    """The county's change log (county supervisors and administrators)."""
+
+    template_name = "villages/changelog.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            scope = scope_for(request.user)
+            if not (scope.everything or scope.supervisor_prefixes):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        from .filtersets import ChangeEventFilterSet
+
+        ctx = super().get_context_data(**kwargs)
+        qs = selectors.change_events_visible_to(self.request.user)
+        filterset = ChangeEventFilterSet(self.request.GET or None, queryset=qs)
+        page = paginate(self.request, filterset.qs if filterset.is_bound else qs, per_page=50)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        ctx.update(
+            filterset=filterset,
+            page_obj=page,
+            query_string=params.urlencode(),
+            events=selectors.event_rows(page),
+        )
+        return ctx
