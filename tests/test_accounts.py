@@ -1,0 +1,112 @@
+"""Login, lockout, idle expiry, password change and the language switch."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+from django.utils import timezone
+
+from villages.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct-horse-9"
+
+
+def test_login_page_is_chinese_by_default(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'lang="zh-hans"' in html
+    assert "登录" in html and "用户名" in html
+
+
+def test_login_and_logout(client, insider):
+    response = client.post(reverse("login"), {"username": "insider", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
+    client.post(reverse("logout"))
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_wrong_password_message_is_chinese(client, insider):
+    response = client.post(reverse("login"), {"username": "insider", "password": "nope"})
+    assert response.status_code == 200
+    assert "请输入一个正确的" in response.content.decode()
+
+
+def test_five_failures_lock_the_account_whatever_the_ip(client, insider):
+    for i in range(5):
+        client.post(reverse("login"), {"username": "insider", "password": "wrong"},
+                    REMOTE_ADDR=f"10.0.0.{i + 1}")
+    locked = client.post(reverse("login"), {"username": "insider", "password": PASSWORD},
+                         REMOTE_ADDR="10.0.0.99")
+    assert locked.status_code == 429
+    assert "账号已锁定" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_lockout_of_one_account_spares_colleagues_behind_the_same_ip(client, insider, outsider):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "insider", "password": "wrong"},
+                    REMOTE_ADDR="10.1.1.1")
+    response = client.post(reverse("login"), {"username": "outsider", "password": PASSWORD},
+                           REMOTE_ADDR="10.1.1.1")
+    assert response.status_code == 302
+
+
+def test_idle_session_expires_after_the_configured_minutes(client, insider, settings):
+    client.force_login(insider)
+    assert client.get(reverse("home")).status_code == 200
+    session = Session.objects.get(session_key=client.session.session_key)
+    remaining = session.expire_date - timezone.now()
+    assert dt.timedelta(minutes=29) < remaining <= dt.timedelta(minutes=30)
+    # the user walks away: 31 minutes later the session is gone
+    Session.objects.filter(pk=session.pk).update(
+        expire_date=timezone.now() - dt.timedelta(minutes=1)
+    )
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_activity_pushes_the_expiry_forward(client, insider):
+    client.force_login(insider)
+    key = client.session.session_key
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + dt.timedelta(minutes=2))
+    client.get(reverse("home"))
+    remaining = Session.objects.get(pk=key).expire_date - timezone.now()
+    assert remaining > dt.timedelta(minutes=29)
+
+
+def test_password_change_applies_the_validators_in_chinese(client, insider):
+    client.force_login(insider)
+    url = reverse("password_change")
+    weak = client.post(url, {"old_password": PASSWORD, "new_password1": "12345678",
+                             "new_password2": "12345678"})
+    assert weak.status_code == 200
+    html = weak.content.decode()
+    assert "密码太短" in html or "过于常见" in html
+    ok = client.post(url, {"old_password": PASSWORD, "new_password1": "Wenshang-county-77",
+                           "new_password2": "Wenshang-county-77"})
+    assert ok.status_code == 302
+    insider.refresh_from_db()
+    assert insider.check_password("Wenshang-county-77")
+
+
+def test_language_switch_to_english_and_back(client, insider):
+    client.force_login(insider)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "My work" in client.get(reverse("home")).content.decode()
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert "我的工作" in client.get(reverse("home")).content.decode()
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("villages:village-list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_inactive_account_cannot_log_in(client):
+    UserFactory(username="gone", is_active=False)
+    response = client.post(reverse("login"), {"username": "gone", "password": PASSWORD})
+    assert response.status_code == 200
