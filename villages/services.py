@@ -36,7 +36,7 @@ def village_create(
     """Add a village to a township the actor manages."""
     if township.level != RegionLevel.TOWNSHIP:
         raise ValidationError({"township": _("Choose a township.")})
-    _require_edit(actor, code)
+    _require_edit(actor, township.code)
     village = Village(
         township=township, code=code, name=name, households=households,
         population=population, party_members=party_members,
@@ -109,6 +109,8 @@ def contact_assignment_end(
     _require_edit(actor, assignment.area_code)
     if assignment.end_date is not None:
         raise ValidationError(_("This assignment has already ended."))
+    if end_date < assignment.start_date:
+        raise ValidationError({"end_date": _("The end date is before the start date.")})
     assignment.end_date = end_date
     assignment.full_clean()
     assignment.save(update_fields=["end_date"])
