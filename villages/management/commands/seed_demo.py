@@ -1,0 +1,56 @@
+"""`manage.py seed_demo`: load the demo county (or a province's worth) into an empty database."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from villages import demo
+
+
+class Command(BaseCommand):
+    help = (
+        f"Build demo data: 汶上县 with its townships, villages, contact cadres and one account "
+        f"per role (password {demo.DEMO_PASSWORD}). Larger --villages totals add counties."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--townships", type=int, default=demo.DEFAULT_TOWNSHIPS,
+            help="townships per county (default %(default)s)",
+        )
+        parser.add_argument(
+            "--villages", type=int, default=demo.DEFAULT_VILLAGES,
+            help="total number of villages (default %(default)s)",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=demo.DEFAULT_SEED,
+            help="random seed: the same seed builds the same data (default %(default)s)",
+        )
+        parser.add_argument(
+            "--if-empty", action="store_true",
+            help="do nothing, successfully, if the database already holds villages",
+        )
+
+    def handle(self, *args, townships, villages, seed, if_empty, **options):
+        # Demo rows never mix with real ones: only an empty tree is filled.
+        if demo.database_has_villages():
+            if if_empty:
+                self.stdout.write(_("Villages already exist; the demo data was not loaded."))
+                return
+            raise CommandError(
+                _("The database already holds villages; seed_demo only fills an empty "
+                  "database (pass --if-empty to skip it without an error).")
+            )
+        try:
+            plan = demo.plan_demo(townships=townships, villages=villages, seed=seed)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        result = demo.build_demo(plan)
+        self.stdout.write(self.style.SUCCESS(
+            _("Demo data loaded in %(seconds).1f s: %(counties)d counties, %(townships)d "
+              "townships, %(villages)d villages, %(accounts)d accounts (password %(password)s).")
+            % {
+                "seconds": result.seconds, "counties": result.counties,
+                "townships": result.townships, "villages": result.villages,
+                "accounts": result.accounts, "password": demo.DEMO_PASSWORD,
+            }
+        ))
