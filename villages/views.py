@@ -344,7 +344,7 @@ class TreeImportTemplateView(TreeImportView):
         from .imports import build_import_template
 
         county = self.get_county()
-        content = build_import_template(county=county)
+        content = build_import_template(county=county, actor=request.user)
         response = HttpResponse(
             content,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
