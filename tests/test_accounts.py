@@ -37,10 +37,14 @@ def test_wrong_password_message_is_chinese(client, insider):
 
 def test_five_failures_lock_the_account_whatever_the_ip(client, insider):
     for i in range(5):
-        client.post(reverse("login"), {"username": "insider", "password": "wrong"},
-                    REMOTE_ADDR=f"10.0.0.{i + 1}")
-    locked = client.post(reverse("login"), {"username": "insider", "password": PASSWORD},
-                         REMOTE_ADDR="10.0.0.99")
+        client.post(
+            reverse("login"),
+            {"username": "insider", "password": "wrong"},
+            REMOTE_ADDR=f"10.0.0.{i + 1}",
+        )
+    locked = client.post(
+        reverse("login"), {"username": "insider", "password": PASSWORD}, REMOTE_ADDR="10.0.0.99"
+    )
     assert locked.status_code == 429
     assert "账号已锁定" in locked.content.decode()
     assert "_auth_user_id" not in client.session
@@ -48,10 +52,12 @@ def test_five_failures_lock_the_account_whatever_the_ip(client, insider):
 
 def test_lockout_of_one_account_spares_colleagues_behind_the_same_ip(client, insider, outsider):
     for _ in range(5):
-        client.post(reverse("login"), {"username": "insider", "password": "wrong"},
-                    REMOTE_ADDR="10.1.1.1")
-    response = client.post(reverse("login"), {"username": "outsider", "password": PASSWORD},
-                           REMOTE_ADDR="10.1.1.1")
+        client.post(
+            reverse("login"), {"username": "insider", "password": "wrong"}, REMOTE_ADDR="10.1.1.1"
+        )
+    response = client.post(
+        reverse("login"), {"username": "outsider", "password": PASSWORD}, REMOTE_ADDR="10.1.1.1"
+    )
     assert response.status_code == 302
 
 
@@ -80,13 +86,20 @@ def test_activity_pushes_the_expiry_forward(client, insider):
 def test_password_change_applies_the_validators_in_chinese(client, insider):
     client.force_login(insider)
     url = reverse("password_change")
-    weak = client.post(url, {"old_password": PASSWORD, "new_password1": "12345678",
-                             "new_password2": "12345678"})
+    weak = client.post(
+        url, {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"}
+    )
     assert weak.status_code == 200
     html = weak.content.decode()
     assert "密码太短" in html or "过于常见" in html
-    ok = client.post(url, {"old_password": PASSWORD, "new_password1": "Wenshang-county-77",
-                           "new_password2": "Wenshang-county-77"})
+    ok = client.post(
+        url,
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Wenshang-county-77",
+            "new_password2": "Wenshang-county-77",
+        },
+    )
     assert ok.status_code == 302
     insider.refresh_from_db()
     assert insider.check_password("Wenshang-county-77")

@@ -40,8 +40,9 @@ class ScopedListView(ScopedMixin, ListView):
         qs = super().get_queryset()
         if self.default_ordering:
             qs = qs.order_by(*self.default_ordering)
-        self.filterset = self.filterset_class(self.request.GET or None, queryset=qs,
-                                              request=self.request)
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=qs, request=self.request
+        )
         return self.filterset.qs if self.filterset.is_bound else qs
 
     def get_context_data(self, **kwargs):

@@ -56,26 +56,57 @@ CADRE_USERNAME_REGEX = r"^c[0-9]{9}_[0-9]{2,}$"
 PROVINCE = ("37", "山东省")
 # Cities of 山东省 (莱芜 3712 merged into 济南 in 2019); 济宁 first: the demo county's city.
 CITIES = [
-    ("3708", "济宁市"), ("3709", "泰安市"), ("3717", "菏泽市"), ("3714", "德州市"),
-    ("3715", "聊城市"), ("3713", "临沂市"), ("3704", "枣庄市"), ("3703", "淄博市"),
-    ("3707", "潍坊市"), ("3716", "滨州市"), ("3705", "东营市"), ("3706", "烟台市"),
-    ("3702", "青岛市"), ("3711", "日照市"), ("3710", "威海市"), ("3701", "济南市"),
+    ("3708", "济宁市"),
+    ("3709", "泰安市"),
+    ("3717", "菏泽市"),
+    ("3714", "德州市"),
+    ("3715", "聊城市"),
+    ("3713", "临沂市"),
+    ("3704", "枣庄市"),
+    ("3703", "淄博市"),
+    ("3707", "潍坊市"),
+    ("3716", "滨州市"),
+    ("3705", "东营市"),
+    ("3706", "烟台市"),
+    ("3702", "青岛市"),
+    ("3711", "日照市"),
+    ("3710", "威海市"),
+    ("3701", "济南市"),
 ]
 # The county-level divisions of 济宁市, 汶上县 first.
 JINING_COUNTIES = [
-    ("370830", "汶上县"), ("370826", "微山县"), ("370827", "鱼台县"), ("370828", "金乡县"),
-    ("370829", "嘉祥县"), ("370831", "泗水县"), ("370832", "梁山县"), ("370881", "曲阜市"),
-    ("370883", "邹城市"), ("370811", "任城区"), ("370812", "兖州区"),
+    ("370830", "汶上县"),
+    ("370826", "微山县"),
+    ("370827", "鱼台县"),
+    ("370828", "金乡县"),
+    ("370829", "嘉祥县"),
+    ("370831", "泗水县"),
+    ("370832", "梁山县"),
+    ("370881", "曲阜市"),
+    ("370883", "邹城市"),
+    ("370811", "任城区"),
+    ("370812", "兖州区"),
 ]
 # Other cities get generated counties with county-format codes <city>21, <city>22, ...
 GENERATED_COUNTIES_PER_CITY = 10
 # 汶上县's townships, by code: the names are real; the codes of 南旺, 郭楼 and 康驿 are those
 # of DOMAIN.md, the others follow the same pattern (001-0xx 街道, 1xx 镇, 2xx 乡) unchecked.
 WENSHANG_TOWNSHIPS = [
-    ("001", "汶上街道"), ("002", "中都街道"), ("003", "南站街道"), ("102", "南旺镇"),
-    ("105", "郭楼镇"), ("106", "康驿镇"), ("107", "苑庄镇"), ("108", "义桥镇"),
-    ("109", "杨店镇"), ("110", "次丘镇"), ("111", "寅寺镇"), ("112", "郭仓镇"),
-    ("113", "白石镇"), ("114", "刘楼镇"), ("201", "军屯乡"),
+    ("001", "汶上街道"),
+    ("002", "中都街道"),
+    ("003", "南站街道"),
+    ("102", "南旺镇"),
+    ("105", "郭楼镇"),
+    ("106", "康驿镇"),
+    ("107", "苑庄镇"),
+    ("108", "义桥镇"),
+    ("109", "杨店镇"),
+    ("110", "次丘镇"),
+    ("111", "寅寺镇"),
+    ("112", "郭仓镇"),
+    ("113", "白石镇"),
+    ("114", "刘楼镇"),
+    ("201", "军屯乡"),
 ]
 
 # ------------------------------------------------------------------ name material
@@ -84,17 +115,78 @@ SURNAMES = (
     "孟秦薛闫侯孔颜曾邵范贾石武彭"
 )
 GIVEN_NAMES = (
-    "建国", "志强", "秀英", "红梅", "海涛", "玉兰", "庆军", "德明", "桂芝", "广才", "春燕",
-    "立新", "文华", "凤霞", "永胜", "金良", "淑珍", "宝山", "俊峰", "丽娟", "长青", "家兴",
-    "明", "伟", "磊", "静", "敏", "勇", "军", "芳", "娜", "涛", "强", "洋", "超", "燕", "刚",
-    "振华", "玉梅", "传友", "继承", "晓东", "向阳", "学军", "兆林", "新民", "爱华", "广利",
+    "建国",
+    "志强",
+    "秀英",
+    "红梅",
+    "海涛",
+    "玉兰",
+    "庆军",
+    "德明",
+    "桂芝",
+    "广才",
+    "春燕",
+    "立新",
+    "文华",
+    "凤霞",
+    "永胜",
+    "金良",
+    "淑珍",
+    "宝山",
+    "俊峰",
+    "丽娟",
+    "长青",
+    "家兴",
+    "明",
+    "伟",
+    "磊",
+    "静",
+    "敏",
+    "勇",
+    "军",
+    "芳",
+    "娜",
+    "涛",
+    "强",
+    "洋",
+    "超",
+    "燕",
+    "刚",
+    "振华",
+    "玉梅",
+    "传友",
+    "继承",
+    "晓东",
+    "向阳",
+    "学军",
+    "兆林",
+    "新民",
+    "爱华",
+    "广利",
 )
 DIRECTIONS = "东西南北前后大小"
 # Village names of the North China plain: a family name and what the settlement grew around.
 VILLAGE_PATTERNS = (
-    "{s}庄", "{s}家庄", "{s}楼", "{s}家楼", "{d}{s}", "{d}{s}庄", "{s}集", "{s}屯",
-    "{s}官屯", "{s}营", "{s}店", "{s}桥", "{s}洼", "{s}坊", "{s}庙", "{s}口", "{s}海子",
-    "{d}{s}楼", "{s}家洼", "{s}寨",
+    "{s}庄",
+    "{s}家庄",
+    "{s}楼",
+    "{s}家楼",
+    "{d}{s}",
+    "{d}{s}庄",
+    "{s}集",
+    "{s}屯",
+    "{s}官屯",
+    "{s}营",
+    "{s}店",
+    "{s}桥",
+    "{s}洼",
+    "{s}坊",
+    "{s}庙",
+    "{s}口",
+    "{s}海子",
+    "{d}{s}楼",
+    "{s}家洼",
+    "{s}寨",
 )
 TOWNSHIP_SUFFIXES = "集楼庄店屯营桥口寺坊"
 COUNTY_FIRST = "平安宁清丰泰和高临武乐兴定成昌永广长延汶沂新"
@@ -172,8 +264,11 @@ def demo_capacity(townships: int = DEFAULT_TOWNSHIPS) -> int:
 
 
 def plan_demo(
-    *, townships: int = DEFAULT_TOWNSHIPS, villages: int = DEFAULT_VILLAGES,
-    seed: int = DEFAULT_SEED, on: date | None = None,
+    *,
+    townships: int = DEFAULT_TOWNSHIPS,
+    villages: int = DEFAULT_VILLAGES,
+    seed: int = DEFAULT_SEED,
+    on: date | None = None,
 ) -> DemoPlan:
     """Decide the whole demo tree and its accounts: `townships` per county, `villages` in all."""
     if not 1 <= townships <= MAX_TOWNSHIPS:
@@ -225,8 +320,9 @@ def _counties(n: int, rng: random.Random) -> list[tuple[str, str, tuple[str, str
         for i in range(GENERATED_COUNTIES_PER_CITY):
             if len(result) >= n:
                 return result
-            name = _unique(used, lambda: rng.choice(COUNTY_FIRST) + rng.choice(COUNTY_SECOND)
-                           + "县")
+            name = _unique(
+                used, lambda: rng.choice(COUNTY_FIRST) + rng.choice(COUNTY_SECOND) + "县"
+            )
             result.append((f"{city[0]}{21 + i:02d}", name, city))
     return result
 
@@ -299,17 +395,19 @@ def _villages(township: str, count: int, rng: random.Random, on: date) -> list[V
         notes = ""
         if rng.random() < 0.12:
             notes = rng.choice(VILLAGE_NOTES).format(year=on.year - rng.randint(1, 3))
-        rows.append(VillageRow(
-            code=f"{township}{number:03d}",
-            name=_unique(names, lambda: _village_name(rng)),
-            township=township,
-            households=households,
-            population=population,
-            party_members=party_members,
-            collective_income=Decimal(cents).scaleb(-2),
-            is_backward=False,
-            notes=notes,
-        ))
+        rows.append(
+            VillageRow(
+                code=f"{township}{number:03d}",
+                name=_unique(names, lambda: _village_name(rng)),
+                township=township,
+                households=households,
+                population=population,
+                party_members=party_members,
+                collective_income=Decimal(cents).scaleb(-2),
+                is_backward=False,
+                notes=notes,
+            )
+        )
         number += 2 if rng.random() < 0.08 else 1
     if number > 1000:
         raise ValueError(f"township {township} ran out of village codes")
@@ -322,10 +420,14 @@ def _designate_backward(rows: list[VillageRow], rng: random.Random, on: date) ->
         row = rows[i]
         income = min(row.collective_income, Decimal(rng.randint(800_000, 6_000_000)).scaleb(-2))
         note = rng.choice(BACKWARD_NOTES).format(year=on.year - 1)
-        rows[i] = VillageRow(**{
-            **row.__dict__, "is_backward": True, "collective_income": income,
-            "notes": f"{note}{row.notes}",
-        })
+        rows[i] = VillageRow(
+            **{
+                **row.__dict__,
+                "is_backward": True,
+                "collective_income": income,
+                "notes": f"{note}{row.notes}",
+            }
+        )
 
 
 def _person(rng: random.Random) -> tuple[str, str]:
@@ -342,7 +444,8 @@ def _accounts(
         by_township.setdefault(v.township, []).append(v.code)
     # The persona township is the county's first 镇/乡 (code 1xx/2xx) that has villages.
     candidates = [
-        r.code for r in regions
+        r.code
+        for r in regions
         if r.level == RegionLevel.TOWNSHIP and r.parent == county.code and by_township.get(r.code)
     ]
     home = next((c for c in candidates if c[6] != "0"), candidates[0])
@@ -356,8 +459,13 @@ def _accounts(
         persona("admin", is_superuser=True),
         persona("county", role=RoleKind.COUNTY_SUPERVISOR, scope=county.code),
         persona("township", role=RoleKind.TOWNSHIP_STAFF, scope=home),
-        persona("contact", role=RoleKind.CONTACT_CADRE, scope=home,
-                villages=tuple(home_villages[:3]), start_date=on - timedelta(days=730)),
+        persona(
+            "contact",
+            role=RoleKind.CONTACT_CADRE,
+            scope=home,
+            villages=tuple(home_villages[:3]),
+            start_date=on - timedelta(days=730),
+        ),
         persona("clerk", role=RoleKind.VILLAGE_CLERK, scope=home_villages[0]),
     ]
     for township, codes in by_township.items():
@@ -369,12 +477,18 @@ def _accounts(
                 size = size + 1 if size < 6 else size - 1
             number += 1
             family, given = _person(rng)
-            accounts.append(AccountRow(
-                username=f"c{township}_{number:02d}", family_name=family, given_name=given,
-                role=RoleKind.CONTACT_CADRE, scope=township, villages=tuple(rest[:size]),
-                # Contact cadres serve about three years; terms started at different times.
-                start_date=on - timedelta(days=rng.randint(60, 3 * 365 - 30)),
-            ))
+            accounts.append(
+                AccountRow(
+                    username=f"c{township}_{number:02d}",
+                    family_name=family,
+                    given_name=given,
+                    role=RoleKind.CONTACT_CADRE,
+                    scope=township,
+                    villages=tuple(rest[:size]),
+                    # Contact cadres serve about three years; terms started at different times.
+                    start_date=on - timedelta(days=rng.randint(60, 3 * 365 - 30)),
+                )
+            )
             rest = rest[size:]
     return accounts
 
@@ -402,9 +516,10 @@ def build_demo(plan: DemoPlan) -> DemoResult:
         regions = _create_regions(plan.regions)
         villages = Village.objects.bulk_create(
             [
-                Village(township=regions[row.township], **{
-                    k: v for k, v in row.__dict__.items() if k != "township"
-                })
+                Village(
+                    township=regions[row.township],
+                    **{k: v for k, v in row.__dict__.items() if k != "township"},
+                )
                 for row in plan.villages
             ],
             batch_size=BATCH_SIZE,
@@ -415,21 +530,36 @@ def build_demo(plan: DemoPlan) -> DemoResult:
         for account in plan.accounts:
             user = users[account.username]
             if account.role == RoleKind.VILLAGE_CLERK:
-                roles.append(StaffRole(user=user, kind=account.role,
-                                       village=by_code[account.scope], area_code=account.scope))
+                roles.append(
+                    StaffRole(
+                        user=user,
+                        kind=account.role,
+                        village=by_code[account.scope],
+                        area_code=account.scope,
+                    )
+                )
             elif account.role:
-                roles.append(StaffRole(user=user, kind=account.role,
-                                       region=regions[account.scope], area_code=account.scope))
+                roles.append(
+                    StaffRole(
+                        user=user,
+                        kind=account.role,
+                        region=regions[account.scope],
+                        area_code=account.scope,
+                    )
+                )
             assignments.extend(
-                ContactAssignment(cadre=user, village=by_code[code], area_code=code,
-                                  start_date=account.start_date)
+                ContactAssignment(
+                    cadre=user, village=by_code[code], area_code=code, start_date=account.start_date
+                )
                 for code in account.villages
             )
         StaffRole.objects.bulk_create(roles, batch_size=BATCH_SIZE, ignore_conflicts=True)
         ContactAssignment.objects.bulk_create(assignments, batch_size=BATCH_SIZE)
     return DemoResult(
-        counties=plan.count(RegionLevel.COUNTY), townships=plan.count(RegionLevel.TOWNSHIP),
-        villages=len(villages), accounts=len(plan.accounts),
+        counties=plan.count(RegionLevel.COUNTY),
+        townships=plan.count(RegionLevel.TOWNSHIP),
+        villages=len(villages),
+        accounts=len(plan.accounts),
         seconds=time.perf_counter() - started,
     )
 
@@ -437,12 +567,16 @@ def build_demo(plan: DemoPlan) -> DemoResult:
 def _create_regions(rows: list[RegionRow]) -> dict[str, Region]:
     """Create the regions level by level (a parent before its children); code -> Region."""
     regions = Region.objects.in_bulk([r.code for r in rows], field_name="code")
-    for level in (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY,
-                  RegionLevel.TOWNSHIP):
+    for level in (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP):
         new = [
-            Region(code=r.code, name=r.name, level=r.level,
-                   parent=regions[r.parent] if r.parent else None)
-            for r in rows if r.level == level and r.code not in regions
+            Region(
+                code=r.code,
+                name=r.name,
+                level=r.level,
+                parent=regions[r.parent] if r.parent else None,
+            )
+            for r in rows
+            if r.level == level and r.code not in regions
         ]
         regions.update((r.code, r) for r in Region.objects.bulk_create(new))
     return regions
@@ -454,9 +588,16 @@ def _create_users(rows: list[AccountRow]) -> dict:
     users = User.objects.in_bulk([a.username for a in rows], field_name="username")
     password = make_password(DEMO_PASSWORD)  # hashing once: Argon2 costs ~50 ms a call
     new = [
-        User(username=a.username, first_name=a.given_name, last_name=a.family_name,
-             password=password, is_superuser=a.is_superuser, is_staff=a.is_superuser)
-        for a in rows if a.username not in users
+        User(
+            username=a.username,
+            first_name=a.given_name,
+            last_name=a.family_name,
+            password=password,
+            is_superuser=a.is_superuser,
+            is_staff=a.is_superuser,
+        )
+        for a in rows
+        if a.username not in users
     ]
     users.update((u.username, u) for u in User.objects.bulk_create(new, batch_size=BATCH_SIZE))
     return users
@@ -494,10 +635,15 @@ def demo_accounts() -> tuple[list[DemoAccount], list[str]]:
             role, scope = "—", "—"
         # Show the password only while it still works: someone may have changed it.
         password = DEMO_PASSWORD if user.check_password(DEMO_PASSWORD) else _("(changed)")
-        listed.append(DemoAccount(
-            username=username, full_name=f"{user.last_name}{user.first_name}", role=str(role),
-            scope=str(scope), password=password,
-        ))
+        listed.append(
+            DemoAccount(
+                username=username,
+                full_name=f"{user.last_name}{user.first_name}",
+                role=str(role),
+                scope=str(scope),
+                password=password,
+            )
+        )
     cadres = User.objects.filter(username__regex=CADRE_USERNAME_REGEX).order_by("username")
     return listed, list(cadres.values_list("username", flat=True))
 

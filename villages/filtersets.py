@@ -30,14 +30,19 @@ class SearchFilter(django_filters.CharFilter):
 class VillageFilterSet(django_filters.FilterSet):
     q = SearchFilter(fields=("name", "code", "township__name"))
     township = django_filters.CharFilter(
-        field_name="township__code", label=_("Township code"),
+        field_name="township__code",
+        label=_("Township code"),
     )
     is_backward = django_filters.BooleanFilter(label=_("Designated backward village"))
     ordering = django_filters.OrderingFilter(
         fields=(
-            ("code", "code"), ("name", "name"), ("township__code", "township"),
-            ("households", "households"), ("population", "population"),
-            ("party_members", "party_members"), ("collective_income", "collective_income"),
+            ("code", "code"),
+            ("name", "name"),
+            ("township__code", "township"),
+            ("households", "households"),
+            ("population", "population"),
+            ("party_members", "party_members"),
+            ("collective_income", "collective_income"),
         ),
         label=_("Sort by"),
     )
@@ -71,7 +76,9 @@ class ChangeEventFilterSet(django_filters.FilterSet):
     """Filters of the change log: what kind of record, which action, who, when, where."""
 
     model = django_filters.ChoiceFilter(
-        field_name="pgh_obj_model", choices=_audited_model_choices, label=_("Record type"),
+        field_name="pgh_obj_model",
+        choices=_audited_model_choices,
+        label=_("Record type"),
     )
     action = django_filters.ChoiceFilter(
         field_name="pgh_label",
@@ -80,10 +87,14 @@ class ChangeEventFilterSet(django_filters.FilterSet):
     )
     user = django_filters.CharFilter(method="filter_user", label=_("Account"))
     since = django_filters.DateFilter(
-        field_name="pgh_created_at", lookup_expr="date__gte", label=_("From"),
+        field_name="pgh_created_at",
+        lookup_expr="date__gte",
+        label=_("From"),
     )
     until = django_filters.DateFilter(
-        field_name="pgh_created_at", lookup_expr="date__lte", label=_("To"),
+        field_name="pgh_created_at",
+        lookup_expr="date__lte",
+        label=_("To"),
     )
     area = django_filters.CharFilter(method="filter_area", label=_("Area code"))
 
@@ -91,7 +102,9 @@ class ChangeEventFilterSet(django_filters.FilterSet):
         from django.contrib.auth import get_user_model
 
         ids = list(
-            get_user_model().objects.filter(username__iexact=value.strip()).values_list("pk", flat=True)
+            get_user_model()
+            .objects.filter(username__iexact=value.strip())
+            .values_list("pk", flat=True)
         )
         return qs.filter(pgh_context__user__in=ids)
 

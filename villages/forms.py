@@ -11,8 +11,13 @@ class VillageForm(forms.ModelForm):
     class Meta:
         model = Village
         fields = [
-            "name", "households", "population", "party_members", "collective_income",
-            "is_backward", "notes",
+            "name",
+            "households",
+            "population",
+            "party_members",
+            "collective_income",
+            "is_backward",
+            "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
@@ -35,15 +40,16 @@ class ContactAssignmentForm(forms.ModelForm):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cadre"].queryset = candidates
-        self.fields["cadre"].label_from_instance = (
-            lambda u: f"{u.get_full_name() or u.username}（{u.username}）"
+        self.fields["cadre"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.username}（{u.username}）"
         )
         self.fields["start_date"].initial = timezone.localdate()
 
 
 class ContactAssignmentEndForm(forms.Form):
     end_date = forms.DateField(
-        label=_("end date"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("end date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
         initial=timezone.localdate,
     )
 

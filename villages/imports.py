@@ -49,8 +49,13 @@ BATCH_SIZE = 500
 TEXT_FORMAT = "@"
 
 VILLAGE_FACTS = (
-    "name", "households", "population", "party_members", "collective_income",
-    "is_backward", "notes",
+    "name",
+    "households",
+    "population",
+    "party_members",
+    "collective_income",
+    "is_backward",
+    "notes",
 )
 COUNT_FIELDS = ("households", "population", "party_members")
 
@@ -69,11 +74,13 @@ class ImportRowError:
 
     def __str__(self) -> str:
         where = " · ".join(
-            part for part in (
+            part
+            for part in (
                 self.sheet,
                 _("row %(row)d") % {"row": self.row} if self.row else "",
                 self.column,
-            ) if part
+            )
+            if part
         )
         return f"{where}: {self.message}" if where else self.message
 
@@ -88,7 +95,8 @@ class TreeImportError(Exception):
                 "The import was refused: %(n)d error.",
                 "The import was refused: %(n)d errors.",
                 len(errors),
-            ) % {"n": len(errors)}
+            )
+            % {"n": len(errors)}
         )
 
 
@@ -123,32 +131,48 @@ HELP_SHEET = pgettext_lazy("tree import", "Instructions")
 _COUNT_HELP = gettext_lazy("A whole number of 0 or more; empty means 0.")
 TOWNSHIP_COLUMNS = (
     _Column(
-        "code", pgettext_lazy("tree import", "Township code"),
-        gettext_lazy("Required. The township's 9-digit statistical area code, beginning with "
-                     "the county code %(county)s. A 12-digit code ending in 000 is accepted too."),
-        width=14, is_code=True,
+        "code",
+        pgettext_lazy("tree import", "Township code"),
+        gettext_lazy(
+            "Required. The township's 9-digit statistical area code, beginning with "
+            "the county code %(county)s. A 12-digit code ending in 000 is accepted too."
+        ),
+        width=14,
+        is_code=True,
     ),
     _Column(
-        "name", pgettext_lazy("tree import", "Township name"),
-        gettext_lazy("Required. The township's name."), width=20,
+        "name",
+        pgettext_lazy("tree import", "Township name"),
+        gettext_lazy("Required. The township's name."),
+        width=20,
     ),
 )
 VILLAGE_COLUMNS = (
     _Column(
-        "code", pgettext_lazy("tree import", "Village code"),
-        gettext_lazy("Required. The village's 12-digit statistical area code: its township's "
-                     "9 digits followed by 3 digits."),
-        width=16, is_code=True,
+        "code",
+        pgettext_lazy("tree import", "Village code"),
+        gettext_lazy(
+            "Required. The village's 12-digit statistical area code: its township's "
+            "9 digits followed by 3 digits."
+        ),
+        width=16,
+        is_code=True,
     ),
     _Column(
-        "name", pgettext_lazy("tree import", "Village name"),
-        gettext_lazy("Required. The village's name."), width=16,
+        "name",
+        pgettext_lazy("tree import", "Village name"),
+        gettext_lazy("Required. The village's name."),
+        width=16,
     ),
     _Column(
-        "township", pgettext_lazy("tree import", "Township code"),
-        gettext_lazy("Required. The code of the village's township; the township must exist "
-                     "already or be listed on the Townships sheet."),
-        width=14, is_code=True,
+        "township",
+        pgettext_lazy("tree import", "Township code"),
+        gettext_lazy(
+            "Required. The code of the village's township; the township must exist "
+            "already or be listed on the Townships sheet."
+        ),
+        width=14,
+        is_code=True,
     ),
     _Column("households", pgettext_lazy("tree import", "Households"), _COUNT_HELP, width=8),
     _Column("population", pgettext_lazy("tree import", "Population"), _COUNT_HELP, width=8),
@@ -156,18 +180,27 @@ VILLAGE_COLUMNS = (
     _Column(
         "collective_income",
         pgettext_lazy("tree import", "Collective income of last year (yuan)"),
-        gettext_lazy("The collective's income of last year in yuan, at most two decimal "
-                     "places, e.g. 85000.00; empty means 0."),
+        gettext_lazy(
+            "The collective's income of last year in yuan, at most two decimal "
+            "places, e.g. 85000.00; empty means 0."
+        ),
         width=20,
     ),
     _Column(
-        "is_backward", pgettext_lazy("tree import", "Backward village"),
-        gettext_lazy("%(yes)s if the village is designated a backward village, otherwise "
-                     "%(no)s (Y/N and 1/0 are accepted too); empty means %(no)s."),
+        "is_backward",
+        pgettext_lazy("tree import", "Backward village"),
+        gettext_lazy(
+            "%(yes)s if the village is designated a backward village, otherwise "
+            "%(no)s (Y/N and 1/0 are accepted too); empty means %(no)s."
+        ),
         width=12,
     ),
-    _Column("notes", pgettext_lazy("tree import", "Notes"),
-            gettext_lazy("Optional free text."), width=30),
+    _Column(
+        "notes",
+        pgettext_lazy("tree import", "Notes"),
+        gettext_lazy("Optional free text."),
+        width=30,
+    ),
 )
 # Which column a model field's validation error belongs to.
 _FIELD_COLUMN = {"code": "code", "name": "name", **{f: f for f in VILLAGE_FACTS}}
@@ -186,8 +219,9 @@ def build_import_template(*, county: Region, actor=None) -> bytes:
     villages: list[Village] = []
     if actor is not None:
         # Only rows the actor may change: a township clerk must not learn the neighbours' data.
-        townships = list(Region.objects.editable_by(actor).townships().filter(
-            code__startswith=county.code))
+        townships = list(
+            Region.objects.editable_by(actor).townships().filter(code__startswith=county.code)
+        )
         villages = list(Village.objects.editable_by(actor).filter(code__startswith=county.code))
 
     wb = openpyxl.Workbook()
@@ -202,10 +236,19 @@ def build_import_template(*, county: Region, actor=None) -> bytes:
     _write_header(ws, VILLAGE_COLUMNS, county)
     yes, no = _yes_no_words()
     for v in villages:
-        ws.append([
-            v.code, v.name, v.code[:TOWNSHIP_DIGITS], v.households, v.population,
-            v.party_members, v.collective_income, yes if v.is_backward else no, v.notes,
-        ])
+        ws.append(
+            [
+                v.code,
+                v.name,
+                v.code[:TOWNSHIP_DIGITS],
+                v.households,
+                v.population,
+                v.party_members,
+                v.collective_income,
+                yes if v.is_backward else no,
+                v.notes,
+            ]
+        )
     _format_codes(ws, VILLAGE_COLUMNS)
     income = get_column_letter(_index(VILLAGE_COLUMNS, "collective_income") + 1)
     for cell in ws[income][1:]:
@@ -256,12 +299,18 @@ def _write_help(ws, county: Region) -> None:
     general = [
         _("This workbook imports the administrative tree of %(county)s (%(code)s).")
         % {"county": county.name, "code": county.code},
-        _("Rows are matched by area code: a new code adds a township or village, an existing "
-          "code updates its name and facts. Nothing is deleted."),
-        _("Every row is checked first; if any row has an error, nothing is imported and every "
-          "error is listed with its sheet, row and column."),
-        _("Keep the code columns formatted as text so that Excel does not turn the codes into "
-          "numbers."),
+        _(
+            "Rows are matched by area code: a new code adds a township or village, an existing "
+            "code updates its name and facts. Nothing is deleted."
+        ),
+        _(
+            "Every row is checked first; if any row has an error, nothing is imported and every "
+            "error is listed with its sheet, row and column."
+        ),
+        _(
+            "Keep the code columns formatted as text so that Excel does not turn the codes into "
+            "numbers."
+        ),
     ]
     for line in general:
         ws.append(["", line])
@@ -291,8 +340,10 @@ def import_tree(*, actor, county: Region, file: IO[bytes] | bytes) -> ImportResu
     scope = scope_for(actor)
     # A county supervisor manages the whole county; township staff manage their township, and
     # may import its villages (rows elsewhere are refused one by one below).
-    if not (scope.may_edit(county.code)
-            or any(p.startswith(county.code) for p in scope.editable_prefixes)):
+    if not (
+        scope.may_edit(county.code)
+        or any(p.startswith(county.code) for p in scope.editable_prefixes)
+    ):
         raise PermissionDenied(_("You may not import the administrative tree of this county."))
 
     sheets = _read_workbook(file)
@@ -302,9 +353,19 @@ def import_tree(*, actor, county: Region, file: IO[bytes] | bytes) -> ImportResu
             return plan.write()
     except IntegrityError as exc:
         # Only a concurrent import or edit can get here: validation saw no such conflict.
-        raise TreeImportError([ImportRowError("", None, "", _(
-            "Someone else changed the same townships or villages during the import; "
-            "please try again."))]) from exc
+        raise TreeImportError(
+            [
+                ImportRowError(
+                    "",
+                    None,
+                    "",
+                    _(
+                        "Someone else changed the same townships or villages during the import; "
+                        "please try again."
+                    ),
+                )
+            ]
+        ) from exc
 
 
 @dataclass
@@ -328,36 +389,56 @@ def _read_workbook(file: IO[bytes] | bytes) -> tuple[_Sheet, _Sheet]:
     except Exception as exc:
         # An upload can be anything (a .xls, a renamed PDF, a truncated zip) and the zip and XML
         # parsers raise a zoo of exception types; all mean the same to the user.
-        raise TreeImportError([ImportRowError("", None, "", _(
-            "The file is not an Excel workbook (.xlsx) or it is damaged."))]) from exc
+        raise TreeImportError(
+            [
+                ImportRowError(
+                    "", None, "", _("The file is not an Excel workbook (.xlsx) or it is damaged.")
+                )
+            ]
+        ) from exc
     try:
         found = {_norm(name): name for name in wb.sheetnames}
         sheets = []
-        for label, columns in ((TOWNSHIP_SHEET, TOWNSHIP_COLUMNS),
-                               (VILLAGE_SHEET, VILLAGE_COLUMNS)):
+        for label, columns in (
+            (TOWNSHIP_SHEET, TOWNSHIP_COLUMNS),
+            (VILLAGE_SHEET, VILLAGE_COLUMNS),
+        ):
             name = next((found[a] for a in _aliases(label) if a in found), None)
             if name is None:
-                errors.append(ImportRowError(str(label), None, "", _(
-                    "The workbook has no sheet named \"%(sheet)s\".") % {"sheet": label}))
+                errors.append(
+                    ImportRowError(
+                        str(label),
+                        None,
+                        "",
+                        _('The workbook has no sheet named "%(sheet)s".') % {"sheet": label},
+                    )
+                )
                 continue
             sheet = _read_sheet(wb[name], str(label), columns, errors)
             if sheet is not None:
                 sheets.append(sheet)
     except Exception as exc:  # a damaged sheet part surfaces only while its rows are read
-        raise TreeImportError([ImportRowError("", None, "", _(
-            "The file is not an Excel workbook (.xlsx) or it is damaged."))]) from exc
+        raise TreeImportError(
+            [
+                ImportRowError(
+                    "", None, "", _("The file is not an Excel workbook (.xlsx) or it is damaged.")
+                )
+            ]
+        ) from exc
     finally:
         wb.close()
     if errors:
         raise TreeImportError(errors)
     if not any(s.rows for s in sheets):
-        raise TreeImportError([ImportRowError("", None, "", _(
-            "The workbook contains no rows to import."))])
+        raise TreeImportError(
+            [ImportRowError("", None, "", _("The workbook contains no rows to import."))]
+        )
     return sheets[0], sheets[1]
 
 
-def _read_sheet(ws, label: str, columns: tuple[_Column, ...],
-                errors: list[ImportRowError]) -> _Sheet | None:
+def _read_sheet(
+    ws, label: str, columns: tuple[_Column, ...], errors: list[ImportRowError]
+) -> _Sheet | None:
     ws.reset_dimensions()  # some writers store a wrong <dimension>; read what is really there
     rows = ws.iter_rows(values_only=True)
     header = next(rows, ())
@@ -369,9 +450,15 @@ def _read_sheet(ws, label: str, columns: tuple[_Column, ...],
     for col in columns:
         index = next((position[a] for a in _aliases(col.label) if a in position), None)
         if index is None:
-            errors.append(ImportRowError(label, 1, str(col.label), _(
-                "The column \"%(column)s\" is missing from the header row.")
-                % {"column": col.label}))
+            errors.append(
+                ImportRowError(
+                    label,
+                    1,
+                    str(col.label),
+                    _('The column "%(column)s" is missing from the header row.')
+                    % {"column": col.label},
+                )
+            )
         else:
             where[col.key] = index
     if len(where) < len(columns):
@@ -382,9 +469,15 @@ def _read_sheet(ws, label: str, columns: tuple[_Column, ...],
         if all(_blank(v) for v in cells.values()):
             continue
         if len(data) == MAX_ROWS:
-            errors.append(ImportRowError(label, number, "", _(
-                "The sheet has more than %(n)d rows; split the import into several files.")
-                % {"n": MAX_ROWS}))
+            errors.append(
+                ImportRowError(
+                    label,
+                    number,
+                    "",
+                    _("The sheet has more than %(n)d rows; split the import into several files.")
+                    % {"n": MAX_ROWS},
+                )
+            )
             return None
         data.append((number, cells))
     return _Sheet(label, columns, data)
@@ -439,8 +532,9 @@ class _Validator:
         t_rows = self._township_rows(townships)
         v_rows = self._village_rows(villages)
         # One query each, whatever the number of rows.
-        existing_t = {t.code: t for t in Region.objects.townships().filter(
-            code__startswith=self.county.code)}
+        existing_t = {
+            t.code: t for t in Region.objects.townships().filter(code__startswith=self.county.code)
+        }
         codes = [r["code"] for r in v_rows.values() if r.get("code")]
         existing_v = {v.code: v for v in Village.objects.filter(code__in=codes)}
 
@@ -451,8 +545,9 @@ class _Validator:
                 continue
             code = r["code"]
             current = existing_t.get(code)
-            candidate = Region(code=code, name=r.get("name") or "", level=RegionLevel.TOWNSHIP,
-                               parent=self.county)
+            candidate = Region(
+                code=code, name=r.get("name") or "", level=RegionLevel.TOWNSHIP, parent=self.county
+            )
             self._full_clean(townships, row, candidate, r, exclude=["parent"])
             if current is None:
                 plan.new_townships.append(candidate)
@@ -472,15 +567,23 @@ class _Validator:
             township_code = r.get("township")
             if township_code is not None and township_code not in by_code:
                 if township_code not in listed:
-                    self.error(villages, row, "township", _(
-                        "Unknown township %(code)s: add it to the \"%(sheet)s\" sheet or check "
-                        "the code.") % {"code": township_code, "sheet": TOWNSHIP_SHEET})
+                    self.error(
+                        villages,
+                        row,
+                        "township",
+                        _(
+                            'Unknown township %(code)s: add it to the "%(sheet)s" sheet or check '
+                            "the code."
+                        )
+                        % {"code": township_code, "sheet": TOWNSHIP_SHEET},
+                    )
                 continue
             if r.get("code") is None or township_code is None:
                 continue
             township = by_code[township_code]
-            candidate = Village(township=township, code=r["code"],
-                                **{f: r[f] for f in VILLAGE_FACTS if f in r})
+            candidate = Village(
+                township=township, code=r["code"], **{f: r[f] for f in VILLAGE_FACTS if f in r}
+            )
             self._full_clean(villages, row, candidate, r, exclude=["township"])
             current = existing_v.get(candidate.code)
             if current is None:
@@ -497,10 +600,18 @@ class _Validator:
         if self.errors:
             # Read in the order of the workbook: sheet, row, then column.
             sheet_no = {townships.name: 0, villages.name: 1}
-            column_no = {(s.name, str(c.label)): i
-                         for s in (townships, villages) for i, c in enumerate(s.columns)}
-            self.errors.sort(key=lambda e: (
-                sheet_no.get(e.sheet, 2), e.row or 0, column_no.get((e.sheet, e.column), -1)))
+            column_no = {
+                (s.name, str(c.label)): i
+                for s in (townships, villages)
+                for i, c in enumerate(s.columns)
+            }
+            self.errors.sort(
+                key=lambda e: (
+                    sheet_no.get(e.sheet, 2),
+                    e.row or 0,
+                    column_no.get((e.sheet, e.column), -1),
+                )
+            )
             raise TreeImportError(self.errors)
         return plan
 
@@ -535,17 +646,21 @@ class _Validator:
             name = self._name(sheet, row, cells["name"])
             township = self._code(sheet, row, "township", cells["township"], township=True)
             if code is not None and township is not None and not code.startswith(township):
-                self.error(sheet, row, "code", _(
-                    "The village code must begin with the code of its township %(code)s.")
-                    % {"code": township})
+                self.error(
+                    sheet,
+                    row,
+                    "code",
+                    _("The village code must begin with the code of its township %(code)s.")
+                    % {"code": township},
+                )
                 code = None
             r.update(code=code, name=name, township=township)
             for f in COUNT_FIELDS:
                 r[f] = self._parse(sheet, row, f, cells[f], _count)
             r["collective_income"] = self._parse(
-                sheet, row, "collective_income", cells["collective_income"], _money)
-            r["is_backward"] = self._parse(sheet, row, "is_backward", cells["is_backward"],
-                                           _yes_no)
+                sheet, row, "collective_income", cells["collective_income"], _money
+            )
+            r["is_backward"] = self._parse(sheet, row, "is_backward", cells["is_backward"], _yes_no)
             r["notes"] = "" if _blank(cells["notes"]) else _text(cells["notes"])
             # A fact that did not parse is left out; the row is already in error.
             for f in (*COUNT_FIELDS, "collective_income", "is_backward"):
@@ -556,8 +671,7 @@ class _Validator:
 
     # ------------------------------------------------------------------ cells
 
-    def _code(self, sheet: _Sheet, row: int, key: str, value: Any, *,
-              township: bool) -> str | None:
+    def _code(self, sheet: _Sheet, row: int, key: str, value: Any, *, township: bool) -> str | None:
         """A township (9) or village (12) code inside the county, or None after an error."""
         label = next(c.label for c in sheet.columns if c.key == key)
         if _blank(value):
@@ -566,9 +680,15 @@ class _Validator:
         try:
             code = _code_text(value)
         except _LostDigits:
-            self.error(sheet, row, key, _(
-                "Excel stored this code as a number and digits were lost; format the column as "
-                "text and enter the code again."))
+            self.error(
+                sheet,
+                row,
+                key,
+                _(
+                    "Excel stored this code as a number and digits were lost; format the column as "
+                    "text and enter the code again."
+                ),
+            )
             return None
         if not code.isascii() or not code.isdigit():
             self.error(sheet, row, key, _("A code consists of digits 0-9 only."))
@@ -577,22 +697,40 @@ class _Validator:
             if len(code) == VILLAGE_CODE_LENGTH and code.endswith("000"):
                 code = code[:TOWNSHIP_DIGITS]  # statistical codes are often written padded
             if len(code) != TOWNSHIP_DIGITS:
-                self.error(sheet, row, key, _(
-                    "A township code has 9 digits (or 12 ending in 000); this one has %(n)d.")
-                    % {"n": len(code)})
+                self.error(
+                    sheet,
+                    row,
+                    key,
+                    _("A township code has 9 digits (or 12 ending in 000); this one has %(n)d.")
+                    % {"n": len(code)},
+                )
                 return None
         elif len(code) != VILLAGE_CODE_LENGTH:
-            self.error(sheet, row, key, _("A village code has 12 digits; this one has %(n)d.")
-                       % {"n": len(code)})
+            self.error(
+                sheet,
+                row,
+                key,
+                _("A village code has 12 digits; this one has %(n)d.") % {"n": len(code)},
+            )
             return None
         if not code.startswith(self.county.code):
-            self.error(sheet, row, key, _("The code must begin with the county code %(code)s.")
-                       % {"code": self.county.code})
+            self.error(
+                sheet,
+                row,
+                key,
+                _("The code must begin with the county code %(code)s.")
+                % {"code": self.county.code},
+            )
             return None
         if code.endswith("000"):
-            self.error(sheet, row, key, _(
-                "A township code cannot end in 000: that is the county's own code.") if township
-                else _("A village code cannot end in 000: that is the township's own code."))
+            self.error(
+                sheet,
+                row,
+                key,
+                _("A township code cannot end in 000: that is the county's own code.")
+                if township
+                else _("A village code cannot end in 000: that is the township's own code."),
+            )
             return None
         return code
 
@@ -603,16 +741,18 @@ class _Validator:
             return None
         return _text(value)
 
-    def _parse(self, sheet: _Sheet, row: int, key: str, value: Any,
-               parser: Callable[[Any], Any]) -> Any:
+    def _parse(
+        self, sheet: _Sheet, row: int, key: str, value: Any, parser: Callable[[Any], Any]
+    ) -> Any:
         try:
             return parser(value)
         except ValueError as exc:
             self.error(sheet, row, key, str(exc))
             return None
 
-    def _full_clean(self, sheet: _Sheet, row: int, obj, parsed: dict[str, Any],
-                    exclude: list[str]) -> None:
+    def _full_clean(
+        self, sheet: _Sheet, row: int, obj, parsed: dict[str, Any], exclude: list[str]
+    ) -> None:
         """Run the model's own validators (length, range, digits) without per-row queries."""
         # Skip fields already reported, and the foreign key: its check is one query per row.
         skip = [*exclude, *(f for f in ("code", "name") if parsed.get(f) is None)]
@@ -636,9 +776,13 @@ class _Validator:
             if len(rows) < 2:
                 continue
             for row in rows:
-                self.error(sheet, row, "code", _(
-                    "The code %(code)s appears more than once on this sheet (rows %(rows)s).")
-                    % {"code": code, "rows": separator.join(map(str, rows))})
+                self.error(
+                    sheet,
+                    row,
+                    "code",
+                    _("The code %(code)s appears more than once on this sheet (rows %(rows)s).")
+                    % {"code": code, "rows": separator.join(map(str, rows))},
+                )
                 parsed[row]["skip"] = True
 
 
@@ -778,8 +922,9 @@ def _yes_no(value: Any) -> bool:
         return True
     if text in _NO or text == no:
         return False
-    raise ValueError(_("Enter %(yes)s or %(no)s (Y/N and 1/0 are accepted too).")
-                     % {"yes": yes, "no": no})
+    raise ValueError(
+        _("Enter %(yes)s or %(no)s (Y/N and 1/0 are accepted too).") % {"yes": yes, "no": no}
+    )
 
 
 def _index(columns: Iterable[_Column], key: str) -> int:

@@ -18,6 +18,7 @@ __all__ = ["Region", "Village", "StaffRole", "ContactAssignment", "ChangeEvent"]
 
 digits_only = RegexValidator(r"^\d+$", _("An area code consists of digits only."))
 
+
 # Every domain model records inserts, updates and deletes through database triggers, so bulk
 # and raw-SQL writes are logged too; the request's user comes from pghistory's middleware.
 def audited(model):
@@ -52,14 +53,21 @@ class Region(models.Model):
     """A province, city, county or township, keyed by the significant digits of its area code."""
 
     code = models.CharField(
-        _("area code"), max_length=9, unique=True, validators=[digits_only],
+        _("area code"),
+        max_length=9,
+        unique=True,
+        validators=[digits_only],
         help_text=_("2 digits for a province, 4 for a city, 6 for a county, 9 for a township."),
     )
     name = models.CharField(_("name"), max_length=50)
     level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent region"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
 
     objects = RegionQuerySet.as_manager()
@@ -69,31 +77,36 @@ class Region(models.Model):
         verbose_name_plural = _("regions")
         ordering = ["code"]
         indexes = [
-            models.Index(fields=["code"], name="region_code_prefix",
-                         opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["code"], name="region_code_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("villages:region-detail", args=[self.code])
+
     def clean(self):
         expected = CODE_LENGTH.get(self.level)
         if expected and len(self.code or "") != expected:
             raise ValidationError(
-                {"code": _("A %(level)s code has %(n)d digits.")
-                 % {"level": self.get_level_display(), "n": expected}}
+                {
+                    "code": _("A %(level)s code has %(n)d digits.")
+                    % {"level": self.get_level_display(), "n": expected}
+                }
             )
         if self.parent_id:
             if self.parent.level != PARENT_LEVEL.get(self.level):
                 raise ValidationError({"parent": _("The parent region is at the wrong level.")})
             if not self.code.startswith(self.parent.code):
                 raise ValidationError(
-                    {"code": _("The code must begin with the parent's code %(code)s.")
-                     % {"code": self.parent.code}}
+                    {
+                        "code": _("The code must begin with the parent's code %(code)s.")
+                        % {"code": self.parent.code}
+                    }
                 )
-
-    def get_absolute_url(self):
-        return reverse("villages:region-detail", args=[self.code])
 
 
 class VillageQuerySet(ScopedQuerySet):
@@ -108,20 +121,28 @@ class Village(models.Model):
     """An administrative village (行政村), keyed by its 12-digit statistical area code."""
 
     code = models.CharField(
-        _("area code"), max_length=12, unique=True,
+        _("area code"),
+        max_length=12,
+        unique=True,
         validators=[digits_only, RegexValidator(r"^\d{12}$", _("A village code has 12 digits."))],
     )
     name = models.CharField(_("name"), max_length=50)
     township = models.ForeignKey(
-        Region, verbose_name=_("township"), on_delete=models.PROTECT, related_name="villages",
+        Region,
+        verbose_name=_("township"),
+        on_delete=models.PROTECT,
+        related_name="villages",
         limit_choices_to={"level": RegionLevel.TOWNSHIP},
     )
     households = models.PositiveIntegerField(_("households"), default=0)
     population = models.PositiveIntegerField(_("population"), default=0)
     party_members = models.PositiveIntegerField(_("party members"), default=0)
     collective_income = models.DecimalField(
-        _("collective income of last year (yuan)"), max_digits=14, decimal_places=2,
-        default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))],
+        _("collective income of last year (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
     )
     is_backward = models.BooleanField(_("designated backward village"), default=False)
     notes = models.TextField(_("notes"), blank=True)
@@ -135,27 +156,30 @@ class Village(models.Model):
         verbose_name_plural = _("villages")
         ordering = ["code"]
         indexes = [
-            models.Index(fields=["code"], name="village_code_prefix",
-                         opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["code"], name="village_code_prefix", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["name"], name="village_name"),
         ]
 
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("villages:village-detail", args=[self.code])
+
     def clean(self):
         if self.township_id and self.code and not self.code.startswith(self.township.code):
             raise ValidationError(
-                {"code": _("The village code must begin with its township's code %(code)s.")
-                 % {"code": self.township.code}}
+                {
+                    "code": _("The village code must begin with its township's code %(code)s.")
+                    % {"code": self.township.code}
+                }
             )
 
     @property
     def county_code(self) -> str:
         return self.code[:6]
-
-    def get_absolute_url(self):
-        return reverse("villages:village-detail", args=[self.code])
 
 
 class StaffRoleQuerySet(ScopedQuerySet):
@@ -167,16 +191,26 @@ class StaffRole(models.Model):
     """A role held by a staff account, scoped to a county, a township or one village."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
         related_name="staff_roles",
     )
     kind = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
     region = models.ForeignKey(
-        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="staff_roles",
     )
     village = models.ForeignKey(
-        Village, verbose_name=_("village"), null=True, blank=True, on_delete=models.PROTECT,
+        Village,
+        verbose_name=_("village"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="staff_roles",
     )
     # The scope's area code, copied from the region or village so scoping needs no join.
@@ -191,9 +225,13 @@ class StaffRole(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "kind", "area_code"], name="unique_staff_role"),
             models.CheckConstraint(
-                condition=(Q(kind=RoleKind.VILLAGE_CLERK, village__isnull=False, region__isnull=True)
-                           | (~Q(kind=RoleKind.VILLAGE_CLERK) & Q(region__isnull=False,
-                                                                  village__isnull=True))),
+                condition=(
+                    Q(kind=RoleKind.VILLAGE_CLERK, village__isnull=False, region__isnull=True)
+                    | (
+                        ~Q(kind=RoleKind.VILLAGE_CLERK)
+                        & Q(region__isnull=False, village__isnull=True)
+                    )
+                ),
                 name="staff_role_scope_matches_kind",
             ),
         ]
@@ -216,8 +254,10 @@ class StaffRole(models.Model):
             raise ValidationError({"region": _("This role is scoped to a region.")})
         if self.region.level != level:
             raise ValidationError(
-                {"region": _("This role is scoped to a %(level)s.")
-                 % {"level": RegionLevel(level).label}}
+                {
+                    "region": _("This role is scoped to a %(level)s.")
+                    % {"level": RegionLevel(level).label}
+                }
             )
         self.area_code = self.region.code
 
@@ -225,7 +265,9 @@ class StaffRole(models.Model):
 class ContactAssignmentQuerySet(ScopedQuerySet):
     def active(self, on=None):
         on = on or today()
-        return self.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        return self.filter(start_date__lte=on).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
 
 
 @audited
@@ -233,11 +275,15 @@ class ContactAssignment(models.Model):
     """A township official assigned as village-contact cadre (包村干部) to a village."""
 
     cadre = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("contact cadre"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("contact cadre"),
+        on_delete=models.PROTECT,
         related_name="contact_assignments",
     )
     village = models.ForeignKey(
-        Village, verbose_name=_("village"), on_delete=models.PROTECT,
+        Village,
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
         related_name="contact_assignments",
     )
     start_date = models.DateField(_("start date"))

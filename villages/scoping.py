@@ -40,8 +40,10 @@ class Scope:
         return self.everything or code in self.village_codes or code.startswith(self.prefixes)
 
     def may_edit(self, code: str) -> bool:
-        return self.everything or bool(self.editable_prefixes) and code.startswith(
-            self.editable_prefixes
+        return (
+            self.everything
+            or bool(self.editable_prefixes)
+            and code.startswith(self.editable_prefixes)
         )
 
     def ancestors(self) -> set[str]:
@@ -75,9 +77,9 @@ def scope_for(user) -> Scope:
         villages: tuple[str, ...] = ()
         if any(kind == RoleKind.CONTACT_CADRE for kind, _ in roles):
             villages = tuple(
-                ContactAssignment.objects.active().filter(cadre=user).values_list(
-                    "village__code", flat=True
-                )
+                ContactAssignment.objects.active()
+                .filter(cadre=user)
+                .values_list("village__code", flat=True)
             )
         scope = Scope(
             prefixes=tuple(sorted(prefixes)),

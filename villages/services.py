@@ -16,8 +16,13 @@ from .models import ContactAssignment, Region, Village
 from .scoping import forget_scope, scope_for
 
 VILLAGE_FACTS = (
-    "name", "households", "population", "party_members", "collective_income",
-    "is_backward", "notes",
+    "name",
+    "households",
+    "population",
+    "party_members",
+    "collective_income",
+    "is_backward",
+    "notes",
 )
 
 
@@ -29,18 +34,32 @@ def _require_edit(actor, code: str) -> None:
 
 @transaction.atomic
 def village_create(
-    *, actor, township: Region, code: str, name: str, households: int = 0,
-    population: int = 0, party_members: int = 0,
-    collective_income: Decimal = Decimal("0"), is_backward: bool = False, notes: str = "",
+    *,
+    actor,
+    township: Region,
+    code: str,
+    name: str,
+    households: int = 0,
+    population: int = 0,
+    party_members: int = 0,
+    collective_income: Decimal = Decimal("0"),
+    is_backward: bool = False,
+    notes: str = "",
 ) -> Village:
     """Add a village to a township the actor manages."""
     if township.level != RegionLevel.TOWNSHIP:
         raise ValidationError({"township": _("Choose a township.")})
     _require_edit(actor, township.code)
     village = Village(
-        township=township, code=code, name=name, households=households,
-        population=population, party_members=party_members,
-        collective_income=collective_income, is_backward=is_backward, notes=notes,
+        township=township,
+        code=code,
+        name=name,
+        households=households,
+        population=population,
+        party_members=party_members,
+        collective_income=collective_income,
+        is_backward=is_backward,
+        notes=notes,
     )
     village.full_clean()
     village.save()
@@ -67,7 +86,8 @@ def village_update(*, actor, village: Village, **facts: Any) -> Village:
 def contact_cadre_candidates(village: Village):
     """Accounts holding the contact-cadre role in the village's township."""
     return (
-        get_user_model().objects.filter(
+        get_user_model()
+        .objects.filter(
             is_active=True,
             staff_roles__kind=RoleKind.CONTACT_CADRE,
             staff_roles__area_code=village.code[:9],
@@ -92,9 +112,7 @@ def contact_assignment_create(
     ).exists()
     if overlapping:
         raise ValidationError({"cadre": _("This cadre is already assigned to the village.")})
-    assignment = ContactAssignment(
-        village=village, cadre=cadre, start_date=start_date, notes=notes
-    )
+    assignment = ContactAssignment(village=village, cadre=cadre, start_date=start_date, notes=notes)
     assignment.full_clean()
     assignment.save()
     forget_scope(cadre)

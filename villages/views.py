@@ -320,9 +320,7 @@ class TreeImportView(LoginRequiredMixin, FormView):
                 actor=self.request.user, county=county, file=form.cleaned_data["file"]
             )
         except TreeImportError as e:
-            return self.render_to_response(
-                self.get_context_data(form=form, import_errors=e.errors)
-            )
+            return self.render_to_response(self.get_context_data(form=form, import_errors=e.errors))
         messages.success(
             self.request,
             _(
@@ -330,8 +328,10 @@ class TreeImportView(LoginRequiredMixin, FormView):
                 "%(vc)d villages added, %(vu)d updated."
             )
             % {
-                "tc": result.townships_created, "tu": result.townships_updated,
-                "vc": result.villages_created, "vu": result.villages_updated,
+                "tc": result.townships_created,
+                "tu": result.townships_updated,
+                "vc": result.villages_created,
+                "vu": result.villages_updated,
             },
         )
         return redirect("villages:village-list")
@@ -349,9 +349,7 @@ class TreeImportTemplateView(TreeImportView):
             content,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = (
-            f"attachment; filename=\"tree-import-{county.code}.xlsx\""
-        )
+        response["Content-Disposition"] = f'attachment; filename="tree-import-{county.code}.xlsx"'
         return response
 
     post = None

@@ -20,7 +20,17 @@ class VillageSerializer(serializers.ModelSerializer):
     class Meta:
         model = Village
         fields = [
-            "code", "name", "township", "township_name", "county", "households", "population",
-            "party_members", "collective_income", "is_backward", "notes", "updated_at",
+            "code",
+            "name",
+            "township",
+            "township_name",
+            "county",
+            "households",
+            "population",
+            "party_members",
+            "collective_income",
+            "is_backward",
+            "notes",
+            "updated_at",
         ]
         read_only_fields = ["code", "updated_at"]

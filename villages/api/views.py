@@ -47,4 +47,4 @@ class VillageViewSet(
                 actor=self.request.user, village=serializer.instance, **serializer.validated_data
             )
         except DjangoValidationError as e:
-            raise ValidationError(e.message_dict if hasattr(e, "error_dict") else e.messages)
+            raise ValidationError(e.message_dict if hasattr(e, "error_dict") else e.messages) from e

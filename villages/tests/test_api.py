@@ -24,8 +24,12 @@ def as_(api, user):
 
 @pytest.mark.parametrize(
     "persona,expected",
-    [("anonymous", None), ("outsider", {"370830105201"}), ("insider", {"370830102201"}),
-     ("supervisor", {"370830102201", "370830105201"})],
+    [
+        ("anonymous", None),
+        ("outsider", {"370830105201"}),
+        ("insider", {"370830102201"}),
+        ("supervisor", {"370830102201", "370830105201"}),
+    ],
 )
 def test_village_list_is_scoped(api, personas, village, other_village, persona, expected):
     response = as_(api, personas[persona]).get("/api/v1/villages/")
@@ -80,8 +84,11 @@ def test_village_filters(api, supervisor, township, village, other_village):
 
 @pytest.mark.parametrize(
     "persona,expected",
-    [("outsider", {"370830", "370830105"}), ("insider", {"370830", "370830102"}),
-     ("supervisor", {"370830", "370830102", "370830105"})],
+    [
+        ("outsider", {"370830", "370830105"}),
+        ("insider", {"370830", "370830102"}),
+        ("supervisor", {"370830", "370830102", "370830105"}),
+    ],
 )
 def test_region_list_is_scoped(api, personas, village, other_village, persona, expected):
     response = as_(api, personas[persona]).get("/api/v1/regions/")

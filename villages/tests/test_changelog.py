@@ -55,10 +55,17 @@ def test_describe_changes_uses_the_models_labels(village):
 
 def test_request_user_is_attached_to_events(client, insider, village):
     client.force_login(insider)
-    client.post(f"/villages/{village.code}/edit/", {
-        "name": village.name, "households": 1, "population": 2, "party_members": 0,
-        "collective_income": "0", "notes": "",
-    })
+    client.post(
+        f"/villages/{village.code}/edit/",
+        {
+            "name": village.name,
+            "households": 1,
+            "population": 2,
+            "party_members": 0,
+            "collective_income": "0",
+            "notes": "",
+        },
+    )
     event = events_of(village)[-1]
     assert event.pgh_context["user"] == insider.pk
     assert event.pgh_context["url"] == f"/villages/{village.code}/edit/"

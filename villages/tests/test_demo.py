@@ -37,13 +37,28 @@ def uncovered_villages():
 
 
 def snapshot():
-    villages = list(Village.objects.order_by("code").values_list(
-        "code", "name", "township__code", "households", "population", "party_members",
-        "collective_income", "is_backward", "notes",
-    ))
-    assignments = list(ContactAssignment.objects.order_by("area_code").values_list(
-        "area_code", "cadre__username", "cadre__last_name", "cadre__first_name", "start_date",
-    ))
+    villages = list(
+        Village.objects.order_by("code").values_list(
+            "code",
+            "name",
+            "township__code",
+            "households",
+            "population",
+            "party_members",
+            "collective_income",
+            "is_backward",
+            "notes",
+        )
+    )
+    assignments = list(
+        ContactAssignment.objects.order_by("area_code").values_list(
+            "area_code",
+            "cadre__username",
+            "cadre__last_name",
+            "cadre__first_name",
+            "start_date",
+        )
+    )
     regions = list(Region.objects.order_by("code").values_list("code", "name", "level"))
     return regions, villages, assignments
 
@@ -52,8 +67,7 @@ def wipe():
     ContactAssignment.objects.all().delete()
     StaffRole.objects.all().delete()
     Village.objects.all().delete()
-    for level in (RegionLevel.TOWNSHIP, RegionLevel.COUNTY, RegionLevel.CITY,
-                  RegionLevel.PROVINCE):
+    for level in (RegionLevel.TOWNSHIP, RegionLevel.COUNTY, RegionLevel.CITY, RegionLevel.PROVINCE):
         Region.objects.filter(level=level).delete()
     User.objects.all().delete()
 
@@ -131,7 +145,8 @@ def test_it_gives_every_village_exactly_one_current_contact_cadre():
         assert assignment.is_active
         # The cadre holds the contact-cadre role in the village's own township.
         assert StaffRole.objects.filter(
-            user=assignment.cadre, kind=RoleKind.CONTACT_CADRE,
+            user=assignment.cadre,
+            kind=RoleKind.CONTACT_CADRE,
             area_code=assignment.village.code[:9],
         ).exists()
     cadres = User.objects.filter(username__regex=demo.CADRE_USERNAME_REGEX).annotate(
@@ -174,10 +189,15 @@ def test_it_fills_an_empty_database_despite_if_empty():
     assert Village.objects.count() == 30
 
 
-@pytest.mark.parametrize("args", [
-    ["--villages", "0"], ["--townships", "0"], ["--townships", "100"],
-    ["--villages", str(demo.demo_capacity() + 1)],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--villages", "0"],
+        ["--townships", "0"],
+        ["--townships", "100"],
+        ["--villages", str(demo.demo_capacity() + 1)],
+    ],
+)
 def test_it_rejects_impossible_sizes(args):
     with pytest.raises(CommandError):
         seed(*args)

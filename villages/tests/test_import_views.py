@@ -47,8 +47,9 @@ def test_import_page_is_forbidden_to_a_contact_cadre(client, township, village):
 
 
 @pytest.mark.parametrize("persona", ["insider", "outsider", "supervisor"])
-def test_template_holds_only_what_the_user_may_edit(client, personas, village, other_village,
-                                                    persona):
+def test_template_holds_only_what_the_user_may_edit(
+    client, personas, village, other_village, persona
+):
     login(client, personas[persona])
     response = client.get(reverse("villages:tree-import-template"))
     assert response.status_code == 200
@@ -72,15 +73,18 @@ def test_template_of_another_county_is_404(client, insider, village):
 def test_upload_with_errors_lists_them_in_chinese_and_saves_nothing(client, insider, village):
     login(client, insider)
     before = list(Village.objects.values_list("code", "name", "households"))
-    data = workbook(villages=[
-        vrow("370830102202", "好村"),
-        vrow("37083010220X", "坏码村"),
-        vrow("370830102202", "重复村"),
-        vrow("370830109201", "无乡镇村"),
-        vrow("370830102204", ""),
-    ])
-    response = client.post(reverse("villages:tree-import"),
-                           {"county": "370830", "file": upload(data)})
+    data = workbook(
+        villages=[
+            vrow("370830102202", "好村"),
+            vrow("37083010220X", "坏码村"),
+            vrow("370830102202", "重复村"),
+            vrow("370830109201", "无乡镇村"),
+            vrow("370830102204", ""),
+        ]
+    )
+    response = client.post(
+        reverse("villages:tree-import"), {"county": "370830", "file": upload(data)}
+    )
     assert response.status_code == 200
     errors = response.context["import_errors"]
     assert {e.row for e in errors} >= {3, 4, 5, 6}
@@ -91,12 +95,15 @@ def test_upload_with_errors_lists_them_in_chinese_and_saves_nothing(client, insi
 
 def test_upload_of_a_valid_file_imports_and_reports_counts(client, insider, village):
     login(client, insider)
-    data = workbook(villages=[
-        vrow("370830102202", "东赵村", households=210),
-        vrow(village.code, "南旺村", households=999),
-    ])
-    response = client.post(reverse("villages:tree-import"),
-                           {"county": "370830", "file": upload(data)}, follow=True)
+    data = workbook(
+        villages=[
+            vrow("370830102202", "东赵村", households=210),
+            vrow(village.code, "南旺村", households=999),
+        ]
+    )
+    response = client.post(
+        reverse("villages:tree-import"), {"county": "370830", "file": upload(data)}, follow=True
+    )
     assert response.redirect_chain[-1][0] == reverse("villages:village-list")
     assert "新增村 1 个、更新 1 个" in response.content.decode()
     assert Village.objects.get(code="370830102202").households == 210
@@ -106,9 +113,13 @@ def test_upload_of_a_valid_file_imports_and_reports_counts(client, insider, vill
 
 def test_upload_of_a_non_excel_file_is_refused(client, insider, village):
     login(client, insider)
-    response = client.post(reverse("villages:tree-import"), {
-        "county": "370830", "file": SimpleUploadedFile("x.xlsx", b"not a workbook"),
-    })
+    response = client.post(
+        reverse("villages:tree-import"),
+        {
+            "county": "370830",
+            "file": SimpleUploadedFile("x.xlsx", b"not a workbook"),
+        },
+    )
     assert response.status_code == 200
     assert response.context["import_errors"]
     assert Village.objects.count() == 1
@@ -117,8 +128,9 @@ def test_upload_of_a_non_excel_file_is_refused(client, insider, village):
 def test_outsider_cannot_import_into_this_township(client, outsider, village):
     login(client, outsider)
     data = workbook(villages=[vrow("370830102202", "越界村")])
-    response = client.post(reverse("villages:tree-import"),
-                           {"county": "370830", "file": upload(data)})
+    response = client.post(
+        reverse("villages:tree-import"), {"county": "370830", "file": upload(data)}
+    )
     assert response.status_code == 200
     assert "不在您的管辖范围内" in response.content.decode()
     assert not Village.objects.filter(code="370830102202").exists()

@@ -38,7 +38,14 @@ pytestmark = pytest.mark.django_db
 T, V = "乡镇", "村"
 TOWNSHIP_HEADERS = ["乡镇代码", "乡镇名称"]
 VILLAGE_HEADERS = [
-    "村代码", "村名称", "乡镇代码", "户数", "人口", "党员数", "上年集体收入（元）", "是否后进村",
+    "村代码",
+    "村名称",
+    "乡镇代码",
+    "户数",
+    "人口",
+    "党员数",
+    "上年集体收入（元）",
+    "是否后进村",
     "备注",
 ]
 
@@ -53,15 +60,25 @@ def chinese():
 # ---------------------------------------------------------------------------- helpers
 
 
-def vrow(code, name="新村", township=None, households=100, population=400, party_members=12,
-         income="1000.00", backward="否", notes=""):
+def vrow(
+    code,
+    name="新村",
+    township=None,
+    households=100,
+    population=400,
+    party_members=12,
+    income="1000.00",
+    backward="否",
+    notes="",
+):
     """A row of the 村 sheet; the township code defaults to the village code's first 9 digits."""
     township = code[:9] if township is None and isinstance(code, str) else township
     return [code, name, township, households, population, party_members, income, backward, notes]
 
 
-def workbook(townships=(), villages=(), *, sheets=(T, V),
-             headers=(TOWNSHIP_HEADERS, VILLAGE_HEADERS)):
+def workbook(
+    townships=(), villages=(), *, sheets=(T, V), headers=(TOWNSHIP_HEADERS, VILLAGE_HEADERS)
+):
     """An .xlsx in memory, the way a user would fill it in."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
@@ -120,8 +137,16 @@ def test_it_creates_townships_and_villages(county, township, supervisor):
     data = workbook(
         townships=[["370830106", "康驿镇"]],
         villages=[
-            vrow("370830106201", "康驿村", households=210, population=800, party_members=25,
-                 income="12345.67", backward="是", notes="新建"),
+            vrow(
+                "370830106201",
+                "康驿村",
+                households=210,
+                population=800,
+                party_members=25,
+                income="12345.67",
+                backward="是",
+                notes="新建",
+            ),
             vrow("370830102203", "后寨村", income=None, backward=None),
         ],
     )
@@ -133,7 +158,11 @@ def test_it_creates_townships_and_villages(county, township, supervisor):
     kangyi = Village.objects.get(code="370830106201")
     assert kangyi.township == new
     assert (kangyi.name, kangyi.households, kangyi.population, kangyi.party_members) == (
-        "康驿村", 210, 800, 25)
+        "康驿村",
+        210,
+        800,
+        25,
+    )
     assert kangyi.collective_income == Decimal("12345.67")
     assert kangyi.is_backward is True
     assert kangyi.notes == "新建"
@@ -146,23 +175,47 @@ def test_it_creates_townships_and_villages(county, township, supervisor):
 def test_it_updates_existing_rows_and_counts_unchanged_ones(
     county, township, other_township, village, supervisor
 ):
-    same = VillageFactory(township=township, code="370830102202", name="不变村",
-                          households=50, population=200, party_members=5,
-                          collective_income=Decimal("10.00"), notes="")
+    same = VillageFactory(
+        township=township,
+        code="370830102202",
+        name="不变村",
+        households=50,
+        population=200,
+        party_members=5,
+        collective_income=Decimal("10.00"),
+        notes="",
+    )
     stamp = village.updated_at
     data = workbook(
         townships=[["370830102", "南旺镇（新）"], ["370830105", "郭楼镇"]],
         villages=[
-            vrow(village.code, "南旺村", households=333, population=1200, party_members=40,
-                 income="90000", backward="Y", notes="已核实"),
-            vrow(same.code, "不变村", households=50, population=200, party_members=5,
-                 income="10.00", backward="否", notes=""),
+            vrow(
+                village.code,
+                "南旺村",
+                households=333,
+                population=1200,
+                party_members=40,
+                income="90000",
+                backward="Y",
+                notes="已核实",
+            ),
+            vrow(
+                same.code,
+                "不变村",
+                households=50,
+                population=200,
+                party_members=5,
+                income="10.00",
+                backward="否",
+                notes="",
+            ),
         ],
     )
     result = import_tree(actor=supervisor, county=county, file=data)
 
-    assert result == ImportResult(townships_updated=1, townships_unchanged=1,
-                                  villages_updated=1, villages_unchanged=1)
+    assert result == ImportResult(
+        townships_updated=1, townships_unchanged=1, villages_updated=1, villages_unchanged=1
+    )
     township.refresh_from_db()
     assert township.name == "南旺镇（新）"
     village.refresh_from_db()
@@ -178,8 +231,10 @@ def test_it_updates_existing_rows_and_counts_unchanged_ones(
 def test_it_accepts_english_sheet_and_column_names(county, township, supervisor):
     with override("en"):
         sheets = (str(imports.TOWNSHIP_SHEET), str(imports.VILLAGE_SHEET))
-        headers = ([str(c.label) for c in imports.TOWNSHIP_COLUMNS],
-                   [str(c.label) for c in imports.VILLAGE_COLUMNS])
+        headers = (
+            [str(c.label) for c in imports.TOWNSHIP_COLUMNS],
+            [str(c.label) for c in imports.VILLAGE_COLUMNS],
+        )
     assert sheets == ("Townships", "Villages")
     data = workbook(villages=[vrow("370830102203")], sheets=sheets, headers=headers)
     assert import_tree(actor=supervisor, county=county, file=data).villages_created == 1
@@ -208,11 +263,14 @@ def test_it_reads_back_codes_that_excel_turned_into_numbers(county, township, su
         ],
     )
     # Excel stores a number typed into a General cell as a double: 370830102204.0, 3.7...E+11.
-    data = rewrite_xml(data, {
-        "<v>370830102204</v>": "<v>370830102204.0</v>",
-        "<v>370830102205</v>": "<v>3.70830102205E+11</v>",
-        "<v>370830106</v>": "<v>3.70830106E+8</v>",
-    })
+    data = rewrite_xml(
+        data,
+        {
+            "<v>370830102204</v>": "<v>370830102204.0</v>",
+            "<v>370830102205</v>": "<v>3.70830102205E+11</v>",
+            "<v>370830106</v>": "<v>3.70830106E+8</v>",
+        },
+    )
     result = import_tree(actor=supervisor, county=county, file=data)
 
     assert result.townships_created == 1
@@ -223,8 +281,12 @@ def test_it_reads_back_codes_that_excel_turned_into_numbers(county, township, su
 
 
 def test_it_refuses_codes_whose_digits_excel_lost(county, township, supervisor):
-    data = workbook(villages=[vrow(370830102203, township="370830102"),
-                              vrow("3.708301E+11", township="370830102")])
+    data = workbook(
+        villages=[
+            vrow(370830102203, township="370830102"),
+            vrow("3.708301E+11", township="370830102"),
+        ]
+    )
     data = rewrite_xml(data, {"<v>370830102203</v>": "<v>370830102203.5</v>"})
     lost = "Excel 把此代码存成了数字并丢失了部分位数，请将该列设为文本格式后重新填写代码。"
     assert refused(supervisor, county, data) == [(V, 2, "村代码", lost), (V, 3, "村代码", lost)]
@@ -233,8 +295,10 @@ def test_it_refuses_codes_whose_digits_excel_lost(county, township, supervisor):
 def test_it_accepts_township_codes_padded_to_twelve_digits(county, township, supervisor):
     data = workbook(
         townships=[["370830106000", "康驿镇"]],
-        villages=[vrow("370830106201", township="370830106000"),
-                  vrow("370830102203", township=370830102000)],
+        villages=[
+            vrow("370830106201", township="370830106000"),
+            vrow("370830102203", township=370830102000),
+        ],
     )
     result = import_tree(actor=supervisor, county=county, file=data)
 
@@ -272,12 +336,17 @@ def test_it_refuses_a_bad_township_code(county, supervisor, code, message):
         ("370830105201", "370830102", "村代码", "村代码应以所属乡镇的代码 370830102 开头。"),
         ("", "370830102", "村代码", "请填写村代码。"),
         ("370830102203", "", "乡镇代码", "请填写乡镇代码。"),
-        ("370830102203", "3708301", "乡镇代码",
-         "乡镇代码应为 9 位（或以 000 结尾的 12 位），此处为 7 位。"),
+        (
+            "370830102203",
+            "3708301",
+            "乡镇代码",
+            "乡镇代码应为 9 位（或以 000 结尾的 12 位），此处为 7 位。",
+        ),
     ],
 )
-def test_it_refuses_a_bad_village_code(county, township, other_township, supervisor,
-                                       code, township_code, column, message):
+def test_it_refuses_a_bad_village_code(
+    county, township, other_township, supervisor, code, township_code, column, message
+):
     data = workbook(villages=[vrow("370830102202"), vrow(code, township=township_code)])
     assert refused(supervisor, county, data) == [(V, 3, column, message)]
 
@@ -311,8 +380,9 @@ def test_it_refuses_a_village_of_an_unknown_township(county, township, superviso
 
 
 def test_it_reports_a_bad_township_row_once_not_on_each_village(county, supervisor):
-    data = workbook(townships=[["370830109", ""]],
-                    villages=[vrow("370830109201"), vrow("370830109202")])
+    data = workbook(
+        townships=[["370830109", ""]], villages=[vrow("370830109201"), vrow("370830109202")]
+    )
     assert refused(supervisor, county, data) == [(T, 2, "乡镇名称", "请填写乡镇名称。")]
 
 
@@ -329,7 +399,8 @@ def test_it_reports_a_bad_township_row_once_not_on_each_village(county, supervis
 def test_it_refuses_bad_counts(county, township, supervisor, value, message):
     data = workbook(villages=[vrow("370830102203", households=value, party_members=value)])
     assert refused(supervisor, county, data) == [
-        (V, 2, "户数", message), (V, 2, "党员数", message),
+        (V, 2, "户数", message),
+        (V, 2, "党员数", message),
     ]
 
 
@@ -374,8 +445,11 @@ def test_it_refuses_bad_money(county, township, supervisor, value, message):
     ],
 )
 def test_it_reads_money(county, township, supervisor, value, amount):
-    import_tree(actor=supervisor, county=county,
-                file=workbook(villages=[vrow("370830102203", income=value)]))
+    import_tree(
+        actor=supervisor,
+        county=county,
+        file=workbook(villages=[vrow("370830102203", income=value)]),
+    )
     assert Village.objects.get(code="370830102203").collective_income == Decimal(amount)
 
 
@@ -388,12 +462,26 @@ def test_it_refuses_an_amount_too_large_for_the_ledger(county, township, supervi
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("是", True), ("否", False), ("Y", True), ("n", False), (1, True), (0, False),
-     ("1", True), ("0", False), (None, False), ("", False), (True, True)],
+    [
+        ("是", True),
+        ("否", False),
+        ("Y", True),
+        ("n", False),
+        (1, True),
+        (0, False),
+        ("1", True),
+        ("0", False),
+        (None, False),
+        ("", False),
+        (True, True),
+    ],
 )
 def test_it_reads_the_backward_flag(county, township, supervisor, value, expected):
-    import_tree(actor=supervisor, county=county,
-                file=workbook(villages=[vrow("370830102203", backward=value)]))
+    import_tree(
+        actor=supervisor,
+        county=county,
+        file=workbook(villages=[vrow("370830102203", backward=value)]),
+    )
     assert Village.objects.get(code="370830102203").is_backward is expected
 
 
@@ -405,8 +493,9 @@ def test_it_refuses_an_unclear_backward_flag(county, township, supervisor):
 
 
 def test_it_applies_the_models_own_validators(county, township, supervisor):
-    data = workbook(townships=[["370830106", "镇" * 51]],
-                    villages=[vrow("370830102203", name="村" * 51)])
+    data = workbook(
+        townships=[["370830106", "镇" * 51]], villages=[vrow("370830102203", name="村" * 51)]
+    )
     errors = refused(supervisor, county, data)
     assert [e[:3] for e in errors] == [(T, 2, "乡镇名称"), (V, 2, "村名称")]
     assert all("50" in e[3] for e in errors)
@@ -427,7 +516,9 @@ def test_it_collects_every_error_of_both_sheets_and_writes_none_of_the_good_rows
     errors = refused(supervisor, county, data)
     assert [e[:3] for e in errors] == [
         (T, 3, "乡镇名称"),
-        (V, 4, "户数"), (V, 4, "上年集体收入（元）"), (V, 4, "是否后进村"),
+        (V, 4, "户数"),
+        (V, 4, "上年集体收入（元）"),
+        (V, 4, "是否后进村"),
         (V, 5, "村名称"),
     ]
     assert not Region.objects.filter(code="370830106").exists()
@@ -436,8 +527,11 @@ def test_it_collects_every_error_of_both_sheets_and_writes_none_of_the_good_rows
 
 def test_the_error_reads_as_a_chinese_sentence(county, township, supervisor):
     with pytest.raises(TreeImportError) as info:
-        import_tree(actor=supervisor, county=county,
-                    file=workbook(villages=[vrow("370830102203", households=-1)]))
+        import_tree(
+            actor=supervisor,
+            county=county,
+            file=workbook(villages=[vrow("370830102203", households=-1)]),
+        )
     assert str(info.value) == "导入未执行：发现 1 处错误。"
     assert str(info.value.errors[0]) == "村 · 第 2 行 · 户数: 数量不能为负数。"
     assert isinstance(info.value.errors[0], ImportRowError)
@@ -490,12 +584,24 @@ def test_it_refuses_a_sheet_without_its_columns(county, supervisor):
 def test_it_finds_columns_in_any_order_and_forgives_half_width_brackets(
     county, township, supervisor
 ):
-    headers = ["备注", "上年集体收入(元)", "是否后进村", "党员数", "人口", "户数", "乡镇代码",
-               "村名称", "村代码"]
+    headers = [
+        "备注",
+        "上年集体收入(元)",
+        "是否后进村",
+        "党员数",
+        "人口",
+        "户数",
+        "乡镇代码",
+        "村名称",
+        "村代码",
+    ]
     row = list(reversed(vrow("370830102203", income="5.50", backward="是", notes="倒序")))
     row[1], row[2] = row[2], row[1]
-    import_tree(actor=supervisor, county=county,
-                file=workbook(villages=[row], headers=(TOWNSHIP_HEADERS, headers)))
+    import_tree(
+        actor=supervisor,
+        county=county,
+        file=workbook(villages=[row], headers=(TOWNSHIP_HEADERS, headers)),
+    )
     v = Village.objects.get(code="370830102203")
     assert (v.collective_income, v.is_backward, v.notes) == (Decimal("5.50"), True, "倒序")
 
@@ -507,8 +613,9 @@ def test_it_refuses_a_workbook_with_headers_only(county, supervisor):
 
 
 def test_it_skips_blank_rows_and_keeps_excel_row_numbers(county, township, supervisor):
-    data = workbook(villages=[vrow("370830102203"), [None] * 9, ["", "  "],
-                              vrow("1", township="370830102")])
+    data = workbook(
+        villages=[vrow("370830102203"), [None] * 9, ["", "  "], vrow("1", township="370830102")]
+    )
     assert refused(supervisor, county, data) == [
         (V, 5, "村代码", "村代码应为 12 位，此处为 1 位。"),
     ]
@@ -532,8 +639,11 @@ def test_it_refuses_an_actor_who_manages_nothing_in_the_county(county, township,
     else:
         actor = UserFactory()
     if who == "other_county":
-        StaffRoleFactory(user=actor, kind=RoleKind.COUNTY_SUPERVISOR,
-                         region=CountyFactory(code="370831", name="泗水县"))
+        StaffRoleFactory(
+            user=actor,
+            kind=RoleKind.COUNTY_SUPERVISOR,
+            region=CountyFactory(code="370831", name="泗水县"),
+        )
     if who == "contact_cadre":
         StaffRoleFactory(user=actor, kind=RoleKind.CONTACT_CADRE, region=township)
     before = snapshot()
@@ -543,8 +653,10 @@ def test_it_refuses_an_actor_who_manages_nothing_in_the_county(county, township,
 
 
 def test_township_staff_import_the_villages_of_their_township(county, township, village, insider):
-    data = workbook(townships=[["370830102", "南旺镇"]],
-                    villages=[vrow("370830102203"), vrow(village.code, "南旺村", households=1)])
+    data = workbook(
+        townships=[["370830102", "南旺镇"]],
+        villages=[vrow("370830102203"), vrow(village.code, "南旺村", households=1)],
+    )
     result = import_tree(actor=insider, county=county, file=data)
     assert result == ImportResult(townships_unchanged=1, villages_created=1, villages_updated=1)
 
@@ -595,13 +707,13 @@ def _many(n: int, start: int) -> bytes:
     """`n` new villages of an existing township plus one of a new township."""
     return workbook(
         townships=[["370830102", "南旺镇"], ["370830106", "康驿镇"]],
-        villages=[vrow(f"370830102{start + i:03d}") for i in range(n)]
-        + [vrow("370830106201")],
+        villages=[vrow(f"370830102{start + i:03d}") for i in range(n)] + [vrow("370830106201")],
     )
 
 
-def test_the_number_of_queries_does_not_grow_with_the_rows(county, township, supervisor,
-                                                           django_assert_max_num_queries):
+def test_the_number_of_queries_does_not_grow_with_the_rows(
+    county, township, supervisor, django_assert_max_num_queries
+):
     # The same shape of work (new villages, an existing and a new township) at two sizes.
     with CaptureQueriesContext(connection) as small:
         import_tree(actor=fresh(supervisor), county=county, file=_many(2, 201))
@@ -627,8 +739,9 @@ def _load(data: bytes):
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
-def test_the_template_has_the_sheets_headers_and_instructions(county, township, village,
-                                                              supervisor):
+def test_the_template_has_the_sheets_headers_and_instructions(
+    county, township, village, supervisor
+):
     wb = _load(build_import_template(county=county, actor=supervisor))
 
     assert wb.sheetnames == ["乡镇", "村", "说明"]
@@ -652,8 +765,9 @@ def test_the_template_has_the_sheets_headers_and_instructions(county, township, 
     assert "不会删除任何数据" in text
 
 
-def test_the_template_lists_only_rows_the_actor_may_edit(county, township, other_township,
-                                                         village, other_village, insider):
+def test_the_template_lists_only_rows_the_actor_may_edit(
+    county, township, other_township, village, other_village, insider
+):
     wb = _load(build_import_template(county=county, actor=insider))
     assert [r[0] for r in wb["乡镇"].iter_rows(min_row=2, values_only=True)] == ["370830102"]
     assert [r[0] for r in wb["村"].iter_rows(min_row=2, values_only=True)] == [village.code]
@@ -675,19 +789,26 @@ def test_the_filled_template_imports(county, township, village, supervisor):
 
     result = import_tree(actor=supervisor, county=county, file=out.getvalue())
 
-    assert result == ImportResult(townships_created=1, townships_unchanged=1,
-                                  villages_created=1, villages_updated=1)
+    assert result == ImportResult(
+        townships_created=1, townships_unchanged=1, villages_created=1, villages_updated=1
+    )
     assert Village.objects.get(code=village.code).households == 999
     assert Village.objects.get(code="370830106201").collective_income == Decimal("1500.50")
 
 
 def test_an_unchanged_template_changes_nothing(county, township, village, supervisor):
-    VillageFactory(township=township, code="370830102202", collective_income=Decimal("12.30"),
-                   is_backward=True, notes="说明")
+    VillageFactory(
+        township=township,
+        code="370830102202",
+        collective_income=Decimal("12.30"),
+        is_backward=True,
+        notes="说明",
+    )
     TownshipFactory(parent=county, code="370830105", name="郭楼镇")
     before = snapshot()
-    result = import_tree(actor=supervisor, county=county,
-                         file=build_import_template(county=county, actor=supervisor))
+    result = import_tree(
+        actor=supervisor, county=county, file=build_import_template(county=county, actor=supervisor)
+    )
     assert result == ImportResult(townships_unchanged=2, villages_unchanged=2)
     assert snapshot() == before
 

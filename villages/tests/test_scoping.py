@@ -25,7 +25,9 @@ def test_it_shows_township_staff_only_their_township(insider, village, other_vil
 
 
 def test_it_shows_supervisor_the_whole_county(supervisor, village, other_village):
-    assert codes(Village.objects.visible_to(supervisor)) == sorted([village.code, other_village.code])
+    assert codes(Village.objects.visible_to(supervisor)) == sorted(
+        [village.code, other_village.code]
+    )
 
 
 def test_it_shows_nothing_to_anonymous_and_roleless_users(village, django_user_model):

@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_village_update_changes_only_facts(insider, village):
-    services.village_update(actor=insider, village=village, households=10,
-                            collective_income=Decimal("1.50"))
+    services.village_update(
+        actor=insider, village=village, households=10, collective_income=Decimal("1.50")
+    )
     village.refresh_from_db()
     assert village.households == 10 and village.collective_income == Decimal("1.50")
     with pytest.raises(ValueError):
@@ -43,15 +44,17 @@ def test_village_create_checks_code_against_township(insider, township):
 
 def test_village_create_refuses_a_township_of_another_scope(insider, other_township):
     with pytest.raises(PermissionDenied):
-        services.village_create(actor=insider, township=other_township,
-                                code="370830105288", name="X")
+        services.village_create(
+            actor=insider, township=other_township, code="370830105288", name="X"
+        )
 
 
 def test_contact_assignment_lifecycle(insider, township, village):
     cadre = UserFactory()
     StaffRoleFactory(user=cadre, kind=RoleKind.CONTACT_CADRE, region=township)
-    a = services.contact_assignment_create(actor=insider, village=village, cadre=cadre,
-                                           start_date=dt.date(2026, 1, 1))
+    a = services.contact_assignment_create(
+        actor=insider, village=village, cadre=cadre, start_date=dt.date(2026, 1, 1)
+    )
     assert Village.objects.visible_to(cadre).get() == village
     with pytest.raises(ValidationError):
         services.contact_assignment_end(actor=insider, assignment=a, end_date=dt.date(2025, 1, 1))
@@ -65,8 +68,9 @@ def test_contact_cadre_of_another_township_cannot_be_assigned(insider, other_tow
     cadre = UserFactory()
     StaffRoleFactory(user=cadre, kind=RoleKind.CONTACT_CADRE, region=other_township)
     with pytest.raises(ValidationError):
-        services.contact_assignment_create(actor=insider, village=village, cadre=cadre,
-                                           start_date=dt.date(2026, 1, 1))
+        services.contact_assignment_create(
+            actor=insider, village=village, cadre=cadre, start_date=dt.date(2026, 1, 1)
+        )
 
 
 def test_staff_role_must_match_its_scope_level(county, township, village):

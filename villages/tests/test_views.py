@@ -31,8 +31,9 @@ VILLAGE_PAGE = {"anonymous": 302, "outsider": 404, "insider": 200, "supervisor":
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "outsider", "insider", "supervisor"])
-@pytest.mark.parametrize("name", ["village-detail", "village-history", "village-edit",
-                                  "contact-add"])
+@pytest.mark.parametrize(
+    "name", ["village-detail", "village-history", "village-edit", "contact-add"]
+)
 def test_village_pages_access_matrix(client, personas, village, persona, name):
     response = get_as(client, personas[persona], reverse(f"villages:{name}", args=[village.code]))
     assert response.status_code == VILLAGE_PAGE[persona]
@@ -60,8 +61,9 @@ def test_village_list_shows_only_scope(client, personas, village, other_village,
 
 def test_village_list_search_filter_sort(client, insider, township, village):
     VillageFactory(township=township, code="370830102202", name="东赵村", population=99)
-    VillageFactory(township=township, code="370830102203", name="西赵村", population=5000,
-                   is_backward=True)
+    VillageFactory(
+        township=township, code="370830102203", name="西赵村", population=5000, is_backward=True
+    )
     client.force_login(insider)
     url = reverse("villages:village-list")
     names = lambda r: [v.name for v in r.context["object_list"]]  # noqa: E731
@@ -89,8 +91,9 @@ def add_villages(township, n, start=300, by=None):
             VillageFactory(township=township, code=f"{township.code}{start + i}")
 
 
-@pytest.mark.parametrize("url_name", ["villages:village-list", "villages:region-list",
-                                      "villages:changelog", "home"])
+@pytest.mark.parametrize(
+    "url_name", ["villages:village-list", "villages:region-list", "villages:changelog", "home"]
+)
 def test_list_pages_query_count_is_the_same_for_2_and_50_villages(
     client, supervisor, township, count_queries, url_name
 ):
@@ -117,13 +120,15 @@ def test_township_page_query_count_is_constant(client, insider, township, count_
     [("anonymous", 302), ("outsider", 404), ("insider", 200), ("supervisor", 200)],
 )
 def test_township_page_access_matrix(client, personas, township, village, persona, status):
-    response = get_as(client, personas[persona],
-                      reverse("villages:region-detail", args=[township.code]))
+    response = get_as(
+        client, personas[persona], reverse("villages:region-detail", args=[township.code])
+    )
     assert response.status_code == status
 
 
-def test_township_staff_sees_county_page_with_only_own_township(client, insider, county,
-                                                                 village, other_village):
+def test_township_staff_sees_county_page_with_only_own_township(
+    client, insider, county, village, other_village
+):
     client.force_login(insider)
     response = client.get(reverse("villages:region-detail", args=[county.code]))
     assert response.status_code == 200
@@ -133,8 +138,15 @@ def test_township_staff_sees_county_page_with_only_own_township(client, insider,
 def test_edit_village_as_insider_saves_and_is_logged(client, insider, village):
     client.force_login(insider)
     url = reverse("villages:village-edit", args=[village.code])
-    data = {"name": "南旺新村", "households": 400, "population": 1300, "party_members": 40,
-            "collective_income": "120000.50", "is_backward": "", "notes": "合并后"}
+    data = {
+        "name": "南旺新村",
+        "households": 400,
+        "population": 1300,
+        "party_members": 40,
+        "collective_income": "120000.50",
+        "is_backward": "",
+        "notes": "合并后",
+    }
     response = client.post(url, data)
     assert response.status_code == 302
     village.refresh_from_db()
@@ -150,9 +162,17 @@ def test_edit_village_rejects_bad_input_in_chinese_and_changes_nothing(client, i
     client.force_login(insider)
     url = reverse("villages:village-edit", args=[village.code])
     with translation.override("zh-hans"):
-        response = client.post(url, {"name": "", "households": -3, "population": "many",
-                                      "party_members": 1, "collective_income": "x"},
-                               HTTP_ACCEPT_LANGUAGE="zh-hans")
+        response = client.post(
+            url,
+            {
+                "name": "",
+                "households": -3,
+                "population": "many",
+                "party_members": 1,
+                "collective_income": "x",
+            },
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        )
     assert response.status_code == 200
     assert "该字段是必填项。" in response.content.decode()
     village.refresh_from_db()
@@ -219,21 +239,45 @@ def test_add_village_page(client, personas, township, persona, status):
 
 def test_add_village_outside_own_township_is_refused(client, insider, township, other_township):
     client.force_login(insider)
-    response = client.post(reverse("villages:village-add"), {
-        "township": other_township.pk, "code": "370830105299", "name": "外村",
-        "households": 1, "population": 1, "party_members": 0, "collective_income": "0",
-    })
+    response = client.post(
+        reverse("villages:village-add"),
+        {
+            "township": other_township.pk,
+            "code": "370830105299",
+            "name": "外村",
+            "households": 1,
+            "population": 1,
+            "party_members": 0,
+            "collective_income": "0",
+        },
+    )
     assert response.status_code == 200  # other township is not even a choice
     assert not Village.objects.filter(code="370830105299").exists()
-    ok = client.post(reverse("villages:village-add"), {
-        "township": township.pk, "code": "370830102299", "name": "新村",
-        "households": 1, "population": 1, "party_members": 0, "collective_income": "0",
-    })
+    ok = client.post(
+        reverse("villages:village-add"),
+        {
+            "township": township.pk,
+            "code": "370830102299",
+            "name": "新村",
+            "households": 1,
+            "population": 1,
+            "party_members": 0,
+            "collective_income": "0",
+        },
+    )
     assert ok.status_code == 302
-    wrong_prefix = client.post(reverse("villages:village-add"), {
-        "township": township.pk, "code": "370830105298", "name": "错村",
-        "households": 1, "population": 1, "party_members": 0, "collective_income": "0",
-    })
+    wrong_prefix = client.post(
+        reverse("villages:village-add"),
+        {
+            "township": township.pk,
+            "code": "370830105298",
+            "name": "错村",
+            "households": 1,
+            "population": 1,
+            "party_members": 0,
+            "collective_income": "0",
+        },
+    )
     assert wrong_prefix.status_code == 200
     assert not Village.objects.filter(code="370830105298").exists()
 

@@ -33,7 +33,9 @@ class Command(BaseCommand):
             self.stdout.write(("  " + "  ".join(cells)).rstrip())
         if cadres:
             self.stdout.write(
-                _("  and %(n)d contact-cadre accounts named c<township code>_NN "
-                  "(e.g. %(example)s), password %(password)s")
+                _(
+                    "  and %(n)d contact-cadre accounts named c<township code>_NN "
+                    "(e.g. %(example)s), password %(password)s"
+                )
                 % {"n": len(cadres), "example": cadres[0], "password": demo.DEMO_PASSWORD}
             )

@@ -14,19 +14,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--townships", type=int, default=demo.DEFAULT_TOWNSHIPS,
+            "--townships",
+            type=int,
+            default=demo.DEFAULT_TOWNSHIPS,
             help="townships per county (default %(default)s)",
         )
         parser.add_argument(
-            "--villages", type=int, default=demo.DEFAULT_VILLAGES,
+            "--villages",
+            type=int,
+            default=demo.DEFAULT_VILLAGES,
             help="total number of villages (default %(default)s)",
         )
         parser.add_argument(
-            "--seed", type=int, default=demo.DEFAULT_SEED,
+            "--seed",
+            type=int,
+            default=demo.DEFAULT_SEED,
             help="random seed: the same seed builds the same data (default %(default)s)",
         )
         parser.add_argument(
-            "--if-empty", action="store_true",
+            "--if-empty",
+            action="store_true",
             help="do nothing, successfully, if the database already holds villages",
         )
 
@@ -37,20 +44,30 @@ class Command(BaseCommand):
                 self.stdout.write(_("Villages already exist; the demo data was not loaded."))
                 return
             raise CommandError(
-                _("The database already holds villages; seed_demo only fills an empty "
-                  "database (pass --if-empty to skip it without an error).")
+                _(
+                    "The database already holds villages; seed_demo only fills an empty "
+                    "database (pass --if-empty to skip it without an error)."
+                )
             )
         try:
             plan = demo.plan_demo(townships=townships, villages=villages, seed=seed)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         result = demo.build_demo(plan)
-        self.stdout.write(self.style.SUCCESS(
-            _("Demo data loaded in %(seconds).1f s: %(counties)d counties, %(townships)d "
-              "townships, %(villages)d villages, %(accounts)d accounts (password %(password)s).")
-            % {
-                "seconds": result.seconds, "counties": result.counties,
-                "townships": result.townships, "villages": result.villages,
-                "accounts": result.accounts, "password": demo.DEMO_PASSWORD,
-            }
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "Demo data loaded in %(seconds).1f s: %(counties)d counties, "
+                    "%(townships)d townships, %(villages)d villages, %(accounts)d accounts "
+                    "(password %(password)s)."
+                )
+                % {
+                    "seconds": result.seconds,
+                    "counties": result.counties,
+                    "townships": result.townships,
+                    "villages": result.villages,
+                    "accounts": result.accounts,
+                    "password": demo.DEMO_PASSWORD,
+                }
+            )
+        )
