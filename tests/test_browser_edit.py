@@ -1,0 +1,54 @@
+"""A township clerk corrects a village's facts; the county supervisor finds it in the change log."""
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def login(page, username):
+    page.goto(page.base_url + "/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill("correct-horse-9")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(page.base_url + "/")
+
+
+def test_edit_a_village_and_trace_it_in_the_history(browser, live_server, insider, supervisor,
+                                                      village):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.base_url = live_server.url
+    login(page, "insider")
+    page.goto(page.base_url + f"/villages/{village.code}/")
+    page.get_by_role("link", name="编辑", exact=True).click()
+
+    # a bad value is refused with a Chinese message and the other input is kept
+    page.get_by_label("户数").fill("-5")
+    page.get_by_label("备注").fill("2026年村两委换届后更新")
+    page.get_by_role("button", name="保存").click()
+    assert page.locator(".invalid-feedback").first.inner_text() == "确保该值大于或等于0。"
+    assert page.get_by_label("备注").input_value() == "2026年村两委换届后更新"
+
+    page.get_by_label("户数").fill("412")
+    page.get_by_role("button", name="保存").click()
+    assert "已保存修改。" in page.locator(".alert-success").inner_text()
+
+    page.get_by_role("link", name="历史记录").click()
+    first_row = page.locator("table tbody tr").first
+    assert "修改" in first_row.inner_text() and "412" in first_row.inner_text()
+    page.locator("[data-testid=user-menu]").click()
+    page.get_by_role("button", name="退出登录").click()
+    page.wait_for_url("**/accounts/login/")
+
+    login(page, "supervisor")
+    page.goto(page.base_url + "/changelog/?action=update")
+    log = page.locator("table").inner_text()
+    assert "insider" in log or insider.get_full_name() in log
+    assert "412" in log
+
+    # the same page in English after the language switch
+    page.select_option("#language", "en")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Change log"
+    context.close()
