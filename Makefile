@@ -12,7 +12,8 @@ test: bootstrap
 	scripts/system-deps.sh test
 	scripts/ensure-services.sh
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
 
 bootstrap: $(VENV)/.installed node_modules/.installed
 	scripts/system-deps.sh run

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from villages.views import HomeView
 
+from . import health
 from .api_router import router
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
+    path("healthz/", health.healthz, name="healthz"),
 ]
 
 if settings.DEBUG:

@@ -3,7 +3,7 @@
 #   scripts/system-deps.sh run    fonts and Pango for WeasyPrint
 #   scripts/system-deps.sh test   the above, plus Chromium, poppler, zbar and docker-compose for tests
 set -euo pipefail
-want=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 gettext)
+want=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext)
 if [ "${1:-run}" = test ]; then
   want+=(chromium poppler-utils zbar-tools docker-compose)
 fi

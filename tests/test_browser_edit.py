@@ -13,8 +13,9 @@ def login(page, username):
     page.wait_for_url(page.base_url + "/")
 
 
-def test_edit_a_village_and_trace_it_in_the_history(browser, live_server, insider, supervisor,
-                                                      village):
+def test_edit_a_village_and_trace_it_in_the_history(
+    browser, live_server, insider, supervisor, village
+):
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15_000)

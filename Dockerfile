@@ -1,0 +1,59 @@
+# syntax=docker/dockerfile:1
+# One image for every Cunjian process: web (gunicorn), worker and beat (Celery) and the one-off
+# `release` job (migrations, schedules, static files for nginx). See docker-compose.yml.
+
+# ---------------------------------------------------------------- front-end packages
+# npm ci from the lock file. Only node_modules leaves this stage: node is not needed at runtime,
+# but collectstatic below needs node_modules (STATICFILES_DIRS points into it).
+FROM node:22-bookworm-slim AS node
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+
+# ---------------------------------------------------------------- the application
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# CJK fonts and Pango for WeasyPrint (PDFs), gettext for compilemessages. fontconfig builds the
+# system font cache at install time (the app user cannot write one of its own), and
+# harfbuzz-subset lets WeasyPrint subset the large Noto CJK fonts far faster than fontTools.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig gettext \
+    && rm -rf /var/lib/apt/lists/*
+
+RUN groupadd --system --gid 10001 cunjian \
+    && useradd --system --uid 10001 --gid cunjian --home-dir /app --no-create-home \
+        --shell /usr/sbin/nologin cunjian
+
+WORKDIR /app
+
+# Dependencies before the code, so a code change reuses this layer. pyproject.toml declares no
+# packages of its own (the apps run from /app), so it is all `pip install .` needs.
+COPY pyproject.toml ./
+RUN pip install . && rm -rf build *.egg-info
+
+COPY --from=node /app/node_modules ./node_modules
+COPY . .
+
+ENV DJANGO_SETTINGS_MODULE=config.settings.production \
+    DJANGO_STATIC_ROOT=/app/staticfiles \
+    DJANGO_MEDIA_ROOT=/srv/media
+
+# production.py insists on a secret key; neither build step uses it, so a throwaway one is given
+# to these commands only and never stored in the image's environment.
+RUN DJANGO_SECRET_KEY=build-only-not-a-secret python manage.py collectstatic --noinput -v 0 \
+    && DJANGO_SECRET_KEY=build-only-not-a-secret python manage.py compilemessages \
+        --ignore=node_modules \
+    && mkdir -p /srv/static /srv/media \
+    && chown cunjian:cunjian /srv/static /srv/media
+
+# The code stays root-owned and read-only to the app; it writes only to the two volumes.
+USER cunjian
+EXPOSE 8000
+ENTRYPOINT ["/app/deploy/entrypoint.sh"]
+CMD ["gunicorn", "config.wsgi", "--config", "deploy/gunicorn.conf.py"]

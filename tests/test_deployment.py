@@ -1,0 +1,218 @@
+"""The deployment files: docker-compose.yml resolves, and each piece runs what it should.
+
+No Docker engine is needed: `docker-compose config` only parses and interpolates the file.
+"""
+
+import os
+import re
+import runpy
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCKER_COMPOSE = shutil.which("docker-compose")
+DJANGO_SERVICES = ("release", "web", "worker", "beat")
+SECRETS = {"DJANGO_SECRET_KEY": "compose-test-secret", "POSTGRES_PASSWORD": "composetestpw"}
+
+needs_compose = pytest.mark.skipif(
+    DOCKER_COMPOSE is None,
+    reason="docker-compose is not installed (`make test` installs it via scripts/system-deps.sh)",
+)
+
+
+def run_compose(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """Run docker-compose on the repository's file with only the given variables set."""
+    # An empty env file and a minimal environment: a developer's .env or shell must not
+    # decide whether the test passes.
+    env_file = tmp_path / "empty.env"
+    env_file.touch()
+    return subprocess.run(
+        [DOCKER_COMPOSE, "--env-file", str(env_file), "-f", "docker-compose.yml", *args],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "HOME": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory) -> dict:
+    """The resolved compose services, as `docker-compose config` prints them."""
+    if DOCKER_COMPOSE is None:
+        pytest.skip("docker-compose is not installed")
+    result = run_compose(tmp_path_factory.mktemp("compose"), "config", **SECRETS)
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)["services"]
+
+
+# ---------------------------------------------------------------- docker-compose.yml
+
+
+@needs_compose
+def test_compose_file_is_valid(tmp_path):
+    result = run_compose(tmp_path, "config", "-q", **SECRETS)
+    assert result.returncode == 0, result.stderr
+
+
+@needs_compose
+@pytest.mark.parametrize("missing", sorted(SECRETS))
+def test_compose_refuses_to_start_without_secrets(tmp_path, missing):
+    env = {name: value for name, value in SECRETS.items() if name != missing}
+    result = run_compose(tmp_path, "config", "-q", **env)
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_compose_has_every_service(services):
+    assert {"web", "worker", "beat", "postgres", "redis", "nginx", "release"} <= set(services)
+
+
+def test_celery_commands(services):
+    assert services["worker"]["command"] == ["celery", "-A", "config", "worker", "-l", "info"]
+    assert services["beat"]["command"] == [
+        "celery",
+        "-A",
+        "config",
+        "beat",
+        "-l",
+        "info",
+        "--scheduler",
+        "django_celery_beat.schedulers:DatabaseScheduler",
+    ]
+    assert services["web"]["command"][:2] == ["gunicorn", "config.wsgi"]
+
+
+def test_django_services_share_image_and_environment(services):
+    images = {services[name]["image"] for name in DJANGO_SERVICES}
+    assert len(images) == 1
+    for name in DJANGO_SERVICES:
+        env = services[name]["environment"]
+        assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+        assert env["DJANGO_SECRET_KEY"] == SECRETS["DJANGO_SECRET_KEY"]
+        assert env["DATABASE_URL"] == "postgres://cunjian:composetestpw@postgres:5432/cunjian"
+        assert env["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
+        assert env["DJANGO_ALLOWED_HOSTS"]
+
+
+def test_app_waits_for_release_and_healthy_database(services):
+    for name in ("web", "worker", "beat"):
+        depends = services[name]["depends_on"]
+        assert depends["release"]["condition"] == "service_completed_successfully"
+        assert depends["postgres"]["condition"] == "service_healthy"
+    assert services["release"]["command"] == ["release"]
+    assert "healthcheck" in services["postgres"]
+    assert any(v.endswith(":/var/lib/postgresql/data:rw") for v in services["postgres"]["volumes"])
+
+
+def test_nginx_serves_the_shared_static_and_media_volumes(services):
+    nginx = services["nginx"]["volumes"]
+    assert "static:/srv/static:ro" in nginx
+    assert "media:/srv/media:ro" in nginx
+    assert any(v.endswith("/deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro") for v in nginx)
+    # The release job fills the static volume, web and worker write uploads and PDFs to media.
+    assert "static:/srv/static:rw" in services["release"]["volumes"]
+    for name in ("web", "worker"):
+        assert "media:/srv/media:rw" in services[name]["volumes"]
+        assert services[name]["environment"]["DJANGO_MEDIA_ROOT"] == "/srv/media"
+    # Only nginx is reachable from outside.
+    published = [name for name, service in services.items() if service.get("ports")]
+    assert published == ["nginx"]
+
+
+# ---------------------------------------------------------------- nginx, gunicorn, image
+
+
+def test_nginx_conf_matches_the_volumes_and_web():
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert re.search(r"location /static/ \{\s*alias /srv/static/;", conf)
+    assert re.search(r"location /media/ \{\s*alias /srv/media/;", conf)
+    assert "server web:8000;" in conf
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in conf
+
+
+def test_gunicorn_conf():
+    conf = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    assert conf["bind"] == "0.0.0.0:8000"
+    nginx_timeout = re.search(
+        r"proxy_read_timeout (\d+)s;", (ROOT / "deploy/nginx.conf").read_text()
+    )
+    assert conf["timeout"] < int(nginx_timeout.group(1))
+
+
+def production_env(tmp_path: Path) -> dict[str, str]:
+    """Environment of the image's build steps: production settings, a throwaway secret."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "test-only-secret",
+        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+    }
+
+
+def test_gunicorn_loads_the_production_app(tmp_path):
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    result = subprocess.run(
+        [str(gunicorn), "--check-config", "-c", "deploy/gunicorn.conf.py", "config.wsgi"],
+        cwd=ROOT,
+        env=production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_collectstatic_finds_everything_under_production_settings(tmp_path):
+    # The Dockerfile's build step, dry: every STATICFILES_DIRS entry (node_modules) must exist.
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--dry-run"],
+        cwd=ROOT,
+        env=production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "staticfiles.W004" not in result.stderr
+
+
+def test_dockerfile():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^FROM python:3\.11-slim-bookworm$", dockerfile, re.M)
+    for package in ("fonts-noto-cjk", "libpango-1.0-0", "libpangoft2-1.0-0", "gettext"):
+        assert package in dockerfile
+    assert "npm ci" in dockerfile
+    assert "manage.py collectstatic" in dockerfile
+    assert "manage.py compilemessages" in dockerfile
+    assert "DJANGO_SETTINGS_MODULE=config.settings.production" in dockerfile
+    users = re.findall(r"^USER (\S+)$", dockerfile, re.M)
+    assert users and users[-1] not in ("root", "0")
+    # The build secret is scoped to its RUN line, never baked into the image's environment.
+    assert not re.search(r"^ENV[^\n]*DJANGO_SECRET_KEY", dockerfile, re.M)
+
+
+def test_entrypoint_is_an_executable_posix_script():
+    entrypoint = ROOT / "deploy" / "entrypoint.sh"
+    assert os.access(entrypoint, os.X_OK)
+    assert subprocess.run(["sh", "-n", str(entrypoint)]).returncode == 0
+
+
+def test_entrypoint_passes_other_commands_through():
+    result = subprocess.run(
+        [str(ROOT / "deploy" / "entrypoint.sh"), "echo", "passed through"],
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
+    assert result.stdout == "passed through\n"
+
+
+def test_dockerignore_keeps_secrets_and_local_state_out():
+    ignored = set((ROOT / ".dockerignore").read_text().split())
+    assert {".env", ".git", ".venv", "node_modules", "var"} <= ignored

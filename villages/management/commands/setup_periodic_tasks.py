@@ -1,0 +1,116 @@
+"""Declare the periodic jobs in django-celery-beat's tables; safe to run on every deploy.
+
+The schedules live in the database (so an administrator sees them, and can pause one, in the
+admin); this command writes the declared ones. To add a job, append a `ScheduledJob` to
+`SCHEDULES` (higher apps' tasks are named by their dotted path, so nothing is imported here).
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+# County offices keep Beijing time whatever the server's clock is set to.
+SCHEDULE_TIMEZONE = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """One periodic task: a unique display name, the task's dotted path and its crontab."""
+
+    name: str
+    task: str
+    crontab: dict[str, str] = field(default_factory=dict)
+    description: str = ""
+
+
+SCHEDULES: list[ScheduledJob] = [
+    ScheduledJob(
+        name="purge expired sessions",
+        task="villages.tasks.purge_expired_sessions",
+        crontab={"minute": "30", "hour": "2"},
+        description="Delete expired login sessions (daily 02:30).",
+    ),
+    ScheduledJob(
+        name="purge old login attempts",
+        task="villages.tasks.purge_old_login_attempts",
+        crontab={"minute": "0", "hour": "3"},
+        description="Delete login attempt records older than AXES_RETENTION_DAYS (daily 03:00).",
+    ),
+]
+
+# In the order of a crontab line: minute hour day-of-month month day-of-week.
+CRONTAB_DEFAULTS = {
+    "minute": "*",
+    "hour": "*",
+    "day_of_month": "*",
+    "month_of_year": "*",
+    "day_of_week": "*",
+}
+
+
+def crontab_for(job: ScheduledJob) -> CrontabSchedule:
+    """Return a crontab row matching the job's schedule, reusing an identical existing one."""
+    fields = {**CRONTAB_DEFAULTS, **job.crontab, "timezone": SCHEDULE_TIMEZONE}
+    # Not get_or_create: nothing stops an administrator from creating duplicate rows.
+    existing = CrontabSchedule.objects.filter(**fields).order_by("pk").first()
+    return existing or CrontabSchedule.objects.create(**fields)
+
+
+def declare(job: ScheduledJob, *, reset: bool = False) -> str:
+    """Create the job's PeriodicTask by name if missing; return "created", "kept", "updated" or
+    "unchanged".
+
+    An existing job keeps what an administrator set in the admin (its time, its pause) unless
+    `reset` asks to restore the declared schedule; `enabled` is never touched on update.
+    """
+    wanted = {
+        "task": job.task,
+        "crontab": crontab_for(job),
+        # A PeriodicTask must have exactly one kind of schedule.
+        "interval": None,
+        "solar": None,
+        "clocked": None,
+        "description": job.description,
+    }
+    periodic, created = PeriodicTask.objects.get_or_create(name=job.name, defaults=wanted)
+    if created:
+        return "created"
+    changed = [name for name, value in wanted.items() if getattr(periodic, name) != value]
+    if not changed:
+        # Saving anyway would bump beat's change marker and make it reload for nothing.
+        return "unchanged"
+    if not reset:
+        return "kept"
+    for name in changed:
+        setattr(periodic, name, wanted[name])
+    periodic.save()
+    return "updated"
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the declared periodic Celery tasks in django-celery-beat (idempotent); "
+        "--reset also restores the declared schedule of jobs edited in the admin."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="overwrite schedules an administrator changed with the declared ones",
+        )
+
+    def handle(self, *args, reset=False, **options):
+        with transaction.atomic():
+            for job in SCHEDULES:
+                outcome = declare(job, reset=reset)
+                self.stdout.write(f"{outcome}: {job.name} -> {job.task} ({_describe(job)})")
+
+
+def _describe(job: ScheduledJob) -> str:
+    """Render the job's crontab as the five cron fields and the timezone."""
+    fields = {**CRONTAB_DEFAULTS, **job.crontab}
+    cron = " ".join(fields[k] for k in CRONTAB_DEFAULTS)
+    return f"{cron} {SCHEDULE_TIMEZONE}"
