@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pghistory
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from .choices import CODE_LENGTH, PARENT_LEVEL, ROLE_REGION_LEVEL, RegionLevel, RoleKind
 from .scoping import ScopedQuerySet, prefix_q, scope_for, today
 
-__all__ = ["Region", "Village", "StaffRole", "ContactAssignment", "ChangeEvent"]
+__all__ = ["Region", "Village", "StaffRole", "ContactAssignment", "Account", "ChangeEvent"]
 
 digits_only = RegexValidator(r"^\d+$", _("An area code consists of digits only."))
 
@@ -317,6 +318,24 @@ class ContactAssignment(models.Model):
             raise ValidationError({"end_date": _("The end date is before the start date.")})
         if self.village_id:
             self.area_code = self.village.code
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["password", "last_login"],
+    model_name="AccountEvent",
+)
+class Account(User):
+    """Staff accounts, audited (created, renamed, deactivated, made staff) through this proxy so
+    the triggers live in our migrations; password hashes and the last-login stamp that every
+    login rewrites stay out of the log."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
 
 
 class ChangeEvent(pghistory.models.MiddlewareEvents):

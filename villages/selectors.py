@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from .models import ChangeEvent, Region, Village
+from .models import ChangeEvent, ContactAssignment, Region, StaffRole, Village
 from .scoping import prefix_q, scope_for
 
 
@@ -140,3 +140,26 @@ def township_totals(user):
         )
         .order_by("township__code")
     )
+
+
+def roles_of(user):
+    """The user's own roles with what they are scoped to."""
+    return StaffRole.objects.filter(user=user).select_related("region", "village")
+
+
+def contact_villages_of(user):
+    """The villages currently assigned to `user` as contact cadre."""
+    return (
+        Village.objects.visible_to(user)
+        .filter(contact_assignments__in=ContactAssignment.objects.active().filter(cadre=user))
+        .select_related("township")
+        .distinct()
+    )
+
+
+def importable_counties(user):
+    """Counties into whose tree the user may import (all of it, or their townships in it)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Region.objects.counties()
+    return Region.objects.counties().filter(code__in={p[:6] for p in scope.editable_prefixes})

@@ -26,7 +26,7 @@ from .forms import (
     VillageCreateForm,
     VillageForm,
 )
-from .models import ContactAssignment, Region, StaffRole, Village
+from .models import ContactAssignment, Region, Village
 from .scoping import scope_for
 
 
@@ -47,14 +47,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        ctx["roles"] = StaffRole.objects.filter(user=user).select_related("region", "village")
+        ctx["roles"] = selectors.roles_of(user)
         ctx["townships"] = selectors.township_totals(user)
-        ctx["my_villages"] = (
-            Village.objects.visible_to(user)
-            .filter(contact_assignments__in=ContactAssignment.objects.active().filter(cadre=user))
-            .select_related("township")
-            .distinct()
-        )
+        ctx["my_villages"] = selectors.contact_villages_of(user)
         ctx["recent_changes"] = selectors.events_by(user, user)[:10]
         return ctx
 
@@ -155,7 +150,7 @@ class VillageUpdateView(ScopedObjectMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         # A copy: the form must not mutate the object the service compares against.
-        kwargs["instance"] = Village.objects.with_township().get(pk=self.get_object().pk)
+        kwargs["instance"] = self.get_queryset().get(pk=self.get_object().pk)
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -288,11 +283,7 @@ class TreeImportView(LoginRequiredMixin, FormView):
     template_name = "villages/tree_import.html"
 
     def counties(self):
-        scope = scope_for(self.request.user)
-        if scope.everything:
-            return Region.objects.counties()
-        codes = {p[:6] for p in scope.editable_prefixes}
-        return Region.objects.counties().filter(code__in=codes)
+        return selectors.importable_counties(self.request.user)
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not self.counties().exists():

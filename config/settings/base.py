@@ -198,6 +198,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "村监: 两证一账双监督 — villages, cadres, ledgers and supervision.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema describes an internal government system: staff only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI from npm (swagger-ui-dist) through whitenoise, not from a CDN.
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",

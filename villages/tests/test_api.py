@@ -139,6 +139,8 @@ def test_list_endpoints_query_count_is_the_same_for_2_and_50(api, supervisor, to
 
 
 def test_openapi_schema_and_docs(client, insider):
+    assert client.get("/api/schema/").status_code == 403
+    client.force_login(insider)
     schema = client.get("/api/schema/")
     assert schema.status_code == 200
     assert b"/api/v1/villages/" in schema.content

@@ -69,3 +69,19 @@ def test_request_user_is_attached_to_events(client, insider, village):
     event = events_of(village)[-1]
     assert event.pgh_context["user"] == insider.pk
     assert event.pgh_context["url"] == f"/villages/{village.code}/edit/"
+
+
+def test_account_changes_are_logged_without_password_hashes(insider):
+    insider.is_active = False
+    insider.set_password("another-secret-77")
+    insider.save()
+    events = list(ChangeEvent.objects.tracks(insider).order_by("pgh_id"))
+    assert [e.pgh_label for e in events] == ["insert", "update"]
+    assert events[-1].pgh_diff == {"is_active": [True, False]}
+    assert all("password" not in e.pgh_data for e in events)
+
+
+def test_a_login_alone_writes_no_account_event(client, insider):
+    before = ChangeEvent.objects.tracks(insider).count()
+    client.post("/accounts/login/", {"username": "insider", "password": "correct-horse-9"})
+    assert ChangeEvent.objects.tracks(insider).count() == before

@@ -321,3 +321,27 @@ def test_home_lists_contact_villages(client, township, village):
     client.force_login(cadre)
     response = client.get(reverse("home"))
     assert list(response.context["my_villages"]) == [village]
+
+
+@pytest.mark.parametrize(
+    "persona,expected",
+    [
+        ("anonymous", None),
+        ("outsider", {"370830", "370830105"}),
+        ("insider", {"370830", "370830102"}),
+        ("supervisor", {"370830", "370830102", "370830105"}),
+    ],
+)
+def test_region_list_access_matrix(client, personas, village, other_village, persona, expected):
+    response = get_as(client, personas[persona], reverse("villages:region-list"))
+    if expected is None:
+        assert response.status_code == 302
+        return
+    assert {r.code for r in response.context["object_list"]} == expected
+
+
+def test_healthz_is_public_and_reports_both_services(client):
+    response = client.get("/healthz/")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+    assert response.json()["broker"] == "ok"
