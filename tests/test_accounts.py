@@ -123,3 +123,19 @@ def test_inactive_account_cannot_log_in(client):
     UserFactory(username="gone", is_active=False)
     response = client.post(reverse("login"), {"username": "gone", "password": PASSWORD})
     assert response.status_code == 200
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="zh-hans"' in response.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert 'lang="en"' in response.content.decode()
+
+
+def test_person_names_are_written_family_name_first():
+    from villages.templatetags.cunjian import person_name
+
+    assert person_name(UserFactory.build(last_name="周", first_name="建国")) == "周建国"
+    assert person_name(UserFactory.build(last_name="Smith", first_name="Ann")) == "Ann Smith"
+    assert person_name(UserFactory.build(username="c1", last_name="", first_name="")) == "c1"

@@ -62,3 +62,16 @@ def record_type(label: str) -> str:
     from villages.selectors import model_verbose_name
 
     return model_verbose_name(label)
+
+
+@register.filter
+def person_name(user) -> str:
+    """A person's name the Chinese way (family name first, no space), else the username."""
+    if user is None:
+        return ""
+    family, given = (user.last_name or "").strip(), (user.first_name or "").strip()
+    if not (family or given):
+        return user.get_username()
+    if (family + given).isascii():
+        return f"{given} {family}".strip()
+    return f"{family}{given}"
