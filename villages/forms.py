@@ -5,7 +5,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import ContactAssignment, Village
-from .templatetags.cunjian import person_name
 
 
 class VillageForm(forms.ModelForm):
