@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import ContactAssignment, Village
+from .templatetags.cunjian import person_name
 
 
 class VillageForm(forms.ModelForm):
@@ -40,9 +41,7 @@ class ContactAssignmentForm(forms.ModelForm):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cadre"].queryset = candidates
-        self.fields["cadre"].label_from_instance = lambda u: (
-            f"{u.get_full_name() or u.username}（{u.username}）"
-        )
+        self.fields["cadre"].label_from_instance = lambda u: f"{person_name(u)}（{u.username}）"
         self.fields["start_date"].initial = timezone.localdate()
 
 
