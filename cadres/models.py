@@ -1,1 +1,506 @@
-"""Models of the cadres app; filled by its own issue (see ARCHITECTURE.md for the plan)."""
+"""Cadres, their posts and terms, and the two certificates (两证) that bind them."""
+
+import datetime as dt
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from encrypted_fields.fields import EncryptedCharField
+
+from villages.models import Village, audited
+from villages.scoping import ScopedQuerySet
+
+from .choices import (
+    AdviceOutcome,
+    AdviceState,
+    CertificateState,
+    Education,
+    EndReason,
+    Gender,
+    PledgeState,
+    PostKind,
+    PromiseAudience,
+    PromiseCategory,
+)
+from .identity import mask_id_number, mask_phone, validate_id_number
+
+__all__ = [
+    "Cadre",
+    "TermChange",
+    "Post",
+    "QualificationCertificate",
+    "PledgeClause",
+    "Pledge",
+    "Promise",
+    "ResignationAdvice",
+]
+
+TERM_YEARS = 5
+SEATS = [PostKind.SECRETARY, PostKind.CHAIR, PostKind.SECRETARY_AND_CHAIR]
+FROZEN_PLEDGE_STATES = [
+    PledgeState.SIGNED,
+    PledgeState.IN_FORCE,
+    PledgeState.SUPERSEDED,
+    PledgeState.CLOSED,
+]
+
+
+class CadreQuerySet(ScopedQuerySet):
+    def with_open_posts(self):
+        return self.prefetch_related(
+            models.Prefetch("posts", queryset=Post.objects.filter(end_date__isnull=True))
+        )
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    # Who looked at a full ID number or phone, and when (the lists only show masked values).
+    pghistory.ManualEvent("personal_data_viewed"),
+    # The ciphertext changes on every encryption; the keyed hash shows when the number changed.
+    exclude=["id_number"],
+)
+class Cadre(models.Model):
+    """A person who holds or held posts in a village's two committees."""
+
+    village = models.ForeignKey(
+        Village, verbose_name=_("village"), on_delete=models.PROTECT, related_name="cadres"
+    )
+    name = models.CharField(_("name"), max_length=30)
+    gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    id_number = EncryptedCharField(
+        _("resident ID number"), max_length=18, validators=[validate_id_number]
+    )
+    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    is_party_member = models.BooleanField(_("party member"), default=False)
+    party_joined_on = models.DateField(_("joined the party on"), null=True, blank=True)
+    education = models.CharField(
+        _("education"), max_length=15, choices=Education.choices, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CadreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cadre")
+        verbose_name_plural = _("cadres")
+        ordering = ["area_code", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cadres:cadre-detail", args=[self.pk])
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def age(self) -> int | None:
+        if not self.birth_date:
+            return None
+        today = dt.date.today()
+        born = self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+class TermChangeQuerySet(ScopedQuerySet):
+    pass
+
+
+@audited
+class TermChange(models.Model):
+    """换届: the day a village's committees were re-elected; old posts closed, new ones opened."""
+
+    village = models.ForeignKey(
+        Village, verbose_name=_("village"), on_delete=models.PROTECT, related_name="term_changes"
+    )
+    held_on = models.DateField(_("held on"))
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = TermChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("term change")
+        verbose_name_plural = _("term changes")
+        ordering = ["-held_on"]
+
+    def __str__(self):
+        return f"{self.village} {self.held_on:%Y-%m-%d}"
+
+
+class PostQuerySet(ScopedQuerySet):
+    def current(self):
+        return self.filter(end_date__isnull=True)
+
+    def certified(self):
+        from .choices import CERTIFIED_POSTS
+
+        return self.filter(kind__in=CERTIFIED_POSTS)
+
+
+@audited
+class Post(models.Model):
+    """A post held by a cadre in a village's party branch or villagers' committee."""
+
+    village = models.ForeignKey(
+        Village, verbose_name=_("village"), on_delete=models.PROTECT, related_name="posts"
+    )
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="posts"
+    )
+    kind = models.CharField(_("post"), max_length=20, choices=PostKind.choices)
+    start_date = models.DateField(_("start date"))
+    term_ends = models.DateField(
+        _("term ends"), help_text=_("The planned end of the term (five years by default).")
+    )
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("end reason"), max_length=15, choices=EndReason.choices, blank=True
+    )
+    opened_by_change = models.ForeignKey(
+        TermChange,
+        verbose_name=_("opened by term change"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opened_posts",
+    )
+    closed_by_change = models.ForeignKey(
+        TermChange,
+        verbose_name=_("closed by term change"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="closed_posts",
+    )
+    notes = models.CharField(_("notes"), max_length=200, blank=True)
+    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["area_code", "kind", "-start_date"]
+        constraints = [
+            # A seat (secretary, chair, or both at once) has one holder at a time.
+            models.UniqueConstraint(
+                fields=["village", "kind"],
+                condition=Q(end_date__isnull=True, kind__in=SEATS),
+                name="one_open_seat_per_village",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True, end_reason="")
+                | Q(end_date__isnull=False) & ~Q(end_reason=""),
+                name="post_end_date_and_reason_together",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="post_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.village} {self.get_kind_display()} {self.cadre}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_date is None
+
+    @property
+    def is_certified(self) -> bool:
+        from .choices import CERTIFIED_POSTS
+
+        return self.kind in CERTIFIED_POSTS
+
+
+class CertificateQuerySet(ScopedQuerySet):
+    def expiring_within(self, days: int, on: dt.date | None = None):
+        on = on or dt.date.today()
+        return self.filter(
+            state__in=[CertificateState.VALID, CertificateState.SUSPENDED],
+            post__term_ends__lte=on + dt.timedelta(days=days),
+        )
+
+
+@audited
+class QualificationCertificate(models.Model):
+    """任职资格证书: issued once for a secretary's or chair's post, numbered per county and year."""
+
+    post = models.OneToOneField(
+        Post, verbose_name=_("post"), on_delete=models.PROTECT, related_name="certificate"
+    )
+    number = models.CharField(_("certificate number"), max_length=20, unique=True)
+    county_code = models.CharField(max_length=6, editable=False)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(editable=False)
+    issued_on = models.DateField(_("issued on"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=CertificateState.choices, default=CertificateState.VALID
+    )
+    state_changed_on = models.DateField(_("state changed on"), null=True, blank=True)
+    state_reason = models.TextField(_("reason of the last change"), blank=True)
+    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("qualification certificate")
+        verbose_name_plural = _("qualification certificates")
+        ordering = ["-year", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county_code", "year", "sequence"], name="certificate_sequence_per_county"
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("cadres:certificate-detail", args=[self.pk])
+
+
+class PledgeClauseQuerySet(ScopedQuerySet):
+    pass
+
+
+@audited
+class PledgeClause(models.Model):
+    """A standard clause that a county puts into every pledge (accept supervision, ...)."""
+
+    county = models.ForeignKey(
+        "villages.Region",
+        verbose_name=_("county"),
+        on_delete=models.CASCADE,
+        related_name="pledge_clauses",
+        limit_choices_to={"level": "county"},
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    text = models.TextField(_("text"))
+    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+
+    objects = PledgeClauseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("standard pledge clause")
+        verbose_name_plural = _("standard pledge clauses")
+        ordering = ["county", "position"]
+
+    def __str__(self):
+        return self.text[:40]
+
+    def save(self, *args, **kwargs):
+        self.area_code = self.county.code
+        super().save(*args, **kwargs)
+
+
+class PledgeQuerySet(ScopedQuerySet):
+    def in_force(self):
+        return self.filter(state=PledgeState.IN_FORCE)
+
+
+@audited
+@pgtrigger.register(
+    # From the cadre's signature on, the pledge's text is frozen: the database refuses to
+    # change its clauses or to delete it, whatever the code above it does.
+    pgtrigger.Protect(
+        name="frozen_pledge_clauses",
+        operation=pgtrigger.Update,
+        condition=pgtrigger.Q(old__state__in=FROZEN_PLEDGE_STATES)
+        & pgtrigger.Q(old__clauses__df=pgtrigger.F("new__clauses")),
+    ),
+    pgtrigger.Protect(
+        name="keep_signed_pledges",
+        operation=pgtrigger.Delete,
+        condition=pgtrigger.Q(old__state__in=FROZEN_PLEDGE_STATES),
+    ),
+)
+class Pledge(models.Model):
+    """任职保证书: a cadre's promises for a post, signed and countersigned; amended by new
+    versions, never edited once signed."""
+
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.PROTECT, related_name="pledges"
+    )
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    amends = models.OneToOneField(
+        "self",
+        verbose_name=_("amends"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="amendment",
+    )
+    amendment_reason = models.TextField(_("reason for the amendment"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=PledgeState.choices, default=PledgeState.DRAFT
+    )
+    clauses = models.JSONField(_("standard clauses"), default=list)
+    drafted_on = models.DateField(_("drafted on"))
+    cadre_signed_on = models.DateField(_("signed by the cadre on"), null=True, blank=True)
+    party_countersigner = models.CharField(
+        _("countersigned for the township party committee by"), max_length=30, blank=True
+    )
+    party_countersigned_on = models.DateField(
+        _("countersigned by the party committee on"), null=True, blank=True
+    )
+    government_countersigner = models.CharField(
+        _("countersigned for the township government by"), max_length=30, blank=True
+    )
+    government_countersigned_on = models.DateField(
+        _("countersigned by the government on"), null=True, blank=True
+    )
+    in_force_on = models.DateField(_("in force since"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = PledgeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
+        ordering = ["area_code", "-drafted_on", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "version"], name="one_pledge_version_per_post"),
+        ]
+
+    def __str__(self):
+        return _("Pledge of %(cadre)s, version %(v)d") % {
+            "cadre": self.post.cadre.name,
+            "v": self.version,
+        }
+
+    def get_absolute_url(self):
+        return reverse("cadres:pledge-detail", args=[self.pk])
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.state != PledgeState.DRAFT
+
+
+class PromiseQuerySet(ScopedQuerySet):
+    pass
+
+
+@audited
+@pgtrigger.register(
+    # A promise belongs to its pledge's text: frozen with it from the first signature.
+    pgtrigger.Trigger(
+        name="frozen_promises",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+        func="""
+            IF (SELECT state FROM cadres_pledge
+                WHERE id = COALESCE(NEW.pledge_id, OLD.pledge_id)) <> 'draft' THEN
+                RAISE EXCEPTION 'pledge % is signed: its promises cannot change',
+                    COALESCE(NEW.pledge_id, OLD.pledge_id)
+                    USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+            RETURN NEW;
+        """,
+    ),
+)
+class Promise(models.Model):
+    """One item of a pledge: a promise to the villagers or a commitment to the organization."""
+
+    pledge = models.ForeignKey(
+        Pledge, verbose_name=_("pledge"), on_delete=models.CASCADE, related_name="promises"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    audience = models.CharField(_("made to"), max_length=15, choices=PromiseAudience.choices)
+    category = models.CharField(_("category"), max_length=20, choices=PromiseCategory.choices)
+    text = models.TextField(_("promise"))
+    target = models.CharField(_("measurable target"), max_length=200)
+    due_date = models.DateField(_("due date"))
+    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+
+    objects = PromiseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("promise")
+        verbose_name_plural = _("promises")
+        ordering = ["pledge", "position"]
+
+    def __str__(self):
+        return self.text[:40]
+
+
+class ResignationAdviceQuerySet(ScopedQuerySet):
+    def undecided(self):
+        return self.exclude(state=AdviceState.DECIDED)
+
+
+@audited
+class ResignationAdvice(models.Model):
+    """劝辞: the township party committee advises a cadre who broke the pledge to resign."""
+
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.PROTECT, related_name="advices"
+    )
+    grounds = models.TextField(_("grounds"))
+    opened_on = models.DateField(_("opened on"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=AdviceState.choices, default=AdviceState.OPEN
+    )
+    talk_on = models.DateField(_("talk held on"), null=True, blank=True)
+    talk_by = models.CharField(_("talk held by"), max_length=100, blank=True)
+    talk_notes = models.TextField(_("record of the talk"), blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=AdviceOutcome.choices, blank=True
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decision_notes = models.TextField(_("decision notes"), blank=True)
+    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+
+    objects = ResignationAdviceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("advised resignation")
+        verbose_name_plural = _("advised resignations")
+        ordering = ["-opened_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post"],
+                condition=~Q(state=AdviceState.DECIDED),
+                name="one_open_advice_per_post",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.post} · {self.opened_on:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("cadres:advice-detail", args=[self.pk])

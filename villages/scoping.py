@@ -124,5 +124,14 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(prefix_q(self.scope_field, scope.editable_prefixes))
 
 
+def require_edit(actor, code: str) -> None:
+    """Refuse a write outside the areas the actor manages (services call this first)."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    if not scope_for(actor).may_edit(code):
+        raise PermissionDenied(_("You may not change records of this area."))
+
+
 def today():
     return timezone.localdate()

@@ -7,13 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .choices import RegionLevel, RoleKind
 from .models import ContactAssignment, Region, Village
-from .scoping import forget_scope, scope_for
+from .scoping import forget_scope, require_edit
 
 VILLAGE_FACTS = (
     "name",
@@ -24,12 +24,6 @@ VILLAGE_FACTS = (
     "is_backward",
     "notes",
 )
-
-
-def _require_edit(actor, code: str) -> None:
-    """Refuse a write outside the areas the actor manages."""
-    if not scope_for(actor).may_edit(code):
-        raise PermissionDenied(_("You may not change records of this area."))
 
 
 @transaction.atomic
@@ -49,7 +43,7 @@ def village_create(
     """Add a village to a township the actor manages."""
     if township.level != RegionLevel.TOWNSHIP:
         raise ValidationError({"township": _("Choose a township.")})
-    _require_edit(actor, township.code)
+    require_edit(actor, township.code)
     village = Village(
         township=township,
         code=code,
@@ -72,7 +66,7 @@ def village_update(*, actor, village: Village, **facts: Any) -> Village:
     unknown = set(facts) - set(VILLAGE_FACTS)
     if unknown:
         raise ValueError(f"not village facts: {sorted(unknown)}")
-    _require_edit(actor, village.code)
+    require_edit(actor, village.code)
     changed = [f for f, v in facts.items() if getattr(village, f) != v]
     if not changed:
         return village
@@ -102,7 +96,7 @@ def contact_assignment_create(
     *, actor, village: Village, cadre, start_date: dt.date, notes: str = ""
 ) -> ContactAssignment:
     """Assign a contact cadre (包村干部) of the village's township to the village."""
-    _require_edit(actor, village.code)
+    require_edit(actor, village.code)
     if not contact_cadre_candidates(village).filter(pk=cadre.pk).exists():
         raise ValidationError(
             {"cadre": _("This account is not a contact cadre of the village's township.")}
@@ -124,7 +118,7 @@ def contact_assignment_end(
     *, actor, assignment: ContactAssignment, end_date: dt.date
 ) -> ContactAssignment:
     """End an assignment on a date; the history of who covered the village stays."""
-    _require_edit(actor, assignment.area_code)
+    require_edit(actor, assignment.area_code)
     if assignment.end_date is not None:
         raise ValidationError(_("This assignment has already ended."))
     if end_date < assignment.start_date:

@@ -179,6 +179,14 @@ CONTENT_SECURITY_POLICY = {
 PGHISTORY_DEFAULT_TRACKERS = None  # each model names its trackers explicitly
 PGHISTORY_ADMIN_MODEL = "villages.ChangeEvent"
 
+# ------------------------------------------------------------------ personal data
+# Resident ID numbers are encrypted at rest (django-fernet-encrypted-fields: the Fernet key is
+# derived from DJANGO_SECRET_KEY and this salt; keep both, or list old secrets in
+# DJANGO_SECRET_KEY_FALLBACKS) and found again through a keyed hash (HMAC-SHA256, this key).
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+SALT_KEY = env.list("FIELD_ENCRYPTION_SALT", default=["cunjian-development-salt"])
+ID_NUMBER_HASH_KEY = env("ID_NUMBER_HASH_KEY", default="cunjian-development-id-hash-key")
+
 # ------------------------------------------------------------------ API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

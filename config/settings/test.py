@@ -1,5 +1,7 @@
 """Tests: the real PostgreSQL and Redis of the machine, a fast password hasher."""
 
+from pathlib import Path
+
 from .base import *  # noqa: F401,F403
 from .base import env
 
@@ -10,3 +12,6 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True
 ALLOWED_HOSTS = ["*"]
+
+# whitenoise warns on every request when STATIC_ROOT does not exist yet.
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405

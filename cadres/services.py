@@ -1,0 +1,671 @@
+"""Writes of the cadres app: people, posts and term changes, certificates, pledges, 劝辞.
+
+Every state change is an explicit service with its allowed transitions checked here, and every
+service refuses an actor who may not change the village (township staff and county supervisors).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pghistory
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from villages.models import Region, Village
+from villages.scoping import require_edit, scope_for
+
+from .choices import (
+    CERTIFIED_POSTS,
+    CHAIR_SEAT,
+    DEFAULT_CLAUSES,
+    SECRETARY_SEAT,
+    AdviceOutcome,
+    AdviceState,
+    CertificateState,
+    EndReason,
+    PledgeState,
+)
+from .identity import (
+    birth_date_of,
+    id_number_hash,
+    is_male,
+    normalize_id_number,
+    validate_id_number,
+)
+from .models import (
+    TERM_YEARS,
+    Cadre,
+    Pledge,
+    PledgeClause,
+    Post,
+    Promise,
+    QualificationCertificate,
+    ResignationAdvice,
+    TermChange,
+)
+
+CADRE_FIELDS = (
+    "name",
+    "gender",
+    "birth_date",
+    "id_number",
+    "phone",
+    "is_party_member",
+    "party_joined_on",
+    "education",
+    "notes",
+)
+PROMISE_FIELDS = ("audience", "category", "text", "target", "due_date")
+
+
+def _transition(obj, allowed_from: Iterable[str], message: str) -> None:
+    """Refuse a state change from any state outside `allowed_from`."""
+    if obj.state not in set(allowed_from):
+        raise ValidationError(message % {"state": obj.get_state_display()})
+
+
+# ------------------------------------------------------------------ people
+
+
+def may_see_personal_data(user, cadre: Cadre) -> bool:
+    """Full ID numbers and phones are for the staff who manage the cadre's village."""
+    return scope_for(user).may_edit(cadre.area_code)
+
+
+def _prepare_identity(cadre: Cadre) -> None:
+    """Normalize the ID number, derive birth date and gender from it, refuse contradictions."""
+    validate_id_number(cadre.id_number)
+    cadre.id_number = normalize_id_number(cadre.id_number)
+    born = birth_date_of(cadre.id_number)
+    if cadre.birth_date is None:
+        cadre.birth_date = born
+    elif cadre.birth_date != born:
+        raise ValidationError(
+            {
+                "birth_date": _("The birth date differs from the one in the ID number (%(d)s).")
+                % {"d": born.isoformat()}
+            }
+        )
+    gender = "male" if is_male(cadre.id_number) else "female"
+    if not cadre.gender:
+        cadre.gender = gender
+    elif cadre.gender != gender:
+        raise ValidationError({"gender": _("The gender differs from the one in the ID number.")})
+    if cadre.party_joined_on and not cadre.is_party_member:
+        raise ValidationError(
+            {"party_joined_on": _("Only a party member has a date of joining the party.")}
+        )
+    cadre.id_number_hash = id_number_hash(cadre.id_number)
+    duplicate = Cadre.objects.filter(id_number_hash=cadre.id_number_hash).exclude(pk=cadre.pk)
+    if duplicate.exists():
+        raise ValidationError(
+            {"id_number": _("A cadre with this ID number is already registered.")}
+        )
+
+
+@transaction.atomic
+def cadre_create(*, actor, village: Village, name: str, id_number: str, **fields: Any) -> Cadre:
+    """Register a person in a village the actor manages."""
+    require_edit(actor, village.code)
+    unknown = set(fields) - set(CADRE_FIELDS)
+    if unknown:
+        raise ValueError(f"not cadre fields: {sorted(unknown)}")
+    cadre = Cadre(village=village, area_code=village.code, name=name, id_number=id_number)
+    for field, value in fields.items():
+        setattr(cadre, field, value)
+    _prepare_identity(cadre)
+    cadre.full_clean()
+    cadre.save()
+    return cadre
+
+
+@transaction.atomic
+def cadre_update(*, actor, cadre: Cadre, **fields: Any) -> Cadre:
+    """Correct a person's data; a corrected ID number is validated and re-hashed."""
+    require_edit(actor, cadre.area_code)
+    unknown = set(fields) - set(CADRE_FIELDS)
+    if unknown:
+        raise ValueError(f"not cadre fields: {sorted(unknown)}")
+    changed = [f for f, v in fields.items() if getattr(cadre, f) != v]
+    if not changed:
+        return cadre
+    for field in changed:
+        setattr(cadre, field, fields[field])
+    _prepare_identity(cadre)
+    cadre.full_clean()
+    extra = ["id_number_hash"] if "id_number" in changed else []
+    for derived in ("birth_date", "gender"):
+        if derived not in changed:
+            extra.append(derived)
+    cadre.save(update_fields=[*changed, *extra, "updated_at"])
+    return cadre
+
+
+def cadre_reveal_personal_data(*, actor, cadre: Cadre) -> dict[str, str]:
+    """The full ID number and phone, for staff who may see them; every look is logged."""
+    if not may_see_personal_data(actor, cadre):
+        raise PermissionDenied(_("Your role may not see full ID numbers and phone numbers."))
+    with pghistory.context(user=actor.pk):
+        pghistory.create_event(cadre, label="personal_data_viewed")
+    return {"id_number": cadre.id_number, "phone": cadre.phone}
+
+
+# ------------------------------------------------------------------ posts and term changes
+
+
+def _check_seat_is_free(village: Village, kind: str, exclude: Sequence[int] = ()) -> None:
+    open_posts = Post.objects.filter(village=village, end_date__isnull=True).exclude(pk__in=exclude)
+    for seat, label in ((SECRETARY_SEAT, _("party secretary")), (CHAIR_SEAT, _("chair"))):
+        if kind in seat and open_posts.filter(kind__in=seat).exists():
+            raise ValidationError(
+                {
+                    "kind": _("The village already has a sitting %(seat)s; end that post first.")
+                    % {"seat": label}
+                }
+            )
+
+
+def _open_post(
+    *,
+    village: Village,
+    cadre: Cadre,
+    kind: str,
+    start_date: dt.date,
+    term_ends: dt.date | None,
+    notes: str = "",
+    term_change: TermChange | None = None,
+    closing: Sequence[int] = (),
+) -> Post:
+    if cadre.village_id != village.pk:
+        still_open = cadre.posts.filter(end_date__isnull=True).exclude(pk__in=closing)
+        if still_open.exists():
+            raise ValidationError(
+                {
+                    "cadre": _(
+                        "%(name)s still holds a post in another village; a person serves "
+                        "one village at a time."
+                    )
+                    % {"name": cadre.name}
+                }
+            )
+        # The person moves to this village: their record follows them.
+        cadre.village = village
+        cadre.area_code = village.code
+        cadre.save(update_fields=["village", "area_code", "updated_at"])
+    if cadre.posts.filter(end_date__isnull=True, kind=kind).exclude(pk__in=closing).exists():
+        raise ValidationError(
+            {"kind": _("%(name)s already holds this post.") % {"name": cadre.name}}
+        )
+    _check_seat_is_free(village, kind, exclude=closing)
+    post = Post(
+        village=village,
+        cadre=cadre,
+        kind=kind,
+        start_date=start_date,
+        term_ends=term_ends or _add_years(start_date, TERM_YEARS),
+        notes=notes,
+        opened_by_change=term_change,
+        area_code=village.code,
+    )
+    post.full_clean()
+    post.save()
+    return post
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def post_open(
+    *,
+    actor,
+    village: Village,
+    cadre: Cadre,
+    kind: str,
+    start_date: dt.date,
+    term_ends: dt.date | None = None,
+    notes: str = "",
+) -> Post:
+    """Appoint a cadre to a post outside a term change (a by-election, a new member)."""
+    require_edit(actor, village.code)
+    Village.objects.select_for_update().filter(pk=village.pk).first()
+    return _open_post(
+        village=village,
+        cadre=cadre,
+        kind=kind,
+        start_date=start_date,
+        term_ends=term_ends,
+        notes=notes,
+    )
+
+
+def _close_post(
+    post: Post, *, end_date: dt.date, end_reason: str, term_change: TermChange | None = None
+) -> Post:
+    if post.end_date is not None:
+        raise ValidationError(_("This post has already ended."))
+    if end_date < post.start_date:
+        raise ValidationError({"end_date": _("The end date is before the start date.")})
+    if end_reason not in EndReason.values:
+        raise ValidationError({"end_reason": _("Choose why the post ends.")})
+    post.end_date = end_date
+    post.end_reason = end_reason
+    post.closed_by_change = term_change
+    post.full_clean()
+    post.save(update_fields=["end_date", "end_reason", "closed_by_change"])
+    # The certificate expires and the pledges close with the post.
+    QualificationCertificate.objects.filter(
+        post=post, state__in=[CertificateState.VALID, CertificateState.SUSPENDED]
+    ).update(state=CertificateState.EXPIRED, state_changed_on=end_date)
+    Pledge.objects.filter(
+        post=post, state__in=[PledgeState.DRAFT, PledgeState.SIGNED, PledgeState.IN_FORCE]
+    ).update(state=PledgeState.CLOSED, closed_on=end_date)
+    return post
+
+
+@transaction.atomic
+def post_close(*, actor, post: Post, end_date: dt.date, end_reason: str) -> Post:
+    """End a post (resignation, transfer, death, ...); its certificate and pledges end too."""
+    require_edit(actor, post.area_code)
+    if end_reason == EndReason.ADVISED:
+        raise ValidationError(
+            {"end_reason": _("An advised resignation is recorded through its advice.")}
+        )
+    return _close_post(post, end_date=end_date, end_reason=end_reason)
+
+
+@transaction.atomic
+def term_change_record(
+    *,
+    actor,
+    village: Village,
+    held_on: dt.date,
+    new_posts: Sequence[dict[str, Any]],
+    notes: str = "",
+) -> TermChange:
+    """换届 in one step: close every sitting post (term ended) and open the elected ones."""
+    require_edit(actor, village.code)
+    Village.objects.select_for_update().filter(pk=village.pk).first()
+    if not new_posts:
+        raise ValidationError(_("List at least one elected post."))
+    kinds = [p["kind"] for p in new_posts]
+    if sum(k in SECRETARY_SEAT for k in kinds) > 1 or sum(k in CHAIR_SEAT for k in kinds) > 1:
+        raise ValidationError(_("The secretary's seat and the chair's seat have one holder each."))
+    pairs = [(p["cadre"].pk, p["kind"]) for p in new_posts]
+    if len(set(pairs)) != len(pairs):
+        raise ValidationError(_("The same person is listed twice for the same post."))
+    change = TermChange(
+        village=village, held_on=held_on, notes=notes, recorded_by=actor, area_code=village.code
+    )
+    change.full_clean()
+    change.save()
+    sitting = list(Post.objects.filter(village=village, end_date__isnull=True))
+    for post in sitting:
+        if post.start_date > held_on:
+            raise ValidationError(
+                _("%(post)s started after the term change date.") % {"post": post}
+            )
+        _close_post(post, end_date=held_on, end_reason=EndReason.TERM_ENDED, term_change=change)
+    closing = [p.pk for p in sitting]
+    for item in new_posts:
+        _open_post(
+            village=village,
+            cadre=item["cadre"],
+            kind=item["kind"],
+            start_date=held_on,
+            term_ends=item.get("term_ends"),
+            term_change=change,
+            closing=closing,
+        )
+    return change
+
+
+# ------------------------------------------------------------------ certificates
+
+
+@transaction.atomic
+def certificate_issue(*, actor, post: Post, issued_on: dt.date) -> QualificationCertificate:
+    """Issue the qualification certificate of a sitting secretary or chair, numbered
+    <county>-<year>-<sequence>; a post gets one certificate only."""
+    require_edit(actor, post.area_code)
+    if post.kind not in CERTIFIED_POSTS:
+        raise ValidationError(_("Only a party secretary or a chair receives a certificate."))
+    if post.end_date is not None:
+        raise ValidationError(_("This post has ended."))
+    if QualificationCertificate.objects.filter(post=post).exists():
+        raise ValidationError(_("A certificate has already been issued for this post."))
+    county_code = post.area_code[:6]
+    # Lock the county row: numbers are handed out one at a time per county.
+    Region.objects.select_for_update().filter(code=county_code).first()
+    year = issued_on.year
+    last = QualificationCertificate.objects.filter(county_code=county_code, year=year).aggregate(
+        n=Max("sequence")
+    )["n"]
+    sequence = (last or 0) + 1
+    certificate = QualificationCertificate(
+        post=post,
+        number=f"{county_code}-{year}-{sequence:04d}",
+        county_code=county_code,
+        year=year,
+        sequence=sequence,
+        issued_on=issued_on,
+        area_code=post.area_code,
+    )
+    certificate.full_clean(exclude=["post"])
+    try:
+        with transaction.atomic():
+            certificate.save()
+    except IntegrityError:
+        raise ValidationError(_("A certificate has already been issued for this post.")) from None
+    return certificate
+
+
+def _change_certificate(
+    certificate: QualificationCertificate,
+    *,
+    actor,
+    to: str,
+    allowed: Iterable[str],
+    on: dt.date,
+    reason: str,
+) -> QualificationCertificate:
+    require_edit(actor, certificate.area_code)
+    _transition(certificate, allowed, _("A certificate that is %(state)s cannot do this."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+    certificate.state = to
+    certificate.state_changed_on = on
+    certificate.state_reason = reason
+    certificate.save(update_fields=["state", "state_changed_on", "state_reason"])
+    return certificate
+
+
+@transaction.atomic
+def certificate_suspend(*, actor, certificate, on: dt.date, reason: str):
+    """Suspend a valid certificate (e.g. a failed annual inspection)."""
+    return _change_certificate(
+        certificate,
+        actor=actor,
+        to=CertificateState.SUSPENDED,
+        allowed=[CertificateState.VALID],
+        on=on,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def certificate_reinstate(*, actor, certificate, on: dt.date, reason: str):
+    """Make a suspended certificate valid again."""
+    return _change_certificate(
+        certificate,
+        actor=actor,
+        to=CertificateState.VALID,
+        allowed=[CertificateState.SUSPENDED],
+        on=on,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def certificate_revoke(*, actor, certificate, on: dt.date, reason: str):
+    """Revoke a valid or suspended certificate for good."""
+    return _change_certificate(
+        certificate,
+        actor=actor,
+        to=CertificateState.REVOKED,
+        allowed=[CertificateState.VALID, CertificateState.SUSPENDED],
+        on=on,
+        reason=reason,
+    )
+
+
+# ------------------------------------------------------------------ pledges
+
+
+def standard_clauses(county_code: str) -> list[str]:
+    """The county's standard clauses, or the built-in four, always in Chinese."""
+    configured = list(
+        PledgeClause.objects.filter(county__code=county_code).values_list("text", flat=True)
+    )
+    if configured:
+        return configured
+    with translation.override("zh-hans"):
+        return [str(clause) for clause in DEFAULT_CLAUSES]
+
+
+def _write_promises(pledge: Pledge, promises: Sequence[dict[str, Any]]) -> None:
+    if not promises:
+        raise ValidationError(_("A pledge needs at least one promise."))
+    pledge.promises.all().delete()
+    rows = []
+    for position, data in enumerate(promises, start=1):
+        unknown = set(data) - set(PROMISE_FIELDS)
+        if unknown:
+            raise ValueError(f"not promise fields: {sorted(unknown)}")
+        promise = Promise(pledge=pledge, position=position, area_code=pledge.area_code, **data)
+        promise.full_clean(exclude=["pledge"])
+        rows.append(promise)
+    Promise.objects.bulk_create(rows)
+
+
+def _require_draft(pledge: Pledge) -> None:
+    if pledge.state != PledgeState.DRAFT:
+        raise ValidationError(
+            _("The pledge was signed: its text is frozen. Draft an amendment instead.")
+        )
+
+
+@transaction.atomic
+def pledge_draft(
+    *, actor, post: Post, drafted_on: dt.date, promises: Sequence[dict[str, Any]]
+) -> Pledge:
+    """Draft the pledge of a sitting secretary or chair with its promises."""
+    require_edit(actor, post.area_code)
+    if post.kind not in CERTIFIED_POSTS:
+        raise ValidationError(_("Only a party secretary or a chair signs a pledge."))
+    if post.end_date is not None:
+        raise ValidationError(_("This post has ended."))
+    if post.pledges.exists():
+        raise ValidationError(_("This post already has a pledge; change it through an amendment."))
+    pledge = Pledge(
+        post=post,
+        version=1,
+        drafted_on=drafted_on,
+        clauses=standard_clauses(post.area_code[:6]),
+        area_code=post.area_code,
+    )
+    pledge.full_clean()
+    pledge.save()
+    _write_promises(pledge, promises)
+    return pledge
+
+
+@transaction.atomic
+def pledge_update_draft(*, actor, pledge: Pledge, promises: Sequence[dict[str, Any]]) -> Pledge:
+    """Replace the promises of a draft; refused from the first signature on."""
+    require_edit(actor, pledge.area_code)
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    _require_draft(pledge)
+    _write_promises(pledge, promises)
+    return pledge
+
+
+@transaction.atomic
+def pledge_sign(*, actor, pledge: Pledge, signed_on: dt.date) -> Pledge:
+    """Record the cadre's signature: from now on the text is frozen."""
+    require_edit(actor, pledge.area_code)
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    _transition(pledge, [PledgeState.DRAFT], _("A pledge that is %(state)s cannot be signed."))
+    if not pledge.promises.exists():
+        raise ValidationError(_("A pledge needs at least one promise."))
+    if signed_on < pledge.drafted_on:
+        raise ValidationError({"signed_on": _("The signature cannot precede the draft.")})
+    pledge.state = PledgeState.SIGNED
+    pledge.cadre_signed_on = signed_on
+    pledge.save(update_fields=["state", "cadre_signed_on"])
+    return pledge
+
+
+COUNTERSIGNING_BODIES = ("party", "government")
+
+
+@transaction.atomic
+def pledge_countersign(
+    *, actor, pledge: Pledge, body: str, signer: str, signed_on: dt.date
+) -> Pledge:
+    """Record the countersignature of the township party committee or government; with both,
+    the pledge is in force (and the version it amends is superseded)."""
+    require_edit(actor, pledge.area_code)
+    if body not in COUNTERSIGNING_BODIES:
+        raise ValueError(f"unknown body {body!r}")
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    _transition(
+        pledge,
+        [PledgeState.SIGNED],
+        _("A pledge that is %(state)s cannot be countersigned; the cadre signs first."),
+    )
+    if not signer.strip():
+        raise ValidationError({"signer": _("Name who countersigned.")})
+    if pledge.cadre_signed_on and signed_on < pledge.cadre_signed_on:
+        raise ValidationError({"signed_on": _("A countersignature follows the cadre's.")})
+    if getattr(pledge, f"{body}_countersigned_on"):
+        raise ValidationError(_("This body has already countersigned."))
+    setattr(pledge, f"{body}_countersigner", signer.strip())
+    setattr(pledge, f"{body}_countersigned_on", signed_on)
+    fields = [f"{body}_countersigner", f"{body}_countersigned_on"]
+    if pledge.party_countersigned_on and pledge.government_countersigned_on:
+        pledge.state = PledgeState.IN_FORCE
+        pledge.in_force_on = max(pledge.party_countersigned_on, pledge.government_countersigned_on)
+        fields += ["state", "in_force_on"]
+        if pledge.amends_id:
+            Pledge.objects.filter(pk=pledge.amends_id, state=PledgeState.IN_FORCE).update(
+                state=PledgeState.SUPERSEDED, closed_on=pledge.in_force_on
+            )
+    pledge.save(update_fields=fields)
+    return pledge
+
+
+@transaction.atomic
+def pledge_amend(
+    *,
+    actor,
+    pledge: Pledge,
+    reason: str,
+    drafted_on: dt.date,
+    promises: Sequence[dict[str, Any]] | None = None,
+) -> Pledge:
+    """Start an amendment: a new draft version linked to the pledge in force, starting from its
+    promises; it needs the same three signatures before it replaces the old one."""
+    require_edit(actor, pledge.area_code)
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    _transition(
+        pledge,
+        [PledgeState.IN_FORCE],
+        _("Only a pledge in force can be amended; this one is %(state)s."),
+    )
+    if Pledge.objects.filter(amends=pledge).exists():
+        raise ValidationError(_("An amendment of this pledge is already under way."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the amendment.")})
+    if promises is None:
+        promises = [
+            {f: getattr(p, f) for f in PROMISE_FIELDS} for p in pledge.promises.order_by("position")
+        ]
+    amendment = Pledge(
+        post=pledge.post,
+        version=pledge.version + 1,
+        amends=pledge,
+        amendment_reason=reason,
+        drafted_on=drafted_on,
+        clauses=list(pledge.clauses),
+        area_code=pledge.area_code,
+    )
+    amendment.full_clean()
+    amendment.save()
+    _write_promises(amendment, promises)
+    return amendment
+
+
+@transaction.atomic
+def pledge_discard_draft(*, actor, pledge: Pledge) -> None:
+    """Throw away a draft that was never signed (its history stays in the change log)."""
+    require_edit(actor, pledge.area_code)
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    _require_draft(pledge)
+    pledge.promises.all().delete()
+    pledge.delete()
+
+
+# ------------------------------------------------------------------ advised resignation
+
+
+@transaction.atomic
+def advice_open(*, actor, post: Post, grounds: str, opened_on: dt.date) -> ResignationAdvice:
+    """Open an advised resignation (劝辞) against a sitting cadre's post."""
+    require_edit(actor, post.area_code)
+    if post.end_date is not None:
+        raise ValidationError(_("This post has ended."))
+    if not grounds.strip():
+        raise ValidationError({"grounds": _("State the grounds.")})
+    if ResignationAdvice.objects.undecided().filter(post=post).exists():
+        raise ValidationError(_("An advised resignation for this post is already open."))
+    advice = ResignationAdvice(
+        post=post, grounds=grounds, opened_on=opened_on, opened_by=actor, area_code=post.area_code
+    )
+    advice.full_clean()
+    advice.save()
+    return advice
+
+
+@transaction.atomic
+def advice_record_talk(
+    *, actor, advice: ResignationAdvice, talk_on: dt.date, talk_by: str, talk_notes: str
+) -> ResignationAdvice:
+    """Record the talk in which the township advised the cadre to resign."""
+    require_edit(actor, advice.area_code)
+    _transition(
+        advice,
+        [AdviceState.OPEN, AdviceState.TALKED],
+        _("An advice that is %(state)s takes no more talks."),
+    )
+    if talk_on < advice.opened_on:
+        raise ValidationError({"talk_on": _("The talk cannot precede the opening.")})
+    if not (talk_by.strip() and talk_notes.strip()):
+        raise ValidationError(_("Record who held the talk and what was said."))
+    advice.state = AdviceState.TALKED
+    advice.talk_on, advice.talk_by, advice.talk_notes = talk_on, talk_by, talk_notes
+    advice.save(update_fields=["state", "talk_on", "talk_by", "talk_notes"])
+    return advice
+
+
+@transaction.atomic
+def advice_decide(
+    *, actor, advice: ResignationAdvice, outcome: str, decided_on: dt.date, notes: str = ""
+) -> ResignationAdvice:
+    """Record the outcome; a resignation ends the post with the reason 劝辞."""
+    require_edit(actor, advice.area_code)
+    _transition(
+        advice,
+        [AdviceState.TALKED],
+        _("An advice that is %(state)s cannot be decided; record the talk first."),
+    )
+    if outcome not in AdviceOutcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome.")})
+    if decided_on < advice.talk_on:
+        raise ValidationError({"decided_on": _("The decision cannot precede the talk.")})
+    advice.state = AdviceState.DECIDED
+    advice.outcome, advice.decided_on, advice.decision_notes = outcome, decided_on, notes
+    advice.save(update_fields=["state", "outcome", "decided_on", "decision_notes"])
+    if outcome == AdviceOutcome.RESIGNED:
+        _close_post(advice.post, end_date=decided_on, end_reason=EndReason.ADVISED)
+    return advice

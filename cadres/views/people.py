@@ -1,0 +1,3 @@
+"""Pages about people, posts and term changes."""
+
+urlpatterns: list = []

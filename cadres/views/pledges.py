@@ -1,0 +1,3 @@
+"""Pages about certificates, pledges and advised resignations."""
+
+urlpatterns: list = []
