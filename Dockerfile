@@ -44,11 +44,12 @@ ENV DJANGO_SETTINGS_MODULE=config.settings.production \
     DJANGO_STATIC_ROOT=/app/staticfiles \
     DJANGO_MEDIA_ROOT=/srv/media
 
-# production.py insists on a secret key; neither build step uses it, so a throwaway one is given
+# production.py insists on its keys; neither build step uses them, so throwaway ones are given
 # to these commands only and never stored in the image's environment.
-RUN DJANGO_SECRET_KEY=build-only-not-a-secret python manage.py collectstatic --noinput -v 0 \
-    && DJANGO_SECRET_KEY=build-only-not-a-secret python manage.py compilemessages \
-        --ignore=node_modules \
+RUN export DJANGO_SECRET_KEY=build-only FIELD_ENCRYPTION_SALT=build-only \
+        ID_NUMBER_HASH_KEY=build-only \
+    && python manage.py collectstatic --noinput -v 0 \
+    && python manage.py compilemessages --ignore=node_modules \
     && mkdir -p /srv/static /srv/media \
     && chown cunjian:cunjian /srv/static /srv/media
 

@@ -17,7 +17,12 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 DOCKER_COMPOSE = shutil.which("docker-compose")
 DJANGO_SERVICES = ("release", "web", "worker", "beat")
-SECRETS = {"DJANGO_SECRET_KEY": "compose-test-secret", "POSTGRES_PASSWORD": "composetestpw"}
+SECRETS = {
+    "DJANGO_SECRET_KEY": "compose-test-secret",
+    "POSTGRES_PASSWORD": "composetestpw",
+    "FIELD_ENCRYPTION_SALT": "compose-test-salt",
+    "ID_NUMBER_HASH_KEY": "compose-test-hash-key",
+}
 
 needs_compose = pytest.mark.skipif(
     DOCKER_COMPOSE is None,
@@ -151,6 +156,8 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "test-only-secret",
+        "FIELD_ENCRYPTION_SALT": "test-only-salt",
+        "ID_NUMBER_HASH_KEY": "test-only-hash-key",
         "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
     }
 
