@@ -64,3 +64,49 @@ class TreeImportForm(forms.Form):
         if f.size > 10 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         return f
+
+
+class ChangeLogFilterForm(forms.Form):
+    """Filters of the change log: what kind of record, which action, who, when, where."""
+
+    model = forms.ChoiceField(label=_("Record type"), required=False)
+    action = forms.ChoiceField(
+        label=_("Action"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("insert", _("Created")),
+            ("update", _("Changed")),
+            ("delete", _("Deleted")),
+            ("personal_data_viewed", _("Viewed personal data")),
+        ],
+    )
+    user = forms.CharField(label=_("Account"), required=False, max_length=150)
+    since = forms.DateField(label=_("From"), required=False)
+    until = forms.DateField(label=_("To"), required=False)
+    area = forms.RegexField(
+        label=_("Area code"),
+        required=False,
+        regex=r"^\d{1,12}$",
+        error_messages={"invalid": _("An area code consists of digits only.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .selectors import audited_models
+
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [("", _("All")), *audited_models()]
+
+    def filters(self):
+        """The valid filters as the change-log selector takes them."""
+        from .changelog import ChangeLogFilters, account_ids_named
+
+        data = self.cleaned_data if self.is_valid() else {}
+        return ChangeLogFilters(
+            model=data.get("model") or "",
+            action=data.get("action") or "",
+            account_ids=account_ids_named(data["user"]) if data.get("user") else None,
+            since=data.get("since"),
+            until=data.get("until"),
+            area=data.get("area") or "",
+        )

@@ -10,20 +10,7 @@ from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from .models import ChangeEvent, ContactAssignment, Region, StaffRole, Village
-from .scoping import prefix_q, scope_for
-
-
-def change_events_visible_to(user):
-    """Audit events of records inside the user's scope (regions and villages by their code,
-    everything else by the `area_code` it carries)."""
-    qs = ChangeEvent.objects.order_by("-pgh_created_at", "-pgh_id")
-    scope = scope_for(user)
-    if scope.everything:
-        return qs
-    return qs.filter(
-        prefix_q("pgh_data__code", scope.prefixes, scope.village_codes)
-        | prefix_q("pgh_data__area_code", scope.prefixes, scope.village_codes)
-    )
+from .scoping import scope_for
 
 
 def object_history(obj):
@@ -83,11 +70,6 @@ def event_rows(events) -> list[EventRow]:
         EventRow(e, users.get((e.pgh_context or {}).get("user")), describe_changes(e))
         for e in events
     ]
-
-
-def events_by(user, account):
-    """Events written by `account` that `user` may see."""
-    return change_events_visible_to(user).filter(pgh_context__user=account.pk)
 
 
 def model_verbose_name(label: str) -> str:

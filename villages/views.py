@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from . import selectors, services
+from . import changelog, selectors, services
 from .base_views import (
     ScopedDetailView,
     ScopedListView,
@@ -20,6 +20,7 @@ from .base_views import (
 from .choices import RegionLevel
 from .filtersets import RegionFilterSet, VillageFilterSet
 from .forms import (
+    ChangeLogFilterForm,
     ContactAssignmentEndForm,
     ContactAssignmentForm,
     TreeImportForm,
@@ -50,7 +51,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         ctx["roles"] = selectors.roles_of(user)
         ctx["townships"] = selectors.township_totals(user)
         ctx["my_villages"] = selectors.contact_villages_of(user)
-        ctx["recent_changes"] = selectors.events_by(user, user)[:10]
+        ctx["recent_changes"] = changelog.recent_changes_by(user, user)
         return ctx
 
 
@@ -359,18 +360,17 @@ class ChangeLogView(LoginRequiredMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        from .filtersets import ChangeEventFilterSet
-
         ctx = super().get_context_data(**kwargs)
-        qs = selectors.change_events_visible_to(self.request.user)
-        filterset = ChangeEventFilterSet(self.request.GET or None, queryset=qs)
-        page = paginate(self.request, filterset.qs if filterset.is_bound else qs, per_page=50)
+        form = ChangeLogFilterForm(self.request.GET or None)
+        log = changelog.change_log(
+            self.request.user, form.filters(), page=self.request.GET.get("page", 1)
+        )
         params = self.request.GET.copy()
         params.pop("page", None)
         ctx.update(
-            filterset=filterset,
-            page_obj=page,
+            form=form,
+            page_obj=log.page_obj,
             query_string=params.urlencode(),
-            events=selectors.event_rows(page),
+            events=log.events,
         )
         return ctx
