@@ -77,6 +77,9 @@ def test_idle_session_expires_after_the_configured_minutes(client, insider, sett
 def test_activity_pushes_the_expiry_forward(client, insider):
     client.force_login(insider)
     key = client.session.session_key
+    session = client.session
+    session["_last_touch"] = 0  # the last touch was long ago: 28 idle minutes
+    session.save()
     Session.objects.filter(pk=key).update(expire_date=timezone.now() + dt.timedelta(minutes=2))
     client.get(reverse("home"))
     remaining = Session.objects.get(pk=key).expire_date - timezone.now()
@@ -139,3 +142,14 @@ def test_person_names_are_written_family_name_first():
     assert person_name(UserFactory.build(last_name="周", first_name="建国")) == "周建国"
     assert person_name(UserFactory.build(last_name="Smith", first_name="Ann")) == "Ann Smith"
     assert person_name(UserFactory.build(username="c1", last_name="", first_name="")) == "c1"
+
+
+def test_a_busy_session_is_written_at_most_once_a_minute(client, insider, count_queries):
+    client.force_login(insider)
+    client.get(reverse("home"))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("home"))
+    assert not any('UPDATE "django_session"' in q["sql"] for q in ctx.captured_queries)
