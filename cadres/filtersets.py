@@ -16,7 +16,14 @@ from .choices import (
     PledgeState,
     PostKind,
 )
-from .models import Cadre, Pledge, Post, QualificationCertificate, ResignationAdvice
+from .models import (
+    Cadre,
+    Pledge,
+    Post,
+    QualificationCertificate,
+    ResignationAdvice,
+    TermChange,
+)
 
 EXPIRING_DAYS = 90
 
@@ -143,3 +150,11 @@ class ResignationAdviceFilterSet(AreaFilterMixin):
     class Meta:
         model = ResignationAdvice
         fields = ["q", "township", "village", "state", "outcome"]
+
+
+class TermChangeFilterSet(AreaFilterMixin):
+    """`township` and `village` codes (the HTML pages list term changes per village)."""
+
+    class Meta:
+        model = TermChange
+        fields = ["township", "village"]

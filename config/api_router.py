@@ -2,8 +2,22 @@
 
 from rest_framework.routers import DefaultRouter
 
+from cadres.api.views import (
+    CadreViewSet,
+    CertificateViewSet,
+    PledgeViewSet,
+    PostViewSet,
+    ResignationAdviceViewSet,
+    TermChangeViewSet,
+)
 from villages.api.views import RegionViewSet, VillageViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("villages", VillageViewSet, basename="village")
+router.register("cadres", CadreViewSet, basename="cadre")
+router.register("posts", PostViewSet, basename="post")
+router.register("certificates", CertificateViewSet, basename="certificate")
+router.register("pledges", PledgeViewSet, basename="pledge")
+router.register("advices", ResignationAdviceViewSet, basename="advice")
+router.register("term-changes", TermChangeViewSet, basename="term-change")

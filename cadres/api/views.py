@@ -1,0 +1,291 @@
+"""/api/v1/ viewsets of the cadres app: every write is one service call.
+
+A service's ValidationError becomes a 400 with its (translated) messages, its PermissionDenied a
+403; rows outside the user's scope are 404 (`ScopedViewSetMixin`). Related rows in a request body
+(a post, a cadre, a village) are looked up among the visible ones: any other "does not exist" (400).
+"""
+
+from contextlib import contextmanager
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from villages.api.base import ScopedViewSetMixin
+
+from .. import services
+from ..filtersets import (
+    CadreFilterSet,
+    CertificateFilterSet,
+    PledgeFilterSet,
+    PostFilterSet,
+    ResignationAdviceFilterSet,
+    TermChangeFilterSet,
+)
+from ..models import (
+    Cadre,
+    Pledge,
+    Post,
+    QualificationCertificate,
+    ResignationAdvice,
+    TermChange,
+)
+from . import serializers as s
+
+
+@contextmanager
+def service_errors():
+    """Answer a service's refusal as 400 (ValidationError) or 403 (PermissionDenied)."""
+    try:
+        yield
+    except DjangoValidationError as e:
+        if hasattr(e, "error_dict"):
+            detail = {
+                api_settings.NON_FIELD_ERRORS_KEY if field == "__all__" else field: messages
+                for field, messages in e.message_dict.items()
+            }
+        else:
+            detail = {api_settings.NON_FIELD_ERRORS_KEY: e.messages}
+        raise ValidationError(detail) from e
+    except DjangoPermissionDenied as e:
+        raise PermissionDenied(str(e) or None) from e
+
+
+class ScopedServiceViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Scoped list and detail; `create` and the actions call the services."""
+
+    #: keyword under which the services take the viewset's object (`cadre=`, `pledge=`, ...)
+    service_arg: str
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            instance = self.create_with_service(**serializer.validated_data)
+        return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
+
+    def create_with_service(self, **data):
+        raise NotImplementedError
+
+    def act(self, service, input_class, response_status=status.HTTP_200_OK):
+        """Validate the body with `input_class`, call `service` on this object, show the result."""
+        obj = self.get_object()  # 404 outside the scope, 403 where the user may only read
+        body = input_class(data=self.request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        with service_errors():
+            result = service(
+                actor=self.request.user, **{self.service_arg: obj}, **body.validated_data
+            )
+        return Response(self.get_serializer(result).data, status=response_status)
+
+
+# ------------------------------------------------------------------ people
+
+
+@extend_schema_view(
+    list=extend_schema(description="Cadres; `id_number` and `phone` only masked."),
+    create=extend_schema(
+        description="Register a cadre. `id_number` (and `phone`) are input only: the response "
+        "carries `id_number_masked` and `phone_masked`."
+    ),
+)
+class CadreViewSet(ScopedServiceViewSet):
+    """Cadres in the user's scope, with masked personal data; `reveal` shows the full values."""
+
+    queryset = Cadre.objects.all()
+    serializer_class = s.CadreSerializer
+    filterset_class = CadreFilterSet
+    service_arg = "cadre"
+
+    def base_queryset(self):
+        return Cadre.objects.select_related("village").with_open_posts()
+
+    def create_with_service(self, **data):
+        return services.cadre_create(actor=self.request.user, **data)
+
+    # PATCH only: a correction names the fields it changes (no PUT).
+    def partial_update(self, request, *args, **kwargs):
+        cadre = self.get_object()
+        serializer = self.get_serializer(cadre, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            cadre = services.cadre_update(
+                actor=request.user, cadre=cadre, **serializer.validated_data
+            )
+        return Response(self.get_serializer(cadre).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: s.PersonalDataSerializer, 403: OpenApiResponse(description="Not allowed")},
+        description="The full ID number and phone, for staff who manage the village; logged.",
+    )
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        cadre = self.get_object()
+        with service_errors():
+            data = services.cadre_reveal_personal_data(actor=request.user, cadre=cadre)
+        response = Response(s.PersonalDataSerializer(data).data)
+        response["Cache-Control"] = "no-store"  # personal data stays out of every cache
+        return response
+
+
+# ------------------------------------------------------------------ posts and term changes
+
+
+class PostViewSet(ScopedServiceViewSet):
+    """Posts in the user's scope; `create` appoints (post_open), `end` closes (post_close)."""
+
+    queryset = Post.objects.all()
+    serializer_class = s.PostSerializer
+    filterset_class = PostFilterSet
+    service_arg = "post"
+
+    def base_queryset(self):
+        return Post.objects.select_related("cadre", "village")
+
+    def create_with_service(self, **data):
+        return services.post_open(actor=self.request.user, **data)
+
+    @extend_schema(request=s.PostEndSerializer, responses=s.PostSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        return self.act(services.post_close, s.PostEndSerializer)
+
+
+class TermChangeViewSet(ScopedServiceViewSet):
+    """换届 in the user's scope; `create` closes the sitting posts and opens `new_posts`."""
+
+    queryset = TermChange.objects.all()
+    serializer_class = s.TermChangeSerializer
+    filterset_class = TermChangeFilterSet
+
+    def base_queryset(self):
+        posts = Post.objects.select_related("cadre")
+        return TermChange.objects.select_related("village", "recorded_by").prefetch_related(
+            Prefetch("opened_posts", queryset=posts), Prefetch("closed_posts", queryset=posts)
+        )
+
+    def create_with_service(self, **data):
+        return services.term_change_record(actor=self.request.user, **data)
+
+
+# ------------------------------------------------------------------ certificates
+
+
+class CertificateViewSet(ScopedServiceViewSet):
+    """任职资格证书 in the user's scope; issued once per post, then suspended, reinstated or
+    revoked."""
+
+    queryset = QualificationCertificate.objects.all()
+    serializer_class = s.CertificateSerializer
+    filterset_class = CertificateFilterSet
+    service_arg = "certificate"
+
+    def base_queryset(self):
+        return QualificationCertificate.objects.select_related("post__cadre", "post__village")
+
+    def create_with_service(self, **data):
+        return services.certificate_issue(actor=self.request.user, **data)
+
+    @extend_schema(request=s.CertificateChangeSerializer, responses=s.CertificateSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request, pk=None):
+        return self.act(services.certificate_suspend, s.CertificateChangeSerializer)
+
+    @extend_schema(request=s.CertificateChangeSerializer, responses=s.CertificateSerializer)
+    @action(detail=True, methods=["post"])
+    def reinstate(self, request, pk=None):
+        return self.act(services.certificate_reinstate, s.CertificateChangeSerializer)
+
+    @extend_schema(request=s.CertificateChangeSerializer, responses=s.CertificateSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        return self.act(services.certificate_revoke, s.CertificateChangeSerializer)
+
+
+# ------------------------------------------------------------------ pledges
+
+
+@extend_schema_view(
+    update=extend_schema(request=s.PledgePromisesSerializer, responses=s.PledgeSerializer),
+    partial_update=extend_schema(request=s.PledgePromisesSerializer, responses=s.PledgeSerializer),
+)
+class PledgeViewSet(ScopedServiceViewSet):
+    """任职保证书 in the user's scope. A draft's promises are replaced with PUT/PATCH; from the
+    cadre's signature on the text is frozen (400) and changes go through `amend`."""
+
+    queryset = Pledge.objects.all()
+    serializer_class = s.PledgeSerializer
+    filterset_class = PledgeFilterSet
+    service_arg = "pledge"
+
+    def base_queryset(self):
+        return Pledge.objects.select_related("post__cadre", "post__village").prefetch_related(
+            "promises"
+        )
+
+    def create_with_service(self, **data):
+        return services.pledge_draft(actor=self.request.user, **data)
+
+    def update(self, request, *args, **kwargs):
+        return self.act(services.pledge_update_draft, s.PledgePromisesSerializer)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, **kwargs)
+
+    @extend_schema(request=s.PledgeSignSerializer, responses=s.PledgeSerializer)
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        return self.act(services.pledge_sign, s.PledgeSignSerializer)
+
+    @extend_schema(request=s.PledgeCountersignSerializer, responses=s.PledgeSerializer)
+    @action(detail=True, methods=["post"])
+    def countersign(self, request, pk=None):
+        return self.act(services.pledge_countersign, s.PledgeCountersignSerializer)
+
+    @extend_schema(
+        request=s.PledgeAmendSerializer,
+        responses={201: s.PledgeSerializer},
+        description="Start an amendment: a new draft version that needs its own signatures.",
+    )
+    @action(detail=True, methods=["post"])
+    def amend(self, request, pk=None):
+        return self.act(
+            services.pledge_amend, s.PledgeAmendSerializer, response_status=status.HTTP_201_CREATED
+        )
+
+
+# ------------------------------------------------------------------ advised resignations
+
+
+class ResignationAdviceViewSet(ScopedServiceViewSet):
+    """劝辞 in the user's scope: opened, then a talk, then a decision."""
+
+    queryset = ResignationAdvice.objects.all()
+    serializer_class = s.AdviceSerializer
+    filterset_class = ResignationAdviceFilterSet
+    service_arg = "advice"
+
+    def base_queryset(self):
+        return ResignationAdvice.objects.select_related("post__cadre", "post__village", "opened_by")
+
+    def create_with_service(self, **data):
+        return services.advice_open(actor=self.request.user, **data)
+
+    @extend_schema(request=s.AdviceTalkSerializer, responses=s.AdviceSerializer)
+    @action(detail=True, methods=["post"])
+    def talk(self, request, pk=None):
+        return self.act(services.advice_record_talk, s.AdviceTalkSerializer)
+
+    @extend_schema(request=s.AdviceDecideSerializer, responses=s.AdviceSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        return self.act(services.advice_decide, s.AdviceDecideSerializer)
