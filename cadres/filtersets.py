@@ -3,7 +3,7 @@
 import datetime as dt
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from villages.filtersets import SearchFilter
@@ -57,8 +57,10 @@ class CadreFilterSet(AreaFilterMixin):
         return qs.filter(posts__kind=value, posts__end_date__isnull=True).distinct()
 
     def filter_serving(self, qs, name, value):
-        serving = Q(posts__end_date__isnull=True)
-        return (qs.filter(serving) if value else qs.exclude(serving)).distinct()
+        # EXISTS, not a join: `exclude(posts__end_date__isnull=True)` also drops people who
+        # never held a post (their LEFT JOIN row has a NULL end date).
+        serving = Exists(Post.objects.filter(cadre=OuterRef("pk"), end_date__isnull=True))
+        return qs.filter(serving) if value else qs.exclude(serving)
 
 
 class PostFilterSet(AreaFilterMixin):

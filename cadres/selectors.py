@@ -1,0 +1,287 @@
+"""Reads of the cadres app that cross relations: a village's two committees, a cadre's posts,
+certificates and pledges, appointment candidates, and a cadre's history with personal data masked.
+
+Every selector takes the reading `user` and returns only rows inside the user's scope.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from villages.selectors import HIDDEN_FIELDS, FieldChange, event_rows, object_history
+
+from .choices import CHAIR_SEAT, SECRETARY_SEAT, PledgeState, PostKind
+from .identity import mask_phone
+from .models import (
+    Cadre,
+    Pledge,
+    Post,
+    QualificationCertificate,
+    ResignationAdvice,
+    TermChange,
+)
+
+# The order in which posts are listed everywhere: the two seats first, then deputies, members.
+KIND_ORDER = [
+    PostKind.SECRETARY_AND_CHAIR,
+    PostKind.SECRETARY,
+    PostKind.CHAIR,
+    PostKind.DEPUTY_SECRETARY,
+    PostKind.VICE_CHAIR,
+    PostKind.BRANCH_MEMBER,
+    PostKind.COMMITTEE_MEMBER,
+]
+
+
+def kind_rank(field_name: str = "kind") -> Case:
+    """An expression ranking post kinds in KIND_ORDER, for order_by()."""
+    return Case(
+        *[When(**{field_name: k}, then=Value(i)) for i, k in enumerate(KIND_ORDER)],
+        default=Value(len(KIND_ORDER)),
+        output_field=IntegerField(),
+    )
+
+
+def _pledges_with_counts():
+    return Pledge.objects.annotate(promise_count=Count("promises")).order_by("-version")
+
+
+def current_pledge_of(pledges: list[Pledge]) -> tuple[Pledge | None, Pledge | None]:
+    """(the pledge that binds the post, a newer version still being signed) from a post's
+    pledges ordered newest first: the one in force if any, else the newest version."""
+    if not pledges:
+        return None, None
+    in_force = next((p for p in pledges if p.state == PledgeState.IN_FORCE), None)
+    if in_force is None:
+        return pledges[0], None
+    newer = pledges[0] if pledges[0].pk != in_force.pk else None
+    return in_force, newer
+
+
+def _attach_pledges(posts: list[Post]) -> list[Post]:
+    for post in posts:
+        post.current_pledge, post.pending_pledge = current_pledge_of(post.pledge_versions)
+    return posts
+
+
+# ------------------------------------------------------------------ a village's two committees
+
+
+@dataclass
+class PostGroup:
+    """One line of a committee: a label and the sitting posts under it."""
+
+    label: str
+    posts: list[Post] = field(default_factory=list)
+
+
+@dataclass
+class Committees:
+    """村两委: the party branch committee and the villagers' committee as they sit today."""
+
+    branch: list[PostGroup]
+    villagers: list[PostGroup]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(g.posts for g in [*self.branch, *self.villagers])
+
+
+def sitting_posts(user, village) -> list[Post]:
+    """The village's sitting posts, each with its cadre, certificate and current pledge."""
+    posts = list(
+        Post.objects.visible_to(user)
+        .filter(village=village, end_date__isnull=True)
+        .select_related("cadre", "certificate")
+        .prefetch_related(
+            Prefetch("pledges", queryset=_pledges_with_counts(), to_attr="pledge_versions")
+        )
+        .order_by(kind_rank(), "start_date", "cadre__name")
+    )
+    return _attach_pledges(posts)
+
+
+def village_committees(user, village) -> Committees:
+    """The sitting posts grouped by committee; a secretary-and-chair (一肩挑) shows in both."""
+    posts = sitting_posts(user, village)
+
+    def of(kinds) -> list[Post]:
+        return [p for p in posts if p.kind in kinds]
+
+    return Committees(
+        branch=[
+            PostGroup(gettext_lazy("Party secretary"), of(SECRETARY_SEAT)),
+            PostGroup(gettext_lazy("Deputy secretaries"), of({PostKind.DEPUTY_SECRETARY})),
+            PostGroup(gettext_lazy("Branch committee members"), of({PostKind.BRANCH_MEMBER})),
+        ],
+        villagers=[
+            PostGroup(gettext_lazy("Chair"), of(CHAIR_SEAT)),
+            PostGroup(gettext_lazy("Vice chairs"), of({PostKind.VICE_CHAIR})),
+            PostGroup(gettext_lazy("Committee members"), of({PostKind.COMMITTEE_MEMBER})),
+        ],
+    )
+
+
+def term_changes_of(user, village):
+    """The village's term changes, newest first, with how many posts each opened and closed."""
+    return (
+        TermChange.objects.visible_to(user)
+        .filter(village=village)
+        .select_related("recorded_by")
+        .annotate(
+            opened_count=Count("opened_posts", distinct=True),
+            closed_count=Count("closed_posts", distinct=True),
+        )
+        .order_by("-held_on", "-pk")
+    )
+
+
+def post_history_of(user, village):
+    """Every post ever held in the village: sitting ones first, then by end date."""
+    return (
+        Post.objects.visible_to(user)
+        .filter(village=village)
+        .select_related("cadre")
+        .order_by(F("end_date").desc(nulls_first=True), "-start_date", kind_rank(), "pk")
+    )
+
+
+def advices_of(user, village):
+    """The village's advised resignations (劝辞), newest first."""
+    return (
+        ResignationAdvice.objects.visible_to(user)
+        .filter(post__village=village)
+        .select_related("post__cadre")
+        .order_by("-opened_on", "-pk")
+    )
+
+
+# ------------------------------------------------------------------ one cadre
+
+
+def posts_of_cadre(user, cadre: Cadre):
+    """A cadre's posts (sitting first), with village, certificate and current pledge."""
+    posts = list(
+        Post.objects.visible_to(user)
+        .filter(cadre=cadre)
+        .select_related("village", "certificate")
+        .prefetch_related(
+            Prefetch("pledges", queryset=_pledges_with_counts(), to_attr="pledge_versions")
+        )
+        .order_by(F("end_date").desc(nulls_first=True), "-start_date", kind_rank())
+    )
+    return _attach_pledges(posts)
+
+
+def certificates_of_cadre(user, cadre: Cadre):
+    """The qualification certificates issued for the cadre's posts."""
+    return (
+        QualificationCertificate.objects.visible_to(user)
+        .filter(post__cadre=cadre)
+        .select_related("post")
+        .order_by("-issued_on", "-pk")
+    )
+
+
+def pledges_of_cadre(user, cadre: Cadre):
+    """Every version of the cadre's pledges, with the number of promises in each."""
+    return (
+        Pledge.objects.visible_to(user)
+        .filter(post__cadre=cadre)
+        .select_related("post")
+        .annotate(promise_count=Count("promises"))
+        .order_by("-drafted_on", "-version", "-pk")
+    )
+
+
+def post_candidates(user, village):
+    """Who may be appointed in `village`: its own cadres, and cadres of the township who hold
+    no post at the moment (a person serves one village at a time)."""
+    serving = Post.objects.filter(cadre=OuterRef("pk"), end_date__isnull=True)
+    return (
+        Cadre.objects.visible_to(user)
+        .filter(Q(village=village) | Q(area_code__startswith=village.code[:9]) & ~Exists(serving))
+        .select_related("village")
+        .annotate(elsewhere=Case(When(village=village, then=Value(0)), default=Value(1)))
+        .order_by("elsewhere", "name", "pk")
+    )
+
+
+# ------------------------------------------------------------------ history
+
+
+PERSONAL_DATA_VIEWED = "personal_data_viewed"
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One line of a cadre's history; `action` is one of insert/update/delete/viewed."""
+
+    event: object
+    user: object
+    action: str
+    changes: list[FieldChange]
+
+
+def _masked(change: FieldChange, name: str) -> FieldChange:
+    """The history never shows more than the lists do: phones masked, birth dates reduced to
+    the year, and the ID number's keyed hash only as 'changed'."""
+    if name == "phone":
+        return FieldChange(change.label, mask_phone(change.old), mask_phone(change.new))
+    if name == "birth_date":
+
+        def year(value):
+            return str(value)[:4] if value else value
+
+        return FieldChange(change.label, year(change.old), year(change.new))
+    if name == "id_number_hash":
+        hidden = _("(not shown)")
+        return FieldChange(
+            str(Cadre._meta.get_field("id_number").verbose_name),
+            hidden if change.old else None,
+            hidden,
+        )
+    return change
+
+
+def cadre_history(cadre: Cadre):
+    """Change events of the cadre and of the records pointing to it (its posts), newest first."""
+    return object_history(cadre)
+
+
+def history_rows(events) -> list[HistoryRow]:
+    """Events ready to show on the cadre page, with personal data masked."""
+    rows = []
+    for row in event_rows(events):
+        event = row.event
+        if event.pgh_label == PERSONAL_DATA_VIEWED:
+            rows.append(HistoryRow(event, row.user, "viewed", []))
+            continue
+        changes = []
+        if event.pgh_obj_model == "cadres.Cadre":
+            if event.pgh_label == "update":
+                names = list((event.pgh_diff or {}).keys())
+            else:
+                names = list((event.pgh_data or {}).keys())
+            # describe_changes keeps the order of the event's keys and drops HIDDEN_FIELDS.
+            names = [n for n in names if n not in HIDDEN_FIELDS]
+            changes = [_masked(c, n) for n, c in zip(names, row.changes, strict=True)]
+        else:
+            changes = row.changes
+        rows.append(HistoryRow(event, row.user, event.pgh_label, changes))
+    return rows
