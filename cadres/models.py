@@ -77,7 +77,9 @@ class Cadre(models.Model):
     id_number = EncryptedCharField(
         _("resident ID number"), max_length=18, validators=[validate_id_number]
     )
-    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_hash = models.CharField(
+        _("resident ID number"), max_length=64, unique=True, editable=False
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     is_party_member = models.BooleanField(_("party member"), default=False)
     party_joined_on = models.DateField(_("joined the party on"), null=True, blank=True)
@@ -90,6 +92,14 @@ class Cadre(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = CadreQuerySet.as_manager()
+
+    # The history shows no more than the lists do: the masked ID number and phone, the birth year
+    # only (with the birth date, the masked ID number would leave two digits to guess).
+    history_masks = {
+        "phone": mask_phone,
+        "birth_date": lambda value: str(value)[:4] if value else value,
+        "id_number_hash": lambda value: _("(not shown)") if value else value,
+    }
 
     class Meta:
         verbose_name = _("cadre")

@@ -20,13 +20,11 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from villages.selectors import HIDDEN_FIELDS, FieldChange, event_rows, object_history
+from villages.selectors import FieldChange, event_rows, object_history
 
 from .choices import CHAIR_SEAT, SECRETARY_SEAT, PledgeState, PostKind
-from .identity import mask_phone
 from .models import (
     Cadre,
     Pledge,
@@ -238,27 +236,6 @@ class HistoryRow:
     changes: list[FieldChange]
 
 
-def _masked(change: FieldChange, name: str) -> FieldChange:
-    """The history never shows more than the lists do: phones masked, birth dates reduced to
-    the year, and the ID number's keyed hash only as 'changed'."""
-    if name == "phone":
-        return FieldChange(change.label, mask_phone(change.old), mask_phone(change.new))
-    if name == "birth_date":
-
-        def year(value):
-            return str(value)[:4] if value else value
-
-        return FieldChange(change.label, year(change.old), year(change.new))
-    if name == "id_number_hash":
-        hidden = _("(not shown)")
-        return FieldChange(
-            str(Cadre._meta.get_field("id_number").verbose_name),
-            hidden if change.old else None,
-            hidden,
-        )
-    return change
-
-
 def cadre_history(cadre: Cadre):
     """Change events of the cadre and of the records pointing to it (its posts), newest first."""
     return object_history(cadre)
@@ -272,16 +249,6 @@ def history_rows(events) -> list[HistoryRow]:
         if event.pgh_label == PERSONAL_DATA_VIEWED:
             rows.append(HistoryRow(event, row.user, "viewed", []))
             continue
-        changes = []
-        if event.pgh_obj_model == "cadres.Cadre":
-            if event.pgh_label == "update":
-                names = list((event.pgh_diff or {}).keys())
-            else:
-                names = list((event.pgh_data or {}).keys())
-            # describe_changes keeps the order of the event's keys and drops HIDDEN_FIELDS.
-            names = [n for n in names if n not in HIDDEN_FIELDS]
-            changes = [_masked(c, n) for n, c in zip(names, row.changes, strict=True)]
-        else:
-            changes = row.changes
-        rows.append(HistoryRow(event, row.user, event.pgh_label, changes))
+        # Personal data is already masked by describe_changes (Cadre.history_masks).
+        rows.append(HistoryRow(event, row.user, event.pgh_label, row.changes))
     return rows

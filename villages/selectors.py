@@ -27,6 +27,7 @@ class FieldChange:
     label: str
     old: object
     new: object
+    name: str = ""
 
 
 def describe_changes(event) -> list[FieldChange]:
@@ -39,6 +40,8 @@ def describe_changes(event) -> list[FieldChange]:
         items = [(k, v[0], v[1]) for k, v in (event.pgh_diff or {}).items()]
     else:
         items = [(k, None, v) for k, v in (event.pgh_data or {}).items()]
+    # A model may hide personal data in its history the way its lists do (`history_masks`).
+    masks = getattr(model, "history_masks", {}) if model is not None else {}
     changes = []
     for name, old, new in items:
         if name in HIDDEN_FIELDS:
@@ -50,7 +53,9 @@ def describe_changes(event) -> list[FieldChange]:
                 label = str(model._meta.get_field(field_name).verbose_name)
             except Exception:  # noqa: BLE001 - a field removed since the event was written
                 label = name
-        changes.append(FieldChange(label=label, old=old, new=new))
+        if name in masks:
+            old, new = masks[name](old), masks[name](new)
+        changes.append(FieldChange(label=label, old=old, new=new, name=name))
     return changes
 
 

@@ -78,6 +78,8 @@ class CadreSerializer(serializers.ModelSerializer):
     phone = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=20)
     phone_masked = serializers.CharField(source="masked_phone", read_only=True)
     current_posts = serializers.SerializerMethodField()
+    # The year only: with the full birth date, the masked ID number would leave two digits.
+    birth_year = serializers.SerializerMethodField()
 
     class Meta:
         model = Cadre
@@ -87,7 +89,7 @@ class CadreSerializer(serializers.ModelSerializer):
             "village_name",
             "name",
             "gender",
-            "birth_date",
+            "birth_year",
             "id_number",
             "id_number_masked",
             "phone",
@@ -100,6 +102,9 @@ class CadreSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["updated_at"]
+
+    def get_birth_year(self, cadre) -> int | None:
+        return cadre.birth_date.year if cadre.birth_date else None
 
     def get_fields(self):
         fields = super().get_fields()
