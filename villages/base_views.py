@@ -7,7 +7,7 @@ through `visible_to(request.user)`, so an object outside the user's scope is a 4
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
@@ -91,3 +91,12 @@ class ScopedObjectMixin(ScopedMixin):
 def paginate(request, queryset, per_page: int = 25):
     """A page of `queryset` for `?page=` (used for secondary lists on detail pages)."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def apply_validation_error(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form instead of losing the input."""
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)

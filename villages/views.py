@@ -15,6 +15,7 @@ from .base_views import (
     ScopedDetailView,
     ScopedListView,
     ScopedObjectMixin,
+    apply_validation_error,
     paginate,
 )
 from .choices import RegionLevel
@@ -29,15 +30,6 @@ from .forms import (
 )
 from .models import ContactAssignment, Region, Village
 from .scoping import scope_for
-
-
-def _apply_validation_error(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form instead of losing the input."""
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -131,7 +123,7 @@ class VillageCreateView(LoginRequiredMixin, FormView):
         try:
             village = services.village_create(actor=self.request.user, **form.cleaned_data)
         except ValidationError as e:
-            _apply_validation_error(form, e)
+            apply_validation_error(form, e)
             return self.form_invalid(form)
         except PermissionDenied:
             form.add_error("code", _("This code lies outside the areas you manage."))
@@ -162,7 +154,7 @@ class VillageUpdateView(ScopedObjectMixin, FormView):
         try:
             services.village_update(actor=self.request.user, village=village, **form.cleaned_data)
         except ValidationError as e:
-            _apply_validation_error(form, e)
+            apply_validation_error(form, e)
             return self.form_invalid(form)
         messages.success(self.request, _("Changes saved."))
         return redirect(village)
@@ -194,7 +186,7 @@ class ContactAssignmentCreateView(ScopedObjectMixin, FormView):
                 actor=self.request.user, village=village, **form.cleaned_data
             )
         except ValidationError as e:
-            _apply_validation_error(form, e)
+            apply_validation_error(form, e)
             return self.form_invalid(form)
         messages.success(self.request, _("Contact cadre assigned."))
         return redirect(village)
@@ -228,7 +220,7 @@ class ContactAssignmentEndView(ScopedObjectMixin, FormView):
                 actor=self.request.user, assignment=assignment, **form.cleaned_data
             )
         except ValidationError as e:
-            _apply_validation_error(form, e)
+            apply_validation_error(form, e)
             return self.form_invalid(form)
         messages.success(self.request, _("Assignment ended."))
         return redirect(assignment.village)

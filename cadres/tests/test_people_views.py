@@ -548,3 +548,42 @@ def test_query_count_is_the_same_for_2_and_50_cadres(
     add_cadres(village, 48, start=100)
     assert count_queries(url) == with_two
     assert with_two <= 14
+
+
+def test_shared_history_pages_never_show_full_personal_data(client, insider, supervisor, village):
+    from cadres import services as cadre_services
+
+    number = make_id_number(D(1970, 3, 4), serial=42)
+    client.force_login(insider)
+    cadre = cadre_services.cadre_create(
+        actor=insider, village=village, name="历史人", id_number=number, phone="13912345678"
+    )
+    cadre_services.cadre_update(actor=insider, cadre=cadre, phone="13887654321")
+    pages = [f"/villages/{village.code}/history/", f"/cadres/{cadre.pk}/"]
+    client.force_login(supervisor)
+    pages_as_supervisor = ["/changelog/"]
+    for url in pages:
+        client.force_login(insider)
+        html = client.get(url).content.decode()
+        for secret in (number, "13912345678", "13887654321", "1970-03-04", cadre.id_number_hash):
+            assert secret not in html, (url, secret)
+        assert "139****5678" in html or url.startswith("/cadres/")
+    client.force_login(supervisor)
+    for url in pages_as_supervisor:
+        html = client.get(url).content.decode()
+        for secret in (number, "13912345678", "13887654321", "1970-03-04", cadre.id_number_hash):
+            assert secret not in html, (url, secret)
+
+
+def test_forbidden_and_missing_pages_speak_chinese(client, township, village):
+    from villages.choices import RoleKind
+    from villages.tests.factories import ContactAssignmentFactory, StaffRoleFactory, UserFactory
+
+    contact = UserFactory()
+    StaffRoleFactory(user=contact, kind=RoleKind.CONTACT_CADRE, region=township)
+    ContactAssignmentFactory(cadre=contact, village=village)
+    client.force_login(contact)
+    forbidden = client.get(f"/villages/{village.code}/edit/")
+    assert forbidden.status_code == 403 and "无权" in forbidden.content.decode()
+    missing = client.get("/villages/370830199999/")
+    assert missing.status_code == 404 and "找不到" in missing.content.decode()

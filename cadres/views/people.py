@@ -17,11 +17,11 @@ from villages.base_views import (
     ScopedListView,
     ScopedMixin,
     ScopedObjectMixin,
+    apply_validation_error,
     paginate,
 )
 from villages.models import Region, Village
 from villages.scoping import scope_for
-from villages.views import _apply_validation_error
 
 from .. import selectors, services
 from ..choices import PostKind
@@ -153,7 +153,7 @@ class CadreCreateView(LoginRequiredMixin, FormView):
         try:
             cadre = services.cadre_create(actor=self.request.user, **form.service_fields())
         except ValidationError as e:
-            _apply_validation_error(form, e)
+            apply_validation_error(form, e)
             return self.form_invalid(form)
         messages.success(self.request, _("%(name)s registered.") % {"name": cadre.name})
         return redirect(cadre)
@@ -189,7 +189,7 @@ class CadreUpdateView(ScopedObjectMixin, FormView):
         try:
             services.cadre_update(actor=self.request.user, cadre=cadre, **form.service_fields())
         except ValidationError as e:
-            _apply_validation_error(form, e)
+            apply_validation_error(form, e)
             return self.form_invalid(form)
         messages.success(self.request, _("Changes saved."))
         return redirect(cadre)
@@ -273,7 +273,7 @@ class PostCreateView(VillageFromQueryMixin, FormView):
         try:
             post = services.post_open(actor=self.request.user, village=village, **form.cleaned_data)
         except ValidationError as e:
-            _apply_validation_error(form, e)
+            apply_validation_error(form, e)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -307,7 +307,7 @@ class PostEndView(ScopedObjectMixin, FormView):
         try:
             services.post_close(actor=self.request.user, post=post, **form.cleaned_data)
         except ValidationError as e:
-            _apply_validation_error(form, e)
+            apply_validation_error(form, e)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -391,7 +391,7 @@ class TermChangeCreateView(ScopedObjectMixin, TemplateView):
                     new_posts=formset.new_posts(),
                 )
             except ValidationError as e:
-                _apply_validation_error(form, e)
+                apply_validation_error(form, e)
             else:
                 messages.success(request, _("Term change recorded."))
                 return redirect(_committees_url(village))

@@ -25,11 +25,11 @@ from villages.base_views import (
     ScopedDetailView,
     ScopedListView,
     ScopedObjectMixin,
+    apply_validation_error,
     paginate,
 )
 from villages.models import Region
 from villages.scoping import scope_for
-from villages.views import _apply_validation_error
 
 from .. import services
 from ..choices import (
@@ -139,7 +139,7 @@ class ActionView(ScopedObjectMixin, FormView):
         try:
             result = self.perform(form)
         except ValidationError as e:
-            _apply_validation_error(form, e)
+            apply_validation_error(form, e)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message(result))
         return redirect(self.next_url(result))
