@@ -1,4 +1,4 @@
-from .views import people, pledges
+from .views import people, pledges, transfer
 
 app_name = "cadres"
-urlpatterns = [*people.urlpatterns, *pledges.urlpatterns]
+urlpatterns = [*transfer.urlpatterns, *people.urlpatterns, *pledges.urlpatterns]
