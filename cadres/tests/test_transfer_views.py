@@ -61,9 +61,13 @@ def test_the_template_of_another_township_is_404(client, insider, other_township
 def test_a_bad_upload_lists_errors_in_chinese_and_saves_nothing(client, insider, village):
     login(client, insider)
     data = workbook(crow(), crow(id_number="370830197506010512", name="错号"))
-    response = client.post(reverse("cadres:cadre-import"), {
-        "township": "370830102", "file": SimpleUploadedFile("c.xlsx", data, content_type=XLSX),
-    })
+    response = client.post(
+        reverse("cadres:cadre-import"),
+        {
+            "township": "370830102",
+            "file": SimpleUploadedFile("c.xlsx", data, content_type=XLSX),
+        },
+    )
     assert response.status_code == 200
     assert "未保存任何数据" in response.content.decode()
     assert "校验码" in response.content.decode()
@@ -73,9 +77,14 @@ def test_a_bad_upload_lists_errors_in_chinese_and_saves_nothing(client, insider,
 def test_a_good_upload_registers_and_appoints(client, insider, village):
     login(client, insider)
     data = workbook(crow())
-    response = client.post(reverse("cadres:cadre-import"), {
-        "township": "370830102", "file": SimpleUploadedFile("c.xlsx", data, content_type=XLSX),
-    }, follow=True)
+    response = client.post(
+        reverse("cadres:cadre-import"),
+        {
+            "township": "370830102",
+            "file": SimpleUploadedFile("c.xlsx", data, content_type=XLSX),
+        },
+        follow=True,
+    )
     assert "导入完成" in response.content.decode()
     cadre = Cadre.objects.get()
     assert cadre.id_number == WANG and cadre.posts.get().kind == "secretary_chair"
@@ -91,8 +100,11 @@ def test_export_is_scoped_and_masked(client, personas, village, other_village, p
     text = " ".join(cells(response.content))
     for post in (here, there):
         assert post.cadre.id_number not in text and post.cadre.phone not in text
-    expected = {"outsider": {"外村书记"}, "insider": {"本村书记"},
-                "supervisor": {"本村书记", "外村书记"}}[persona]
+    expected = {
+        "outsider": {"外村书记"},
+        "insider": {"本村书记"},
+        "supervisor": {"本村书记", "外村书记"},
+    }[persona]
     assert {n for n in ("本村书记", "外村书记") if n in text} == expected
 
 
@@ -100,8 +112,9 @@ def test_export_follows_the_list_filters(client, supervisor, village, other_vill
     PostFactory(cadre=CadreFactory(village=village, name="本村书记"))
     PostFactory(cadre=CadreFactory(village=other_village, name="外村书记"))
     login(client, supervisor)
-    text = " ".join(cells(client.get(reverse("cadres:post-export"),
-                                     {"township": "370830105"}).content))
+    text = " ".join(
+        cells(client.get(reverse("cadres:post-export"), {"township": "370830105"}).content)
+    )
     assert "外村书记" in text and "本村书记" not in text
 
 

@@ -347,13 +347,21 @@ def test_healthz_is_public_and_reports_both_services(client):
     assert response.json()["broker"] == "ok"
 
 
-def test_changelog_filters_by_account_action_area_and_date(client, supervisor, insider, village,
-                                                           other_village):
+def test_changelog_filters_by_account_action_area_and_date(
+    client, supervisor, insider, village, other_village
+):
     client.force_login(insider)
-    client.post(reverse("villages:village-edit", args=[village.code]), {
-        "name": "改名村", "households": 1, "population": 1, "party_members": 0,
-        "collective_income": "0", "notes": "",
-    })
+    client.post(
+        reverse("villages:village-edit", args=[village.code]),
+        {
+            "name": "改名村",
+            "households": 1,
+            "population": 1,
+            "party_members": 0,
+            "collective_income": "0",
+            "notes": "",
+        },
+    )
     client.force_login(supervisor)
     url = reverse("villages:changelog")
     rows = client.get(url, {"user": "insider"}).context["events"]

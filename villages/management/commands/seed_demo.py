@@ -1,9 +1,13 @@
 """`manage.py seed_demo`: load the demo county (or a province's worth) into an empty database."""
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from villages import demo
+from villages.models import Village
 
 
 class Command(BaseCommand):
@@ -32,12 +36,17 @@ class Command(BaseCommand):
             help="random seed: the same seed builds the same data (default %(default)s)",
         )
         parser.add_argument(
+            "--tree-only",
+            action="store_true",
+            help="build only the administrative tree and accounts, not the other apps' records",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="do nothing, successfully, if the database already holds villages",
         )
 
-    def handle(self, *args, townships, villages, seed, if_empty, **options):
+    def handle(self, *args, townships, villages, seed, if_empty, tree_only=False, **options):
         # Demo rows never mix with real ones: only an empty tree is filled.
         if demo.database_has_villages():
             if if_empty:
@@ -53,7 +62,11 @@ class Command(BaseCommand):
             plan = demo.plan_demo(townships=townships, villages=villages, seed=seed)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        result = demo.build_demo(plan)
+        with transaction.atomic():
+            result = demo.build_demo(plan)
+            # Higher apps add their own demo records; they name a builder in their AppConfig
+            # (`demo_builder`), so this lower app never imports them.
+            extras = [] if tree_only else self.build_app_demos(seed)
         self.stdout.write(
             self.style.SUCCESS(
                 _(
@@ -71,3 +84,15 @@ class Command(BaseCommand):
                 }
             )
         )
+        for line in extras:
+            self.stdout.write(self.style.SUCCESS(line))
+
+    def build_app_demos(self, seed: int) -> list[str]:
+        """Run every installed app's demo builder, lowest app first; return their summaries."""
+        lines = []
+        for config in apps.get_app_configs():
+            builder = getattr(config, "demo_builder", None)
+            if builder:
+                result = import_string(builder)(seed=seed, villages=Village.objects.all())
+                lines.append(result.summary())
+        return lines

@@ -1,0 +1,30 @@
+"""The whole demo, as `make run` loads it: the tree, the accounts and every app's records."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from cadres.choices import PledgeState
+from cadres.models import Pledge, Post, QualificationCertificate
+from villages.models import Village
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_loads_every_app_and_then_leaves_the_database_alone():
+    out = StringIO()
+    call_command("seed_demo", "--villages", "40", stdout=out)
+    text = out.getvalue()
+    assert Village.objects.count() == 40
+    # every village has its secretary and chair seats filled, with certificates and pledges
+    sitting = Post.objects.filter(end_date__isnull=True)
+    assert set(sitting.values_list("village_id", flat=True)) == set(
+        Village.objects.values_list("pk", flat=True)
+    )
+    assert QualificationCertificate.objects.exists()
+    assert Pledge.objects.filter(state=PledgeState.IN_FORCE).exists()
+    assert "村干部" in text or "cadres" in text
+    again = StringIO()
+    call_command("seed_demo", "--if-empty", stdout=again)
+    assert Village.objects.count() == 40
