@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import BooleanField, Count, F, Func, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from .models import ChangeEvent, ContactAssignment, Region, StaffRole, Village
 from .scoping import scope_for
@@ -46,17 +47,31 @@ def describe_changes(event) -> list[FieldChange]:
     for name, old, new in items:
         if name in HIDDEN_FIELDS:
             continue
-        label = name
+        label, field = name, None
         if model is not None:
             field_name = name[:-3] if name.endswith("_id") else name
             try:
-                label = str(model._meta.get_field(field_name).verbose_name)
+                field = model._meta.get_field(field_name)
+                label = str(field.verbose_name)
             except Exception:  # noqa: BLE001 - a field removed since the event was written
-                label = name
+                field = None
         if name in masks:
             old, new = masks[name](old), masks[name](new)
+        elif field is not None:
+            old, new = _readable(field, old), _readable(field, new)
         changes.append(FieldChange(label=label, old=old, new=new, name=name))
     return changes
+
+
+def _readable(field, value):
+    """A stored value as the pages show it: a choice's label, 是/否 for a boolean."""
+    if value is None:
+        return None
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(field, BooleanField):
+        return _("Yes") if value else _("No")
+    return value
 
 
 @dataclass(frozen=True)

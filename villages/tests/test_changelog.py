@@ -85,3 +85,11 @@ def test_a_login_alone_writes_no_account_event(client, insider):
     before = ChangeEvent.objects.tracks(insider).count()
     client.post("/accounts/login/", {"username": "insider", "password": "correct-horse-9"})
     assert ChangeEvent.objects.tracks(insider).count() == before
+
+
+def test_history_shows_choice_labels_and_yes_no(village):
+    village.is_backward = True
+    village.save()
+    with translation.override("zh-hans"):
+        changes = selectors.describe_changes(events_of(village)[-1])
+    assert [(c.label, c.old, c.new) for c in changes] == [("是否后进村", "否", "是")]
