@@ -1,1 +1,397 @@
-"""Models of the ledgers app; filled by its own issue (see ARCHITECTURE.md for the plan)."""
+"""一账: the village ledger of collective funds — chart of accounts, verification (清理认定),
+vouchers posted into a tamper-evident hash chain, and closed periods."""
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from villages.models import Village, audited
+from villages.scoping import ScopedQuerySet, scope_for
+
+from .choices import AccountClass, NormalSide, VerificationState, VoucherState
+
+__all__ = [
+    "Account",
+    "Verification",
+    "OpeningBalance",
+    "Voucher",
+    "VoucherLine",
+    "ClosedPeriod",
+]
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+def no_truncate(name: str) -> pgtrigger.Trigger:
+    """A statement trigger refusing TRUNCATE, which row triggers never see."""
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.Before,
+        operation=pgtrigger.Truncate,
+        level=pgtrigger.Statement,
+        func="RAISE EXCEPTION 'the ledger cannot be truncated: % is append-only', TG_TABLE_NAME;",
+    )
+
+
+class AccountQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """The official chart for everyone, plus the sub-accounts of the user's county."""
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        counties = {c[:6] for c in (*scope.prefixes, *scope.village_codes) if len(c) >= 6}
+        return self.filter(Q(area_code="") | Q(area_code__in=counties))
+
+    def usable_in(self, county_code: str):
+        """Accounts a village of this county posts to: official ones and the county's own."""
+        return self.filter(Q(area_code="") | Q(area_code=county_code), is_active=True)
+
+
+@audited
+class Account(models.Model):
+    """An account of the chart (农村集体经济组织会计制度); counties add sub-accounts below the
+    official ones and never change those."""
+
+    code = models.CharField(_("account code"), max_length=12)
+    name = models.CharField(_("account name"), max_length=60)
+    account_class = models.CharField(_("class"), max_length=12, choices=AccountClass.choices)
+    normal_side = models.CharField(_("normal side"), max_length=6, choices=NormalSide.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_official = models.BooleanField(_("official account"), default=False)
+    to_be_confirmed = models.BooleanField(
+        _("to be confirmed against the official text"), default=False
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+    # "" for the official chart, the county's 6-digit code for its sub-accounts.
+    area_code = models.CharField(_("area code"), max_length=12, blank=True, db_index=True)
+
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("chart of accounts")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["area_code", "code"], name="account_code_per_chart"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class VerificationQuerySet(ScopedQuerySet):
+    def confirmed(self):
+        return self.filter(state=VerificationState.CONFIRMED)
+
+
+@audited
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="confirmed_verification_is_final",
+        operation=pgtrigger.Update | pgtrigger.Delete,
+        condition=pgtrigger.Q(old__state=VerificationState.CONFIRMED),
+    ),
+)
+class Verification(models.Model):
+    """清理认定: the opening position of a village's books, prepared by the village and
+    confirmed by the township; nothing posts before it is confirmed."""
+
+    village = models.OneToOneField(
+        Village, verbose_name=_("village"), on_delete=models.PROTECT, related_name="verification"
+    )
+    as_of = models.DateField(_("as of"))
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=VerificationState.choices,
+        default=VerificationState.DRAFT,
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("prepared by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+
+    objects = VerificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("verification")
+        verbose_name_plural = _("verifications")
+
+    def __str__(self):
+        return f"{self.village} {self.as_of:%Y-%m-%d}"
+
+
+class OpeningBalanceQuerySet(ScopedQuerySet):
+    pass
+
+
+@audited
+@pgtrigger.register(
+    pgtrigger.Trigger(
+        name="confirmed_opening_balances_are_final",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+        func="""
+            IF (SELECT state FROM ledgers_verification
+                WHERE id = COALESCE(NEW.verification_id, OLD.verification_id)) = 'confirmed' THEN
+                RAISE EXCEPTION 'verification % is confirmed: its balances cannot change',
+                    COALESCE(NEW.verification_id, OLD.verification_id)
+                    USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+            RETURN NEW;
+        """,
+    ),
+)
+class OpeningBalance(models.Model):
+    """The balance of one account on the verification date."""
+
+    verification = models.ForeignKey(
+        Verification,
+        verbose_name=_("verification"),
+        on_delete=models.CASCADE,
+        related_name="balances",
+    )
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="+"
+    )
+    debit = models.DecimalField(_("debit"), default=0, **MONEY)
+    credit = models.DecimalField(_("credit"), default=0, **MONEY)
+    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+
+    objects = OpeningBalanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("opening balance")
+        verbose_name_plural = _("opening balances")
+        ordering = ["account__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["verification", "account"], name="one_opening_balance_per_account"
+            ),
+            models.CheckConstraint(
+                condition=Q(debit__gte=0, credit__gte=0) & (Q(debit=0) | Q(credit=0)),
+                name="opening_balance_on_one_side",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.account}: {self.debit or -self.credit}"
+
+
+class VoucherQuerySet(ScopedQuerySet):
+    def posted(self):
+        return self.filter(state=VoucherState.POSTED)
+
+
+POSTED = VoucherState.POSTED
+
+
+@audited
+@pgtrigger.register(
+    # A posted voucher is final: the database refuses to change or delete it, and refuses to
+    # empty the table, whatever the code above it does. Corrections are reversing vouchers.
+    pgtrigger.Protect(
+        name="posted_voucher_is_final",
+        operation=pgtrigger.Update | pgtrigger.Delete,
+        condition=pgtrigger.Q(old__state=POSTED),
+    ),
+    no_truncate("no_truncate_vouchers"),
+)
+class Voucher(models.Model):
+    """记账凭证: a double-entry voucher of a village; posted, it joins the village's hash chain."""
+
+    village = models.ForeignKey(
+        Village, verbose_name=_("village"), on_delete=models.PROTECT, related_name="vouchers"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("voucher number"))
+    date = models.DateField(_("date"))
+    summary = models.CharField(_("summary"), max_length=200)
+    attachments = models.PositiveSmallIntegerField(_("attachments"), default=0)
+    state = models.CharField(
+        _("state"), max_length=8, choices=VoucherState.choices, default=VoucherState.DRAFT
+    )
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("reverses"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversal",
+    )
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+    # Position in the village's chain of posted vouchers, and the chain's hashes.
+    chain_seq = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
+    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = VoucherQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("voucher")
+        verbose_name_plural = _("vouchers")
+        ordering = ["area_code", "-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "year", "number"], name="voucher_number_per_village_year"
+            ),
+            models.UniqueConstraint(
+                fields=["village", "chain_seq"], name="one_link_per_chain_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="draft")
+                | Q(chain_seq__isnull=False, posted_at__isnull=False) & ~Q(hash=""),
+                name="posted_voucher_is_chained",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_number
+
+    def get_absolute_url(self):
+        return reverse("ledgers:voucher-detail", args=[self.pk])
+
+    @property
+    def display_number(self) -> str:
+        return f"记-{self.year}-{self.number:04d}"
+
+
+class VoucherLineQuerySet(ScopedQuerySet):
+    def posted(self):
+        return self.filter(posted=True)
+
+
+@audited
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="posted_line_is_final",
+        operation=pgtrigger.Update | pgtrigger.Delete,
+        condition=pgtrigger.Q(old__posted=True),
+    ),
+    no_truncate("no_truncate_voucher_lines"),
+)
+class VoucherLine(models.Model):
+    """One debit or credit of a voucher. Village, date and posting are copied onto the line so
+    balances are one indexed sum over lines."""
+
+    voucher = models.ForeignKey(
+        Voucher, verbose_name=_("voucher"), on_delete=models.CASCADE, related_name="lines"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="lines"
+    )
+    debit = models.DecimalField(_("debit"), default=0, **MONEY)
+    credit = models.DecimalField(_("credit"), default=0, **MONEY)
+    counterparty = models.CharField(_("counterparty"), max_length=100, blank=True)
+    date = models.DateField(_("date"))
+    posted = models.BooleanField(_("posted"), default=False)
+    area_code = models.CharField(_("area code"), max_length=12, editable=False)
+
+    objects = VoucherLineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("voucher line")
+        verbose_name_plural = _("voucher lines")
+        ordering = ["voucher", "position"]
+        indexes = [
+            # Balances: one village's posted lines by account and date.
+            models.Index(
+                fields=["area_code", "account", "date"],
+                name="posted_lines_by_account",
+                condition=Q(posted=True),
+                include=["debit", "credit"],
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(debit__gte=0, credit__gte=0)
+                & (Q(debit=0) & Q(credit__gt=0) | Q(credit=0) & Q(debit__gt=0)),
+                name="line_has_one_side",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.voucher} {self.account.code}"
+
+
+class ClosedPeriodQuerySet(ScopedQuerySet):
+    pass
+
+
+@audited
+@pgtrigger.register(
+    pgtrigger.Protect(name="closed_period_is_final", operation=pgtrigger.Update | pgtrigger.Delete),
+)
+class ClosedPeriod(models.Model):
+    """A month of a village's books closed and confirmed by the township (一式两套: the
+    township's confirmation of each period); nothing posts into it afterwards."""
+
+    village = models.ForeignKey(
+        Village, verbose_name=_("village"), on_delete=models.PROTECT, related_name="closed_periods"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
+    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+
+    objects = ClosedPeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("closed period")
+        verbose_name_plural = _("closed periods")
+        ordering = ["-year", "-month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "year", "month"], name="one_close_per_village_month"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.village} {self.year}-{self.month:02d}"

@@ -30,6 +30,7 @@ class Scope:
     village_codes: tuple[str, ...] = ()
     editable_prefixes: tuple[str, ...] = ()
     supervisor_prefixes: tuple[str, ...] = ()
+    clerk_codes: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -45,6 +46,10 @@ class Scope:
             or bool(self.editable_prefixes)
             and code.startswith(self.editable_prefixes)
         )
+
+    def may_keep_books(self, code: str) -> bool:
+        """Village records kept by the village itself (the ledger): its clerk writes them too."""
+        return self.may_edit(code) or code in self.clerk_codes
 
     def ancestors(self) -> set[str]:
         """Region codes above the scope, shown in breadcrumbs (a township sees its county)."""
@@ -64,7 +69,7 @@ def scope_for(user) -> Scope:
     else:
         from .models import ContactAssignment, StaffRole
 
-        prefixes, editable, supervising = set(), set(), set()
+        prefixes, editable, supervising, clerking = set(), set(), set(), set()
         roles = list(StaffRole.objects.filter(user=user).values_list("kind", "area_code"))
         for kind, code in roles:
             if kind == RoleKind.CONTACT_CADRE:
@@ -74,6 +79,8 @@ def scope_for(user) -> Scope:
                 editable.add(code)
             if kind == RoleKind.COUNTY_SUPERVISOR:
                 supervising.add(code)
+            if kind == RoleKind.VILLAGE_CLERK:
+                clerking.add(code)
         villages: tuple[str, ...] = ()
         if any(kind == RoleKind.CONTACT_CADRE for kind, _ in roles):
             villages = tuple(
@@ -86,6 +93,7 @@ def scope_for(user) -> Scope:
             village_codes=tuple(sorted(villages)),
             editable_prefixes=tuple(sorted(editable)),
             supervisor_prefixes=tuple(sorted(supervising)),
+            clerk_codes=tuple(sorted(clerking)),
         )
     setattr(user, _CACHE_ATTR, scope)
     return scope
@@ -131,6 +139,15 @@ def require_edit(actor, code: str) -> None:
 
     if not scope_for(actor).may_edit(code):
         raise PermissionDenied(_("You may not change records of this area."))
+
+
+def require_bookkeeping(actor, code: str) -> None:
+    """Refuse a ledger write by anyone but the village's clerk or the staff who manage it."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    if not scope_for(actor).may_keep_books(code):
+        raise PermissionDenied(_("You may not keep the books of this village."))
 
 
 def today():
