@@ -1,0 +1,397 @@
+"""Writes of the ledger: sub-accounts, the verification (清理认定), vouchers, posting into the
+village's hash chain, reversals and closed periods.
+
+The village's clerk and the township staff keep the books (`require_bookkeeping`); only the
+township (or county) confirms a verification, posts a voucher and closes a month, and the one who
+posts is never the one who made the voucher.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from villages.models import Region, Village
+from villages.scoping import require_bookkeeping, require_edit
+
+from .choices import VerificationState, VoucherState
+from .models import Account, ClosedPeriod, OpeningBalance, Verification, Voucher, VoucherLine
+
+ZERO = Decimal("0.00")
+GENESIS = "0" * 64
+LINE_FIELDS = ("account", "debit", "credit", "counterparty")
+
+
+# ------------------------------------------------------------------ chart of accounts
+
+
+@transaction.atomic
+def account_add_sub(*, actor, county: Region, parent: Account, code: str, name: str) -> Account:
+    """A county's sub-account under an account of the chart: parent's code plus two digits,
+    same class and side; the official accounts themselves never change."""
+    require_edit(actor, county.code)
+    if parent.area_code not in ("", county.code):
+        raise ValidationError({"parent": _("Choose an account of the official chart or yours.")})
+    if not (code.isdigit() and len(code) == len(parent.code) + 2 and code.startswith(parent.code)):
+        raise ValidationError(
+            {
+                "code": _("A sub-account's code is its parent's code %(p)s and two digits.")
+                % {"p": parent.code}
+            }
+        )
+    if Account.objects.filter(code=code, area_code__in=["", county.code]).exists():
+        raise ValidationError({"code": _("This account code is already in use.")})
+    account = Account(
+        code=code,
+        name=name,
+        account_class=parent.account_class,
+        normal_side=parent.normal_side,
+        parent=parent,
+        area_code=county.code,
+    )
+    account.full_clean()
+    account.save()
+    return account
+
+
+def _usable_accounts(village: Village):
+    return Account.objects.usable_in(village.code[:6])
+
+
+# ------------------------------------------------------------------ verification (清理认定)
+
+
+@transaction.atomic
+def verification_start(*, actor, village: Village, as_of: dt.date, notes: str = "") -> Verification:
+    """Start the village's verification: the opening position its books start from."""
+    require_bookkeeping(actor, village.code)
+    if Verification.objects.filter(village=village).exists():
+        raise ValidationError(_("This village's books already have a verification."))
+    verification = Verification(
+        village=village, as_of=as_of, notes=notes, prepared_by=actor, area_code=village.code
+    )
+    verification.full_clean()
+    verification.save()
+    return verification
+
+
+@transaction.atomic
+def verification_set_balances(
+    *, actor, verification: Verification, balances: Sequence[dict[str, Any]]
+) -> Verification:
+    """Replace the opening balances of a verification that is still being prepared."""
+    require_bookkeeping(actor, verification.area_code)
+    verification = Verification.objects.select_for_update().get(pk=verification.pk)
+    if verification.state != VerificationState.DRAFT:
+        raise ValidationError(_("The verification is confirmed: its balances are final."))
+    usable = set(_usable_accounts(verification.village).values_list("pk", flat=True))
+    rows, seen = [], set()
+    for item in balances:
+        account = item["account"]
+        if account.pk not in usable:
+            raise ValidationError(
+                _("Account %(a)s is not in this county's chart.") % {"a": account}
+            )
+        if account.pk in seen:
+            raise ValidationError(_("Account %(a)s is listed twice.") % {"a": account})
+        seen.add(account.pk)
+        row = OpeningBalance(
+            verification=verification,
+            account=account,
+            debit=Decimal(str(item.get("debit") or 0)).quantize(ZERO),
+            credit=Decimal(str(item.get("credit") or 0)).quantize(ZERO),
+            area_code=verification.area_code,
+        )
+        if row.debit < 0 or row.credit < 0 or (row.debit and row.credit):
+            raise ValidationError(
+                _("Account %(a)s: give the balance on one side, debit or credit.") % {"a": account}
+            )
+        if row.debit or row.credit:
+            rows.append(row)
+    verification.balances.all().delete()
+    OpeningBalance.objects.bulk_create(rows)
+    return verification
+
+
+@transaction.atomic
+def verification_confirm(*, actor, verification: Verification) -> Verification:
+    """The township confirms the opening position; from now on vouchers may post."""
+    require_edit(actor, verification.area_code)
+    verification = Verification.objects.select_for_update().get(pk=verification.pk)
+    if verification.state != VerificationState.DRAFT:
+        raise ValidationError(_("The verification is already confirmed."))
+    totals = verification.balances.aggregate(d=Sum("debit"), c=Sum("credit"))
+    debit, credit = totals["d"] or ZERO, totals["c"] or ZERO
+    if debit != credit:
+        raise ValidationError(
+            _("The opening balances do not balance: debits %(d)s, credits %(c)s.")
+            % {"d": debit, "c": credit}
+        )
+    verification.state = VerificationState.CONFIRMED
+    verification.confirmed_by = actor
+    verification.confirmed_at = timezone.now()
+    verification.save(update_fields=["state", "confirmed_by", "confirmed_at"])
+    return verification
+
+
+# ------------------------------------------------------------------ vouchers
+
+
+def _build_lines(voucher: Voucher, lines: Sequence[dict[str, Any]]) -> list[VoucherLine]:
+    if len(lines) < 2:
+        raise ValidationError(_("A voucher has at least two lines: a debit and a credit."))
+    usable = set(_usable_accounts(voucher.village).values_list("pk", flat=True))
+    built = []
+    for position, data in enumerate(lines, start=1):
+        unknown = set(data) - set(LINE_FIELDS)
+        if unknown:
+            raise ValueError(f"not voucher line fields: {sorted(unknown)}")
+        debit = Decimal(str(data.get("debit") or 0)).quantize(ZERO)
+        credit = Decimal(str(data.get("credit") or 0)).quantize(ZERO)
+        if data["account"].pk not in usable:
+            raise ValidationError(
+                _("Line %(n)d: the account is not in this county's chart.") % {"n": position}
+            )
+        if debit < 0 or credit < 0 or (debit > 0) == (credit > 0):
+            raise ValidationError(
+                _("Line %(n)d: enter an amount on one side only, debit or credit.")
+                % {"n": position}
+            )
+        built.append(
+            VoucherLine(
+                voucher=voucher,
+                position=position,
+                account=data["account"],
+                debit=debit,
+                credit=credit,
+                counterparty=data.get("counterparty", ""),
+                date=voucher.date,
+                area_code=voucher.area_code,
+            )
+        )
+    debits = sum(line.debit for line in built)
+    credits = sum(line.credit for line in built)
+    if debits != credits:
+        raise ValidationError(
+            _("Debits (%(d)s) and credits (%(c)s) differ: the voucher does not balance.")
+            % {"d": debits, "c": credits}
+        )
+    return built
+
+
+@transaction.atomic
+def voucher_create(
+    *,
+    actor,
+    village: Village,
+    date: dt.date,
+    summary: str,
+    lines: Sequence[dict[str, Any]],
+    attachments: int = 0,
+    reverses: Voucher | None = None,
+) -> Voucher:
+    """Make a draft voucher, numbered per village and year (记-2026-0001)."""
+    require_bookkeeping(actor, village.code)
+    Village.objects.select_for_update().filter(pk=village.pk).first()
+    last = Voucher.objects.filter(village=village, year=date.year).aggregate(n=Max("number"))["n"]
+    voucher = Voucher(
+        village=village,
+        year=date.year,
+        number=(last or 0) + 1,
+        date=date,
+        summary=summary,
+        attachments=attachments,
+        made_by=actor,
+        reverses=reverses,
+        area_code=village.code,
+    )
+    voucher.full_clean(exclude=["reverses"])
+    built = _build_lines(voucher, lines)
+    voucher.save()
+    VoucherLine.objects.bulk_create(built)
+    return voucher
+
+
+def _require_draft(voucher: Voucher) -> None:
+    if voucher.state != VoucherState.DRAFT:
+        raise ValidationError(
+            _("Voucher %(n)s is posted: it cannot change. Correct it with a reversing voucher.")
+            % {"n": voucher.display_number}
+        )
+
+
+@transaction.atomic
+def voucher_update_draft(
+    *,
+    actor,
+    voucher: Voucher,
+    date: dt.date,
+    summary: str,
+    lines: Sequence[dict[str, Any]],
+    attachments: int = 0,
+) -> Voucher:
+    """Change a draft voucher (its number stays; a new year is not allowed)."""
+    require_bookkeeping(actor, voucher.area_code)
+    voucher = Voucher.objects.select_for_update().get(pk=voucher.pk)
+    _require_draft(voucher)
+    if date.year != voucher.year:
+        raise ValidationError({"date": _("A voucher stays in the year of its number.")})
+    voucher.date, voucher.summary, voucher.attachments = date, summary, attachments
+    voucher.full_clean(exclude=["reverses"])
+    built = _build_lines(voucher, lines)
+    voucher.save(update_fields=["date", "summary", "attachments"])
+    voucher.lines.all().delete()
+    VoucherLine.objects.bulk_create(built)
+    return voucher
+
+
+@transaction.atomic
+def voucher_discard_draft(*, actor, voucher: Voucher) -> None:
+    """Throw away a draft that was never posted (the change log keeps it)."""
+    require_bookkeeping(actor, voucher.area_code)
+    voucher = Voucher.objects.select_for_update().get(pk=voucher.pk)
+    _require_draft(voucher)
+    voucher.delete()
+
+
+def is_period_closed(village: Village, day: dt.date) -> bool:
+    return ClosedPeriod.objects.filter(village=village, year=day.year, month=day.month).exists()
+
+
+def canonical_content(voucher: Voucher, lines: Sequence[VoucherLine], account_codes) -> bytes:
+    """The bytes the chain hashes: everything a villager could dispute, in a fixed order."""
+    return json.dumps(
+        {
+            "village": voucher.area_code,
+            "number": voucher.display_number,
+            "date": voucher.date.isoformat(),
+            "summary": voucher.summary,
+            "attachments": voucher.attachments,
+            "reverses": voucher.reverses_id,
+            "lines": [
+                [
+                    account_codes[line.account_id],
+                    f"{line.debit:.2f}",
+                    f"{line.credit:.2f}",
+                    line.counterparty,
+                ]
+                for line in sorted(lines, key=lambda x: x.position)
+            ],
+            "prev": voucher.prev_hash,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    ).encode()
+
+
+def chain_hash(voucher: Voucher, lines, account_codes) -> str:
+    return hashlib.sha256(canonical_content(voucher, lines, account_codes)).hexdigest()
+
+
+@transaction.atomic
+def voucher_post(*, actor, voucher: Voucher) -> Voucher:
+    """The township approves and posts a balanced draft: it joins the village's hash chain and
+    can never change again."""
+    require_edit(actor, voucher.area_code)
+    village = Village.objects.select_for_update().get(pk=voucher.village_id)
+    voucher = Voucher.objects.select_for_update().get(pk=voucher.pk)
+    _require_draft(voucher)
+    if voucher.made_by_id == actor.pk:
+        raise ValidationError(_("The one who made a voucher does not approve it."))
+    verification = Verification.objects.filter(village=village).first()
+    if verification is None or verification.state != VerificationState.CONFIRMED:
+        raise ValidationError(
+            _("The village's verification (清理认定) is not confirmed: nothing posts yet.")
+        )
+    if voucher.date <= verification.as_of:
+        raise ValidationError(
+            _("The voucher's date is not after the verification date %(d)s.")
+            % {"d": verification.as_of.isoformat()}
+        )
+    if is_period_closed(village, voucher.date):
+        raise ValidationError(
+            _("%(y)d-%(m)02d is closed: nothing posts into it.")
+            % {"y": voucher.date.year, "m": voucher.date.month}
+        )
+    lines = list(voucher.lines.all())
+    if sum(x.debit for x in lines) != sum(x.credit for x in lines) or len(lines) < 2:
+        raise ValidationError(_("The voucher does not balance."))
+    last = (
+        Voucher.objects.filter(village=village, chain_seq__isnull=False)
+        .order_by("-chain_seq")
+        .values("chain_seq", "hash")
+        .first()
+    )
+    voucher.chain_seq = (last["chain_seq"] + 1) if last else 1
+    voucher.prev_hash = last["hash"] if last else GENESIS
+    codes = dict(
+        Account.objects.filter(pk__in={x.account_id for x in lines}).values_list("pk", "code")
+    )
+    voucher.hash = chain_hash(voucher, lines, codes)
+    voucher.state = VoucherState.POSTED
+    voucher.approved_by = actor
+    voucher.posted_at = timezone.now()
+    voucher.save(
+        update_fields=["chain_seq", "prev_hash", "hash", "state", "approved_by", "posted_at"]
+    )
+    VoucherLine.objects.filter(voucher=voucher).update(posted=True)
+    return voucher
+
+
+@transaction.atomic
+def voucher_reverse(*, actor, voucher: Voucher, date: dt.date, reason: str) -> Voucher:
+    """Draft the reversing voucher of a posted one (its lines with debit and credit swapped);
+    it posts like any voucher, and a voucher is reversed once."""
+    require_bookkeeping(actor, voucher.area_code)
+    if voucher.state != VoucherState.POSTED:
+        raise ValidationError(_("Only a posted voucher is reversed; a draft is simply changed."))
+    if Voucher.objects.filter(reverses=voucher).exists():
+        raise ValidationError(_("This voucher has already been reversed."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the reversal.")})
+    lines = [
+        {"account": x.account, "debit": x.credit, "credit": x.debit, "counterparty": x.counterparty}
+        for x in voucher.lines.select_related("account").order_by("position")
+    ]
+    return voucher_create(
+        actor=actor,
+        village=voucher.village,
+        date=date,
+        summary=_("Reversal of %(n)s: %(r)s") % {"n": voucher.display_number, "r": reason},
+        lines=lines,
+        reverses=voucher,
+    )
+
+
+@transaction.atomic
+def period_close(*, actor, village: Village, year: int, month: int) -> ClosedPeriod:
+    """The township confirms a month of the village's books; nothing posts into it afterwards."""
+    require_edit(actor, village.code)
+    if not 1 <= month <= 12:
+        raise ValidationError({"month": _("Choose a month.")})
+    drafts = Voucher.objects.filter(
+        village=village, state=VoucherState.DRAFT, date__year=year, date__month=month
+    )
+    if drafts.exists():
+        raise ValidationError(
+            _("%(n)d draft vouchers of this month are not posted yet.") % {"n": drafts.count()}
+        )
+    if is_period_closed(village, dt.date(year, month, 1)):
+        raise ValidationError(_("This month is already closed."))
+    period = ClosedPeriod(
+        village=village, year=year, month=month, closed_by=actor, area_code=village.code
+    )
+    period.full_clean()
+    period.save()
+    return period

@@ -1,0 +1,70 @@
+"""Fixtures of the ledger: accounts of the chart, a clerk, a village whose books are open."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from ledgers import services
+from ledgers.models import Account
+from villages.choices import RoleKind
+from villages.tests.factories import StaffRoleFactory, UserFactory
+
+D = dt.date
+
+
+def account(code, name, account_class, side):
+    obj, _ = Account.objects.get_or_create(
+        area_code="",
+        code=code,
+        defaults={
+            "name": name,
+            "account_class": account_class,
+            "normal_side": side,
+            "is_official": True,
+        },
+    )
+    return obj
+
+
+@pytest.fixture
+def chart(db):
+    return {
+        "cash": account("101", "库存现金", "asset", "debit"),
+        "bank": account("102", "银行存款", "asset", "debit"),
+        "capital": account("301", "资本", "equity", "credit"),
+        "income": account("501", "经营收入", "income", "credit"),
+        "expense": account("541", "管理费用", "income", "debit"),
+        "depreciation": account("152", "累计折旧", "asset", "credit"),
+    }
+
+
+@pytest.fixture
+def clerk(village):
+    user = UserFactory(username="clerk")
+    StaffRoleFactory(user=user, kind=RoleKind.VILLAGE_CLERK, village=village)
+    return user
+
+
+@pytest.fixture
+def open_books(chart, village, clerk, insider):
+    """The village's verification on 2025-12-31: 10,000 cash and 90,000 bank against capital."""
+    verification = services.verification_start(actor=clerk, village=village, as_of=D(2025, 12, 31))
+    services.verification_set_balances(
+        actor=clerk,
+        verification=verification,
+        balances=[
+            {"account": chart["cash"], "debit": Decimal("10000.00")},
+            {"account": chart["bank"], "debit": Decimal("90000.00")},
+            {"account": chart["capital"], "credit": Decimal("100000.00")},
+        ],
+    )
+    return services.verification_confirm(actor=insider, verification=verification)
+
+
+def lines(chart, debit_key, credit_key, amount, counterparty=""):
+    amount = Decimal(amount)
+    return [
+        {"account": chart[debit_key], "debit": amount, "counterparty": counterparty},
+        {"account": chart[credit_key], "credit": amount, "counterparty": counterparty},
+    ]
