@@ -16,10 +16,10 @@ from django.db.models import Prefetch
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from villages.imports import _Column, _yes_no_words
+from villages.excel import TEXT_FORMAT, Column, write_header, yes_no_words
 from villages.models import Region
 from villages.scoping import scope_for
 from villages.scoping import today as local_today
@@ -32,8 +32,8 @@ __all__ = ["EXPORT_COLUMNS", "export_cadres"]
 
 EXPORT_COLUMNS = (
     *CADRE_COLUMNS,
-    _Column("certificate", gettext_lazy("Certificate number"), "", width=24),
-    _Column("pledge", gettext_lazy("Pledge state"), "", width=14),
+    Column("certificate", gettext_lazy("Certificate number"), "", width=24),
+    Column("pledge", gettext_lazy("Pledge state"), "", width=14),
 )
 # Seats first, then the other posts, in the order of the choices.
 POST_ORDER = {kind: i for i, kind in enumerate([PostKind.SECRETARY_AND_CHAIR, *PostKind])}
@@ -85,15 +85,9 @@ def export_cadres(
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(EXPORT_COLUMNS))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append([str(c.label) for c in EXPORT_COLUMNS])
-    for i, col in enumerate(EXPORT_COLUMNS, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=i)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        ws.column_dimensions[get_column_letter(i)].width = col.width
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    write_header(ws, EXPORT_COLUMNS)  # on HEADER_ROW, under the title
 
-    yes, no = _yes_no_words()
+    yes, no = yes_no_words()
     for post in rows:
         cadre = post.cadre
         ws.append(
@@ -121,7 +115,7 @@ def export_cadres(
             if cell.column in dates:
                 cell.number_format = DATE_FORMAT
             elif cell.column in texts:
-                cell.number_format = "@"
+                cell.number_format = TEXT_FORMAT
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(EXPORT_COLUMNS))}{ws.max_row}"
     out = io.BytesIO()
     wb.save(out)

@@ -7,7 +7,7 @@ either writes every row through the cadres services in one transaction or writes
 returns every error with its sheet, row and column. People are matched by their ID number.
 
 The workbook plumbing (column lookup, code cells that Excel turned into numbers, 是/否 cells, row
-errors) is shared with the tree import in `villages.imports`.
+errors) is shared with the tree import through `villages.excel`.
 """
 
 from __future__ import annotations
@@ -26,30 +26,33 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from django.utils.translation import gettext_lazy
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from villages.choices import VILLAGE_CODE_LENGTH, RegionLevel
-from villages.imports import (
+from villages.excel import (
     MAX_ROWS,
+    TEXT_FORMAT,
+    Column,
     ImportRowError,
-    TreeImportError,
-    _aliases,
-    _blank,
-    _code_text,
-    _Column,
-    _format_codes,
-    _LostDigits,
-    _norm,
-    _read_sheet,
-    _Sheet,
-    _text,
-    _write_header,
-    _yes_no,
-    _yes_no_words,
+    LostDigits,
+    Sheet,
+    WorkbookImportError,
+    aliases,
+    blank,
+    code_digits,
+    code_text,
+    column_letter,
+    format_codes,
+    join,
+    norm,
+    read_workbook,
+    text,
+    write_header,
+    write_help_sheet,
+    yes_no,
+    yes_no_words,
 )
 from villages.models import Region, Village
 from villages.scoping import Scope, scope_for
@@ -91,7 +94,7 @@ _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 # ---------------------------------------------------------------------------- results and errors
 
 
-class CadreImportError(TreeImportError):
+class CadreImportError(WorkbookImportError):
     """The cadre workbook was refused; nothing was written. `errors` lists every problem."""
 
 
@@ -112,7 +115,7 @@ CADRE_SHEET = gettext_lazy("Village cadres")
 HELP_SHEET = gettext_lazy("Instructions")
 
 CADRE_COLUMNS = (
-    _Column(
+    Column(
         "village",
         gettext_lazy("Village code"),
         gettext_lazy(
@@ -122,19 +125,19 @@ CADRE_COLUMNS = (
         width=16,
         is_code=True,
     ),
-    _Column(
+    Column(
         "village_name",
         gettext_lazy("Village name"),
         gettext_lazy("For your reading only: the import goes by the village code."),
         width=12,
     ),
-    _Column(
+    Column(
         "name",
         gettext_lazy("Full name"),
         gettext_lazy("Required. The name as on the resident ID card."),
         width=10,
     ),
-    _Column(
+    Column(
         "id_number",
         gettext_lazy("Resident ID number"),
         gettext_lazy(
@@ -144,7 +147,7 @@ CADRE_COLUMNS = (
         width=22,
         is_code=True,
     ),
-    _Column(
+    Column(
         "phone",
         gettext_lazy("Phone number"),
         gettext_lazy(
@@ -154,7 +157,7 @@ CADRE_COLUMNS = (
         width=15,
         is_code=True,
     ),
-    _Column(
+    Column(
         "is_party_member",
         gettext_lazy("Party member (yes/no)"),
         gettext_lazy(
@@ -163,19 +166,19 @@ CADRE_COLUMNS = (
         ),
         width=10,
     ),
-    _Column(
+    Column(
         "party_joined_on",
         gettext_lazy("Joined the party on"),
         gettext_lazy("Optional, for party members only: a date such as 2005-07-01."),
         width=13,
     ),
-    _Column(
+    Column(
         "education",
         gettext_lazy("Education"),
         gettext_lazy("Optional: choose from the list."),
         width=14,
     ),
-    _Column(
+    Column(
         "kind",
         gettext_lazy("Post"),
         gettext_lazy(
@@ -184,7 +187,7 @@ CADRE_COLUMNS = (
         ),
         width=18,
     ),
-    _Column(
+    Column(
         "start_date",
         gettext_lazy("Start date of the post"),
         gettext_lazy(
@@ -193,7 +196,7 @@ CADRE_COLUMNS = (
         ),
         width=14,
     ),
-    _Column(
+    Column(
         "term_ends",
         gettext_lazy("End of the term"),
         gettext_lazy(
@@ -201,7 +204,7 @@ CADRE_COLUMNS = (
         ),
         width=14,
     ),
-    _Column(
+    Column(
         "notes",
         gettext_lazy("Notes"),
         gettext_lazy("Optional notes on the post, at most 200 characters."),
@@ -265,12 +268,12 @@ EDUCATION_SYNONYMS = {
 }
 
 
-def _column(key: str) -> _Column:
+def _column(key: str) -> Column:
     return next(c for c in CADRE_COLUMNS if c.key == key)
 
 
 def _letter(key: str) -> str:
-    return get_column_letter(CADRE_COLUMNS.index(_column(key)) + 1)
+    return column_letter(CADRE_COLUMNS, key)
 
 
 # ---------------------------------------------------------------------------- the template
@@ -300,12 +303,12 @@ def build_cadre_import_template(*, township: Region, actor) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = str(CADRE_SHEET)
-    _write_header(ws, CADRE_COLUMNS, township)
-    _format_codes(ws, CADRE_COLUMNS)
+    write_header(ws, CADRE_COLUMNS, explain=Column.explain)
+    format_codes(ws, CADRE_COLUMNS)
     for key in DATE_COLUMNS:
         ws.column_dimensions[_letter(key)].number_format = DATE_FORMAT
 
-    yes, no = _yes_no_words()
+    yes, no = yes_no_words()
     last = MAX_ROWS + 1
     lists = {
         "kind": [str(label) for label in PostKind.labels],
@@ -336,9 +339,6 @@ def build_cadre_import_template(*, township: Region, actor) -> bytes:
 
 def _write_help(ws, township: Region, villages: list[Village]) -> tuple[int, int]:
     """Write the instructions; return the first row and the number of rows of the village list."""
-    ws.append([pgettext("tree import", "Column"), pgettext("tree import", "Explanation")])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
     general = [
         _("This workbook imports the current cadres and posts of %(township)s (%(code)s).")
         % {"township": township.name, "code": township.code},
@@ -367,25 +367,16 @@ def _write_help(ws, township: Region, villages: list[Village]) -> tuple[int, int
             "does not turn them into numbers."
         ),
     ]
-    for line in general:
-        ws.append(["", line])
-    ws.append([])
-    ws.append([str(CADRE_SHEET)])
-    ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
-    yes, no = _yes_no_words()
-    for col in CADRE_COLUMNS:
-        ws.append([str(col.label), str(col.help) % {"yes": yes, "no": no}])
-    ws.append([])
-    ws.append([_("Villages of %(township)s") % {"township": township.name}])
-    ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
-    first = ws.max_row + 1
-    for village in villages:
-        ws.append([village.code, village.name])
-        ws.cell(row=ws.max_row, column=1).number_format = "@"
-    ws.column_dimensions["A"].width = 22
-    ws.column_dimensions["B"].width = 90
-    for row in ws.iter_rows(min_col=2, max_col=2):
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    sections = [
+        (CADRE_SHEET, [(str(col.label), col.explain()) for col in CADRE_COLUMNS]),
+        (
+            _("Villages of %(township)s") % {"township": township.name},
+            [(village.code, village.name) for village in villages],
+        ),
+    ]
+    first = write_help_sheet(ws, general, sections, label_width=22)[-1]
+    for row in range(first, first + len(villages)):
+        ws.cell(row=row, column=1).number_format = TEXT_FORMAT
     return first, len(villages)
 
 
@@ -404,7 +395,7 @@ def import_cadres(*, actor, township: Region, file: IO[bytes] | bytes) -> CadreI
     scope = scope_for(actor)
     if not _may_import(scope, township):
         raise PermissionDenied(_("You may not import the cadres of this township."))
-    sheet = _read_workbook(file)
+    [sheet] = read_workbook(file, [(CADRE_SHEET, READ_COLUMNS)], error=CadreImportError)
     plan = _Validator(township=township, scope=scope).validate(sheet)
     try:
         with transaction.atomic(), pghistory.context(import_cadres=township.code):
@@ -424,59 +415,6 @@ def import_cadres(*, actor, township: Region, file: IO[bytes] | bytes) -> CadreI
                 )
             ]
         ) from exc
-
-
-def _damaged() -> CadreImportError:
-    return CadreImportError(
-        [
-            ImportRowError(
-                "", None, "", _("The file is not an Excel workbook (.xlsx) or it is damaged.")
-            )
-        ]
-    )
-
-
-def _read_workbook(file: IO[bytes] | bytes) -> _Sheet:
-    """Load the 村干部 sheet's rows, or raise CadreImportError for a broken file or header."""
-    if isinstance(file, bytes | bytearray):
-        file = io.BytesIO(file)
-    elif hasattr(file, "seek"):
-        file.seek(0)
-    try:
-        wb = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:
-        # An upload can be anything; the zip and XML parsers raise many exception types.
-        raise _damaged() from exc
-    errors: list[ImportRowError] = []
-    label = str(CADRE_SHEET)
-    try:
-        found = {_norm(name): name for name in wb.sheetnames}
-        name = next((found[a] for a in _aliases(CADRE_SHEET) if a in found), None)
-        if name is None:
-            raise CadreImportError(
-                [
-                    ImportRowError(
-                        label,
-                        None,
-                        "",
-                        _('The workbook has no sheet named "%(sheet)s".') % {"sheet": label},
-                    )
-                ]
-            )
-        read = _read_sheet(wb[name], label, READ_COLUMNS, errors)
-    except CadreImportError:
-        raise
-    except Exception as exc:  # a damaged sheet part surfaces only while its rows are read
-        raise _damaged() from exc
-    finally:
-        wb.close()
-    if errors or read is None:
-        raise CadreImportError(errors)
-    if not read.rows:
-        raise CadreImportError(
-            [ImportRowError("", None, "", _("The workbook contains no rows to import."))]
-        )
-    return read
 
 
 @dataclass
@@ -568,7 +506,7 @@ class _Validator:
         self.errors.append(ImportRowError(self.sheet, row, label, message))
         self.failed[row].add(key)
 
-    def validate(self, sheet: _Sheet) -> _Plan:
+    def validate(self, sheet: Sheet) -> _Plan:
         """Return the writes to make, or raise CadreImportError with every error of the sheet."""
         # Three queries in all, whatever the number of rows: the township's villages, the people
         # already registered under the file's ID numbers, and the open posts that concern them.
@@ -616,18 +554,18 @@ class _Validator:
         r.name = self._required_text(row, "name", cells["name"])
         r.id_number, r.id_hash = self._id_number(row, cells["id_number"])
         r.phone = self._phone(row, cells["phone"])
-        if not _blank(cells["is_party_member"]):
-            r.is_party_member = self._parse_with(row, "is_party_member", cells, _yes_no)
+        if not blank(cells["is_party_member"]):
+            r.is_party_member = self._parse_with(row, "is_party_member", cells, yes_no)
         r.party_joined_on = self._date(row, "party_joined_on", cells, past=True)
         r.education = self._choice(row, "education", cells, self.educations)
         r.kind = self._choice(row, "kind", cells, self.kinds)
-        if r.kind is None and _blank(cells["kind"]):
+        if r.kind is None and blank(cells["kind"]):
             self._enter(row, "kind")
         r.start_date = self._date(row, "start_date", cells, past=True)
-        if r.start_date is None and _blank(cells["start_date"]):
+        if r.start_date is None and blank(cells["start_date"]):
             self._enter(row, "start_date")
         r.term_ends = self._date(row, "term_ends", cells)
-        r.notes = "" if _blank(cells["notes"]) else _text(cells["notes"])
+        r.notes = "" if blank(cells["notes"]) else text(cells["notes"])
 
         if r.id_number:
             adult = services._add_years(birth_date_of(r.id_number), ADULT_YEARS)
@@ -756,7 +694,7 @@ class _Validator:
         for same in rows_of.values():
             if len(same) < 2:
                 continue
-            numbers = _join(r.row for r in same)
+            numbers = join(r.row for r in same)
             for r in same:
                 self.error(
                     r.row,
@@ -778,7 +716,7 @@ class _Validator:
             for same in rows_of.values():
                 if len(same) < 2:
                     continue
-                numbers = _join(r.row for r in same)
+                numbers = join(r.row for r in same)
                 for r in same:
                     self.error(
                         r.row,
@@ -797,10 +735,10 @@ class _Validator:
         self.error(row, key, _("Enter the %(column)s.") % {"column": _column(key).label})
 
     def _required_text(self, row: int, key: str, value: Any) -> str | None:
-        if _blank(value):
+        if blank(value):
             self._enter(row, key)
             return None
-        return _text(value)
+        return text(value)
 
     def _parse_with(self, row: int, key: str, cells: dict[str, Any], parser) -> Any:
         try:
@@ -811,23 +749,13 @@ class _Validator:
 
     def _village(self, r: _Row, value: Any, villages: dict[str, Village]) -> Village | None:
         """The row's village: in the township and editable by the actor, or None after an error."""
-        if _blank(value):
+        if blank(value):
             self._enter(r.row, "village")
             return None
         try:
-            code = _code_text(value)
-        except _LostDigits:
-            self.error(
-                r.row,
-                "village",
-                _(
-                    "Excel stored this code as a number and digits were lost; format the column as "
-                    "text and enter the code again."
-                ),
-            )
-            return None
-        if not code.isascii() or not code.isdigit():
-            self.error(r.row, "village", _("A code consists of digits 0-9 only."))
+            code = code_digits(value)
+        except ValueError as exc:
+            self.error(r.row, "village", str(exc))
             return None
         if len(code) != VILLAGE_CODE_LENGTH:
             self.error(
@@ -853,7 +781,7 @@ class _Validator:
         return village
 
     def _id_number(self, row: int, value: Any) -> tuple[str | None, str | None]:
-        if _blank(value):
+        if blank(value):
             self._enter(row, "id_number")
             return None, None
         lost = _(
@@ -864,31 +792,31 @@ class _Validator:
             # Excel keeps 15 significant digits: an 18-digit number is already damaged.
             self.error(row, "id_number", lost)
             return None, None
-        text = unicodedata.normalize("NFKC", str(value)).strip().lstrip("'").replace(" ", "")
-        if _SCIENTIFIC.match(text):
+        typed = unicodedata.normalize("NFKC", str(value)).strip().lstrip("'").replace(" ", "")
+        if _SCIENTIFIC.match(typed):
             self.error(row, "id_number", lost)
             return None, None
         try:
-            validate_id_number(text)
+            validate_id_number(typed)
         except ValidationError as exc:
             for message in exc.messages:
                 self.error(row, "id_number", message)
             return None, None
-        number = normalize_id_number(text)
+        number = normalize_id_number(typed)
         return number, id_number_hash(number)
 
     def _phone(self, row: int, value: Any) -> str | None:
-        if _blank(value):
+        if blank(value):
             return None
         numeric = isinstance(value, int | float) and not isinstance(value, bool)
         try:
-            text = _code_text(value)
-        except _LostDigits:
-            text = ""
-        text = re.sub(r"^\((0\d{2,3})\)-?", r"\1-", text)
-        text = re.sub(r"^(?:\+86|0086)-?(?=1\d{10}$)", "", text)
-        if MOBILE.match(text) or LANDLINE.match(text):
-            return text
+            typed = code_text(value)
+        except LostDigits:
+            typed = ""
+        typed = re.sub(r"^\((0\d{2,3})\)-?", r"\1-", typed)
+        typed = re.sub(r"^(?:\+86|0086)-?(?=1\d{10}$)", "", typed)
+        if MOBILE.match(typed) or LANDLINE.match(typed):
+            return typed
         if numeric:
             self.error(
                 row,
@@ -913,7 +841,7 @@ class _Validator:
         self, row: int, key: str, cells: dict[str, Any], table: dict[str, str]
     ) -> str | None:
         value = cells[key]
-        if _blank(value):
+        if blank(value):
             return None
         found = table.get(_key(value))
         if found is None:
@@ -921,7 +849,7 @@ class _Validator:
             self.error(
                 row,
                 key,
-                _("Choose one of: %(choices)s.") % {"choices": _join(str(c) for c in choices)},
+                _("Choose one of: %(choices)s.") % {"choices": join(str(c) for c in choices)},
             )
         return found
 
@@ -929,7 +857,7 @@ class _Validator:
         self, row: int, key: str, cells: dict[str, Any], *, past: bool = False
     ) -> dt.date | None:
         value = cells[key]
-        if _blank(value):
+        if blank(value):
             return None
         day = self._parse_with(row, key, cells, _parse_date)
         if day is not None and past and day > self.today:
@@ -943,22 +871,18 @@ class _Validator:
 
 def _key(value: Any) -> str:
     """Compare choice labels loosely: also without punctuation (书记、主任 = 书记主任)."""
-    return _PUNCTUATION.sub("", _norm(value))
+    return _PUNCTUATION.sub("", norm(value))
 
 
 def _lookup(choices, synonyms: dict[str, str]) -> dict[str, str]:
     """Every way to write a choice (labels in Chinese, English, the value, synonyms) -> value."""
     table = {}
     for value, label in zip(choices.values, choices.labels, strict=True):
-        for name in (*_aliases(label), value):
+        for name in (*aliases(label), value):
             table[_key(name)] = value
     for word, value in synonyms.items():
         table[_key(word)] = value
     return table
-
-
-def _join(items) -> str:
-    return pgettext("tree import", ", ").join(str(i) for i in items)
 
 
 def _parse_date(value: Any) -> dt.date:
@@ -983,14 +907,14 @@ def _parse_date(value: Any) -> dt.date:
         except (ValueError, OverflowError, TypeError):
             raise ValueError(message) from None
     elif isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip()
-        match = _DATE.match(text) or _COMPACT_DATE.match(text)
+        typed = unicodedata.normalize("NFKC", value).strip()
+        match = _DATE.match(typed) or _COMPACT_DATE.match(typed)
         if not match:
             raise ValueError(message)
         try:
             day = dt.date(*(int(g) for g in match.groups()[:3]))
         except ValueError:
-            raise ValueError(_("The date %(value)s does not exist.") % {"value": text}) from None
+            raise ValueError(_("The date %(value)s does not exist.") % {"value": typed}) from None
     else:
         raise ValueError(message)
     if not isinstance(day, dt.date) or not 1900 <= day.year <= 2100:

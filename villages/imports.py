@@ -11,7 +11,7 @@ import io
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import IO, Any
@@ -20,15 +20,30 @@ import openpyxl
 import pghistory
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .choices import CODE_LENGTH, VILLAGE_CODE_LENGTH, RegionLevel
+from .excel import (
+    MAX_ROWS,
+    Column,
+    ImportRowError,
+    Sheet,
+    WorkbookImportError,
+    blank,
+    code_digits,
+    column_letter,
+    format_codes,
+    join,
+    read_workbook,
+    text,
+    write_header,
+    write_help_sheet,
+    yes_no,
+    yes_no_words,
+)
 from .models import Region, Village
 from .scoping import Scope, scope_for
 
@@ -42,11 +57,8 @@ __all__ = [
 
 TOWNSHIP_DIGITS = CODE_LENGTH[RegionLevel.TOWNSHIP]
 COUNTY_DIGITS = CODE_LENGTH[RegionLevel.COUNTY]
-# More rows than any county has; beyond it a file is a mistake (or an attack), not a county.
-MAX_ROWS = 5000
 # PostgreSQL allows 65535 parameters per statement; a bulk UPDATE of village facts uses ~20 a row.
 BATCH_SIZE = 500
-TEXT_FORMAT = "@"
 
 VILLAGE_FACTS = (
     "name",
@@ -63,41 +75,8 @@ COUNT_FIELDS = ("households", "population", "party_members")
 # ---------------------------------------------------------------------------- results and errors
 
 
-@dataclass(frozen=True)
-class ImportRowError:
-    """One problem found in the workbook; `row` is Excel's row number, None for the whole file."""
-
-    sheet: str
-    row: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = " · ".join(
-            part
-            for part in (
-                self.sheet,
-                _("row %(row)d") % {"row": self.row} if self.row else "",
-                self.column,
-            )
-            if part
-        )
-        return f"{where}: {self.message}" if where else self.message
-
-
-class TreeImportError(Exception):
-    """The workbook was refused; nothing was written. `errors` lists every problem found."""
-
-    def __init__(self, errors: list[ImportRowError]):
-        self.errors = errors
-        super().__init__(
-            ngettext(
-                "The import was refused: %(n)d error.",
-                "The import was refused: %(n)d errors.",
-                len(errors),
-            )
-            % {"n": len(errors)}
-        )
+class TreeImportError(WorkbookImportError):
+    """The tree workbook was refused; nothing was written. `errors` lists every problem found."""
 
 
 @dataclass(frozen=True)
@@ -115,22 +94,13 @@ class ImportResult:
 # ---------------------------------------------------------------------------- the two sheets
 
 
-@dataclass(frozen=True)
-class _Column:
-    key: str
-    label: Any  # lazy translation
-    help: Any  # lazy translation
-    width: int
-    is_code: bool = False
-
-
 TOWNSHIP_SHEET = pgettext_lazy("tree import", "Townships")
 VILLAGE_SHEET = pgettext_lazy("tree import", "Villages")
 HELP_SHEET = pgettext_lazy("tree import", "Instructions")
 
 _COUNT_HELP = gettext_lazy("A whole number of 0 or more; empty means 0.")
 TOWNSHIP_COLUMNS = (
-    _Column(
+    Column(
         "code",
         pgettext_lazy("tree import", "Township code"),
         gettext_lazy(
@@ -140,7 +110,7 @@ TOWNSHIP_COLUMNS = (
         width=14,
         is_code=True,
     ),
-    _Column(
+    Column(
         "name",
         pgettext_lazy("tree import", "Township name"),
         gettext_lazy("Required. The township's name."),
@@ -148,7 +118,7 @@ TOWNSHIP_COLUMNS = (
     ),
 )
 VILLAGE_COLUMNS = (
-    _Column(
+    Column(
         "code",
         pgettext_lazy("tree import", "Village code"),
         gettext_lazy(
@@ -158,13 +128,13 @@ VILLAGE_COLUMNS = (
         width=16,
         is_code=True,
     ),
-    _Column(
+    Column(
         "name",
         pgettext_lazy("tree import", "Village name"),
         gettext_lazy("Required. The village's name."),
         width=16,
     ),
-    _Column(
+    Column(
         "township",
         pgettext_lazy("tree import", "Township code"),
         gettext_lazy(
@@ -174,10 +144,10 @@ VILLAGE_COLUMNS = (
         width=14,
         is_code=True,
     ),
-    _Column("households", pgettext_lazy("tree import", "Households"), _COUNT_HELP, width=8),
-    _Column("population", pgettext_lazy("tree import", "Population"), _COUNT_HELP, width=8),
-    _Column("party_members", pgettext_lazy("tree import", "Party members"), _COUNT_HELP, width=8),
-    _Column(
+    Column("households", pgettext_lazy("tree import", "Households"), _COUNT_HELP, width=8),
+    Column("population", pgettext_lazy("tree import", "Population"), _COUNT_HELP, width=8),
+    Column("party_members", pgettext_lazy("tree import", "Party members"), _COUNT_HELP, width=8),
+    Column(
         "collective_income",
         pgettext_lazy("tree import", "Collective income of last year (yuan)"),
         gettext_lazy(
@@ -186,7 +156,7 @@ VILLAGE_COLUMNS = (
         ),
         width=20,
     ),
-    _Column(
+    Column(
         "is_backward",
         pgettext_lazy("tree import", "Backward village"),
         gettext_lazy(
@@ -195,13 +165,14 @@ VILLAGE_COLUMNS = (
         ),
         width=12,
     ),
-    _Column(
+    Column(
         "notes",
         pgettext_lazy("tree import", "Notes"),
         gettext_lazy("Optional free text."),
         width=30,
     ),
 )
+SHEETS = ((TOWNSHIP_SHEET, TOWNSHIP_COLUMNS), (VILLAGE_SHEET, VILLAGE_COLUMNS))
 # Which column a model field's validation error belongs to.
 _FIELD_COLUMN = {"code": "code", "name": "name", **{f: f for f in VILLAGE_FACTS}}
 
@@ -224,17 +195,20 @@ def build_import_template(*, county: Region, actor=None) -> bytes:
         )
         villages = list(Village.objects.editable_by(actor).filter(code__startswith=county.code))
 
+    def explain(col: Column) -> str:
+        return col.explain(county=county.code)
+
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = str(TOWNSHIP_SHEET)
-    _write_header(ws, TOWNSHIP_COLUMNS, county)
+    write_header(ws, TOWNSHIP_COLUMNS, explain=explain)
     for t in townships:
         ws.append([t.code, t.name])
-    _format_codes(ws, TOWNSHIP_COLUMNS)
+    format_codes(ws, TOWNSHIP_COLUMNS)
 
     ws = wb.create_sheet(str(VILLAGE_SHEET))
-    _write_header(ws, VILLAGE_COLUMNS, county)
-    yes, no = _yes_no_words()
+    write_header(ws, VILLAGE_COLUMNS, explain=explain)
+    yes, no = yes_no_words()
     for v in villages:
         ws.append(
             [
@@ -249,53 +223,21 @@ def build_import_template(*, county: Region, actor=None) -> bytes:
                 v.notes,
             ]
         )
-    _format_codes(ws, VILLAGE_COLUMNS)
-    income = get_column_letter(_index(VILLAGE_COLUMNS, "collective_income") + 1)
-    for cell in ws[income][1:]:
+    format_codes(ws, VILLAGE_COLUMNS)
+    for cell in ws[column_letter(VILLAGE_COLUMNS, "collective_income")][1:]:
         cell.number_format = "0.00"
-    backward = get_column_letter(_index(VILLAGE_COLUMNS, "is_backward") + 1)
+    backward = column_letter(VILLAGE_COLUMNS, "is_backward")
     choice = DataValidation(type="list", formula1=f'"{yes},{no}"', allow_blank=True)
     ws.add_data_validation(choice)
     choice.add(f"{backward}2:{backward}{MAX_ROWS + 1}")
 
-    _write_help(wb.create_sheet(str(HELP_SHEET)), county)
+    _write_help(wb.create_sheet(str(HELP_SHEET)), county, explain)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def _write_header(ws, columns: tuple[_Column, ...], county: Region) -> None:
-    ws.append([str(c.label) for c in columns])
-    for i, col in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=i)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.comment = Comment(_help(col, county), "村监")
-        ws.column_dimensions[get_column_letter(i)].width = col.width
-    ws.freeze_panes = "A2"
-
-
-def _help(col: _Column, county: Region) -> str:
-    yes, no = _yes_no_words()
-    return str(col.help) % {"county": county.code, "yes": yes, "no": no}
-
-
-def _format_codes(ws, columns: tuple[_Column, ...]) -> None:
-    # Text format, on the column (for rows typed later) and on each filled cell: otherwise Excel
-    # turns 370830102201 into 3.70830E+11 and may drop digits.
-    for i, col in enumerate(columns, start=1):
-        if not col.is_code:
-            continue
-        letter = get_column_letter(i)
-        ws.column_dimensions[letter].number_format = TEXT_FORMAT
-        for cell in ws[letter][1:]:
-            cell.number_format = TEXT_FORMAT
-
-
-def _write_help(ws, county: Region) -> None:
-    ws.append([pgettext("tree import", "Column"), pgettext("tree import", "Explanation")])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+def _write_help(ws, county: Region, explain: Callable[[Column], str]) -> None:
     general = [
         _("This workbook imports the administrative tree of %(county)s (%(code)s).")
         % {"county": county.name, "code": county.code},
@@ -312,18 +254,10 @@ def _write_help(ws, county: Region) -> None:
             "numbers."
         ),
     ]
-    for line in general:
-        ws.append(["", line])
-    for sheet, columns in ((TOWNSHIP_SHEET, TOWNSHIP_COLUMNS), (VILLAGE_SHEET, VILLAGE_COLUMNS)):
-        ws.append([])
-        ws.append([str(sheet)])
-        ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
-        for col in columns:
-            ws.append([str(col.label), _help(col, county)])
-    ws.column_dimensions["A"].width = 24
-    ws.column_dimensions["B"].width = 90
-    for row in ws.iter_rows(min_col=2, max_col=2):
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    sections = [
+        (sheet, [(str(col.label), explain(col)) for col in columns]) for sheet, columns in SHEETS
+    ]
+    write_help_sheet(ws, general, sections, label_width=24)
 
 
 # ---------------------------------------------------------------------------- the import
@@ -346,7 +280,7 @@ def import_tree(*, actor, county: Region, file: IO[bytes] | bytes) -> ImportResu
     ):
         raise PermissionDenied(_("You may not import the administrative tree of this county."))
 
-    sheets = _read_workbook(file)
+    sheets = read_workbook(file, SHEETS, error=TreeImportError)
     plan = _Validator(county=county, scope=scope).validate(*sheets)
     try:
         with transaction.atomic(), pghistory.context(import_tree=county.code):
@@ -366,121 +300,6 @@ def import_tree(*, actor, county: Region, file: IO[bytes] | bytes) -> ImportResu
                 )
             ]
         ) from exc
-
-
-@dataclass
-class _Sheet:
-    """The data rows of one sheet: (Excel row number, {column key: raw cell value})."""
-
-    name: str
-    columns: tuple[_Column, ...]
-    rows: list[tuple[int, dict[str, Any]]]
-
-
-def _read_workbook(file: IO[bytes] | bytes) -> tuple[_Sheet, _Sheet]:
-    """Load both sheets' rows, or raise TreeImportError for a broken file, sheet or header."""
-    if isinstance(file, bytes | bytearray):
-        file = io.BytesIO(file)
-    elif hasattr(file, "seek"):
-        file.seek(0)
-    errors: list[ImportRowError] = []
-    try:
-        wb = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:
-        # An upload can be anything (a .xls, a renamed PDF, a truncated zip) and the zip and XML
-        # parsers raise a zoo of exception types; all mean the same to the user.
-        raise TreeImportError(
-            [
-                ImportRowError(
-                    "", None, "", _("The file is not an Excel workbook (.xlsx) or it is damaged.")
-                )
-            ]
-        ) from exc
-    try:
-        found = {_norm(name): name for name in wb.sheetnames}
-        sheets = []
-        for label, columns in (
-            (TOWNSHIP_SHEET, TOWNSHIP_COLUMNS),
-            (VILLAGE_SHEET, VILLAGE_COLUMNS),
-        ):
-            name = next((found[a] for a in _aliases(label) if a in found), None)
-            if name is None:
-                errors.append(
-                    ImportRowError(
-                        str(label),
-                        None,
-                        "",
-                        _('The workbook has no sheet named "%(sheet)s".') % {"sheet": label},
-                    )
-                )
-                continue
-            sheet = _read_sheet(wb[name], str(label), columns, errors)
-            if sheet is not None:
-                sheets.append(sheet)
-    except Exception as exc:  # a damaged sheet part surfaces only while its rows are read
-        raise TreeImportError(
-            [
-                ImportRowError(
-                    "", None, "", _("The file is not an Excel workbook (.xlsx) or it is damaged.")
-                )
-            ]
-        ) from exc
-    finally:
-        wb.close()
-    if errors:
-        raise TreeImportError(errors)
-    if not any(s.rows for s in sheets):
-        raise TreeImportError(
-            [ImportRowError("", None, "", _("The workbook contains no rows to import."))]
-        )
-    return sheets[0], sheets[1]
-
-
-def _read_sheet(
-    ws, label: str, columns: tuple[_Column, ...], errors: list[ImportRowError]
-) -> _Sheet | None:
-    ws.reset_dimensions()  # some writers store a wrong <dimension>; read what is really there
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, ())
-    position = {}
-    for i, value in enumerate(header):
-        if value is not None:
-            position.setdefault(_norm(value), i)
-    where: dict[str, int] = {}
-    for col in columns:
-        index = next((position[a] for a in _aliases(col.label) if a in position), None)
-        if index is None:
-            errors.append(
-                ImportRowError(
-                    label,
-                    1,
-                    str(col.label),
-                    _('The column "%(column)s" is missing from the header row.')
-                    % {"column": col.label},
-                )
-            )
-        else:
-            where[col.key] = index
-    if len(where) < len(columns):
-        return None
-    data = []
-    for number, values in enumerate(rows, start=2):
-        cells = {key: values[i] if i < len(values) else None for key, i in where.items()}
-        if all(_blank(v) for v in cells.values()):
-            continue
-        if len(data) == MAX_ROWS:
-            errors.append(
-                ImportRowError(
-                    label,
-                    number,
-                    "",
-                    _("The sheet has more than %(n)d rows; split the import into several files.")
-                    % {"n": MAX_ROWS},
-                )
-            )
-            return None
-        data.append((number, cells))
-    return _Sheet(label, columns, data)
 
 
 @dataclass
@@ -523,11 +342,11 @@ class _Validator:
         self.scope = scope
         self.errors: list[ImportRowError] = []
 
-    def error(self, sheet: _Sheet, row: int, key: str, message: str) -> None:
+    def error(self, sheet: Sheet, row: int, key: str, message: str) -> None:
         label = next(str(c.label) for c in sheet.columns if c.key == key) if key else ""
         self.errors.append(ImportRowError(sheet.name, row, label, message))
 
-    def validate(self, townships: _Sheet, villages: _Sheet) -> _Plan:
+    def validate(self, townships: Sheet, villages: Sheet) -> _Plan:
         """Return the writes to make, or raise TreeImportError with every error of both sheets."""
         t_rows = self._township_rows(townships)
         v_rows = self._village_rows(villages)
@@ -617,7 +436,7 @@ class _Validator:
 
     # ------------------------------------------------------------------ per sheet
 
-    def _township_rows(self, sheet: _Sheet) -> dict[int, dict[str, Any]]:
+    def _township_rows(self, sheet: Sheet) -> dict[int, dict[str, Any]]:
         parsed: dict[int, dict[str, Any]] = {}
         for row, cells in sheet.rows:
             r: dict[str, Any] = {}
@@ -632,7 +451,7 @@ class _Validator:
         self._duplicates(sheet, parsed)
         return parsed
 
-    def _village_rows(self, sheet: _Sheet) -> dict[int, dict[str, Any]]:
+    def _village_rows(self, sheet: Sheet) -> dict[int, dict[str, Any]]:
         parsed: dict[int, dict[str, Any]] = {}
         for row, cells in sheet.rows:
             r: dict[str, Any] = {}
@@ -660,8 +479,8 @@ class _Validator:
             r["collective_income"] = self._parse(
                 sheet, row, "collective_income", cells["collective_income"], _money
             )
-            r["is_backward"] = self._parse(sheet, row, "is_backward", cells["is_backward"], _yes_no)
-            r["notes"] = "" if _blank(cells["notes"]) else _text(cells["notes"])
+            r["is_backward"] = self._parse(sheet, row, "is_backward", cells["is_backward"], yes_no)
+            r["notes"] = "" if blank(cells["notes"]) else text(cells["notes"])
             # A fact that did not parse is left out; the row is already in error.
             for f in (*COUNT_FIELDS, "collective_income", "is_backward"):
                 if r[f] is None:
@@ -671,27 +490,14 @@ class _Validator:
 
     # ------------------------------------------------------------------ cells
 
-    def _code(self, sheet: _Sheet, row: int, key: str, value: Any, *, township: bool) -> str | None:
+    def _code(self, sheet: Sheet, row: int, key: str, value: Any, *, township: bool) -> str | None:
         """A township (9) or village (12) code inside the county, or None after an error."""
         label = next(c.label for c in sheet.columns if c.key == key)
-        if _blank(value):
+        if blank(value):
             self.error(sheet, row, key, _("Enter the %(column)s.") % {"column": label})
             return None
-        try:
-            code = _code_text(value)
-        except _LostDigits:
-            self.error(
-                sheet,
-                row,
-                key,
-                _(
-                    "Excel stored this code as a number and digits were lost; format the column as "
-                    "text and enter the code again."
-                ),
-            )
-            return None
-        if not code.isascii() or not code.isdigit():
-            self.error(sheet, row, key, _("A code consists of digits 0-9 only."))
+        code = self._parse(sheet, row, key, value, code_digits)
+        if code is None:
             return None
         if township:
             if len(code) == VILLAGE_CODE_LENGTH and code.endswith("000"):
@@ -734,15 +540,15 @@ class _Validator:
             return None
         return code
 
-    def _name(self, sheet: _Sheet, row: int, value: Any) -> str | None:
-        if _blank(value):
+    def _name(self, sheet: Sheet, row: int, value: Any) -> str | None:
+        if blank(value):
             label = next(c.label for c in sheet.columns if c.key == "name")
             self.error(sheet, row, "name", _("Enter the %(column)s.") % {"column": label})
             return None
-        return _text(value)
+        return text(value)
 
     def _parse(
-        self, sheet: _Sheet, row: int, key: str, value: Any, parser: Callable[[Any], Any]
+        self, sheet: Sheet, row: int, key: str, value: Any, parser: Callable[[Any], Any]
     ) -> Any:
         try:
             return parser(value)
@@ -751,7 +557,7 @@ class _Validator:
             return None
 
     def _full_clean(
-        self, sheet: _Sheet, row: int, obj, parsed: dict[str, Any], exclude: list[str]
+        self, sheet: Sheet, row: int, obj, parsed: dict[str, Any], exclude: list[str]
     ) -> None:
         """Run the model's own validators (length, range, digits) without per-row queries."""
         # Skip fields already reported, and the foreign key: its check is one query per row.
@@ -766,12 +572,11 @@ class _Validator:
                 for message in messages:
                     self.error(sheet, row, key, message)
 
-    def _duplicates(self, sheet: _Sheet, parsed: dict[int, dict[str, Any]]) -> None:
+    def _duplicates(self, sheet: Sheet, parsed: dict[int, dict[str, Any]]) -> None:
         rows_of: dict[str, list[int]] = defaultdict(list)
         for row, r in parsed.items():
             if r.get("code"):
                 rows_of[r["code"]].append(row)
-        separator = pgettext("tree import", ", ")
         for code, rows in rows_of.items():
             if len(rows) < 2:
                 continue
@@ -781,7 +586,7 @@ class _Validator:
                     row,
                     "code",
                     _("The code %(code)s appears more than once on this sheet (rows %(rows)s).")
-                    % {"code": code, "rows": separator.join(map(str, rows))},
+                    % {"code": code, "rows": join(rows)},
                 )
                 parsed[row]["skip"] = True
 
@@ -789,63 +594,9 @@ class _Validator:
 # ---------------------------------------------------------------------------- cell parsers
 
 
-class _LostDigits(Exception):
-    pass
-
-
-_SCIENTIFIC = re.compile(r"^(\d)(?:\.(\d+))?[eE]\+?(\d+)$")
-
-
-def _norm(value: Any) -> str:
-    """Compare labels loosely: full-width forms, spaces, case and a required-marker `*`."""
-    text = unicodedata.normalize("NFKC", str(value))
-    return re.sub(r"\s+", "", text).strip("*").casefold()
-
-
-def _aliases(label) -> list[str]:
-    """A label as the user's language, Chinese and English spell it (any may head a sheet)."""
-    names = [str(label)]
-    for lang in ("zh-hans", "en"):
-        with translation.override(lang):
-            names.append(str(label))
-    return list(dict.fromkeys(_norm(n) for n in names))
-
-
-def _blank(value: Any) -> bool:
-    return value is None or isinstance(value, str) and not value.strip()
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _code_text(value: Any) -> str:
-    """The digits of a code cell, whether Excel kept it as text or turned it into a number."""
-    if isinstance(value, bool):
-        return str(value)  # not digits: reported as such
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        # Beyond 15 significant digits a double no longer holds every digit of a code.
-        if not value.is_integer() or abs(value) >= 1e15:
-            raise _LostDigits
-        return str(int(value))
-    text = unicodedata.normalize("NFKC", str(value)).strip().lstrip("'").replace(" ", "")
-    match = _SCIENTIFIC.match(text)
-    if match:
-        # Text such as 3.70830102201E+11 (copied from Excel's display): every digit must be there.
-        head, tail, exponent = match.group(1), match.group(2) or "", int(match.group(3))
-        if len(tail) != exponent:
-            raise _LostDigits
-        return head + tail
-    return text
-
-
 def _count(value: Any) -> int:
     """A count of households, people or party members: empty is 0."""
-    if _blank(value):
+    if blank(value):
         return 0
     message = _("Enter a whole number of 0 or more.")
     if isinstance(value, bool):
@@ -855,10 +606,10 @@ def _count(value: Any) -> int:
             raise ValueError(message)
         value = int(value)
     if isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip().replace(",", "")
-        if not re.fullmatch(r"[+-]?\d+", text):
+        typed = unicodedata.normalize("NFKC", value).strip().replace(",", "")
+        if not re.fullmatch(r"[+-]?\d+", typed):
             raise ValueError(message)
-        value = int(text)
+        value = int(typed)
     if not isinstance(value, int):
         raise ValueError(message)
     if value < 0:
@@ -868,7 +619,7 @@ def _count(value: Any) -> int:
 
 def _money(value: Any) -> Decimal:
     """An amount in yuan with at most two decimals: empty is 0."""
-    if _blank(value):
+    if blank(value):
         return Decimal("0.00")
     message = _("Enter an amount in yuan, e.g. 85000.00.")
     if isinstance(value, bool):
@@ -883,10 +634,10 @@ def _money(value: Any) -> Decimal:
     elif isinstance(value, int | Decimal):
         amount = Decimal(value)
     elif isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip()
-        text = re.sub(r"[,\s]|元$|^[¥￥]", "", text)
+        typed = unicodedata.normalize("NFKC", value).strip()
+        typed = re.sub(r"[,\s]|元$|^[¥￥]", "", typed)
         try:
-            amount = Decimal(text)
+            amount = Decimal(typed)
         except InvalidOperation:
             raise ValueError(message) from None
     else:
@@ -898,34 +649,3 @@ def _money(value: Any) -> Decimal:
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError(_("An amount has at most two decimal places."))
     return amount.quantize(Decimal("0.01"))
-
-
-def _yes_no_words() -> tuple[str, str]:
-    return pgettext("tree import", "Yes"), pgettext("tree import", "No")
-
-
-_YES = {"是", "y", "yes", "1", "true", "√"}
-_NO = {"否", "n", "no", "0", "false", "×"}
-
-
-def _yes_no(value: Any) -> bool:
-    """是/否 (Y/N, 1/0, and the words of the user's language): empty is 否."""
-    if _blank(value):
-        return False
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float) and value in (0, 1):
-        return bool(value)
-    text = _norm(value)
-    yes, no = (_norm(w) for w in _yes_no_words())
-    if text in _YES or text == yes:
-        return True
-    if text in _NO or text == no:
-        return False
-    raise ValueError(
-        _("Enter %(yes)s or %(no)s (Y/N and 1/0 are accepted too).") % {"yes": yes, "no": no}
-    )
-
-
-def _index(columns: Iterable[_Column], key: str) -> int:
-    return next(i for i, c in enumerate(columns) if c.key == key)

@@ -9,14 +9,17 @@ from django.db import DatabaseError, connection, transaction
 
 from ledgers import selectors, services
 from ledgers.choices import VoucherState
-from ledgers.models import OpeningBalance, Verification, Voucher, VoucherLine
+from ledgers.models import OpeningBalance, Verification, Voucher
 from ledgers.tests.conftest import lines
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-def posted(clerk, insider, village, chart, debit, credit, amount, day=D(2026, 1, 10), summary="x"):
+JAN_10 = D(2026, 1, 10)
+
+
+def posted(clerk, insider, village, chart, debit, credit, amount, day=JAN_10, summary="x"):
     voucher = services.voucher_create(
         actor=clerk,
         village=village,

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import override
 
-from villages import imports
+from villages import excel, imports
 from villages.choices import RegionLevel, RoleKind
 from villages.imports import (
     ImportResult,
@@ -622,7 +622,7 @@ def test_it_skips_blank_rows_and_keeps_excel_row_numbers(county, township, super
 
 
 def test_it_refuses_more_rows_than_a_county_has(county, township, supervisor, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    monkeypatch.setattr(excel, "MAX_ROWS", 2)
     data = workbook(villages=[vrow(f"37083010220{n}") for n in range(1, 4)])
     assert refused(supervisor, county, data) == [
         (V, 4, "", "该工作表超过 2 行，请分成几个文件导入。"),
