@@ -34,7 +34,7 @@ def chart(db):
         "bank": account("102", "银行存款", "asset", "debit"),
         "capital": account("301", "资本", "equity", "credit"),
         "income": account("501", "经营收入", "income", "credit"),
-        "expense": account("541", "管理费用", "income", "debit"),
+        "expense": account("513", "管理费用", "income", "debit"),
         "depreciation": account("152", "累计折旧", "asset", "credit"),
     }
 
