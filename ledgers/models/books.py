@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from villages.models import Village, audited
 from villages.scoping import ScopedQuerySet, scope_for
 
-from .choices import AccountClass, NormalSide, VerificationState, VoucherState
+from ..choices import AccountClass, NormalSide, VerificationState, VoucherState
 
 __all__ = [
     "Account",

@@ -1,0 +1,131 @@
+"""定期公开: statements generated from the ledger, approved and published as frozen snapshots,
+and the villagers' questions about them."""
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from villages.models import Village, audited
+from villages.scoping import ScopedQuerySet
+
+from ..choices import DisclosureKind, DisclosureState
+
+__all__ = ["Disclosure", "DisclosureQuestion"]
+
+
+class DisclosureQuerySet(ScopedQuerySet):
+    def published(self):
+        return self.filter(state=DisclosureState.PUBLISHED)
+
+
+@audited
+@pgtrigger.register(
+    # Villagers must be able to trust a posted statement: once published it never changes.
+    pgtrigger.Protect(
+        name="published_statement_is_final",
+        operation=pgtrigger.Update | pgtrigger.Delete,
+        condition=pgtrigger.Q(old__state=DisclosureState.PUBLISHED),
+    ),
+)
+class Disclosure(models.Model):
+    """A month's or quarter's statement of the village's funds, assets and resources."""
+
+    village = models.ForeignKey(
+        Village, verbose_name=_("village"), on_delete=models.PROTECT, related_name="disclosures"
+    )
+    kind = models.CharField(_("period"), max_length=8, choices=DisclosureKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveSmallIntegerField(_("month or quarter"))
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=DisclosureState.choices,
+        default=DisclosureState.DRAFT,
+    )
+    content = models.JSONField(_("statement"), default=dict)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    generated_at = models.DateTimeField(_("generated at"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+
+    objects = DisclosureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("disclosure statement")
+        verbose_name_plural = _("disclosure statements")
+        ordering = ["area_code", "-year", "-start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "kind", "year", "number"], name="one_statement_per_period"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.village} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("ledgers:disclosure-detail", args=[self.pk])
+
+    @property
+    def title(self) -> str:
+        if self.kind == DisclosureKind.QUARTER:
+            return _("%(y)d Q%(n)d") % {"y": self.year, "n": self.number}
+        return _("%(y)d-%(n)02d") % {"y": self.year, "n": self.number}
+
+
+class DisclosureQuestionQuerySet(ScopedQuerySet):
+    def unanswered(self):
+        return self.filter(answer="")
+
+
+@audited
+class DisclosureQuestion(models.Model):
+    """A villager's question about a published statement, answered in public."""
+
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("statement"),
+        on_delete=models.PROTECT,
+        related_name="questions",
+    )
+    asked_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    name = models.CharField(_("name (optional)"), max_length=30, blank=True)
+    phone = models.CharField(_("phone (optional)"), max_length=20, blank=True)
+    question = models.TextField(_("question"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+
+    objects = DisclosureQuestionQuerySet.as_manager()
+
+    # The public page and the history never show a villager's phone in full.
+    history_masks = {"phone": lambda v: (v[:3] + "****" + v[-4:]) if v and len(v) > 7 else v}
+
+    class Meta:
+        verbose_name = _("question about a statement")
+        verbose_name_plural = _("questions about statements")
+        ordering = ["-asked_at"]
+
+    def __str__(self):
+        return self.question[:40]
