@@ -10,6 +10,12 @@ from cadres.api.views import (
     ResignationAdviceViewSet,
     TermChangeViewSet,
 )
+from ledgers.api.views import (
+    AccountViewSet,
+    LedgerReportViewSet,
+    VerificationViewSet,
+    VoucherViewSet,
+)
 from villages.api.views import RegionViewSet, VillageViewSet
 
 router = DefaultRouter()
@@ -21,3 +27,7 @@ router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("pledges", PledgeViewSet, basename="pledge")
 router.register("advices", ResignationAdviceViewSet, basename="advice")
 router.register("term-changes", TermChangeViewSet, basename="term-change")
+router.register("accounts", AccountViewSet, basename="account")
+router.register("vouchers", VoucherViewSet, basename="voucher")
+router.register("verifications", VerificationViewSet, basename="verification")
+router.register("ledger-reports", LedgerReportViewSet, basename="ledger-report")

@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from villages.models import Region, Village
 from villages.scoping import require_bookkeeping, require_edit
 
-from .choices import VerificationState, VoucherState
-from .models import Account, ClosedPeriod, OpeningBalance, Verification, Voucher, VoucherLine
+from ..choices import VerificationState, VoucherState
+from ..models import Account, ClosedPeriod, OpeningBalance, Verification, Voucher, VoucherLine
 
 ZERO = Decimal("0.00")
 GENESIS = "0" * 64

@@ -11,9 +11,9 @@ from django.db.models import Q, Sum
 
 from villages.models import Village
 
-from .choices import AccountClass, NormalSide, VoucherState
-from .models import Account, OpeningBalance, Voucher, VoucherLine
-from .services import GENESIS, chain_hash
+from ..choices import AccountClass, NormalSide, VoucherState
+from ..models import Account, OpeningBalance, Voucher, VoucherLine
+from ..services import GENESIS, chain_hash
 
 ZERO = Decimal("0.00")
 

@@ -1,0 +1,46 @@
+"""FilterSets of the ledgers app, shared by the HTML lists and the API."""
+
+import re
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cadres.filtersets import AreaFilterMixin
+
+from .choices import VoucherState
+from .models import Voucher
+
+# "12", "记-2025-0012" or "2025-0012": the trailing digits are the voucher number.
+NUMBER_RE = re.compile(r"^(?:记-?)?(?:(\d{4})-)?0*(\d+)$")
+
+
+class VoucherFilterSet(AreaFilterMixin):
+    """Vouchers by township/village code, state, year, month and a search over summary/number."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    state = django_filters.ChoiceFilter(choices=VoucherState.choices, label=_("State"))
+    year = django_filters.NumberFilter(label=_("Year"))
+    month = django_filters.NumberFilter(field_name="date", lookup_expr="month", label=_("Month"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("date", "date"), ("number", "number"), ("area_code", "village")),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Voucher
+        fields = ["q", "township", "village", "state", "year", "month"]
+
+    def filter_q(self, qs, name, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        q = Q(summary__icontains=value)
+        match = NUMBER_RE.match(value)
+        if match:
+            year, number = match.groups()
+            number_q = Q(number=int(number))
+            if year:
+                number_q &= Q(year=int(year))
+            q |= number_q
+        return qs.filter(q)
