@@ -1,13 +1,15 @@
 """Shared fixtures: a small county and the four personas every view is tried as.
 
 anonymous · `outsider` (staff of another township) · `insider` (staff of this township) ·
-`supervisor` (county supervisor). Contact cadres and village clerks are added where needed.
+`supervisor` (county supervisor), plus the village's `contact` cadre and `clerk` where a test
+needs them. The helpers that log a test client in as one of them are in villages/tests/helpers.py.
 """
 
 import pytest
 
 from villages.choices import RoleKind
 from villages.tests.factories import (
+    ContactAssignmentFactory,
     CountyFactory,
     StaffRoleFactory,
     TownshipFactory,
@@ -63,9 +65,45 @@ def supervisor(county):
 
 
 @pytest.fixture
+def contact(township, village):
+    """The village's contact cadre (包村干部): a contact cadre of `township` assigned to
+    `village`; reads the village, changes nothing."""
+    user = UserFactory(username="contact")
+    StaffRoleFactory(user=user, kind=RoleKind.CONTACT_CADRE, region=township)
+    ContactAssignmentFactory(cadre=user, village=village)
+    return user
+
+
+@pytest.fixture
+def clerk(village):
+    """The village's clerk (村级文书)."""
+    user = UserFactory(username="clerk")
+    StaffRoleFactory(user=user, kind=RoleKind.VILLAGE_CLERK, village=village)
+    return user
+
+
+@pytest.fixture
 def personas(insider, outsider, supervisor):
     """The three logged-in personas by name; anonymous is `None`."""
     return {"anonymous": None, "outsider": outsider, "insider": insider, "supervisor": supervisor}
+
+
+@pytest.fixture
+def api():
+    """A DRF test client; `villages.tests.helpers.api_login` switches its user."""
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def chinese():
+    """Messages asserted in Chinese, the users' language: a module opts in with
+    `pytest.mark.usefixtures("chinese")`."""
+    from django.utils.translation import override
+
+    with override("zh-hans"):
+        yield
 
 
 @pytest.fixture

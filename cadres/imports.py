@@ -17,6 +17,7 @@ import io
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -687,13 +688,8 @@ class _Validator:
     # ------------------------------------------------------------------ across rows
 
     def _duplicate_people(self, rows: list[_Row]) -> None:
-        rows_of: dict[str, list[_Row]] = defaultdict(list)
-        for r in rows:
-            if r.id_hash and not r.skip:
-                rows_of[r.id_hash].append(r)
-        for same in rows_of.values():
-            if len(same) < 2:
-                continue
+        listed = (r for r in rows if r.id_hash and not r.skip)
+        for same in _repeated(listed, key=lambda r: r.id_hash):
             numbers = join(r.row for r in same)
             for r in same:
                 self.error(
@@ -709,13 +705,8 @@ class _Validator:
 
     def _seats_in_file(self, rows: list[_Row]) -> None:
         for _key, seat, label in SEATS:
-            rows_of: dict[int, list[_Row]] = defaultdict(list)
-            for r in rows:
-                if r.village is not None and r.kind in seat and not r.skip:
-                    rows_of[r.village.pk].append(r)
-            for same in rows_of.values():
-                if len(same) < 2:
-                    continue
+            holders = (r for r in rows if r.village is not None and r.kind in seat and not r.skip)
+            for same in _repeated(holders, key=lambda r: r.village.pk):
                 numbers = join(r.row for r in same)
                 for r in same:
                     self.error(
@@ -864,6 +855,14 @@ class _Validator:
             self.error(row, key, _("The date cannot be in the future."))
             return None
         return day
+
+
+def _repeated(rows: Iterable[_Row], key: Callable[[_Row], Any]) -> list[list[_Row]]:
+    """The groups of two or more rows that share `key(row)`, in the order of the sheet."""
+    groups: dict[Any, list[_Row]] = defaultdict(list)
+    for r in rows:
+        groups[key(r)].append(r)
+    return [same for same in groups.values() if len(same) > 1]
 
 
 # ---------------------------------------------------------------------------- cell parsers

@@ -1,5 +1,5 @@
 """Reads of the cadres app that cross relations: a village's two committees, a cadre's posts,
-certificates and pledges, appointment candidates, and a cadre's history with personal data masked.
+certificates and pledges, and appointment candidates.
 
 Every selector takes the reading `user` and returns only rows inside the user's scope.
 """
@@ -21,8 +21,6 @@ from django.db.models import (
     When,
 )
 from django.utils.translation import gettext_lazy
-
-from villages.selectors import FieldChange, event_rows, object_history
 
 from .choices import CHAIR_SEAT, SECRETARY_SEAT, PledgeState, PostKind
 from .models import (
@@ -218,37 +216,3 @@ def post_candidates(user, village):
         .annotate(elsewhere=Case(When(village=village, then=Value(0)), default=Value(1)))
         .order_by("elsewhere", "name", "pk")
     )
-
-
-# ------------------------------------------------------------------ history
-
-
-PERSONAL_DATA_VIEWED = "personal_data_viewed"
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    """One line of a cadre's history; `action` is one of insert/update/delete/viewed."""
-
-    event: object
-    user: object
-    action: str
-    changes: list[FieldChange]
-
-
-def cadre_history(cadre: Cadre):
-    """Change events of the cadre and of the records pointing to it (its posts), newest first."""
-    return object_history(cadre)
-
-
-def history_rows(events) -> list[HistoryRow]:
-    """Events ready to show on the cadre page, with personal data masked."""
-    rows = []
-    for row in event_rows(events):
-        event = row.event
-        if event.pgh_label == PERSONAL_DATA_VIEWED:
-            rows.append(HistoryRow(event, row.user, "viewed", []))
-            continue
-        # Personal data is already masked by describe_changes (Cadre.history_masks).
-        rows.append(HistoryRow(event, row.user, event.pgh_label, row.changes))
-    return rows

@@ -3,15 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
+from villages.tests.helpers import browser_login
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, username):
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("correct-horse-9")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(page.base_url + "/")
 
 
 def test_edit_a_village_and_trace_it_in_the_history(
@@ -21,7 +15,7 @@ def test_edit_a_village_and_trace_it_in_the_history(
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.base_url = live_server.url
-    login(page, "insider")
+    browser_login(page, "insider")
     page.goto(page.base_url + f"/villages/{village.code}/")
     page.get_by_role("link", name="编辑", exact=True).click()
 
@@ -43,7 +37,7 @@ def test_edit_a_village_and_trace_it_in_the_history(
     page.get_by_role("button", name="退出登录").click()
     page.wait_for_url("**/accounts/login/")
 
-    login(page, "supervisor")
+    browser_login(page, "supervisor")
     page.goto(page.base_url + "/changelog/?action=update")
     log = page.locator("table").inner_text()
     assert insider.last_name + insider.first_name in log

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from cadres.choices import PledgeState, PostKind
 from cadres.models import Pledge
 from cadres.tests.factories import CadreFactory, PostFactory
+from villages.tests.helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,14 +18,6 @@ PROMISES = [
     ("villagers", "development", "发展大棚蔬菜", "新建大棚40个", "2028-06-30"),
     ("organization", "integrity", "严守廉洁纪律", "零违纪", "2029-01-31"),
 ]
-
-
-def login(page, username):
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("correct-horse-9")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(page.base_url + "/")
 
 
 def fill_promise(page, i, audience, category, text, target, due):
@@ -43,7 +36,7 @@ def test_draft_sign_and_countersign_a_new_chairs_pledge(page, insider, village):
         start_date=today - dt.timedelta(days=3),
         term_ends=today.replace(year=today.year + 5),
     )
-    login(page, "insider")
+    browser_login(page, "insider")
 
     # the draft page shows three empty promise rows; a fourth can be added, input kept
     page.goto(page.base_url + f"/cadres/posts/{chair.pk}/pledge/add/")

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from .scoping import scope_for
+from .selectors import event_rows, object_history
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -91,6 +92,13 @@ class ScopedObjectMixin(ScopedMixin):
 def paginate(request, queryset, per_page: int = 25):
     """A page of `queryset` for `?page=` (used for secondary lists on detail pages)."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def history_context(request, obj) -> dict:
+    """历史记录 of `obj` and of the rows pointing to it, one page at a time: the `page_obj` and
+    `events` that includes/event_list.html shows."""
+    page = paginate(request, object_history(obj))
+    return {"page_obj": page, "events": event_rows(page)}
 
 
 def apply_validation_error(form, error: ValidationError) -> None:

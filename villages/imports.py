@@ -46,6 +46,7 @@ from .excel import (
 )
 from .models import Region, Village
 from .scoping import Scope, scope_for
+from .services import VILLAGE_FACTS
 
 __all__ = [
     "ImportResult",
@@ -60,15 +61,6 @@ COUNTY_DIGITS = CODE_LENGTH[RegionLevel.COUNTY]
 # PostgreSQL allows 65535 parameters per statement; a bulk UPDATE of village facts uses ~20 a row.
 BATCH_SIZE = 500
 
-VILLAGE_FACTS = (
-    "name",
-    "households",
-    "population",
-    "party_members",
-    "collective_income",
-    "is_backward",
-    "notes",
-)
 COUNT_FIELDS = ("households", "population", "party_members")
 
 

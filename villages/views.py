@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
@@ -16,9 +15,11 @@ from .base_views import (
     ScopedListView,
     ScopedObjectMixin,
     apply_validation_error,
+    history_context,
     paginate,
 )
 from .choices import RegionLevel
+from .excel import xlsx_response
 from .filtersets import RegionFilterSet, VillageFilterSet
 from .forms import (
     ChangeLogFilterForm,
@@ -98,9 +99,7 @@ class VillageHistoryView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["tab"] = "history"
-        page = paginate(self.request, selectors.object_history(self.object))
-        ctx["page_obj"] = page
-        ctx["events"] = selectors.event_rows(page)
+        ctx.update(history_context(self.request, self.object))
         return ctx
 
 
@@ -329,12 +328,7 @@ class TreeImportTemplateView(TreeImportView):
 
         county = self.get_county()
         content = build_import_template(county=county, actor=request.user)
-        response = HttpResponse(
-            content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="tree-import-{county.code}.xlsx"'
-        return response
+        return xlsx_response(content, f"tree-import-{county.code}.xlsx")
 
     post = None
 

@@ -7,48 +7,20 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from cadres import services
 from cadres.choices import PledgeState, PostKind
 from cadres.models import Cadre, Pledge, Post, Promise, QualificationCertificate, TermChange
 from cadres.tests.factories import CadreFactory, PostFactory, make_id_number, promise_data
-from villages.choices import RoleKind
 from villages.models import ChangeEvent
-from villages.tests.factories import (
-    ContactAssignmentFactory,
-    StaffRoleFactory,
-    UserFactory,
-    VillageFactory,
-)
+from villages.tests.factories import VillageFactory
+from villages.tests.helpers import api_login
 
 # Until config/api_router.py registers the viewsets, the tests use a URLconf that does.
 pytestmark = pytest.mark.django_db
 D = dt.date
 API = "/api/v1"
 FROZEN = "保证书已签字，内容不可修改；如需变更请起草修订版。"
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-def as_(api, user):
-    api.logout()
-    api.force_authenticate(user=None)
-    if user is not None:
-        api.force_authenticate(user=user)
-    return api
-
-
-@pytest.fixture
-def contact(township, village):
-    """A village-contact cadre assigned to `village`: may read it, may not change it."""
-    user = UserFactory(username="contact")
-    StaffRoleFactory(user=user, kind=RoleKind.CONTACT_CADRE, region=township)
-    ContactAssignmentFactory(cadre=user, village=village)
-    return user
 
 
 @pytest.fixture
@@ -104,7 +76,7 @@ READERS = {"anonymous": 403, "outsider": 404, "insider": 200, "supervisor": 200,
 @pytest.mark.parametrize("persona", READERS)
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_lists_are_scoped(api, everyone, r, endpoint, persona):
-    response = as_(api, everyone[persona]).get(f"{API}/{endpoint}/")
+    response = api_login(api, everyone[persona]).get(f"{API}/{endpoint}/")
     if persona == "anonymous":
         assert response.status_code == 403
         return
@@ -117,7 +89,7 @@ def test_lists_are_scoped(api, everyone, r, endpoint, persona):
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_detail_access_matrix(api, everyone, r, endpoint, persona, status):
     pk = detail_ids(r)[endpoint]
-    response = as_(api, everyone[persona]).get(f"{API}/{endpoint}/{pk}/")
+    response = api_login(api, everyone[persona]).get(f"{API}/{endpoint}/{pk}/")
     assert response.status_code == status
     if status == 200:
         assert response.json()["id"] == pk
@@ -338,7 +310,9 @@ def test_write_access_matrix(api, everyone, r, write, persona):
     request, ok, outsider_status = WRITES[write]
     BEFORE.get(write, lambda r: None)(r)
     method, path, body = request(r)
-    response = getattr(as_(api, everyone[persona]), method)(f"{API}/{path}", body, format="json")
+    response = getattr(api_login(api, everyone[persona]), method)(
+        f"{API}/{path}", body, format="json"
+    )
     expected = {
         "anonymous": 403,
         "outsider": outsider_status,
@@ -350,10 +324,10 @@ def test_write_access_matrix(api, everyone, r, write, persona):
 
 
 def test_a_refused_write_changes_nothing(api, contact, outsider, r):
-    as_(api, contact).post(
+    api_login(api, contact).post(
         f"{API}/certificates/{r.certificate.pk}/revoke/", {"on": "2024-05-01", "reason": "x"}
     )
-    as_(api, outsider).patch(f"{API}/cadres/{r.cadre.pk}/", {"notes": "改"}, format="json")
+    api_login(api, outsider).patch(f"{API}/cadres/{r.cadre.pk}/", {"notes": "改"}, format="json")
     r.certificate.refresh_from_db()
     r.cadre.refresh_from_db()
     assert r.certificate.state == "valid" and r.cadre.notes == ""
@@ -364,7 +338,7 @@ def test_a_refused_write_changes_nothing(api, contact, outsider, r):
 
 @pytest.mark.parametrize("persona", ["insider", "supervisor", "contact"])
 def test_personal_data_is_masked_everywhere(api, everyone, r, persona):
-    client = as_(api, everyone[persona])
+    client = api_login(api, everyone[persona])
     for endpoint, pk in detail_ids(r).items():
         for path in (f"{API}/{endpoint}/", f"{API}/{endpoint}/{pk}/"):
             content = client.get(path).content.decode()
@@ -384,7 +358,7 @@ def test_personal_data_is_masked_everywhere(api, everyone, r, persona):
 
 
 def test_writes_answer_with_masked_values_too(api, insider, r):
-    client = as_(api, insider)
+    client = api_login(api, insider)
     number = make_id_number(D(1980, 3, 3), serial=78)
     created = client.post(
         f"{API}/cadres/",
@@ -402,7 +376,7 @@ def test_writes_answer_with_masked_values_too(api, insider, r):
 
 
 def test_reveal_returns_full_values_and_is_logged(api, insider, r):
-    response = as_(api, insider).post(f"{API}/cadres/{r.cadre.pk}/reveal/")
+    response = api_login(api, insider).post(f"{API}/cadres/{r.cadre.pk}/reveal/")
     assert response.status_code == 200
     assert response.json() == {"id_number": r.cadre.id_number, "phone": r.cadre.phone}
     assert response["Cache-Control"] == "no-store"
@@ -411,7 +385,7 @@ def test_reveal_returns_full_values_and_is_logged(api, insider, r):
 
 
 def test_reveal_is_refused_to_a_contact_cadre_and_not_logged(api, contact, r):
-    response = as_(api, contact).post(f"{API}/cadres/{r.cadre.pk}/reveal/")
+    response = api_login(api, contact).post(f"{API}/cadres/{r.cadre.pk}/reveal/")
     assert response.status_code == 403
     assert r.cadre.id_number not in response.content.decode()
     events = ChangeEvent.objects.tracks(r.cadre).filter(pgh_label="personal_data_viewed")
@@ -431,7 +405,7 @@ def _wrong_check_digit():
     ],
 )
 def test_an_invalid_id_number_is_refused_in_chinese(api, insider, village, number, message):
-    response = as_(api, insider).post(
+    response = api_login(api, insider).post(
         f"{API}/cadres/", {"village": village.code, "name": "刘新", "id_number": number}
     )
     assert response.status_code == 400
@@ -440,7 +414,7 @@ def test_an_invalid_id_number_is_refused_in_chinese(api, insider, village, numbe
 
 
 def test_a_duplicate_id_number_is_refused(api, insider, r):
-    response = as_(api, insider).post(
+    response = api_login(api, insider).post(
         f"{API}/cadres/",
         {"village": r.village.code, "name": "重复", "id_number": r.cadre.id_number},
     )
@@ -453,7 +427,7 @@ def test_a_duplicate_id_number_is_refused(api, insider, r):
 
 
 def test_a_certificate_is_issued_once(api, insider, r):
-    response = as_(api, insider).post(
+    response = api_login(api, insider).post(
         f"{API}/certificates/", {"post": r.post.pk, "issued_on": "2024-03-01"}
     )
     assert response.status_code == 400
@@ -463,7 +437,7 @@ def test_a_certificate_is_issued_once(api, insider, r):
 
 def test_a_new_certificate_is_numbered_by_the_service(api, supervisor, r):
     chair = _chair(r)
-    response = as_(api, supervisor).post(
+    response = api_login(api, supervisor).post(
         f"{API}/certificates/", {"post": chair.pk, "issued_on": "2024-03-01", "number": "X"}
     )
     assert response.status_code == 201
@@ -472,7 +446,7 @@ def test_a_new_certificate_is_numbered_by_the_service(api, supervisor, r):
 
 
 def test_certificate_state_changes(api, insider, r):
-    client = as_(api, insider)
+    client = api_login(api, insider)
     url = f"{API}/certificates/{r.certificate.pk}"
     body = {"on": "2024-05-01", "reason": "年检不合格"}
     assert client.post(f"{url}/suspend/", body).json()["state"] == "suspended"
@@ -489,7 +463,7 @@ def _texts(pledge):
 
 @pytest.mark.parametrize("method", ["put", "patch"])
 def test_pledge_text_cannot_change_after_the_first_signature(api, insider, r, method):
-    client = as_(api, insider)
+    client = api_login(api, insider)
     url = f"{API}/pledges/{r.pledge.pk}/"
     new = {"promises": [{**promise_data(1)[0], "text": "新承诺", "due_date": "2026-06-30"}]}
     draft = getattr(client, method)(url, new, format="json")
@@ -506,7 +480,7 @@ def test_pledge_text_cannot_change_after_the_first_signature(api, insider, r, me
 
 
 def test_a_draft_needs_a_promise(api, insider, r):
-    response = as_(api, insider).patch(
+    response = api_login(api, insider).patch(
         f"{API}/pledges/{r.pledge.pk}/", {"promises": []}, format="json"
     )
     assert response.status_code == 400
@@ -514,7 +488,7 @@ def test_a_draft_needs_a_promise(api, insider, r):
 
 
 def test_an_amendment_carries_its_own_signatures(api, insider, r):
-    client = as_(api, insider)
+    client = api_login(api, insider)
     url = f"{API}/pledges/{r.pledge.pk}"
     client.post(f"{url}/sign/", {"signed_on": "2024-01-20"})
     for body in ("party", "government"):
@@ -558,7 +532,7 @@ def test_an_amendment_carries_its_own_signatures(api, insider, r):
 
 def test_countersign_refuses_an_unknown_body(api, insider, r):
     services.pledge_sign(actor=insider, pledge=r.pledge, signed_on=D(2024, 1, 20))
-    response = as_(api, insider).post(
+    response = api_login(api, insider).post(
         f"{API}/pledges/{r.pledge.pk}/countersign/",
         {"body": "county", "signer": "某", "signed_on": "2024-01-25"},
     )
@@ -569,7 +543,7 @@ def test_countersign_refuses_an_unknown_body(api, insider, r):
 
 
 def test_a_seat_has_one_holder_through_the_api(api, insider, r):
-    response = as_(api, insider).post(
+    response = api_login(api, insider).post(
         f"{API}/posts/",
         {
             "cadre": CadreFactory(village=r.village).pk,
@@ -582,7 +556,7 @@ def test_a_seat_has_one_holder_through_the_api(api, insider, r):
 
 
 def test_ending_a_post_expires_its_certificate(api, insider, r):
-    response = as_(api, insider).post(
+    response = api_login(api, insider).post(
         f"{API}/posts/{r.post.pk}/end/", {"end_date": "2024-12-31", "end_reason": "resigned"}
     )
     assert response.status_code == 200
@@ -592,7 +566,7 @@ def test_ending_a_post_expires_its_certificate(api, insider, r):
 
 
 def test_advice_talk_then_decide(api, insider, r):
-    client = as_(api, insider)
+    client = api_login(api, insider)
     url = f"{API}/advices/{r.advice.pk}"
     early = client.post(f"{url}/decide/", {"outcome": "resigned", "decided_on": "2024-06-20"})
     assert early.status_code == 400
@@ -606,7 +580,7 @@ def test_advice_talk_then_decide(api, insider, r):
 
 def test_term_change_closes_and_opens_posts(api, insider, r):
     newcomer = CadreFactory(village=r.village, name="孙明")
-    response = as_(api, insider).post(
+    response = api_login(api, insider).post(
         f"{API}/term-changes/",
         {
             "village": r.village.code,
@@ -622,13 +596,13 @@ def test_term_change_closes_and_opens_posts(api, insider, r):
         ("孙明", "secretary_chair")
     ]
     assert change["opened_posts"][0]["term_ends"] == "2030-01-05"
-    listed = as_(api, insider).get(f"{API}/term-changes/", {"village": r.village.code})
+    listed = api_login(api, insider).get(f"{API}/term-changes/", {"village": r.village.code})
     assert change["id"] in {row["id"] for row in listed.json()["results"]}
 
 
 def test_term_change_refuses_an_out_of_scope_cadre(api, insider, r, other_village):
     stranger = CadreFactory(village=other_village)
-    response = as_(api, insider).post(
+    response = api_login(api, insider).post(
         f"{API}/term-changes/",
         {
             "village": r.village.code,
@@ -643,7 +617,7 @@ def test_term_change_refuses_an_out_of_scope_cadre(api, insider, r, other_villag
 
 def test_filters(api, supervisor, r, other_village):
     PostFactory(cadre=CadreFactory(village=other_village), kind=PostKind.COMMITTEE_MEMBER)
-    client = as_(api, supervisor)
+    client = api_login(api, supervisor)
 
     def ids(endpoint, **params):
         return {row["id"] for row in client.get(f"{API}/{endpoint}/", params).json()["results"]}
@@ -706,7 +680,7 @@ def _rows(endpoint, village, actor, i):
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_list_endpoints_query_count_is_the_same_for_2_and_50(api, supervisor, township, endpoint):
-    client = as_(api, supervisor)
+    client = api_login(api, supervisor)
 
     def count():
         with CaptureQueriesContext(connection) as ctx:

@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils.translation import override
 
 from cadres import services
 from cadres.choices import CertificateState, PostKind
@@ -18,6 +17,7 @@ from cadres.filtersets import PostFilterSet
 from cadres.identity import id_number_hash
 from cadres.models import Post
 from cadres.tests.factories import CadreFactory, PostFactory, make_id_number, promise_data
+from cadres.tests.test_imports import HEADERS as IMPORT_HEADERS
 from villages.choices import RoleKind
 from villages.tests.factories import (
     ContactAssignmentFactory,
@@ -26,30 +26,10 @@ from villages.tests.factories import (
     VillageFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("chinese")]
 D = dt.date
-HEADERS = [
-    "村代码",
-    "村名称",
-    "姓名",
-    "身份证号码",
-    "联系电话",
-    "是否党员",
-    "入党时间",
-    "文化程度",
-    "职务",
-    "任职开始日期",
-    "任期届满日期",
-    "备注",
-    "任职资格证书编号",
-    "任职保证书状态",
-]
-
-
-@pytest.fixture(autouse=True)
-def chinese():
-    with override("zh-hans"):
-        yield
+# The import template's columns, then the certificate and the pledge.
+HEADERS = [*IMPORT_HEADERS, "任职资格证书编号", "任职保证书状态"]
 
 
 def cadre(village, serial, name, phone="13805371234", **kwargs):

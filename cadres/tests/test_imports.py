@@ -24,18 +24,12 @@ from cadres.imports import (
 )
 from cadres.models import Cadre, Post
 from cadres.tests.factories import CadreFactory, PostFactory, make_id_number
-from villages.choices import RoleKind
-from villages.imports import ImportRowError
+from villages.excel import ImportRowError
 from villages.scoping import Scope
-from villages.tests.factories import (
-    ContactAssignmentFactory,
-    StaffRoleFactory,
-    UserFactory,
-    VillageFactory,
-)
+from villages.tests.factories import VillageFactory
 from villages.tests.test_imports import rewrite_xml
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("chinese")]
 D = dt.date
 S = "村干部"
 HEADERS = [
@@ -55,13 +49,6 @@ HEADERS = [
 WANG = make_id_number(D(1970, 3, 8), serial=21)
 LI = make_id_number(D(1982, 11, 2), serial=32, male=False)
 ZHAO = make_id_number(D(1978, 5, 20), serial=43)
-
-
-@pytest.fixture(autouse=True)
-def chinese():
-    """Messages are asserted in Chinese, the language of the users."""
-    with override("zh-hans"):
-        yield
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -637,21 +624,6 @@ def test_it_imports_only_into_a_township(county, supervisor):
 
 
 # ---------------------------------------------------------------------------- who may import
-
-
-@pytest.fixture
-def contact(township, village):
-    user = UserFactory(username="contact")
-    StaffRoleFactory(user=user, kind=RoleKind.CONTACT_CADRE, region=township)
-    ContactAssignmentFactory(cadre=user, village=village)
-    return user
-
-
-@pytest.fixture
-def clerk(village):
-    user = UserFactory(username="clerk")
-    StaffRoleFactory(user=user, kind=RoleKind.VILLAGE_CLERK, village=village)
-    return user
 
 
 @pytest.mark.parametrize("who", ["anonymous", "outsider", "contact", "clerk"])

@@ -12,6 +12,7 @@ from cadres.tests.factories import CadreFactory, PostFactory, make_id_number, pr
 from villages.choices import RoleKind
 from villages.models import ChangeEvent
 from villages.tests.factories import ContactAssignmentFactory, StaffRoleFactory, UserFactory
+from villages.tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -19,23 +20,6 @@ D = dt.date
 # The full number of the `cadre` fixture: it must never reach a page unless revealed.
 FULL_ID = make_id_number(D(1975, 6, 1), serial=907)
 FULL_PHONE = "13905379876"
-
-
-@pytest.fixture
-def contact(township, village):
-    """The village's contact cadre (包村干部): sees the village, changes nothing."""
-    user = UserFactory(username="contact")
-    StaffRoleFactory(user=user, kind=RoleKind.CONTACT_CADRE, region=township)
-    ContactAssignmentFactory(cadre=user, village=village)
-    return user
-
-
-@pytest.fixture
-def clerk(village):
-    """The village's clerk: sees the village, changes nothing here."""
-    user = UserFactory(username="clerk")
-    StaffRoleFactory(user=user, kind=RoleKind.VILLAGE_CLERK, village=village)
-    return user
 
 
 @pytest.fixture
@@ -51,13 +35,6 @@ def cadre(village):
 @pytest.fixture
 def secretary(cadre):
     return PostFactory(cadre=cadre, kind=PostKind.SECRETARY, start_date=D(2021, 1, 10))
-
-
-def as_user(client, user):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 READ = {
@@ -98,7 +75,7 @@ def test_pages_access_matrix(client, everyone, village, secretary, persona, page
         "village-committees": reverse("cadres:village-committees", args=[village.code]),
         "term-change-add": reverse("cadres:term-change-add", args=[village.code]),
     }[page]
-    response = as_user(client, everyone[persona]).get(url)
+    response = login(client, everyone[persona]).get(url)
     assert response.status_code == expected[persona]
     if persona == "anonymous":
         assert response["Location"].startswith(reverse("login"))
@@ -108,7 +85,7 @@ def test_pages_access_matrix(client, everyone, village, secretary, persona, page
 @pytest.mark.parametrize("name", ["cadres:cadre-list", "cadres:post-list"])
 def test_lists_show_only_the_scope(client, everyone, secretary, other_village, persona, name):
     PostFactory(cadre=CadreFactory(village=other_village, name="郭测外"))
-    response = as_user(client, everyone[persona]).get(reverse(name))
+    response = login(client, everyone[persona]).get(reverse(name))
     if persona == "anonymous":
         assert response.status_code == 302
         return
@@ -122,10 +99,10 @@ def test_lists_show_only_the_scope(client, everyone, secretary, other_village, p
 
 def test_add_pages_without_a_village_are_for_managers_only(client, everyone, village):
     for persona, status in [("insider", 200), ("contact", 403), ("clerk", 403)]:
-        c = as_user(client, everyone[persona])
+        c = login(client, everyone[persona])
         assert c.get(reverse("cadres:cadre-add")).status_code == status
         assert c.get(reverse("cadres:post-add")).status_code == status
-    chooser = as_user(client, everyone["insider"]).get(reverse("cadres:post-add"))
+    chooser = login(client, everyone["insider"]).get(reverse("cadres:post-add"))
     assert village.code in chooser.content.decode()
 
 
@@ -138,7 +115,7 @@ WRITE = {"outsider": 404, "contact": 403, "clerk": 403, "insider": 302, "supervi
 @pytest.mark.parametrize("persona", list(WRITE))
 def test_register_a_cadre(client, everyone, village, persona):
     number = make_id_number(D(1982, 3, 4), serial=31, male=False)
-    response = as_user(client, everyone[persona]).post(
+    response = login(client, everyone[persona]).post(
         reverse("cadres:cadre-add") + f"?village={village.code}",
         {"village": village.code, "name": "李秀英", "id_number": number, "phone": "13800001111"},
     )
@@ -157,7 +134,7 @@ def test_register_a_cadre(client, everyone, village, persona):
 
 @pytest.mark.parametrize("persona", list(WRITE))
 def test_edit_a_cadre(client, everyone, cadre, persona):
-    response = as_user(client, everyone[persona]).post(
+    response = login(client, everyone[persona]).post(
         reverse("cadres:cadre-edit", args=[cadre.pk]),
         {"name": "龚测乙", "is_party_member": "on", "education": "senior"},
     )
@@ -173,7 +150,7 @@ def test_edit_a_cadre(client, everyone, cadre, persona):
 
 @pytest.mark.parametrize("persona", list(WRITE))
 def test_appoint_to_a_post(client, everyone, village, cadre, persona):
-    response = as_user(client, everyone[persona]).post(
+    response = login(client, everyone[persona]).post(
         reverse("cadres:post-add") + f"?village={village.code}",
         {"cadre": cadre.pk, "kind": PostKind.CHAIR, "start_date": "2025-03-01"},
     )
@@ -188,7 +165,7 @@ def test_appoint_to_a_post(client, everyone, village, cadre, persona):
 
 @pytest.mark.parametrize("persona", list(WRITE))
 def test_end_a_post(client, everyone, secretary, persona):
-    response = as_user(client, everyone[persona]).post(
+    response = login(client, everyone[persona]).post(
         reverse("cadres:post-end", args=[secretary.pk]),
         {"end_date": "2025-05-01", "end_reason": EndReason.TRANSFERRED},
     )
@@ -203,7 +180,7 @@ def test_end_a_post(client, everyone, secretary, persona):
 @pytest.mark.parametrize("persona", list(WRITE))
 def test_record_a_term_change(client, everyone, village, secretary, persona):
     newcomer = CadreFactory(village=village, name="赵新")
-    response = as_user(client, everyone[persona]).post(
+    response = login(client, everyone[persona]).post(
         reverse("cadres:term-change-add", args=[village.code]),
         term_change_data("2026-01-10", [(newcomer, PostKind.SECRETARY_AND_CHAIR)]),
     )
@@ -216,7 +193,7 @@ def test_record_a_term_change(client, everyone, village, secretary, persona):
     [("outsider", 404), ("contact", 403), ("clerk", 403), ("insider", 200), ("supervisor", 200)],
 )
 def test_reveal_personal_data_matrix(client, everyone, cadre, persona, status):
-    response = as_user(client, everyone[persona]).post(
+    response = login(client, everyone[persona]).post(
         reverse("cadres:cadre-detail", args=[cadre.pk])
     )
     assert response.status_code == status
@@ -229,7 +206,7 @@ def test_reveal_personal_data_matrix(client, everyone, cadre, persona, status):
 
 def test_lists_and_pages_never_show_the_full_id_number(client, everyone, village, secretary):
     for persona in ["insider", "supervisor", "contact", "clerk"]:
-        c = as_user(client, everyone[persona])
+        c = login(client, everyone[persona])
         for url in [
             reverse("cadres:cadre-list"),
             reverse("cadres:post-list"),
@@ -239,13 +216,13 @@ def test_lists_and_pages_never_show_the_full_id_number(client, everyone, village
             html = c.get(url).content.decode()
             assert FULL_ID not in html, (persona, url)
             assert FULL_PHONE not in html, (persona, url)
-    html = as_user(client, everyone["insider"]).get(reverse("cadres:cadre-list")).content.decode()
+    html = login(client, everyone["insider"]).get(reverse("cadres:cadre-list")).content.decode()
     assert secretary.cadre.masked_id_number in html
     assert secretary.cadre.masked_phone in html
 
 
 def test_the_edit_form_does_not_show_the_full_id_number(client, insider, cadre):
-    html = as_user(client, insider).get(reverse("cadres:cadre-edit", args=[cadre.pk]))
+    html = login(client, insider).get(reverse("cadres:cadre-edit", args=[cadre.pk]))
     html = html.content.decode()
     assert FULL_ID not in html and FULL_PHONE not in html
     assert cadre.masked_id_number in html
@@ -254,12 +231,12 @@ def test_the_edit_form_does_not_show_the_full_id_number(client, insider, cadre):
 def test_reveal_button_only_for_roles_that_may_see(client, everyone, cadre):
     url = reverse("cadres:cadre-detail", args=[cadre.pk])
     for persona, shown in [("insider", True), ("supervisor", True), ("contact", False)]:
-        html = as_user(client, everyone[persona]).get(url).content.decode()
+        html = login(client, everyone[persona]).get(url).content.decode()
         assert ('data-testid="reveal"' in html) == shown, persona
 
 
 def test_reveal_shows_the_full_data_once_and_logs_it(client, insider, cadre):
-    c = as_user(client, insider)
+    c = login(client, insider)
     url = reverse("cadres:cadre-detail", args=[cadre.pk])
     response = c.post(url)
     html = response.content.decode()
@@ -269,7 +246,7 @@ def test_reveal_shows_the_full_data_once_and_logs_it(client, insider, cadre):
     again = c.get(url)
     html = again.content.decode()
     assert FULL_ID not in html and FULL_PHONE not in html
-    assert "查看了完整个人信息" in html
+    assert "查看完整个人信息" in html
     event = ChangeEvent.objects.tracks(cadre).get(pgh_label="personal_data_viewed")
     assert event.pgh_context["user"] == insider.pk
     assert not any(FULL_ID in str(v) for v in c.session.values())
@@ -277,7 +254,7 @@ def test_reveal_shows_the_full_data_once_and_logs_it(client, insider, cadre):
 
 def test_history_masks_phone_and_id_hash(client, insider, village):
     number = make_id_number(D(1990, 1, 2), serial=44)
-    c = as_user(client, insider)
+    c = login(client, insider)
     c.post(
         reverse("cadres:cadre-add"),
         {"village": village.code, "name": "孙历史", "id_number": number, "phone": "13712345678"},
@@ -298,7 +275,7 @@ def test_history_masks_phone_and_id_hash(client, insider, village):
 
 def test_invalid_id_number_is_explained_in_chinese_and_the_input_is_kept(client, insider, village):
     bad = make_id_number(serial=5)[:-1] + ("0" if make_id_number(serial=5)[-1] != "0" else "1")
-    response = as_user(client, insider).post(
+    response = login(client, insider).post(
         reverse("cadres:cadre-add"),
         {"village": village.code, "name": "错号码", "id_number": bad, "phone": "13800001111"},
     )
@@ -311,7 +288,7 @@ def test_invalid_id_number_is_explained_in_chinese_and_the_input_is_kept(client,
 
 
 def test_short_id_number_and_duplicate_are_refused_on_the_field(client, insider, cadre, village):
-    c = as_user(client, insider)
+    c = login(client, insider)
     url = reverse("cadres:cadre-add")
     short = c.post(url, {"village": village.code, "name": "短号", "id_number": "37083019"})
     assert "居民身份证号码应为 18 位" in short.content.decode()
@@ -322,7 +299,7 @@ def test_short_id_number_and_duplicate_are_refused_on_the_field(client, insider,
 
 def test_correcting_the_id_number_rederives_birth_date_and_gender(client, insider, cadre):
     number = make_id_number(D(1968, 12, 24), serial=12, male=False)
-    response = as_user(client, insider).post(
+    response = login(client, insider).post(
         reverse("cadres:cadre-edit", args=[cadre.pk]),
         {"name": cadre.name, "id_number": number, "is_party_member": "on"},
     )
@@ -333,7 +310,7 @@ def test_correcting_the_id_number_rederives_birth_date_and_gender(client, inside
 
 def test_appointing_to_an_occupied_seat_is_refused_on_the_form(client, insider, village, secretary):
     other = CadreFactory(village=village)
-    response = as_user(client, insider).post(
+    response = login(client, insider).post(
         reverse("cadres:post-add") + f"?village={village.code}",
         {"cadre": other.pk, "kind": PostKind.SECRETARY_AND_CHAIR, "start_date": "2025-03-01"},
     )
@@ -342,7 +319,7 @@ def test_appointing_to_an_occupied_seat_is_refused_on_the_form(client, insider, 
 
 
 def test_post_end_offers_no_advised_resignation(client, insider, secretary):
-    c = as_user(client, insider)
+    c = login(client, insider)
     url = reverse("cadres:post-end", args=[secretary.pk])
     form = c.get(url).context["form"]
     assert EndReason.ADVISED not in dict(form.fields["end_reason"].choices)
@@ -363,7 +340,7 @@ def test_appoint_candidates_are_the_village_and_free_people_of_the_township(
     PostFactory(cadre=CadreFactory(village=neighbour, name="邻村书记"))
     CadreFactory(village=other_village, name="外镇人")
     form = (
-        as_user(client, insider)
+        login(client, insider)
         .get(reverse("cadres:post-add") + f"?village={village.code}")
         .context["form"]
     )
@@ -393,7 +370,7 @@ def test_term_change_form_closes_old_posts_and_opens_new_ones(client, insider, v
         actor=insider, post=old_secretary, issued_on=D(2021, 2, 1)
     )
     newcomer = CadreFactory(village=village, name="赵新")
-    c = as_user(client, insider)
+    c = login(client, insider)
     url = reverse("cadres:term-change-add", args=[village.code])
     # The form starts from the sitting committees.
     initial = c.get(url).context["formset"].initial
@@ -433,7 +410,7 @@ def test_term_change_form_closes_old_posts_and_opens_new_ones(client, insider, v
 
 def test_term_change_errors_keep_the_input_and_change_nothing(client, insider, village, cadre):
     other = CadreFactory(village=village)
-    c = as_user(client, insider)
+    c = login(client, insider)
     url = reverse("cadres:term-change-add", args=[village.code])
     empty = c.post(url, term_change_data("2026-01-10", []))
     assert empty.status_code == 200
@@ -469,9 +446,7 @@ def test_committees_page_groups_posts_with_certificate_and_pledge(client, inside
     advice = services.advice_open(
         actor=insider, post=member, grounds="未兑现承诺", opened_on=D(2025, 6, 1)
     )
-    response = as_user(client, insider).get(
-        reverse("cadres:village-committees", args=[village.code])
-    )
+    response = login(client, insider).get(reverse("cadres:village-committees", args=[village.code]))
     committees = response.context["committees"]
     branch = {str(g.label): [p.pk for p in g.posts] for g in committees.branch}
     villagers = {str(g.label): [p.pk for p in g.posts] for g in committees.villagers}
@@ -489,7 +464,7 @@ def test_committees_page_groups_posts_with_certificate_and_pledge(client, inside
 
 
 def test_committee_tab_is_on_the_village_pages(client, insider, village):
-    html = as_user(client, insider).get(reverse("villages:village-detail", args=[village.code]))
+    html = login(client, insider).get(reverse("villages:village-detail", args=[village.code]))
     assert reverse("cadres:village-committees", args=[village.code]) in html.content.decode()
 
 
@@ -503,7 +478,7 @@ def test_cadre_list_filters_and_sorts(client, insider, village, township):
     a = CadreFactory(village=village, name="甲", birth_date=D(1960, 1, 1), is_party_member=True)
     b = CadreFactory(village=east, name="乙", birth_date=D(1990, 1, 1), is_party_member=False)
     PostFactory(cadre=a, kind=PostKind.CHAIR)
-    c = as_user(client, insider)
+    c = login(client, insider)
     url = reverse("cadres:cadre-list")
 
     def names(**params):
@@ -537,7 +512,7 @@ def test_query_count_is_the_same_for_2_and_50_cadres(
         if name == "committees"
         else reverse(name, args=args)
     )
-    as_user(client, insider)
+    login(client, insider)
     secretary = PostFactory(cadre=CadreFactory(village=village), kind=PostKind.SECRETARY)
     services.certificate_issue(actor=insider, post=secretary, issued_on=D(2024, 2, 1))
     services.pledge_draft(
@@ -576,8 +551,6 @@ def test_shared_history_pages_never_show_full_personal_data(client, insider, sup
 
 
 def test_forbidden_and_missing_pages_speak_chinese(client, township, village):
-    from villages.choices import RoleKind
-    from villages.tests.factories import ContactAssignmentFactory, StaffRoleFactory, UserFactory
 
     contact = UserFactory()
     StaffRoleFactory(user=contact, kind=RoleKind.CONTACT_CADRE, region=township)

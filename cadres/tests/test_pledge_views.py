@@ -13,14 +13,9 @@ from cadres import services
 from cadres.choices import AdviceState, CertificateState, PledgeState, PostKind
 from cadres.models import Pledge, QualificationCertificate, ResignationAdvice
 from cadres.tests.factories import CadreFactory, PostFactory, promise_data
-from villages.choices import RoleKind
 from villages.models import ChangeEvent
-from villages.tests.factories import (
-    ContactAssignmentFactory,
-    StaffRoleFactory,
-    UserFactory,
-    VillageFactory,
-)
+from villages.tests.factories import UserFactory, VillageFactory
+from villages.tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -28,15 +23,6 @@ PREFIX = "promises"
 
 
 # ------------------------------------------------------------------ fixtures and helpers
-
-
-@pytest.fixture
-def contact(township, village):
-    """The village's contact cadre (包村干部): sees the village, may change nothing."""
-    user = UserFactory(username="contact")
-    StaffRoleFactory(user=user, kind=RoleKind.CONTACT_CADRE, region=township)
-    ContactAssignmentFactory(cadre=user, village=village)
-    return user
 
 
 @pytest.fixture
@@ -52,13 +38,6 @@ def chair(village):
 @pytest.fixture
 def secretary(village):
     return PostFactory(cadre=CadreFactory(village=village, name="王芳"), kind=PostKind.SECRETARY)
-
-
-def as_user(client, user):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def promise_form(rows, total=None, extra=None):
@@ -198,7 +177,7 @@ ACTIONS = [
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", PAGES)
 def test_pages_access_matrix(client, people, records, persona, name):
-    response = as_user(client, people[persona]).get(page_urls(records)[name])
+    response = login(client, people[persona]).get(page_urls(records)[name])
     expected = LIST_PAGE if name.endswith("-list") else PAGE
     assert response.status_code == expected[persona]
     if persona == "anonymous":
@@ -208,7 +187,7 @@ def test_pages_access_matrix(client, people, records, persona, name):
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", ACTIONS)
 def test_action_pages_access_matrix(client, people, records, persona, name):
-    response = as_user(client, people[persona]).get(action_urls(records)[name])
+    response = login(client, people[persona]).get(action_urls(records)[name])
     assert response.status_code == ACTION_PAGE[persona]
     if persona == "anonymous":
         assert response["Location"].startswith(reverse("login"))
@@ -217,17 +196,17 @@ def test_action_pages_access_matrix(client, people, records, persona, name):
 def test_lists_show_only_the_scope(client, people, records, insider, other_village):
     far_post = PostFactory(cadre=CadreFactory(village=other_village), kind=PostKind.CHAIR)
     far = certificate(UserFactory(is_superuser=True), far_post)
-    as_user(client, insider)
+    login(client, insider)
     numbers = [
         c.number for c in client.get(reverse("cadres:certificate-list")).context["object_list"]
     ]
     assert numbers == [records["certificate"].number]
-    as_user(client, people["contact"])
+    login(client, people["contact"])
     numbers = [
         c.number for c in client.get(reverse("cadres:certificate-list")).context["object_list"]
     ]
     assert far.number not in numbers and records["certificate"].number in numbers
-    as_user(client, people["outsider"])
+    login(client, people["outsider"])
     assert list(client.get(reverse("cadres:pledge-list")).context["object_list"]) == []
 
 
@@ -358,7 +337,7 @@ POST_EXPECTED["contact"] = 403
 @pytest.mark.parametrize("name", ACTIONS)
 def test_actions_post_matrix(client, people, insider, chair, secretary, persona, name):
     url, data, check = action_setups(insider, chair, secretary)[name]()
-    as_user(client, people[persona])
+    login(client, people[persona])
     before = ChangeEvent.objects.count()
     response = client.post(url, data)
     assert response.status_code == POST_EXPECTED[persona], html(response)[:2000]
@@ -373,7 +352,7 @@ def test_actions_post_matrix(client, people, insider, chair, secretary, persona,
 
 def test_unknown_countersigning_body_is_404(client, insider, chair):
     pledge = signed(insider, chair)
-    as_user(client, insider)
+    login(client, insider)
     url = reverse("cadres:pledge-countersign", args=[pledge.pk, "county"])
     assert client.get(url).status_code == 404
 
@@ -382,7 +361,7 @@ def test_unknown_countersigning_body_is_404(client, insider, chair):
 
 
 def test_a_certificate_is_issued_once_with_a_chinese_refusal(client, insider, chair):
-    as_user(client, insider)
+    login(client, insider)
     url = reverse("cadres:certificate-issue", args=[chair.pk])
     first = client.post(url, {"issued_on": "2024-01-20"})
     cert = QualificationCertificate.objects.get(post=chair)
@@ -397,7 +376,7 @@ def test_a_certificate_is_issued_once_with_a_chinese_refusal(client, insider, ch
 
 def test_certificate_detail_shows_facts_and_state_history(client, insider, chair):
     cert = certificate(insider, chair)
-    as_user(client, insider)
+    login(client, insider)
     url = reverse("cadres:certificate-suspend", args=[cert.pk])
     assert client.post(url, {"on": "2025-01-05", "reason": "年检不合格"}).status_code == 302
     url = reverse("cadres:certificate-reinstate", args=[cert.pk])
@@ -417,7 +396,7 @@ def test_certificate_detail_shows_facts_and_state_history(client, insider, chair
 
 def test_certificate_change_needs_a_reason_and_keeps_the_date(client, insider, chair):
     cert = certificate(insider, chair)
-    as_user(client, insider)
+    login(client, insider)
     response = client.post(
         reverse("cadres:certificate-revoke", args=[cert.pk]), {"on": "2025-02-03", "reason": ""}
     )
@@ -431,7 +410,7 @@ def test_certificate_change_needs_a_reason_and_keeps_the_date(client, insider, c
 def test_a_revoked_certificate_cannot_be_reinstated(client, insider, chair):
     cert = certificate(insider, chair)
     services.certificate_revoke(actor=insider, certificate=cert, on=D(2025, 1, 1), reason="违纪")
-    as_user(client, insider)
+    login(client, insider)
     response = client.post(
         reverse("cadres:certificate-reinstate", args=[cert.pk]),
         {"on": "2025-02-01", "reason": "复核"},
@@ -446,7 +425,7 @@ def test_a_revoked_certificate_cannot_be_reinstated(client, insider, chair):
 
 
 def test_the_draft_page_offers_three_empty_rows_and_adds_more(client, insider, chair):
-    as_user(client, insider)
+    login(client, insider)
     url = reverse("cadres:pledge-add", args=[chair.pk])
     page = client.get(url)
     assert page.context["formset"].total_form_count() >= 3
@@ -463,7 +442,7 @@ def test_the_draft_page_offers_three_empty_rows_and_adds_more(client, insider, c
 
 
 def test_draft_with_blank_rows_skipped_then_shown_as_a_document(client, insider, chair):
-    as_user(client, insider)
+    login(client, insider)
     url = reverse("cadres:pledge-add", args=[chair.pk])
     rows = promise_data(3)
     response = client.post(url, {"drafted_on": "2024-01-12", **promise_form(rows, total=5)})
@@ -483,7 +462,7 @@ def test_draft_with_blank_rows_skipped_then_shown_as_a_document(client, insider,
 
 
 def test_bad_promise_rows_are_refused_in_chinese_and_kept(client, insider, chair):
-    as_user(client, insider)
+    login(client, insider)
     url = reverse("cadres:pledge-add", args=[chair.pk])
     row = {**promise_data(1)[0], "target": "", "due_date": "明年"}
     response = client.post(url, {"drafted_on": "2024-01-12", **promise_form([row], total=3)})
@@ -499,7 +478,7 @@ def test_bad_promise_rows_are_refused_in_chinese_and_kept(client, insider, chair
 
 def test_a_second_pledge_for_the_post_is_refused(client, insider, chair):
     draft(insider, chair)
-    as_user(client, insider)
+    login(client, insider)
     url = reverse("cadres:pledge-add", args=[chair.pk])
     response = client.post(url, {"drafted_on": "2024-01-12", **promise_form(promise_data(1))})
     assert response.status_code == 200
@@ -509,7 +488,7 @@ def test_a_second_pledge_for_the_post_is_refused(client, insider, chair):
 
 def test_edit_a_draft_replaces_its_promises(client, insider, chair):
     pledge = draft(insider, chair)
-    as_user(client, insider)
+    login(client, insider)
     url = reverse("cadres:pledge-edit", args=[pledge.pk])
     page = client.get(url)
     assert "硬化村内主干道" in html(page)  # prefilled
@@ -520,7 +499,7 @@ def test_edit_a_draft_replaces_its_promises(client, insider, chair):
 
 def test_after_signing_the_text_cannot_change_through_the_pages(client, insider, chair):
     pledge = draft(insider, chair)
-    as_user(client, insider)
+    login(client, insider)
     sign = client.post(reverse("cadres:pledge-sign", args=[pledge.pk]), {"signed_on": "2024-01-15"})
     assert sign.status_code == 302
     pledge.refresh_from_db()
@@ -546,7 +525,7 @@ def test_after_signing_the_text_cannot_change_through_the_pages(client, insider,
 
 def test_countersignatures_put_the_pledge_in_force(client, insider, chair):
     pledge = signed(insider, chair)
-    as_user(client, insider)
+    login(client, insider)
     party = reverse("cadres:pledge-countersign", args=[pledge.pk, "party"])
     government = reverse("cadres:pledge-countersign", args=[pledge.pk, "government"])
     early = client.post(party, {"signer": "赵书记", "signed_on": "2024-01-01"})
@@ -565,7 +544,7 @@ def test_countersignatures_put_the_pledge_in_force(client, insider, chair):
 
 def test_an_amendment_needs_its_own_three_signatures(client, insider, chair):
     pledge = in_force(insider, chair)
-    as_user(client, insider)
+    login(client, insider)
     url = reverse("cadres:pledge-amend", args=[pledge.pk])
     page = client.get(url)
     assert page.context["formset"].initial_form_count() == 3  # prefilled from the pledge
@@ -606,7 +585,7 @@ def test_an_amendment_needs_its_own_three_signatures(client, insider, chair):
 
 def test_sign_before_the_draft_is_refused_in_chinese(client, insider, chair):
     pledge = draft(insider, chair)
-    as_user(client, insider)
+    login(client, insider)
     response = client.post(
         reverse("cadres:pledge-sign", args=[pledge.pk]), {"signed_on": "2023-12-31"}
     )
@@ -617,7 +596,7 @@ def test_sign_before_the_draft_is_refused_in_chinese(client, insider, chair):
 
 def test_discard_a_draft(client, insider, chair):
     pledge = draft(insider, chair)
-    as_user(client, insider)
+    login(client, insider)
     response = client.post(reverse("cadres:pledge-discard", args=[pledge.pk]))
     assert response.status_code == 302
     assert not Pledge.objects.exists()
@@ -627,7 +606,7 @@ def test_discard_a_draft(client, insider, chair):
 
 
 def test_advice_from_opening_to_resignation(client, insider, secretary):
-    as_user(client, insider)
+    login(client, insider)
     open_url = reverse("cadres:advice-add", args=[secretary.pk])
     bad = client.post(open_url, {"grounds": "", "opened_on": "2025-03-01"})
     assert bad.status_code == 200 and "该字段是必填项。" in html(bad)
@@ -684,7 +663,7 @@ def test_lists_filter_by_state_and_township(client, insider, township, chair, se
     certificate(insider, chair)
     certificate(insider, secretary, CertificateState.SUSPENDED)
     in_force(insider, chair)
-    as_user(client, insider)
+    login(client, insider)
     certs = client.get(reverse("cadres:certificate-list"), {"state": "suspended"})
     assert [c.post for c in certs.context["object_list"]] == [secretary]
     pledges = client.get(

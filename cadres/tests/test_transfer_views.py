@@ -10,30 +10,15 @@ from django.urls import reverse
 from cadres.models import Cadre, Post
 from cadres.tests.factories import CadreFactory, PostFactory
 from cadres.tests.test_imports import WANG, crow, workbook
-from villages.choices import RoleKind
-from villages.tests.factories import ContactAssignmentFactory, StaffRoleFactory, UserFactory
+from villages.excel import XLSX
+from villages.tests.helpers import login
 
 pytestmark = pytest.mark.django_db
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def login(client, user):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
 
 
 def cells(content: bytes) -> list[str]:
     wb = openpyxl.load_workbook(io.BytesIO(content))
     return [str(c) for ws in wb for row in ws.iter_rows(values_only=True) for c in row if c]
-
-
-@pytest.fixture
-def contact(township, village):
-    user = UserFactory(username="contact")
-    StaffRoleFactory(user=user, kind=RoleKind.CONTACT_CADRE, region=township)
-    ContactAssignmentFactory(cadre=user, village=village)
-    return user
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from villages.base_views import (
     ScopedMixin,
     ScopedObjectMixin,
     apply_validation_error,
+    history_context,
     paginate,
 )
 from villages.models import Region, Village
@@ -109,7 +110,6 @@ class CadreDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         cadre, user = self.object, self.request.user
-        page = paginate(self.request, selectors.cadre_history(cadre))
         ctx.update(
             village=cadre.village,
             can_edit=scope_for(user).may_edit(cadre.area_code),
@@ -117,8 +117,7 @@ class CadreDetailView(ScopedDetailView):
             posts=selectors.posts_of_cadre(user, cadre),
             certificates=selectors.certificates_of_cadre(user, cadre),
             pledges=selectors.pledges_of_cadre(user, cadre),
-            page_obj=page,
-            history=selectors.history_rows(page),
+            **history_context(self.request, cadre),
         )
         return ctx
 

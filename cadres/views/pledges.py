@@ -26,7 +26,7 @@ from villages.base_views import (
     ScopedListView,
     ScopedObjectMixin,
     apply_validation_error,
-    paginate,
+    history_context,
 )
 from villages.models import Region
 from villages.scoping import scope_for
@@ -64,12 +64,6 @@ def _may_edit(request, obj) -> bool:
 def _townships(request):
     """The townships offered in the lists' filter."""
     return Region.objects.visible_to(request.user).townships()
-
-
-def _history(request, obj) -> dict:
-    """历史记录 of a record and of the rows pointing to it, one page at a time."""
-    page = paginate(request, selectors.object_history(obj))
-    return {"page_obj": page, "events": selectors.event_rows(page)}
 
 
 # ------------------------------------------------------------------ shared bases
@@ -367,7 +361,7 @@ class PledgeDetailView(PledgeMixin, ScopedDetailView):
             to_villagers=[p for p in promises if p.audience == PromiseAudience.VILLAGERS],
             to_organization=[p for p in promises if p.audience == PromiseAudience.ORGANIZATION],
             amendment=getattr(pledge, "amendment", None),
-            **_history(self.request, pledge),
+            **history_context(self.request, pledge),
         )
         return ctx
 
@@ -598,7 +592,7 @@ class AdviceDetailView(ScopedDetailView):
         ctx.update(
             village=self.object.post.village,
             can_edit=_may_edit(self.request, self.object),
-            **_history(self.request, self.object),
+            **history_context(self.request, self.object),
         )
         return ctx
 

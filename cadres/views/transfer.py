@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 
+from villages.excel import xlsx_response
 from villages.forms import TreeImportForm
 from villages.models import Region
 
@@ -18,14 +18,6 @@ from ..exports import export_cadres
 from ..filtersets import PostFilterSet
 from ..imports import CadreImportError, build_cadre_import_template, import_cadres
 from ..models import Post
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 class TownshipImportMixin(LoginRequiredMixin):

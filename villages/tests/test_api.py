@@ -2,24 +2,11 @@
 
 import pytest
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from villages.tests.factories import VillageFactory
+from villages.tests.helpers import api_login
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-def as_(api, user):
-    api.logout()
-    api.force_authenticate(user=None)
-    if user is not None:
-        api.force_authenticate(user=user)
-    return api
 
 
 @pytest.mark.parametrize(
@@ -32,7 +19,7 @@ def as_(api, user):
     ],
 )
 def test_village_list_is_scoped(api, personas, village, other_village, persona, expected):
-    response = as_(api, personas[persona]).get("/api/v1/villages/")
+    response = api_login(api, personas[persona]).get("/api/v1/villages/")
     if expected is None:
         assert response.status_code in (401, 403)
         return
@@ -45,7 +32,7 @@ def test_village_list_is_scoped(api, personas, village, other_village, persona, 
     [("anonymous", 403), ("outsider", 404), ("insider", 200), ("supervisor", 200)],
 )
 def test_village_detail_access_matrix(api, personas, village, persona, status):
-    response = as_(api, personas[persona]).get(f"/api/v1/villages/{village.code}/")
+    response = api_login(api, personas[persona]).get(f"/api/v1/villages/{village.code}/")
     assert response.status_code == status
 
 
@@ -54,7 +41,7 @@ def test_village_detail_access_matrix(api, personas, village, persona, status):
     [("anonymous", 403), ("outsider", 404), ("insider", 200), ("supervisor", 200)],
 )
 def test_village_update_access_matrix(api, personas, village, persona, status):
-    response = as_(api, personas[persona]).patch(
+    response = api_login(api, personas[persona]).patch(
         f"/api/v1/villages/{village.code}/", {"households": 999}, format="json"
     )
     assert response.status_code == status
@@ -63,7 +50,7 @@ def test_village_update_access_matrix(api, personas, village, persona, status):
 
 
 def test_village_update_rejects_bad_values(api, insider, village):
-    response = as_(api, insider).patch(
+    response = api_login(api, insider).patch(
         f"/api/v1/villages/{village.code}/", {"households": -1, "code": "999"}, format="json"
     )
     assert response.status_code == 400
@@ -73,7 +60,7 @@ def test_village_update_rejects_bad_values(api, insider, village):
 
 def test_village_filters(api, supervisor, township, village, other_village):
     VillageFactory(township=township, code="370830102209", name="后进村", is_backward=True)
-    client = as_(api, supervisor)
+    client = api_login(api, supervisor)
     codes = lambda r: {v["code"] for v in r.json()["results"]}  # noqa: E731
     assert codes(client.get("/api/v1/villages/", {"township": "370830105"})) == {"370830105201"}
     assert codes(client.get("/api/v1/villages/", {"is_backward": "true"})) == {"370830102209"}
@@ -91,7 +78,7 @@ def test_village_filters(api, supervisor, township, village, other_village):
     ],
 )
 def test_region_list_is_scoped(api, personas, village, other_village, persona, expected):
-    response = as_(api, personas[persona]).get("/api/v1/regions/")
+    response = api_login(api, personas[persona]).get("/api/v1/regions/")
     assert response.status_code == 200
     rows = response.json()["results"]
     assert {r["code"] for r in rows} == expected
@@ -105,7 +92,7 @@ def test_region_list_is_scoped(api, personas, village, other_village, persona, e
     [("anonymous", 403), ("outsider", 404), ("insider", 200), ("supervisor", 200)],
 )
 def test_region_detail_access_matrix(api, personas, township, persona, status):
-    response = as_(api, personas[persona]).get(f"/api/v1/regions/{township.code}/")
+    response = api_login(api, personas[persona]).get(f"/api/v1/regions/{township.code}/")
     assert response.status_code == status
 
 
@@ -122,7 +109,7 @@ def test_list_endpoints_query_count_is_the_same_for_2_and_50(api, supervisor, to
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client = as_(api, supervisor)
+    client = api_login(api, supervisor)
 
     def count():
         with CaptureQueriesContext(connection) as ctx:

@@ -7,22 +7,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from villages.excel import XLSX
 from villages.models import Village
+from villages.tests.helpers import login
 from villages.tests.test_imports import vrow, workbook
 
 pytestmark = pytest.mark.django_db
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def upload(data: bytes):
     return SimpleUploadedFile("tree.xlsx", data, content_type=XLSX)
-
-
-def login(client, user):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,7 @@ from villages.tests.factories import (
     VillageFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("chinese")]
 
 T, V = "乡镇", "村"
 TOWNSHIP_HEADERS = ["乡镇代码", "乡镇名称"]
@@ -48,13 +48,6 @@ VILLAGE_HEADERS = [
     "是否后进村",
     "备注",
 ]
-
-
-@pytest.fixture(autouse=True)
-def chinese():
-    """Messages are asserted in Chinese, the language of the users."""
-    with override("zh-hans"):
-        yield
 
 
 # ---------------------------------------------------------------------------- helpers

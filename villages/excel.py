@@ -1,0 +1,390 @@
+"""Workbook plumbing shared by the Excel imports and exports (the tree, the cadres).
+
+Staff fill in workbooks by hand, so reading them is forgiving: headers and sheet names match in
+Chinese or English, with or without full-width forms, spaces or a required-marker `*`; code cells
+that Excel turned into numbers are read back when no digit was lost. Writing gives every template
+the same look: a bold shaded header row with the column's help as a note, code columns formatted as
+text, and a 说明 sheet explaining each column.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+import openpyxl
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# More rows than any county has; beyond it a file is a mistake (or an attack), not a county.
+MAX_ROWS = 5000
+TEXT_FORMAT = "@"
+
+
+# ---------------------------------------------------------------------------- errors
+
+
+@dataclass(frozen=True)
+class ImportRowError:
+    """One problem found in the workbook; `row` is Excel's row number, None for the whole file."""
+
+    sheet: str
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = " · ".join(
+            part
+            for part in (
+                self.sheet,
+                _("row %(row)d") % {"row": self.row} if self.row else "",
+                self.column,
+            )
+            if part
+        )
+        return f"{where}: {self.message}" if where else self.message
+
+
+class WorkbookImportError(Exception):
+    """A workbook was refused; nothing was written. `errors` lists every problem found."""
+
+    def __init__(self, errors: list[ImportRowError]):
+        self.errors = errors
+        super().__init__(
+            ngettext(
+                "The import was refused: %(n)d error.",
+                "The import was refused: %(n)d errors.",
+                len(errors),
+            )
+            % {"n": len(errors)}
+        )
+
+
+class LostDigits(Exception):
+    """Excel stored a code as a number and some of its digits are gone."""
+
+
+# ---------------------------------------------------------------------------- columns and sheets
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet: its key in the parsed rows, header label, help text and width."""
+
+    key: str
+    label: Any  # lazy translation
+    help: Any  # lazy translation
+    width: int
+    is_code: bool = False  # digits that Excel must keep as text
+
+    def explain(self, **values: Any) -> str:
+        """The help text with the yes/no words of the user's language (and `values`) filled in."""
+        yes, no = yes_no_words()
+        return str(self.help) % {"yes": yes, "no": no, **values}
+
+
+@dataclass
+class Sheet:
+    """The data rows of one sheet: (Excel row number, {column key: raw cell value})."""
+
+    name: str
+    columns: tuple[Column, ...]
+    rows: list[tuple[int, dict[str, Any]]]
+
+
+def column_letter(columns: Sequence[Column], key: str) -> str:
+    """The Excel letter of the column with `key`."""
+    return get_column_letter(next(i for i, c in enumerate(columns, start=1) if c.key == key))
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def write_header(
+    ws, columns: Sequence[Column], *, explain: Callable[[Column], str] | None = None
+) -> None:
+    """Append the bold, shaded header row, set the widths and freeze the rows above the data.
+
+    `explain(column)` gives each header cell's note; without it the headers have no notes.
+    """
+    ws.append([str(c.label) for c in columns])
+    row = ws.max_row
+    for i, col in enumerate(columns, start=1):
+        cell = ws.cell(row=row, column=i)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        if explain is not None:
+            cell.comment = Comment(explain(col), "村监")
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+    ws.freeze_panes = f"A{row + 1}"
+
+
+def format_codes(ws, columns: Sequence[Column]) -> None:
+    """Format the code columns of a sheet headed on row 1 as text."""
+    # On the column (for rows typed later) and on each filled cell: otherwise Excel turns
+    # 370830102201 into 3.70830E+11 and may drop digits.
+    for i, col in enumerate(columns, start=1):
+        if not col.is_code:
+            continue
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].number_format = TEXT_FORMAT
+        for cell in ws[letter][1:]:
+            cell.number_format = TEXT_FORMAT
+
+
+def write_help_sheet(
+    ws,
+    lines: Iterable[str],
+    sections: Iterable[tuple[Any, Iterable[tuple[str, str]]]],
+    *,
+    label_width: int,
+) -> list[int]:
+    """Write a 说明 sheet: the general `lines`, then each (title, [(label, explanation)]) section.
+
+    Returns the row number of each section's first entry (for formatting them further).
+    """
+    ws.append([pgettext("tree import", "Column"), pgettext("tree import", "Explanation")])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for line in lines:
+        ws.append(["", line])
+    firsts = []
+    for title, entries in sections:
+        ws.append([])
+        ws.append([str(title)])
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+        firsts.append(ws.max_row + 1)
+        for label, explanation in entries:
+            ws.append([label, explanation])
+    ws.column_dimensions["A"].width = label_width
+    ws.column_dimensions["B"].width = 90
+    for row in ws.iter_rows(min_col=2, max_col=2):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    return firsts
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    """A workbook as a download named `filename`."""
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def read_workbook(
+    file: IO[bytes] | bytes,
+    sheets: Sequence[tuple[Any, tuple[Column, ...]]],
+    *,
+    error: type[WorkbookImportError] = WorkbookImportError,
+) -> list[Sheet]:
+    """Load the rows of each (sheet label, columns), or raise `error` for a broken file, a missing
+    sheet or header column, too many rows, or no rows at all."""
+    if isinstance(file, bytes | bytearray):
+        file = io.BytesIO(file)
+    elif hasattr(file, "seek"):
+        file.seek(0)
+    damaged = [
+        ImportRowError(
+            "", None, "", _("The file is not an Excel workbook (.xlsx) or it is damaged.")
+        )
+    ]
+    try:
+        wb = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except Exception as exc:
+        # An upload can be anything (a .xls, a renamed PDF, a truncated zip) and the zip and XML
+        # parsers raise a zoo of exception types; all mean the same to the user.
+        raise error(damaged) from exc
+    errors: list[ImportRowError] = []
+    read = []
+    try:
+        found = {norm(name): name for name in wb.sheetnames}
+        for label, columns in sheets:
+            name = next((found[a] for a in aliases(label) if a in found), None)
+            if name is None:
+                errors.append(
+                    ImportRowError(
+                        str(label),
+                        None,
+                        "",
+                        _('The workbook has no sheet named "%(sheet)s".') % {"sheet": label},
+                    )
+                )
+                continue
+            sheet = read_sheet(wb[name], str(label), columns, errors)
+            if sheet is not None:
+                read.append(sheet)
+    except Exception as exc:  # a damaged sheet part surfaces only while its rows are read
+        raise error(damaged) from exc
+    finally:
+        wb.close()
+    if errors:
+        raise error(errors)
+    if not any(s.rows for s in read):
+        raise error([ImportRowError("", None, "", _("The workbook contains no rows to import."))])
+    return read
+
+
+def read_sheet(
+    ws, label: str, columns: tuple[Column, ...], errors: list[ImportRowError]
+) -> Sheet | None:
+    """The non-blank rows of one sheet, or None after adding its header or size errors."""
+    ws.reset_dimensions()  # some writers store a wrong <dimension>; read what is really there
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, ())
+    position = {}
+    for i, value in enumerate(header):
+        if value is not None:
+            position.setdefault(norm(value), i)
+    where: dict[str, int] = {}
+    for col in columns:
+        index = next((position[a] for a in aliases(col.label) if a in position), None)
+        if index is None:
+            errors.append(
+                ImportRowError(
+                    label,
+                    1,
+                    str(col.label),
+                    _('The column "%(column)s" is missing from the header row.')
+                    % {"column": col.label},
+                )
+            )
+        else:
+            where[col.key] = index
+    if len(where) < len(columns):
+        return None
+    data = []
+    for number, values in enumerate(rows, start=2):
+        cells = {key: values[i] if i < len(values) else None for key, i in where.items()}
+        if all(blank(v) for v in cells.values()):
+            continue
+        if len(data) == MAX_ROWS:
+            errors.append(
+                ImportRowError(
+                    label,
+                    number,
+                    "",
+                    _("The sheet has more than %(n)d rows; split the import into several files.")
+                    % {"n": MAX_ROWS},
+                )
+            )
+            return None
+        data.append((number, cells))
+    return Sheet(label, columns, data)
+
+
+# ---------------------------------------------------------------------------- cells
+
+_SCIENTIFIC = re.compile(r"^(\d)(?:\.(\d+))?[eE]\+?(\d+)$")
+_YES = {"是", "y", "yes", "1", "true", "√"}
+_NO = {"否", "n", "no", "0", "false", "×"}
+
+
+def norm(value: Any) -> str:
+    """Compare labels loosely: full-width forms, spaces, case and a required-marker `*`."""
+    text = unicodedata.normalize("NFKC", str(value))
+    return re.sub(r"\s+", "", text).strip("*").casefold()
+
+
+def aliases(label) -> list[str]:
+    """A label as the user's language, Chinese and English spell it (any may head a sheet)."""
+    names = [str(label)]
+    for lang in ("zh-hans", "en"):
+        with translation.override(lang):
+            names.append(str(label))
+    return list(dict.fromkeys(norm(n) for n in names))
+
+
+def blank(value: Any) -> bool:
+    """An empty cell, or one holding only spaces."""
+    return value is None or isinstance(value, str) and not value.strip()
+
+
+def text(value: Any) -> str:
+    """A cell as trimmed text; a whole number that Excel stored as a float loses its `.0`."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def code_text(value: Any) -> str:
+    """The digits of a code cell, whether Excel kept it as text or turned it into a number.
+
+    Raises LostDigits if Excel's number no longer holds every digit.
+    """
+    if isinstance(value, bool):
+        return str(value)  # not digits: reported as such
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        # Beyond 15 significant digits a double no longer holds every digit of a code.
+        if not value.is_integer() or abs(value) >= 1e15:
+            raise LostDigits
+        return str(int(value))
+    typed = unicodedata.normalize("NFKC", str(value)).strip().lstrip("'").replace(" ", "")
+    match = _SCIENTIFIC.match(typed)
+    if match:
+        # Text such as 3.70830102201E+11 (copied from Excel's display): every digit must be there.
+        head, tail, exponent = match.group(1), match.group(2) or "", int(match.group(3))
+        if len(tail) != exponent:
+            raise LostDigits
+        return head + tail
+    return typed
+
+
+def code_digits(value: Any) -> str:
+    """A code cell's digits; ValueError (with the message for the user) if Excel lost some of
+    them or the cell holds anything but the digits 0-9."""
+    try:
+        code = code_text(value)
+    except LostDigits:
+        raise ValueError(
+            _(
+                "Excel stored this code as a number and digits were lost; format the column as "
+                "text and enter the code again."
+            )
+        ) from None
+    if not code.isascii() or not code.isdigit():
+        raise ValueError(_("A code consists of digits 0-9 only."))
+    return code
+
+
+def yes_no_words() -> tuple[str, str]:
+    """是 and 否 in the user's language: the words a template's yes/no dropdowns offer."""
+    return pgettext("tree import", "Yes"), pgettext("tree import", "No")
+
+
+def yes_no(value: Any) -> bool:
+    """是/否 (Y/N, 1/0, and the words of the user's language): empty is 否."""
+    if blank(value):
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    word = norm(value)
+    yes, no = (norm(w) for w in yes_no_words())
+    if word in _YES or word == yes:
+        return True
+    if word in _NO or word == no:
+        return False
+    raise ValueError(
+        _("Enter %(yes)s or %(no)s (Y/N and 1/0 are accepted too).") % {"yes": yes, "no": no}
+    )
+
+
+def join(items: Iterable[Any]) -> str:
+    """A list in the user's language (、 in Chinese), e.g. of row numbers."""
+    return pgettext("tree import", ", ").join(str(i) for i in items)
