@@ -10,6 +10,9 @@ from cadres.api.views import (
     ResignationAdviceViewSet,
     TermChangeViewSet,
 )
+from ledgers.api.disclosure import DisclosureQuestionViewSet, DisclosureViewSet
+from ledgers.api.handover import AuditRecordViewSet, HandoverViewSet
+from ledgers.api.registers import AssetViewSet, ResourceContractViewSet, ResourceViewSet
 from ledgers.api.views import (
     AccountViewSet,
     LedgerReportViewSet,
@@ -31,3 +34,10 @@ router.register("accounts", AccountViewSet, basename="account")
 router.register("vouchers", VoucherViewSet, basename="voucher")
 router.register("verifications", VerificationViewSet, basename="verification")
 router.register("ledger-reports", LedgerReportViewSet, basename="ledger-report")
+router.register("handovers", HandoverViewSet, basename="handover")
+router.register("audits", AuditRecordViewSet, basename="audit")
+router.register("disclosures", DisclosureViewSet, basename="disclosure")
+router.register("disclosure-questions", DisclosureQuestionViewSet, basename="disclosure-question")
+router.register("assets", AssetViewSet, basename="asset")
+router.register("resources", ResourceViewSet, basename="resource")
+router.register("contracts", ResourceContractViewSet, basename="contract")

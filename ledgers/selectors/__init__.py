@@ -1,3 +1,6 @@
 """Reads of the ledger, one module per part; everything is importable from here."""
 
 from .books import *  # noqa: F403
+from .disclosure import *  # noqa: F403
+from .handover import *  # noqa: F403
+from .registers import *  # noqa: F403

@@ -1,4 +1,8 @@
 """Writes of the ledger, one module per part; everything is importable from here."""
 
+from .audit import *  # noqa: F403
 from .books import *  # noqa: F403
 from .books import GENESIS, ZERO, canonical_content, chain_hash  # noqa: F401
+from .disclosure import *  # noqa: F403
+from .handover import *  # noqa: F403
+from .registers import *  # noqa: F403

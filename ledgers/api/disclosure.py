@@ -1,0 +1,183 @@
+"""/api/v1/ viewsets of 定期公开: statements and villagers' questions, scoped like the pages.
+
+`POST disclosures/generate/` {village, kind, year, number} makes or refreshes a draft (the
+village's bookkeepers); `approve` and `publish` are the township's (403 otherwise); a published
+statement is final (400). `POST disclosure-questions/{id}/answer/` {answer}: township staff of
+the village or its contact cadre. Phones of askers are only ever masked.
+"""
+
+from django.db.models import F
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from cadres.api.serializers import ScopedVillageField
+from cadres.api.views import ScopedServiceViewSet, service_errors
+from cadres.identity import mask_phone
+from villages.templatetags.cunjian import person_name
+
+from .. import services
+from ..choices import DisclosureKind
+from ..filtersets_disclosure import DisclosureFilterSet, DisclosureQuestionFilterSet
+from ..models import Disclosure, DisclosureQuestion
+
+
+class DisclosureSerializer(serializers.ModelSerializer):
+    """A statement without its content (lists)."""
+
+    village = serializers.CharField(source="village.code", read_only=True)
+    village_name = serializers.CharField(source="village.name", read_only=True)
+    title = serializers.CharField(read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    approved_by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Disclosure
+        fields = [
+            "id",
+            "village",
+            "village_name",
+            "kind",
+            "year",
+            "number",
+            "title",
+            "start",
+            "end",
+            "state",
+            "state_display",
+            "sha256",
+            "generated_at",
+            "approved_by_name",
+            "approved_at",
+            "published_at",
+        ]
+        read_only_fields = fields
+
+    def get_approved_by_name(self, obj) -> str:
+        return person_name(obj.approved_by)
+
+
+class DisclosureDetailSerializer(DisclosureSerializer):
+    """A statement with its content (the snapshot of the period)."""
+
+    class Meta(DisclosureSerializer.Meta):
+        fields = [*DisclosureSerializer.Meta.fields, "content"]
+        read_only_fields = fields
+
+
+class DisclosureGenerateSerializer(serializers.Serializer):
+    """The period of the statement to generate."""
+
+    village = ScopedVillageField()
+    kind = serializers.ChoiceField(choices=DisclosureKind.choices)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    number = serializers.IntegerField(min_value=1, max_value=12)
+
+
+class DisclosureQuestionSerializer(serializers.ModelSerializer):
+    """A villager's question; the phone only masked."""
+
+    disclosure_title = serializers.CharField(source="disclosure.title", read_only=True)
+    village = serializers.CharField(source="area_code", read_only=True)
+    phone_masked = serializers.SerializerMethodField()
+    answered_by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DisclosureQuestion
+        fields = [
+            "id",
+            "disclosure",
+            "disclosure_title",
+            "village",
+            "asked_at",
+            "name",
+            "phone_masked",
+            "question",
+            "answer",
+            "answered_by_name",
+            "answered_at",
+        ]
+        read_only_fields = fields
+
+    def get_phone_masked(self, obj) -> str:
+        return mask_phone(obj.phone)
+
+    def get_answered_by_name(self, obj) -> str:
+        return person_name(obj.answered_by)
+
+
+class AnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField()
+
+
+class DisclosureViewSet(ScopedServiceViewSet):
+    """定期公开 statements in scope; generate, approve, publish."""
+
+    queryset = Disclosure.objects.all()
+    serializer_class = DisclosureDetailSerializer
+    filterset_class = DisclosureFilterSet
+    service_arg = "disclosure"
+
+    def base_queryset(self):
+        qs = Disclosure.objects.select_related("village", "approved_by")
+        return qs.defer("content") if self.action == "list" else qs
+
+    def get_serializer_class(self):
+        return DisclosureSerializer if self.action == "list" else DisclosureDetailSerializer
+
+    @extend_schema(
+        request=DisclosureGenerateSerializer, responses={201: DisclosureDetailSerializer}
+    )
+    @action(detail=False, methods=["post"])
+    def generate(self, request):
+        """Generate (or refresh) the draft statement of a village's month or quarter."""
+        body = DisclosureGenerateSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        with service_errors():
+            disclosure = services.disclosure_generate(actor=request.user, **body.validated_data)
+        return Response(DisclosureDetailSerializer(disclosure).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=DisclosureDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """The township approves a draft."""
+        disclosure = self.get_object()
+        with service_errors():
+            disclosure = services.disclosure_approve(actor=request.user, disclosure=disclosure)
+        return Response(DisclosureDetailSerializer(disclosure).data)
+
+    @extend_schema(request=None, responses=DisclosureDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """The township publishes an approved statement; it is final from now on."""
+        disclosure = self.get_object()
+        with service_errors():
+            disclosure = services.disclosure_publish(actor=request.user, disclosure=disclosure)
+        return Response(DisclosureDetailSerializer(disclosure).data)
+
+
+class DisclosureQuestionViewSet(ScopedServiceViewSet):
+    """Villagers' questions in scope, unanswered first; `answer`."""
+
+    queryset = DisclosureQuestion.objects.all()
+    serializer_class = DisclosureQuestionSerializer
+    filterset_class = DisclosureQuestionFilterSet
+    service_arg = "question"
+
+    def base_queryset(self):
+        return (
+            DisclosureQuestion.objects.select_related("disclosure", "answered_by")
+            .defer("disclosure__content")
+            .order_by(F("answered_at").desc(nulls_first=True), "-asked_at")
+        )
+
+    def check_object_permissions(self, request, obj):
+        # A contact cadre answers without edit rights: the service decides (403).
+        viewsets.GenericViewSet.check_object_permissions(self, request, obj)
+
+    @extend_schema(request=AnswerSerializer, responses=DisclosureQuestionSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        """Answer the question in public (once)."""
+        return self.act(services.question_answer, AnswerSerializer)

@@ -1,0 +1,44 @@
+"""Forms of 定期公开: generating a statement, answering a question, a villager's question."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import DisclosureKind
+
+
+class DisclosureGenerateForm(forms.Form):
+    """The period of a statement: a month (1–12) or a quarter (1–4) of a year."""
+
+    kind = forms.ChoiceField(
+        label=_("Period"), choices=DisclosureKind.choices, initial=DisclosureKind.QUARTER
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    number = forms.IntegerField(label=_("Month or quarter"), min_value=1, max_value=12)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["year"].initial = today.year
+        self.fields["number"].initial = (today.month - 1) // 3 + 1
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PublicQuestionForm(forms.Form):
+    """A villager's question; `website` is a honeypot that people never see nor fill."""
+
+    name = forms.CharField(label=_("Your name (optional)"), max_length=30, required=False)
+    phone = forms.CharField(
+        label=_("Phone (optional, never published)"), max_length=20, required=False
+    )
+    question = forms.CharField(
+        label=_("Your question"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )

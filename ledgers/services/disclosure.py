@@ -1,0 +1,343 @@
+"""Writes of 定期公开: a statement generated from the ledger for a month or a quarter, approved
+and published by the township (then frozen by the database), and the villagers' questions.
+
+The village's bookkeepers (its clerk, the township) generate a draft, as often as they like;
+only the township approves and publishes it. A published statement's `sha256` is the digest of
+its canonical JSON bytes, which the public page serves unchanged.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from villages.models import Village
+from villages.scoping import require_bookkeeping, require_edit, scope_for
+
+from ..choices import DisclosureKind, DisclosureState, NormalSide, VoucherState
+from ..models import (
+    AssetMovement,
+    ContractPayment,
+    Disclosure,
+    DisclosureQuestion,
+    ResourceContract,
+    Voucher,
+)
+
+__all__ = [
+    "LARGE_ITEM_THRESHOLD",
+    "canonical_statement",
+    "disclosure_approve",
+    "disclosure_generate",
+    "disclosure_publish",
+    "period_bounds",
+    "question_answer",
+    "may_answer",
+    "question_ask",
+    "statement_content",
+]
+
+#: a posted voucher of at least this many yuan is listed one by one (大额收支)
+LARGE_ITEM_THRESHOLD = Decimal("10000.00")
+#: the layout of `content`; raise it when the keys change so old statements stay readable
+CONTENT_FORMAT = 1
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
+QUESTION_MAX = 1000
+
+
+def _money(value) -> str:
+    return f"{Decimal(value or 0):.2f}"
+
+
+def canonical_statement(content: dict) -> bytes:
+    """The bytes a published statement is hashed and served as: sorted keys, no spaces."""
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def period_bounds(kind: str, year: int, number: int) -> tuple[dt.date, dt.date]:
+    """First and last day of a month (1–12) or a quarter (1–4)."""
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("Enter a year between 2000 and 2100.")})
+    if kind == DisclosureKind.MONTH and 1 <= number <= 12:
+        first, last = number, number
+    elif kind == DisclosureKind.QUARTER and 1 <= number <= 4:
+        first, last = 3 * number - 2, 3 * number
+    else:
+        raise ValidationError({"number": _("Choose a month (1–12) or a quarter (1–4).")})
+    return dt.date(year, first, 1), dt.date(year, last, calendar.monthrange(year, last)[1])
+
+
+def statement_content(village: Village, kind: str, year: int, number: int) -> dict[str, Any]:
+    """The snapshot of the period from the ledger and the registers: plain JSON, amounts as
+    strings with two decimals, dates ISO."""
+    from .. import selectors  # selectors import the services: import late
+
+    start, end = period_bounds(kind, year, number)
+    rows = selectors.trial_balance(village, start, end)
+    income_rows, income, expense = selectors.income_statement(village, start, end)
+
+    def movement(r):
+        if r.account.normal_side == NormalSide.CREDIT:
+            return r.credit - r.debit
+        return r.debit - r.credit
+
+    def account_amount(r):
+        return {"code": r.account.code, "name": r.account.name, "amount": _money(movement(r))}
+
+    large = (
+        Voucher.objects.filter(
+            village=village, state=VoucherState.POSTED, date__gte=start, date__lte=end
+        )
+        .annotate(total=Sum("lines__debit"))
+        .filter(total__gte=LARGE_ITEM_THRESHOLD)
+        .order_by("date", "chain_seq")
+    )
+    movements = (
+        AssetMovement.objects.filter(area_code=village.code, date__gte=start, date__lte=end)
+        .select_related("asset")
+        .order_by("date", "pk")
+    )
+    contracts = (
+        ResourceContract.objects.filter(
+            area_code=village.code, start_date__lte=end, end_date__gte=start
+        )
+        .filter(Q(terminated_on__isnull=True) | Q(terminated_on__gte=start))
+        .select_related("resource")
+        .annotate(
+            paid=Sum(
+                "payments__amount",
+                filter=Q(payments__received_on__gte=start, payments__received_on__lte=end),
+            )
+        )
+        .order_by("resource__name", "start_date", "pk")
+    )
+    payments = (
+        ContractPayment.objects.filter(
+            area_code=village.code, received_on__gte=start, received_on__lte=end
+        )
+        .select_related("contract__resource", "voucher")
+        .order_by("received_on", "pk")
+    )
+    return {
+        "format": CONTENT_FORMAT,
+        "village": {"code": village.code, "name": village.name},
+        "period": {
+            "kind": kind,
+            "year": year,
+            "number": number,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+        },
+        # Accounts without a movement in the period are left out of a villager's reading.
+        "income": [
+            account_amount(r)
+            for r in income_rows
+            if r.account.normal_side == NormalSide.CREDIT and movement(r)
+        ],
+        "expense": [
+            account_amount(r)
+            for r in income_rows
+            if r.account.normal_side == NormalSide.DEBIT and movement(r)
+        ],
+        "totals": {
+            "income": _money(income),
+            "expense": _money(expense),
+            "net": _money(income - expense),
+        },
+        "balances": [
+            {
+                "code": r.account.code,
+                "name": r.account.name,
+                "opening": _money(r.opening),
+                "debit": _money(r.debit),
+                "credit": _money(r.credit),
+                "closing": _money(r.closing),
+            }
+            for r in rows
+        ],
+        "large_items": {
+            "threshold": _money(LARGE_ITEM_THRESHOLD),
+            "vouchers": [
+                {
+                    "number": v.display_number,
+                    "date": v.date.isoformat(),
+                    "summary": v.summary,
+                    "amount": _money(v.total),
+                }
+                for v in large
+            ],
+        },
+        "asset_movements": [
+            {
+                "asset": m.asset.name,
+                "kind": m.kind,
+                "date": m.date.isoformat(),
+                "counterparty": m.counterparty,
+                "amount": _money(m.amount),
+                "status_after": m.status_after,
+            }
+            for m in movements
+        ],
+        "contracts": [
+            {
+                "resource": c.resource.name,
+                "land_kind": c.resource.land_kind,
+                "area_mu": _money(c.resource.area_mu),
+                "party": c.party,
+                "start": c.start_date.isoformat(),
+                "end": c.end_date.isoformat(),
+                "annual_fee": _money(c.annual_fee),
+                "paid_in_period": _money(c.paid),
+            }
+            for c in contracts
+        ],
+        "contract_payments": [
+            {
+                "resource": p.contract.resource.name,
+                "party": p.contract.party,
+                "date": p.received_on.isoformat(),
+                "amount": _money(p.amount),
+                "voucher": p.voucher.display_number if p.voucher_id else "",
+            }
+            for p in payments
+        ],
+    }
+
+
+@transaction.atomic
+def disclosure_generate(
+    *, actor, village: Village, kind: str, year: int, number: int
+) -> Disclosure:
+    """Generate (or re-generate) the draft statement of a period from the ledger."""
+    require_bookkeeping(actor, village.code)
+    if kind not in DisclosureKind.values:
+        raise ValidationError({"kind": _("Choose a month or a quarter.")})
+    start, end = period_bounds(kind, year, number)
+    Village.objects.select_for_update().filter(pk=village.pk).first()
+    disclosure = Disclosure.objects.filter(
+        village=village, kind=kind, year=year, number=number
+    ).first()
+    if disclosure is not None and disclosure.state != DisclosureState.DRAFT:
+        raise ValidationError(
+            _("The statement of %(p)s is already %(s)s: it is not generated again.")
+            % {"p": disclosure.title, "s": disclosure.get_state_display()}
+        )
+    content = statement_content(village, kind, year, number)
+    if disclosure is None:
+        disclosure = Disclosure(
+            village=village,
+            kind=kind,
+            year=year,
+            number=number,
+            start=start,
+            end=end,
+            content=content,
+            area_code=village.code,
+        )
+        disclosure.full_clean()
+        disclosure.save()
+    else:
+        disclosure.content = content
+        disclosure.generated_at = timezone.now()
+        disclosure.save(update_fields=["content", "generated_at"])
+    return disclosure
+
+
+def _locked(disclosure: Disclosure, state: str) -> Disclosure:
+    disclosure = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    if disclosure.state != state:
+        messages = {
+            DisclosureState.DRAFT: _("Only a statement under review is approved."),
+            DisclosureState.APPROVED: _("Only an approved statement is published."),
+        }
+        raise ValidationError(messages[state])
+    return disclosure
+
+
+@transaction.atomic
+def disclosure_approve(*, actor, disclosure: Disclosure) -> Disclosure:
+    """The township approves a generated statement (it is not generated again afterwards)."""
+    require_edit(actor, disclosure.area_code)
+    disclosure = _locked(disclosure, DisclosureState.DRAFT)
+    disclosure.state = DisclosureState.APPROVED
+    disclosure.approved_by = actor
+    disclosure.approved_at = timezone.now()
+    disclosure.save(update_fields=["state", "approved_by", "approved_at"])
+    return disclosure
+
+
+@transaction.atomic
+def disclosure_publish(*, actor, disclosure: Disclosure) -> Disclosure:
+    """The township publishes an approved statement: it gets its SHA-256 and, from now on,
+    the database refuses any change to it."""
+    require_edit(actor, disclosure.area_code)
+    disclosure = _locked(disclosure, DisclosureState.APPROVED)
+    disclosure.state = DisclosureState.PUBLISHED
+    disclosure.published_at = timezone.now()
+    disclosure.sha256 = hashlib.sha256(canonical_statement(disclosure.content)).hexdigest()
+    disclosure.save(update_fields=["state", "published_at", "sha256"])
+    return disclosure
+
+
+@transaction.atomic
+def question_ask(
+    *, disclosure: Disclosure, question: str, name: str = "", phone: str = ""
+) -> DisclosureQuestion:
+    """A villager's question about a published statement (no account needed)."""
+    if disclosure.state != DisclosureState.PUBLISHED:
+        raise ValidationError(_("Questions are asked about published statements only."))
+    question, name, phone = question.strip(), name.strip(), phone.strip()
+    errors = {}
+    if not question:
+        errors["question"] = _("Write your question.")
+    elif len(question) > QUESTION_MAX:
+        errors["question"] = _("Keep the question under %(n)d characters.") % {"n": QUESTION_MAX}
+    if phone and not PHONE_RE.match(phone):
+        errors["phone"] = _("Enter a phone number of digits only, or leave it empty.")
+    if errors:
+        raise ValidationError(errors)
+    item = DisclosureQuestion(
+        disclosure=disclosure,
+        name=name,
+        phone=phone,
+        question=question,
+        area_code=disclosure.area_code,
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+def may_answer(user, code: str) -> bool:
+    """Township staff (and the county) of the village, or its contact cadre."""
+    scope = scope_for(user)
+    return scope.covers(code) and (scope.may_edit(code) or code in scope.village_codes)
+
+
+@transaction.atomic
+def question_answer(*, actor, question: DisclosureQuestion, answer: str) -> DisclosureQuestion:
+    """Answer a villager's question in public, once."""
+    if not may_answer(actor, question.area_code):
+        raise PermissionDenied(_("You may not answer questions of this village."))
+    question = DisclosureQuestion.objects.select_for_update().get(pk=question.pk)
+    if question.answer:
+        raise ValidationError(_("This question is already answered."))
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": _("Write the answer.")})
+    question.answer = answer
+    question.answered_by = actor
+    question.answered_at = timezone.now()
+    question.save(update_fields=["answer", "answered_by", "answered_at"])
+    return question
