@@ -142,6 +142,11 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# ------------------------------------------------------------------ cache
+# Shared by every web process in production (the public question limit counts per visitor across
+# workers): CACHE_URL=redis://redis:6379/2. One process's memory is enough for `make run`.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 # ------------------------------------------------------------------ static and media
 STATIC_URL = "/static/"
 STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "var" / "static"))

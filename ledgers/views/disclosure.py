@@ -244,8 +244,11 @@ class QuestionAnswerView(ByPkMixin, View):
 
 
 def client_address(request) -> str:
-    """The client's address as the server sees it (nginx must pass the real one)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The visitor's address, read the way the login lockout reads it (django-axes with ipware:
+    behind nginx, X-Forwarded-For with AXES_IPWARE_PROXY_COUNT proxies trusted)."""
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or "unknown"
 
 
 class PublicVillageView(TemplateView):
