@@ -211,6 +211,36 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "村监: 两证一账双监督 — villages, cadres, ledgers and supervision.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Fields named state/status/kind/category exist in several models: one enum name per set.
+    "ENUM_NAME_OVERRIDES": {
+        f"{name}Enum": f"{app}.choices.{name}"
+        for app, names in {
+            "cadres": [
+                "CertificateState",
+                "PledgeState",
+                "AdviceState",
+                "PostKind",
+                "PromiseCategory",
+                "AdviceOutcome",
+                "EndReason",
+            ],
+            "ledgers": [
+                "VerificationState",
+                "VoucherState",
+                "DisclosureState",
+                "HandoverState",
+                "DisclosureKind",
+                "AuditKind",
+                "AssetMovementKind",
+                "AssetCategory",
+                "FindingCategory",
+                "AssetStatus",
+                "ResourceStatus",
+                "FindingStatus",
+            ],
+        }.items()
+        for name in names
+    },
     # The schema describes an internal government system: staff only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI from npm (swagger-ui-dist) through whitenoise, not from a CDN.
