@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import books as views
-from .views import disclosure, handover, registers
+from .views import disclosure, exports, handover, registers
 
 app_name = "ledgers"
 urlpatterns = [
@@ -35,3 +35,4 @@ urlpatterns = [
     path("villages/<str:code>/close/", views.PeriodCloseView.as_view(), name="period-close"),
 ]
 urlpatterns += registers.urlpatterns + disclosure.urlpatterns + handover.urlpatterns
+urlpatterns += exports.urlpatterns
