@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import books as views
-from .views import disclosure, exports, handover, registers
+from .views import disclosure, exports, handover, imports, registers
 
 app_name = "ledgers"
 urlpatterns = [
@@ -36,3 +36,4 @@ urlpatterns = [
 ]
 urlpatterns += registers.urlpatterns + disclosure.urlpatterns + handover.urlpatterns
 urlpatterns += exports.urlpatterns
+urlpatterns += imports.urlpatterns
