@@ -13,7 +13,11 @@
   `voucher_post` chains them (`chain_hash`, chain_seq from 1, prev_hash from GENESIS);
 * a published statement (定期公开) of each quarter of this year that is over, its content built
   by `statement_content` and its SHA-256 taken as `disclosure_publish` takes it, with one or two
-  villagers' questions, some answered.
+  villagers' questions, some answered;
+* in the first county (the one the demo personas work in): a signed handover (换届交接) of each
+  secretary's or chair's post that ended (cadres.demo ends one chair per county through an
+  advised resignation), its books frozen by `handover_book_snapshot`, and one periodic audit of
+  last year per village with up to two findings.
 
 Like `cadres.demo`, it decides everything in memory first (`_plan_village`, a pure function of
 the seed, the village and the date) and inserts in bulk without `full_clean()`: the values are
@@ -38,19 +42,26 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadres.choices import CERTIFIED_POSTS
 from cadres.demo import _insert, _Row
+from cadres.models import Post
 from villages.choices import RoleKind
 from villages.demo import SURNAMES
 from villages.models import StaffRole, Village
 from villages.scoping import today as local_today
+from villages.templatetags.cunjian import person_name
 
 from .choices import (
     AssetCategory,
     AssetMovementKind,
     AssetStatus,
+    AuditKind,
     DisclosureKind,
     DisclosureState,
+    FindingCategory,
+    FindingStatus,
     FundingSource,
+    HandoverState,
     LandKind,
     PaymentSchedule,
     ResourceStatus,
@@ -61,9 +72,12 @@ from .models import (
     Account,
     Asset,
     AssetMovement,
+    AuditFinding,
+    AuditRecord,
     ContractPayment,
     Disclosure,
     DisclosureQuestion,
+    Handover,
     OpeningBalance,
     Resource,
     ResourceContract,
@@ -73,8 +87,10 @@ from .models import (
 )
 from .services import (
     GENESIS,
+    book_amount,
     canonical_statement,
     chain_hash,
+    handover_book_snapshot,
     period_bounds,
     statement_content,
 )
@@ -589,6 +605,8 @@ class LedgerDemoResult:
     contracts: int = 0
     disclosures: int = 0
     questions: int = 0
+    handovers: int = 0
+    audits: int = 0
     light: bool = False
     seconds: float = 0.0
 
@@ -597,7 +615,8 @@ class LedgerDemoResult:
         text = _(
             "Ledgers loaded in %(seconds).1f s: %(villages)d villages' books with %(vouchers)d "
             "posted vouchers, %(assets)d assets, %(resources)d resources under %(contracts)d "
-            "contracts, %(disclosures)d published statements with %(questions)d questions."
+            "contracts, %(disclosures)d published statements with %(questions)d questions, "
+            "%(handovers)d signed handovers and %(audits)d audits (first county)."
         ) % {
             "seconds": self.seconds,
             "villages": self.villages,
@@ -607,6 +626,8 @@ class LedgerDemoResult:
             "contracts": self.contracts,
             "disclosures": self.disclosures,
             "questions": self.questions,
+            "handovers": self.handovers,
+            "audits": self.audits,
         }
         if self.light:
             text += " " + _(
@@ -676,6 +697,11 @@ def build_ledger_demo(
                 totals["resources"] += len(plan.resources)
                 totals["contracts"] += len(plan.contracts)
             totals["villages"] += len(batch)
+        if todo:
+            # Handovers and audits in the first county only, to stay fast on large runs.
+            first = [v for v in todo if v.code[:6] == todo[0].code[:6]]
+            totals["handovers"] = _handovers(seed, first, on, people)
+            totals["audits"] = _audits(seed, first, on)
     return LedgerDemoResult(**totals, light=light, seconds=time.perf_counter() - started)
 
 
@@ -747,3 +773,188 @@ def _statements(
     _insert(Disclosure, rows)
     _insert(DisclosureQuestion, questions)
     return len(rows), len(questions)
+
+
+# ------------------------------------------------------------------ handovers and audits
+
+HANDOVER_DOCUMENTS = (
+    "总账、明细账、现金日记账、银行存款日记账各1本",
+    "{year}年1月至今会计凭证{vouchers}份（装订成册）",
+    "固定资产登记簿、资源登记簿各1本",
+    "资源发包合同{contracts}份",
+    "村集体经济组织公章、财务专用章各1枚",
+    "银行账户网银U盾1个、预留印鉴卡1张",
+)
+AUDITOR = "县农业农村局经管站"
+FINDINGS = (
+    (
+        FindingCategory.MISSING_VOUCHERS,
+        "部分支出凭证后附原始票据不全，{n}笔办公用品支出仅有收据无发票。",
+        (300, 3_000),
+    ),
+    (
+        FindingCategory.IRREGULAR_SPENDING,
+        "慰问支出未经村民代表会议审议，超出村级非生产性开支标准。",
+        (1_000, 8_000),
+    ),
+    (
+        FindingCategory.ARREARS,
+        "{n}户资源承包费逾期未缴，合同约定的违约金未收取。",
+        (2_000, 20_000),
+    ),
+    (
+        FindingCategory.CONTRACT,
+        "坑塘承包合同期满后未公开发包，由原承包人继续经营。",
+        (1_000, 10_000),
+    ),
+    (
+        FindingCategory.ASSET_LOSS,
+        "固定资产登记簿与实物不符，{n}眼机井已报废未办理核销。",
+        (5_000, 30_000),
+    ),
+)
+
+
+def _handovers(seed: int, villages: list[Village], on: dt.date, people: _People) -> int:
+    """A signed handover of each ended secretary's or chair's post of the villages, the books
+    frozen as `handover_start` freezes them and counted equal to them; inserted signed (the
+    database refuses changes of a signed handover, not its insertion)."""
+    by_pk = {v.pk: v for v in villages}
+    ended = list(
+        Post.objects.filter(
+            village_id__in=by_pk,
+            kind__in=CERTIFIED_POSTS,
+            end_date__isnull=False,
+            end_date__lt=on,
+            handover__isnull=True,
+        ).order_by("area_code", "end_date", "pk")
+    )
+    if not ended:
+        return 0
+    # The successor: the first post of the same seat started on or after the end.
+    successors = {}
+    for post in Post.objects.filter(
+        village_id__in={p.village_id for p in ended}, kind__in=CERTIFIED_POSTS
+    ).order_by("-start_date", "-pk"):
+        for old in ended:
+            if (
+                post.village_id == old.village_id
+                and post.kind == old.kind
+                and post.start_date >= old.end_date
+            ):
+                successors[old.pk] = post  # descending: the earliest wins
+    User = get_user_model()
+    persona = User.objects.filter(pk=people.persona).first() if people.persona else None
+    rows = []
+    for post in ended:
+        village = by_pk[post.village_id]
+        rng = random.Random(f"ledgers-handover:{seed}:{post.area_code}:{post.kind}")
+        as_of = post.end_date
+        snapshot = handover_book_snapshot(village, as_of)
+        incoming = successors.get(post.pk)
+        # Signed once the successor is in office, and before today; always after the end.
+        first = max(as_of, incoming.start_date if incoming else as_of) + dt.timedelta(days=1)
+        last = max(on - dt.timedelta(days=1), first)
+
+        def sign(after: dt.date, most: int, first=first, last=last, rng=rng) -> dt.date:
+            return min(max(after + dt.timedelta(days=rng.randint(0, most)), first), last)
+
+        outgoing_on = sign(first, 4)
+        incoming_on = sign(outgoing_on, 2)
+        supervisor_on = sign(incoming_on, 3)
+        staff = (
+            persona or User.objects.filter(pk=people.township_staff.get(post.area_code[:9])).first()
+        )
+        vouchers = Voucher.objects.filter(area_code=post.area_code, date__lte=as_of).count()
+        contracts = ResourceContract.objects.filter(area_code=post.area_code).count()
+        documents = "\n".join(HANDOVER_DOCUMENTS).format(
+            year=as_of.year, vouchers=vouchers, contracts=contracts
+        )
+        rows.append(
+            _Row(
+                village_id=village.pk,
+                ended_post_id=post.pk,
+                incoming_id=incoming.cadre_id if incoming else None,
+                as_of=as_of,
+                state=HandoverState.SIGNED,
+                book_balances=snapshot,
+                cash_counted=book_amount(snapshot, "101"),
+                bank_counted=book_amount(snapshot, "102"),
+                differences="",
+                documents=documents,
+                outgoing_signed_on=outgoing_on,
+                incoming_signed_on=incoming_on if incoming else None,
+                supervisor=person_name(staff) if staff else "乡镇农村经济管理站",
+                supervisor_signed_on=supervisor_on,
+                area_code=post.area_code,
+            )
+        )
+    # Without a successor (none in the demo) the handover stays unsigned by the incoming side.
+    for row in rows:
+        if row.incoming_signed_on is None:
+            row.state = HandoverState.DRAFT
+    _insert(Handover, rows)
+    return len(rows)
+
+
+def _audits(seed: int, villages: list[Village], on: dt.date) -> int:
+    """One periodic audit of last year per village, reported this spring, with 0–2 findings:
+    some resolved, some being rectified, some open."""
+    year = on.year - 1
+    audits, findings = [], []
+    for village in villages:
+        rng = random.Random(f"ledgers-audit:{seed}:{village.code}")
+        report = min(
+            dt.date(year + 1, rng.randint(3, 5), rng.randint(1, 28)), on - dt.timedelta(days=1)
+        )
+        chosen = rng.sample(FINDINGS, rng.choice((0, 1, 1, 2)))
+        if chosen:
+            conclusion = (
+                f"{year}年度村级财务收支基本真实，会计核算基本规范；审计发现问题{len(chosen)}项，"
+                "已下达整改通知，责成村“两委”限期整改并报乡镇农村经济管理站备案。"
+            )
+        else:
+            conclusion = (
+                f"{year}年度村级财务收支真实、合法，会计核算规范，账账、账实相符，未发现违规问题。"
+            )
+        audit = _Row(
+            village_id=village.pk,
+            kind=AuditKind.PERIODIC,
+            leaving_post_id=None,
+            auditor=AUDITOR,
+            period_start=dt.date(year, 1, 1),
+            period_end=dt.date(year, 12, 31),
+            report_date=report,
+            conclusion=conclusion,
+            area_code=village.code,
+        )
+        audits.append(audit)
+        for category, text, (low, high) in chosen:
+            status = rng.choice(
+                (FindingStatus.RESOLVED, FindingStatus.RESOLVED, FindingStatus.RECTIFYING)
+                + (FindingStatus.OPEN,)
+            )
+            resolved_on = None
+            if status == FindingStatus.RESOLVED:
+                resolved_on = report + dt.timedelta(days=rng.randint(15, 90))
+                if resolved_on >= on:
+                    status, resolved_on = FindingStatus.RECTIFYING, None
+            findings.append(
+                _Row(
+                    audit_id=audit,
+                    category=category,
+                    description=text.format(n=rng.randint(2, 5)),
+                    amount=_yuan(rng.randrange(low, high, 10)),
+                    status=status,
+                    resolved_on=resolved_on,
+                    notes={
+                        FindingStatus.RESOLVED: "已整改到位，整改报告及佐证材料已报乡镇备案。",
+                        FindingStatus.RECTIFYING: "正在整改，已制定整改方案并明确责任人。",
+                        FindingStatus.OPEN: "",
+                    }[status],
+                    area_code=village.code,
+                )
+            )
+    _insert(AuditRecord, audits)
+    _insert(AuditFinding, findings)
+    return len(audits)

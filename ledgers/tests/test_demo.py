@@ -8,14 +8,28 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
+from cadres.choices import CERTIFIED_POSTS
+from cadres.demo import build_cadre_demo
+from cadres.models import Post
 from ledgers import demo
-from ledgers.choices import DisclosureState, VerificationState, VoucherState
+from ledgers.choices import (
+    AuditKind,
+    DisclosureState,
+    FindingStatus,
+    HandoverState,
+    VerificationState,
+    VoucherState,
+)
 from ledgers.models import (
+    Account,
     Asset,
     AssetMovement,
+    AuditFinding,
+    AuditRecord,
     ContractPayment,
     Disclosure,
     DisclosureQuestion,
+    Handover,
     OpeningBalance,
     Resource,
     Verification,
@@ -23,7 +37,7 @@ from ledgers.models import (
     VoucherLine,
 )
 from ledgers.selectors import trial_balance, verify_chain
-from ledgers.services import canonical_statement
+from ledgers.services import book_amount, canonical_statement, handover_book_snapshot
 from villages import demo as tree_demo
 from villages.models import Village
 
@@ -144,3 +158,79 @@ def test_light_plan_has_about_ten_vouchers(built):
     assert len(plan.vouchers) == demo.LIGHT_VOUCHERS
     assert all(p.voucher_id in plan.vouchers for p in plan.payments)
     assert [v.chain_seq for v in plan.vouchers] == list(range(1, demo.LIGHT_VOUCHERS + 1))
+
+
+@pytest.fixture
+def two_counties(db):
+    """Two counties (one township each, past 60 villages), cadres first as seed_demo runs them."""
+    tree_demo.build_demo(tree_demo.plan_demo(villages=70, townships=1, seed=7))
+    assert len({code[:6] for code in Village.objects.values_list("code", flat=True)}) == 2
+    build_cadre_demo(seed=7, villages=Village.objects.all(), on=ON)
+    return demo.build_ledger_demo(seed=7, villages=Village.objects.all(), on=ON)
+
+
+def test_ended_posts_of_the_first_county_get_a_signed_balanced_handover(two_counties):
+    first_county = Village.objects.order_by("code").first().code[:6]
+    ended = Post.objects.filter(kind__in=CERTIFIED_POSTS, end_date__isnull=False)
+    in_first = ended.filter(area_code__startswith=first_county)
+    assert in_first.exists() and ended.exclude(area_code__startswith=first_county).exists()
+    handovers = Handover.objects.select_related("ended_post", "incoming")
+    assert two_counties.handovers == handovers.count() == in_first.count()
+    normal = dict(Account.objects.filter(area_code="").values_list("code", "normal_side"))
+    for handover in handovers:
+        post = handover.ended_post
+        assert handover.state == HandoverState.SIGNED
+        assert handover.area_code[:6] == first_county and handover.as_of == post.end_date
+        assert handover.book_balances == handover_book_snapshot(handover.village, post.end_date)
+        accounts = handover.book_balances["accounts"]
+        signed = sum(
+            Decimal(v) if normal[c] == "debit" else -Decimal(v) for c, v in accounts.items()
+        )
+        assert signed == 0  # the frozen books balance
+        assert handover.cash_counted == book_amount(handover.book_balances, "101") > 0
+        assert handover.bank_counted == book_amount(handover.book_balances, "102") > 0
+        assert handover.documents.count("\n") >= 3
+        assert handover.incoming.village_id == handover.village_id
+        assert handover.incoming_id != post.cadre_id
+        for day in (
+            handover.outgoing_signed_on,
+            handover.incoming_signed_on,
+            handover.supervisor_signed_on,
+        ):
+            assert post.end_date < day < ON
+        assert handover.supervisor == "李红梅"  # the township persona
+        handover.full_clean()
+    summary = two_counties.summary()
+    assert f"{two_counties.handovers} " in summary and f"{two_counties.audits} " in summary
+
+
+def test_periodic_audits_of_last_year_in_the_first_county_only(two_counties):
+    first_county = Village.objects.order_by("code").first().code[:6]
+    first = Village.objects.filter(code__startswith=first_county)
+    audits = AuditRecord.objects.all()
+    assert two_counties.audits == audits.count() == first.count()
+    assert set(audits.values_list("village_id", flat=True)) == set(
+        first.values_list("pk", flat=True)
+    )
+    for audit in audits:
+        assert audit.kind == AuditKind.PERIODIC and audit.auditor == "县农业农村局经管站"
+        assert (audit.period_start, audit.period_end) == (
+            dt.date(2025, 1, 1),
+            dt.date(2025, 12, 31),
+        )
+        assert audit.period_end < audit.report_date < ON and audit.conclusion
+        assert audit.findings.count() <= 2
+        audit.full_clean()
+    findings = AuditFinding.objects.all()
+    assert findings.exists() and audits.filter(findings__isnull=True).exists()
+    resolved = findings.filter(status=FindingStatus.RESOLVED)
+    assert resolved.exists() and not resolved.filter(resolved_on__isnull=True).exists()
+    assert not findings.exclude(status=FindingStatus.RESOLVED).exclude(resolved_on=None).exists()
+    for finding in findings:
+        assert finding.amount > 0 and finding.area_code == finding.audit.area_code
+        if finding.resolved_on:
+            assert finding.audit.report_date < finding.resolved_on < ON
+        finding.full_clean()
+    # Run again: nothing new.
+    again = demo.build_ledger_demo(seed=7, villages=Village.objects.all(), on=ON)
+    assert again.handovers == again.audits == 0
