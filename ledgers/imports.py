@@ -5,6 +5,8 @@ of the verification (清理认定) and the vouchers kept since. `build_ledger_im
 the clerk a workbook with both sheets and the county's usable accounts; `import_opening_balances`
 and `import_vouchers` check every row first and write nothing unless all rows are valid, then go
 through ledgers.services (vouchers are created as drafts: the township posts them afterwards).
+`import_assets` and `import_resources` do the same for the 资产 and 资源 sheets, entering each row
+in the village's registers through `asset_register` / `resource_register`.
 """
 
 from __future__ import annotations
@@ -29,19 +31,23 @@ from villages.excel import (
     blank,
     code_digits,
     format_codes,
+    norm,
     read_workbook,
     text,
     write_header,
     write_help_sheet,
 )
 from villages.models import Village
-from villages.scoping import require_bookkeeping
+from villages.scoping import require_bookkeeping, today
 
 from . import services
-from .choices import VerificationState
-from .models import Account, ClosedPeriod, Verification, Voucher, VoucherLine
+from .choices import AssetCategory, FundingSource, LandKind, VerificationState
+from .models import Account, Asset, ClosedPeriod, Resource, Verification, Voucher, VoucherLine
 
 __all__ = [
+    "RegisterImportResult",
+    "import_assets",
+    "import_resources",
     "BalanceImportResult",
     "LedgerImportError",
     "VoucherImportResult",
@@ -165,6 +171,8 @@ def build_ledger_import_template(*, village: Village) -> bytes:
     for ws, label, columns in (
         (wb.active, BALANCE_SHEET, BALANCE_COLUMNS),
         (wb.create_sheet(), VOUCHER_SHEET, VOUCHER_COLUMNS),
+        (wb.create_sheet(), ASSET_SHEET, ASSET_COLUMNS),
+        (wb.create_sheet(), RESOURCE_SHEET, RESOURCE_COLUMNS),
     ):
         ws.title = str(label)
         write_header(ws, columns, explain=lambda c: str(c.help))
@@ -186,10 +194,19 @@ def build_ledger_import_template(*, village: Village) -> bytes:
                 "The vouchers are saved as drafts; the township checks and posts them "
                 "afterwards. Each voucher must balance."
             ),
+            _("Each row of the Assets and Resources sheets is entered in the village's register."),
         ],
         [
             (BALANCE_SHEET, [(str(c.label), str(c.help)) for c in BALANCE_COLUMNS]),
             (VOUCHER_SHEET, [(str(c.label), str(c.help)) for c in VOUCHER_COLUMNS]),
+            (ASSET_SHEET, [(str(c.label), str(c.help)) for c in ASSET_COLUMNS]),
+            (RESOURCE_SHEET, [(str(c.label), str(c.help)) for c in RESOURCE_COLUMNS]),
+            (gettext_lazy("Asset categories"), [("", str(x)) for x in AssetCategory.labels]),
+            (gettext_lazy("Funding sources"), [("", str(x)) for x in FundingSource.labels]),
+            (
+                gettext_lazy("Land kind codes"),
+                [tuple(str(x).split(" ", 1)) for x in LandKind.labels],
+            ),
             (
                 gettext_lazy("Usable accounts"),
                 [(a.code, a.name) for a in accounts.values()],
@@ -496,3 +513,249 @@ def _check_group(
             _("Voucher %(n)s: debits (%(d)s) and credits (%(c)s) differ.")
             % {"n": n, "d": debits, "c": credits},
         )
+
+
+# ---------------------------------------------------------------------------- registers
+
+ASSET_SHEET = gettext_lazy("Assets to import")
+RESOURCE_SHEET = gettext_lazy("Resources to import")
+
+
+_LISTED = gettext_lazy("Required. One of the values listed on the Instructions sheet.")
+
+
+ASSET_COLUMNS = (
+    Column(
+        "category",
+        gettext_lazy("Category"),
+        _LISTED,
+        width=14,
+    ),
+    Column("name", gettext_lazy("Name"), gettext_lazy("Required. The asset's name."), width=20),
+    Column(
+        "quantity",
+        gettext_lazy("Quantity"),
+        gettext_lazy("Optional, 1 if empty. More than 0, at most two decimal places."),
+        width=8,
+    ),
+    Column(
+        "unit",
+        gettext_lazy("Unit"),
+        gettext_lazy("Optional, 项 if empty, e.g. 台, 间, 座."),
+        width=8,
+    ),
+    Column(
+        "original_value",
+        gettext_lazy("Original value (yuan)"),
+        gettext_lazy("Required. More than 0, at most two decimal places."),
+        width=14,
+    ),
+    Column(
+        "acquired_on",
+        gettext_lazy("Date acquired"),
+        gettext_lazy("Required, e.g. 2020-05-01; not in the future."),
+        width=12,
+    ),
+    Column(
+        "funding_source",
+        gettext_lazy("Funding source"),
+        _LISTED,
+        width=14,
+    ),
+    Column(
+        "location",
+        gettext_lazy("Where located"),
+        gettext_lazy("Optional. Where the asset is."),
+        width=16,
+    ),
+    Column("custodian", gettext_lazy("Custodian"), gettext_lazy("Optional."), width=10),
+    Column("notes", gettext_lazy("Notes"), gettext_lazy("Optional."), width=20),
+)
+RESOURCE_COLUMNS = (
+    Column(
+        "land_kind",
+        gettext_lazy("Land kind code"),
+        gettext_lazy("Required. The GB/T 21010 code of the land, e.g. 0103 (dry land)."),
+        width=10,
+        is_code=True,
+    ),
+    Column(
+        "name",
+        gettext_lazy("Name or parcel no."),
+        gettext_lazy("Required. The parcel's name or number."),
+        width=18,
+    ),
+    Column(
+        "area_mu",
+        gettext_lazy("Area (mu)"),
+        gettext_lazy("Required. More than 0, at most two decimal places."),
+        width=10,
+    ),
+    Column("location", gettext_lazy("Location"), gettext_lazy("Optional."), width=16),
+    Column("east", gettext_lazy("East"), gettext_lazy("Optional."), width=12),
+    Column("south", gettext_lazy("South"), gettext_lazy("Optional."), width=12),
+    Column("west", gettext_lazy("West"), gettext_lazy("Optional."), width=12),
+    Column("north", gettext_lazy("North"), gettext_lazy("Optional."), width=12),
+    Column("notes", gettext_lazy("Notes"), gettext_lazy("Optional."), width=20),
+)
+
+
+@dataclass(frozen=True)
+class RegisterImportResult:
+    """How many assets or resources were entered in the register."""
+
+    count: int
+
+
+def _positive(value: Any) -> Decimal:
+    """A quantity, value or area: more than 0, at most two decimal places."""
+    try:
+        number = Decimal(text(value).replace(",", ""))
+    except InvalidOperation:
+        raise ValueError(_("Enter a number, e.g. 12.5.")) from None
+    if isinstance(value, bool) or not number.is_finite():
+        raise ValueError(_("Enter a number, e.g. 12.5."))
+    if number <= 0:
+        raise ValueError(_("The number must be greater than zero."))
+    if number != number.quantize(CENT):
+        raise ValueError(_("At most two decimal places."))
+    if number > Decimal("9999999999.99"):
+        raise ValueError(_("The number is too large."))
+    return number.quantize(CENT)
+
+
+def _past_date(value: Any) -> dt.date:
+    day = _date(value)
+    if day > today():
+        raise ValueError(_("The date cannot be in the future."))
+    return day
+
+
+def _choice(choices):
+    """A parser of a choice's label (or stored value), as typed in Chinese or English."""
+    known = {}
+    for value, label in choices.choices:
+        known[norm(value)] = value
+        known[norm(str(label))] = value
+    help_labels = "、".join(str(label) for label in choices.labels)
+
+    def parse(cell: Any) -> str:
+        found = known.get(norm(text(cell)))
+        if found is None:
+            raise ValueError(_("Unknown value; use one of: %(labels)s.") % {"labels": help_labels})
+        return found
+
+    return parse
+
+
+def _land_kind(cell: Any) -> str:
+    # Excel drops the leading zero of 0103: a 3-digit number is read back with it.
+    code = code_digits(cell).zfill(4)
+    if code not in LandKind.values:
+        raise ValueError(_("%(code)s is not a known GB/T 21010 land code.") % {"code": code})
+    return code
+
+
+class _RowReader:
+    """Reads the cells of one register row into the service's keyword arguments."""
+
+    def __init__(self, check: _Checker, model, row: int, cells: dict[str, Any]):
+        self.check, self.model, self.row, self.cells = check, model, row, cells
+        self.values: dict[str, Any] = {}
+        self.errors_before = len(check.errors)
+
+    def required(self, key: str, parse=text) -> None:
+        if blank(self.cells[key]):
+            self.check.error(self.row, key, _("This cell is required."))
+        else:
+            self.optional(key, parse)
+
+    def optional(self, key: str, parse=text) -> None:
+        if blank(self.cells[key]):
+            return
+        value = self.check.parse(self.row, key, self.cells[key], parse)
+        if isinstance(value, str):
+            limit = self.model._meta.get_field(key).max_length
+            if limit and len(value) > limit:
+                self.check.error(self.row, key, _("At most %(n)d characters.") % {"n": limit})
+                return
+        self.values[key] = value
+
+    @property
+    def valid(self) -> bool:
+        return len(self.check.errors) == self.errors_before
+
+
+def _import_register(actor, village, file, sheet_label, columns, model, read_row, create):
+    """Check every row of the sheet, then create them all in one transaction or none."""
+    require_bookkeeping(actor, village.code)
+    (sheet,) = read_workbook(file, [(sheet_label, columns)], error=LedgerImportError)
+    check = _Checker(sheet, {})
+    rows = []
+    for row, cells in sheet.rows:
+        reader = _RowReader(check, model, row, cells)
+        read_row(reader)
+        if reader.valid:
+            rows.append((row, reader.values))
+    if check.errors:
+        raise LedgerImportError(check.errors)
+    row = None
+    try:
+        with transaction.atomic():
+            for row, values in rows:  # noqa: B007 (row names the failing row)
+                create(actor=actor, village=village, **values)
+    except ValidationError as e:  # validation mirrors the service's, so this is unexpected
+        raise _refuse(sheet.name, row, " ".join(e.messages)) from e
+    return RegisterImportResult(count=len(rows))
+
+
+def _read_asset(r: _RowReader) -> None:
+    r.required("category", _choice(AssetCategory))
+    r.required("name")
+    r.optional("quantity", _positive)
+    r.optional("unit")
+    r.required("original_value", _positive)
+    r.required("acquired_on", _past_date)
+    r.required("funding_source", _choice(FundingSource))
+    for key in ("location", "custodian", "notes"):
+        r.optional(key)
+
+
+def _read_resource(r: _RowReader) -> None:
+    r.required("land_kind", _land_kind)
+    r.required("name")
+    r.required("area_mu", _positive)
+    for key in ("location", "east", "south", "west", "north", "notes"):
+        r.optional(key)
+
+
+def import_assets(*, actor, village: Village, file: IO[bytes] | bytes) -> RegisterImportResult:
+    """Enter the rows of the 资产 sheet in the village's asset register, all or nothing.
+
+    Raises PermissionDenied for a user who does not keep the village's books, and
+    LedgerImportError (with every error found) otherwise; then nothing is written.
+    """
+    return _import_register(
+        actor,
+        village,
+        file,
+        ASSET_SHEET,
+        ASSET_COLUMNS,
+        Asset,
+        _read_asset,
+        services.asset_register,
+    )
+
+
+def import_resources(*, actor, village: Village, file: IO[bytes] | bytes) -> RegisterImportResult:
+    """Enter the rows of the 资源 sheet in the village's resource register, all or nothing."""
+    return _import_register(
+        actor,
+        village,
+        file,
+        RESOURCE_SHEET,
+        RESOURCE_COLUMNS,
+        Resource,
+        _read_resource,
+        services.resource_register,
+    )

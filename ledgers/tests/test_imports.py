@@ -17,10 +17,12 @@ from ledgers.choices import VoucherState
 from ledgers.imports import (
     LedgerImportError,
     build_ledger_import_template,
+    import_assets,
     import_opening_balances,
+    import_resources,
     import_vouchers,
 )
-from ledgers.models import OpeningBalance, Voucher, VoucherLine
+from ledgers.models import Asset, OpeningBalance, Resource, Voucher, VoucherLine
 from villages.choices import RoleKind
 from villages.tests.factories import ContactAssignmentFactory, StaffRoleFactory, UserFactory
 
@@ -239,7 +241,9 @@ def test_vouchers_refuse_a_contact_cadre(township, village, open_books):
 def test_template_round_trip(clerk, village, draft_verification):
     content = build_ledger_import_template(village=village)
     wb = openpyxl.load_workbook(io.BytesIO(content))
-    assert wb.sheetnames == ["期初余额", "凭证", "说明"]
+    assert wb.sheetnames == ["期初余额", "凭证", "资产", "资源", "说明"]
+    assert [c.value for c in wb["资产"][1]] == ASSET_HEAD
+    assert [c.value for c in wb["资源"][1]] == RESOURCE_HEAD
     assert [c.value for c in wb["期初余额"][1]] == BAL_HEAD
     assert [c.value for c in wb["凭证"][1]] == VOU_HEAD
     assert wb["期初余额"].column_dimensions["A"].number_format == "@"
@@ -307,3 +311,227 @@ def test_page_imports_and_shows_errors(client, village, clerk, open_books):
     )
     assert response.status_code == 302
     assert Voucher.objects.filter(village=village, state=VoucherState.DRAFT).count() == 2
+
+
+# ---------------------------------------------------------------- asset and resource registers
+
+ASSET_HEAD = [
+    "类别",
+    "名称",
+    "数量",
+    "单位",
+    "原值（元）",
+    "取得日期",
+    "资金来源",
+    "坐落位置",
+    "保管人",
+    "备注",
+]
+RESOURCE_HEAD = [
+    "地类编码",
+    "名称或地块号",
+    "面积（亩）",
+    "坐落",
+    "东至",
+    "南至",
+    "西至",
+    "北至",
+    "备注",
+]
+GOOD_ASSETS = [
+    ["房屋及建筑物", "村委会办公楼", 1, "栋", 350000, "2015-06-01", "财政补助", "村部", "李四", ""],
+    ["机器设备", "抽水泵", "2", None, "1200.50", D(2020, 3, 1), "集体自有资金", None, None, "旧"],
+]
+GOOD_RESOURCES = [
+    ["0103", "东坡旱地", "12.5", "东坡", "河", "路", "山", "村道", ""],
+    [103, "西洼旱地", 3, None, None, None, None, None, "Excel 吞掉了 0"],
+    ["1104", "大塘", 8.25, "村南", None, None, None, None, None],
+]
+
+
+def sheet_book(name, head, rows) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = name
+    ws.append(head)
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_assets_happy_path(clerk, village, chart):
+    file = sheet_book("资产", ASSET_HEAD, GOOD_ASSETS)
+    assert import_assets(actor=clerk, village=village, file=file).count == 2
+    rows = list(
+        Asset.objects.filter(village=village)
+        .order_by("category")
+        .values_list(
+            "category",
+            "name",
+            "quantity",
+            "unit",
+            "original_value",
+            "acquired_on",
+            "funding_source",
+            "location",
+            "custodian",
+            "notes",
+            "area_code",
+        )
+    )
+    assert rows == [
+        (
+            "building",
+            "村委会办公楼",
+            Decimal("1.00"),
+            "栋",
+            Decimal("350000.00"),
+            D(2015, 6, 1),
+            "grant",
+            "村部",
+            "李四",
+            "",
+            village.code,
+        ),
+        (
+            "machinery",
+            "抽水泵",
+            Decimal("2.00"),
+            "项",
+            Decimal("1200.50"),
+            D(2020, 3, 1),
+            "collective",
+            "",
+            "",
+            "旧",
+            village.code,
+        ),
+    ]
+
+
+def test_resources_happy_path(clerk, village, chart):
+    file = sheet_book("资源", RESOURCE_HEAD, GOOD_RESOURCES)
+    assert import_resources(actor=clerk, village=village, file=file).count == 3
+    rows = list(
+        Resource.objects.filter(village=village)
+        .order_by("land_kind", "name")
+        .values_list("land_kind", "name", "area_mu", "location", "east", "north")
+    )
+    assert rows == [
+        ("0103", "东坡旱地", Decimal("12.50"), "东坡", "河", "村道"),
+        ("0103", "西洼旱地", Decimal("3.00"), "", "", ""),
+        ("1104", "大塘", Decimal("8.25"), "村南", "", ""),
+    ]
+
+
+def _asset(**changes):
+    row = dict(zip(ASSET_HEAD, GOOD_ASSETS[0], strict=True))
+    row.update(changes)
+    return list(row.values())
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        (_asset(类别="飞船"), "类别", "无法识别的取值"),
+        (_asset(资金来源="捡的"), "资金来源", "无法识别的取值"),
+        (_asset(名称=None), "名称", "此项必填。"),
+        (_asset(数量=0), "数量", "数值必须大于 0。"),
+        (_asset(**{"原值（元）": "12.345"}), "原值（元）", "最多保留两位小数。"),
+        (_asset(**{"原值（元）": "很多"}), "原值（元）", "请输入数字，例如 12.5。"),
+        (_asset(取得日期="2020-02-30"), "取得日期", "请输入日期，例如 2026-01-10。"),
+        (_asset(取得日期="2999-01-01"), "取得日期", "日期不能晚于今天。"),
+    ],
+    ids=["category", "funding", "name", "quantity", "decimals", "number", "date", "future"],
+)
+def test_assets_bad_row_writes_nothing(clerk, village, chart, row, column, message):
+    file = sheet_book("资产", ASSET_HEAD, [GOOD_ASSETS[1], row])
+    with pytest.raises(LedgerImportError) as excinfo:
+        import_assets(actor=clerk, village=village, file=file)
+    ((sheet, row_no, col, msg),) = errors_of(excinfo)
+    assert (sheet, row_no, col) == ("资产", 3, column)
+    assert msg.startswith(message)
+    assert Asset.objects.count() == 0
+
+
+def _resource(**changes):
+    row = dict(zip(RESOURCE_HEAD, GOOD_RESOURCES[0], strict=True))
+    row.update(changes)
+    return list(row.values())
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        (_resource(地类编码="9999"), "地类编码", "9999 不是有效的 GB/T 21010 地类编码。"),
+        (_resource(地类编码=None), "地类编码", "此项必填。"),
+        (_resource(名称或地块号=" "), "名称或地块号", "此项必填。"),
+        (_resource(**{"面积（亩）": -3}), "面积（亩）", "数值必须大于 0。"),
+        (_resource(**{"面积（亩）": "1.001"}), "面积（亩）", "最多保留两位小数。"),
+        (_resource(**{"面积（亩）": None}), "面积（亩）", "此项必填。"),
+        (_resource(东至="长" * 61), "东至", "最多 60 个字符。"),
+    ],
+    ids=["code", "no-code", "name", "negative", "decimals", "no-area", "too-long"],
+)
+def test_resources_bad_row_writes_nothing(clerk, village, chart, row, column, message):
+    file = sheet_book("资源", RESOURCE_HEAD, [GOOD_RESOURCES[2], row])
+    with pytest.raises(LedgerImportError) as excinfo:
+        import_resources(actor=clerk, village=village, file=file)
+    assert errors_of(excinfo) == [("资源", 3, column, message)]
+    assert Resource.objects.count() == 0
+
+
+def test_registers_refuse_a_reader(outsider, village, chart):
+    with pytest.raises(PermissionDenied):
+        import_assets(
+            actor=outsider, village=village, file=sheet_book("资产", ASSET_HEAD, GOOD_ASSETS)
+        )
+    with pytest.raises(PermissionDenied):
+        import_resources(
+            actor=outsider, village=village, file=sheet_book("资源", RESOURCE_HEAD, GOOD_RESOURCES)
+        )
+
+
+def test_template_registers_round_trip(clerk, village, chart):
+    wb = openpyxl.load_workbook(io.BytesIO(build_ledger_import_template(village=village)))
+    assert wb["资源"].column_dimensions["A"].number_format == "@"
+    for row in GOOD_ASSETS:
+        wb["资产"].append(row)
+    for row in GOOD_RESOURCES:
+        wb["资源"].append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    assert import_assets(actor=clerk, village=village, file=out.getvalue()).count == 2
+    assert import_resources(actor=clerk, village=village, file=out.getvalue()).count == 3
+
+
+def test_page_imports_registers(client, village, clerk, chart):
+    client.force_login(clerk)
+    url = reverse("ledgers:ledger-import", args=[village.code])
+    page = client.get(url).content.decode()
+    assert 'data-testid="import-assets"' in page and 'data-testid="import-resources"' in page
+    bad = [_resource(**{"面积（亩）": 0})]
+    response = client.post(
+        url,
+        {
+            "kind": "resources",
+            "resources-file": SimpleUploadedFile("r.xlsx", sheet_book("资源", RESOURCE_HEAD, bad)),
+        },
+    )
+    assert response.status_code == 200
+    assert 'data-testid="import-errors"' in response.content.decode()
+    assert Resource.objects.count() == 0
+    response = client.post(
+        url,
+        {
+            "kind": "assets",
+            "assets-file": SimpleUploadedFile(
+                "a.xlsx", sheet_book("资产", ASSET_HEAD, GOOD_ASSETS)
+            ),
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("ledgers:asset-list", args=[village.code])
+    assert Asset.objects.filter(village=village).count() == 2

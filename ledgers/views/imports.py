@@ -18,12 +18,13 @@ from ..forms_imports import LedgerImportForm
 from ..models import Verification
 from .books import VillageMixin
 
-KINDS = ("balances", "vouchers")
+KINDS = ("balances", "vouchers", "assets", "resources")
 
 
 class LedgerImportView(VillageMixin, TemplateView):
-    """Two upload forms, one per kind (`kind` = balances or vouchers); every row is checked
-    before anything is written, and a refused file shows its errors by sheet, row and column."""
+    """Four upload forms, one per kind (`kind` = balances, vouchers, assets or resources); every
+    row is checked before anything is written, and a refused file shows its errors by sheet, row
+    and column."""
 
     template_name = "ledgers/imports/ledger_import.html"
     need = "books"
@@ -51,7 +52,12 @@ class LedgerImportView(VillageMixin, TemplateView):
         context = {f"{kind}_form": form, "active_kind": kind}
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(**context))
-        run = imports.import_opening_balances if kind == "balances" else imports.import_vouchers
+        run = {
+            "balances": imports.import_opening_balances,
+            "vouchers": imports.import_vouchers,
+            "assets": imports.import_assets,
+            "resources": imports.import_resources,
+        }[kind]
         try:
             result = run(actor=request.user, village=village, file=form.cleaned_data["file"])
         except imports.LedgerImportError as e:
@@ -63,6 +69,16 @@ class LedgerImportView(VillageMixin, TemplateView):
                 % {"n": result.balances, "d": result.debit},
             )
             return redirect("ledgers:verification", village.code)
+        if kind == "assets":
+            messages.success(
+                request, _("Assets entered in the register: %(n)d.") % {"n": result.count}
+            )
+            return redirect("ledgers:asset-list", village.code)
+        if kind == "resources":
+            messages.success(
+                request, _("Resources entered in the register: %(n)d.") % {"n": result.count}
+            )
+            return redirect("ledgers:resource-list", village.code)
         messages.success(
             request,
             _("Vouchers imported as drafts: %(n)d vouchers, %(l)d lines; the township posts them.")
