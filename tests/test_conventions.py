@@ -7,11 +7,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ["villages", "cadres", "ledgers", "supervision", "reports"]
-# views.py modules, and the modules of a views/ package once an app splits its views.
+# views.py modules, the modules of a views/ package, and every API module (viewsets and the
+# serializers' related fields).
 VIEW_FILES = [
     p
     for app in APPS
-    for pattern in ("**/views.py", "**/views/*.py")
+    for pattern in ("**/views.py", "**/views/*.py", "**/api/*.py")
     for p in (ROOT / app).glob(pattern)
     if "tests" not in p.parts and p.name != "__init__.py"
 ]
@@ -27,6 +28,16 @@ def unscoped_manager_calls(path: Path):
             allowed_ranges.append((node.lineno, node.end_lineno))
         if isinstance(node, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id == "queryset" for t in node.targets
+        ):
+            allowed_ranges.append((node.lineno, node.end_lineno))
+        # A related field that scopes its own queryset (ScopedPrimaryKeyRelatedField, ...),
+        # where it is defined or used.
+        if isinstance(node, ast.ClassDef) and node.name.startswith("Scoped"):
+            allowed_ranges.append((node.lineno, node.end_lineno))
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id.startswith("Scoped")
         ):
             allowed_ranges.append((node.lineno, node.end_lineno))
     for node in ast.walk(tree):
