@@ -250,8 +250,9 @@ class VerificationSerializer(serializers.ModelSerializer):
             "balances",
             "total_debit",
             "total_credit",
+            "opening_registers",
         ]
-        read_only_fields = ["state", "confirmed_at"]
+        read_only_fields = ["state", "confirmed_at", "opening_registers"]
         validators = []  # one verification per village: the service answers in words
 
     def get_prepared_by(self, verification) -> str:

@@ -132,6 +132,10 @@ class Verification(models.Model):
         related_name="+",
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # Frozen at confirmation: the asset and resource registers the books open with.
+    opening_registers = models.JSONField(
+        _("opening asset and resource registers"), default=dict, blank=True, editable=False
+    )
     area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
 
     objects = VerificationQuerySet.as_manager()

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Exists, Max, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -140,8 +140,56 @@ def verification_confirm(*, actor, verification: Verification) -> Verification:
     verification.state = VerificationState.CONFIRMED
     verification.confirmed_by = actor
     verification.confirmed_at = timezone.now()
-    verification.save(update_fields=["state", "confirmed_by", "confirmed_at"])
+    verification.opening_registers = opening_registers_snapshot(
+        verification.village, verification.as_of
+    )
+    verification.save(update_fields=["state", "confirmed_by", "confirmed_at", "opening_registers"])
     return verification
+
+
+def opening_registers_snapshot(village: Village, as_of: dt.date) -> dict:
+    """The asset register as of the verification date (acquired by then and not disposed of or
+    written off by then) and the resource register as it stands, item by item, as JSON."""
+    from ..choices import AssetMovementKind
+    from ..models import Asset, AssetMovement, Resource
+
+    gone = AssetMovement.objects.filter(
+        asset=OuterRef("pk"),
+        kind__in=(AssetMovementKind.DISPOSAL, AssetMovementKind.WRITE_OFF),
+        date__lte=as_of,
+    )
+    assets = [
+        {
+            "id": a.pk,
+            "category": a.get_category_display(),
+            "name": a.name,
+            "quantity": str(a.quantity),
+            "unit": a.unit,
+            "original_value": str(a.original_value),
+            "acquired_on": a.acquired_on.isoformat(),
+            "status": a.get_status_display(),
+        }
+        for a in Asset.objects.filter(village=village, acquired_on__lte=as_of)
+        .exclude(Exists(gone))
+        .order_by("category", "pk")
+    ]
+    resources = [
+        {
+            "id": r.pk,
+            "land_kind": r.get_land_kind_display(),
+            "name": r.name,
+            "area_mu": str(r.area_mu),
+            "location": r.location,
+            "status": r.get_status_display(),
+        }
+        for r in Resource.objects.filter(village=village).order_by("land_kind", "pk")
+    ]
+    return {
+        "assets": assets,
+        "assets_value": str(sum((Decimal(a["original_value"]) for a in assets), ZERO)),
+        "resources": resources,
+        "resources_area_mu": str(sum((Decimal(r["area_mu"]) for r in resources), Decimal("0"))),
+    }
 
 
 # ------------------------------------------------------------------ vouchers

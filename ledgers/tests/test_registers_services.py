@@ -228,3 +228,26 @@ def test_the_database_refuses_to_change_movements_and_payments(clerk, village):
             with pytest.raises(InternalError, match="Cannot update or delete"):
                 with transaction.atomic():
                     write(qs)
+
+
+def test_confirming_the_verification_freezes_the_opening_registers(clerk, insider, village, chart):
+    verification = services.verification_start(actor=clerk, village=village, as_of=D(2025, 12, 31))
+    kept = make_asset(clerk, village)
+    services.asset_move(
+        actor=clerk,
+        asset=make_asset(clerk, village, name="旧拖拉机"),
+        kind="disposal",
+        date=D(2025, 6, 1),
+        amount=Decimal("800"),
+    )
+    make_asset(clerk, village, name="新水井", acquired_on=D(2026, 3, 1))  # after the date
+    make_resource(clerk, village)
+
+    services.verification_confirm(actor=insider, verification=verification)
+    make_asset(clerk, village, name="后补登记", acquired_on=D(2020, 1, 1))  # after confirmation
+    verification.refresh_from_db()
+
+    frozen = verification.opening_registers
+    assert [a["name"] for a in frozen["assets"]] == [kept.name]
+    assert frozen["assets_value"] == "350000.00"
+    assert [(r["name"], r["area_mu"]) for r in frozen["resources"]] == [("东坡旱地", "35.50")]

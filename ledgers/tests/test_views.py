@@ -294,6 +294,9 @@ def test_verification_start_balances_and_confirm(client, clerk, insider, village
     client.force_login(clerk)
     assert client.post(url, {"action": "start", "as_of": "2025-12-31"}).status_code == 302
     verification = Verification.objects.get()
+    services.resource_register(
+        actor=clerk, village=village, land_kind="0103", name="东坡旱地", area_mu=Decimal("35.50")
+    )
     data = {
         "action": "balances",
         "balances-TOTAL_FORMS": "4",
@@ -309,6 +312,8 @@ def test_verification_start_balances_and_confirm(client, clerk, insider, village
     assert client.post(url, {"action": "confirm"}).status_code == 302
     verification.refresh_from_db()
     assert verification.state == VerificationState.CONFIRMED
+    page = client.get(url).content.decode()
+    assert "期初资源台账" in page and "东坡旱地" in page and "35.50" in page
 
 
 def test_journal_income_statement_and_closing(client, clerk, insider, village, chart, posted):
