@@ -19,6 +19,7 @@ from ledgers.api.views import (
     VerificationViewSet,
     VoucherViewSet,
 )
+from supervision.api import bottomup, cycle, problems, topdown
 from villages.api.views import RegionViewSet, VillageViewSet
 
 router = DefaultRouter()
@@ -41,3 +42,6 @@ router.register("disclosure-questions", DisclosureQuestionViewSet, basename="dis
 router.register("assets", AssetViewSet, basename="asset")
 router.register("resources", ResourceViewSet, basename="resource")
 router.register("contracts", ResourceContractViewSet, basename="contract")
+
+for part in (cycle, topdown, bottomup, problems):
+    part.register(router)

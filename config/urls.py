@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("villages.urls")),
     path("cadres/", include("cadres.urls")),
     path("ledgers/", include("ledgers.urls")),
+    path("supervision/", include("supervision.urls")),
     path("public/", include("ledgers.public_urls")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -51,6 +51,11 @@ class Scope:
         """Village records kept by the village itself (the ledger): its clerk writes them too."""
         return self.may_edit(code) or code in self.clerk_codes
 
+    def may_organize(self, code: str) -> bool:
+        """Bottom-up supervision of a village (hearings, public reports, redemption): organized
+        by its contact cadre, or by the staff who manage it."""
+        return self.may_edit(code) or code in self.village_codes
+
     def ancestors(self) -> set[str]:
         """Region codes above the scope, shown in breadcrumbs (a township sees its county)."""
         codes = set(self.prefixes) | set(self.village_codes)
@@ -148,6 +153,16 @@ def require_bookkeeping(actor, code: str) -> None:
 
     if not scope_for(actor).may_keep_books(code):
         raise PermissionDenied(_("You may not keep the books of this village."))
+
+
+def require_organizing(actor, code: str) -> None:
+    """Refuse a bottom-up supervision write by anyone but the village's contact cadre or the
+    staff who manage it."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    if not scope_for(actor).may_organize(code):
+        raise PermissionDenied(_("You do not organize the supervision of this village."))
 
 
 def today():

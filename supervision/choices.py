@@ -1,0 +1,210 @@
+"""Enumerations of the supervision app (双监督)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PeriodKind(models.TextChoices):
+    QUARTER = "quarter", _("Quarter")
+    HALF = "half", _("Half-year")
+    YEAR = "year", _("Year")
+
+
+class TaskKind(models.TextChoices):
+    """The recurring duties of the cycle (seed 000): each is planned per village and period."""
+
+    INSPECTION = "inspection", _("Quarterly inspection")
+    HEARING = "hearing", _("Village-affairs hearing")
+    REVIEW = "review", _("Semi-annual review")
+    PUBLIC_REPORT = "public_report", _("Public report and vote")
+    REDEMPTION = "redemption", _("Pledge redemption")
+    ANNUAL_INSPECTION = "annual_inspection", _("Annual certificate inspection")
+
+
+#: the period each duty recurs on
+TASK_PERIOD = {
+    TaskKind.INSPECTION: PeriodKind.QUARTER,
+    TaskKind.HEARING: PeriodKind.QUARTER,
+    TaskKind.REVIEW: PeriodKind.HALF,
+    TaskKind.PUBLIC_REPORT: PeriodKind.HALF,
+    TaskKind.REDEMPTION: PeriodKind.YEAR,
+    TaskKind.ANNUAL_INSPECTION: PeriodKind.YEAR,
+}
+#: duties organized by the township (top-down); the rest by the contact cadre (bottom-up)
+TOP_DOWN = {TaskKind.INSPECTION, TaskKind.REVIEW, TaskKind.ANNUAL_INSPECTION}
+#: months after the period's first month whose last day is the default due date
+DEFAULT_DUE_MONTHS = {
+    TaskKind.INSPECTION: 2,  # by the end of the quarter's second month
+    TaskKind.HEARING: 3,
+    TaskKind.REVIEW: 6,
+    TaskKind.PUBLIC_REPORT: 6,
+    TaskKind.REDEMPTION: 12,
+    TaskKind.ANNUAL_INSPECTION: 13,  # by the end of January of the next year
+}
+
+
+class TaskState(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    OVERDUE = "overdue", _("Overdue")
+    DONE = "done", _("Done")
+
+
+class RecordState(models.TextChoices):
+    """A supervision record is drafted, then completed; completed records are frozen."""
+
+    DRAFT = "draft", _("Draft")
+    COMPLETED = "completed", _("Completed")
+
+
+class TemplateState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("In use")
+    RETIRED = "retired", _("Retired")
+
+
+class ParticipantKind(models.TextChoices):
+    TOWNSHIP_OFFICIAL = "township_official", _("Township official")
+    STATION = "station", _("Township station or office")
+    PARTY_REP = "party_rep", _("Party congress representative")
+    NPC_REP = "npc_rep", _("People's congress deputy")
+    CPPCC = "cppcc", _("CPPCC member")
+    OTHER = "other", _("Other")
+
+
+class Grade(models.TextChoices):
+    """The grades of a cadre's semi-annual review (评议等次)."""
+
+    EXCELLENT = "excellent", _("Excellent")
+    COMPETENT = "competent", _("Competent")
+    BASIC = "basic", _("Basically competent")
+    INCOMPETENT = "incompetent", _("Incompetent")
+
+
+DEFAULT_REVIEW_DIMENSIONS = ["德", "能", "勤", "绩", "廉"]
+#: the lowest average score of each grade, best first
+DEFAULT_GRADE_FLOORS = {"excellent": 90, "competent": 75, "basic": 60, "incompetent": 0}
+
+
+class Verdict(models.TextChoices):
+    PASS = "pass", _("Pass")
+    BASIC_PASS = "basic_pass", _("Basic pass")
+    FAIL = "fail", _("Fail")
+
+
+class AskerKind(models.TextChoices):
+    PARTY_MEMBER = "party_member", _("Party member")
+    REPRESENTATIVE = "representative", _("Villager representative")
+    VILLAGER = "villager", _("Villager")
+
+
+class QuestionCategory(models.TextChoices):
+    FINANCE = "finance", _("Finances and collective property")
+    LAND = "land", _("Land and resources")
+    PROJECTS = "projects", _("Projects and construction")
+    WELFARE = "welfare", _("Subsidies and welfare")
+    AFFAIRS = "affairs", _("Village affairs and openness")
+    CONDUCT = "conduct", _("Cadres' conduct")
+    OTHER = "other", _("Other")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASIC = "basic", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class Fulfilment(models.TextChoices):
+    FULFILLED = "fulfilled", _("Fulfilled")
+    PARTLY = "partly", _("Partly fulfilled")
+    NOT = "not", _("Not fulfilled")
+
+
+class ProblemSource(models.TextChoices):
+    INSPECTION = "inspection", _("Inspection finding")
+    HEARING = "hearing", _("Hearing follow-up")
+    QUESTION = "question", _("Unsatisfied question")
+    AUDIT = "audit", _("Audit finding")
+    DISCLOSURE = "disclosure", _("Disclosure question")
+    SCREENING = "screening", _("Screening")
+    OTHER = "other", _("Other")
+
+
+class ProblemCategory(models.TextChoices):
+    FINANCE = "finance", _("Finances and collective property")
+    PARTY = "party", _("Party organization")
+    AFFAIRS = "affairs", _("Village affairs and openness")
+    CONDUCT = "conduct", _("Cadres' conduct")
+    SERVICES = "services", _("Services to villagers")
+    STABILITY = "stability", _("Stability and disputes")
+    OTHER = "other", _("Other")
+
+
+class Severity(models.TextChoices):
+    GENERAL = "general", _("General")
+    SERIOUS = "serious", _("Serious")
+    CRITICAL = "critical", _("Critical")
+
+
+class ProblemState(models.TextChoices):
+    OPEN = "open", _("Open")
+    RECTIFYING = "rectifying", _("Being rectified")
+    SUBMITTED = "submitted", _("Submitted for verification")
+    CLOSED = "closed", _("Closed")
+
+
+class Escalation(models.TextChoices):
+    NONE = "none", _("Not escalated")
+    TOWNSHIP = "township", _("Supervised by the township")
+    COUNTY = "county", _("Supervised by the county")
+
+
+class ProblemAction(models.TextChoices):
+    OPEN = "open", _("Registered")
+    START = "start", _("Rectification started")
+    SUBMIT = "submit", _("Submitted for verification")
+    CLOSE = "close", _("Closed")
+    REJECT = "reject", _("Sent back")
+    REOPEN = "reopen", _("Reopened")
+    ESCALATE = "escalate", _("Escalated")
+    EDIT = "edit", _("Edited")
+
+
+class WarningLevel(models.IntegerChoices):
+    NONE = 0, _("No warning")
+    YELLOW = 1, _("Yellow")
+    ORANGE = 2, _("Orange")
+    RED = 3, _("Red")
+
+
+class WarningRule(models.TextChoices):
+    """The explainable rules of the warning (预警); each reason names one."""
+
+    TASK_OVERDUE = "task_overdue", _("Supervision overdue")
+    PROBLEM_OVERDUE = "problem_overdue", _("Problems past their deadline")
+    LOW_SATISFACTION = "low_satisfaction", _("Low satisfaction in the vote")
+    NO_DISCLOSURE = "no_disclosure", _("No published disclosure for the last quarter")
+    HANDOVER_OVERDUE = "handover_overdue", _("Handover overdue")
+    CERTIFICATE_SUSPENDED = "certificate_suspended", _("Certificate suspended")
+    LOW_REDEMPTION = "low_redemption", _("Low pledge redemption")
+    BACKWARD = "backward", _("Designated backward village")
+
+
+#: the level each rule raises by default; a county may change them
+DEFAULT_RULE_LEVELS = {
+    WarningRule.TASK_OVERDUE: WarningLevel.YELLOW,
+    WarningRule.PROBLEM_OVERDUE: WarningLevel.YELLOW,
+    WarningRule.LOW_SATISFACTION: WarningLevel.ORANGE,
+    WarningRule.NO_DISCLOSURE: WarningLevel.YELLOW,
+    WarningRule.HANDOVER_OVERDUE: WarningLevel.ORANGE,
+    WarningRule.CERTIFICATE_SUSPENDED: WarningLevel.RED,
+    WarningRule.LOW_REDEMPTION: WarningLevel.ORANGE,
+    WarningRule.BACKWARD: WarningLevel.ORANGE,
+}
+
+
+class RectificationState(models.TextChoices):
+    DESIGNATED = "designated", _("Designated")
+    PLANNED = "planned", _("Plan made")
+    APPLIED = "applied", _("Applied for acceptance")
+    PASSED = "passed", _("Passed acceptance")
+    FAILED = "failed", _("Failed acceptance")

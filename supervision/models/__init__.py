@@ -1,0 +1,9 @@
+"""Models of 双监督, split by part; import them from here."""
+
+from .bottomup import *  # noqa: F403
+from .cycle import *  # noqa: F403
+from .policy import *  # noqa: F403
+from .problems import *  # noqa: F403
+from .rectification import *  # noqa: F403
+from .topdown import *  # noqa: F403
+from .warnings import *  # noqa: F403

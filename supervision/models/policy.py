@@ -1,0 +1,102 @@
+"""A county's settings of the supervision cycle: due dates, reminders, review dimensions and
+the warning thresholds and levels."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from villages.models import audited
+from villages.scoping import ScopedQuerySet
+
+from ..choices import (
+    DEFAULT_DUE_MONTHS,
+    DEFAULT_GRADE_FLOORS,
+    DEFAULT_REVIEW_DIMENSIONS,
+    DEFAULT_RULE_LEVELS,
+)
+
+
+def default_due_months():
+    return {str(k): v for k, v in DEFAULT_DUE_MONTHS.items()}
+
+
+def default_dimensions():
+    return list(DEFAULT_REVIEW_DIMENSIONS)
+
+
+def default_grade_floors():
+    return dict(DEFAULT_GRADE_FLOORS)
+
+
+def default_rule_levels():
+    return {str(k): int(v) for k, v in DEFAULT_RULE_LEVELS.items()}
+
+
+RATE = {
+    "max_digits": 4,
+    "decimal_places": 3,
+    "validators": [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+}
+
+
+class SupervisionPolicyQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """Everyone in a county reads its policy (a township's scope lies under the county)."""
+        from villages.scoping import scope_for
+
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        counties = {c[:6] for c in (*scope.prefixes, *scope.village_codes)}
+        return self.filter(area_code__in=counties)
+
+
+@audited
+class SupervisionPolicy(models.Model):
+    """One county's rules of the cycle; a county without one uses the defaults."""
+
+    area_code = models.CharField(_("county code"), max_length=6, unique=True)
+    due_months = models.JSONField(
+        _("due dates (months from the start of the period)"), default=default_due_months
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("remind this many days before a due date"), default=7
+    )
+    review_dimensions = models.JSONField(_("review dimensions"), default=default_dimensions)
+    grade_floors = models.JSONField(_("lowest score of each grade"), default=default_grade_floors)
+    satisfaction_threshold = models.DecimalField(
+        _("warn below this satisfaction rate"), default=Decimal("0.800"), **RATE
+    )
+    redemption_threshold = models.DecimalField(
+        _("warn below this pledge fulfilment rate"), default=Decimal("0.800"), **RATE
+    )
+    rule_levels = models.JSONField(
+        _("level raised by each warning rule"), default=default_rule_levels
+    )
+    escalate_after_reasons = models.PositiveSmallIntegerField(
+        _("raise the level by one from this many reasons"), default=3
+    )
+    county_escalation_days = models.PositiveSmallIntegerField(
+        _("pass an overdue problem to the county after this many days"), default=30
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = SupervisionPolicyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("supervision policy")
+        verbose_name_plural = _("supervision policies")
+
+    def __str__(self):
+        return self.area_code

@@ -1,0 +1,385 @@
+"""Top-down supervision by the township: the quarterly inspection (一季一巡查) from a county's
+versioned checklist, the semi-annual review (半年一评议) and the annual certificate inspection
+(两证年检)."""
+
+import pgtrigger
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cadres.models import Post, QualificationCertificate, ResignationAdvice
+from villages.models import Village, audited
+from villages.scoping import ScopedQuerySet
+
+from ..choices import (
+    Grade,
+    ParticipantKind,
+    ProblemCategory,
+    RecordState,
+    Severity,
+    TemplateState,
+    Verdict,
+)
+from .base import PERIOD_CODE, SCORE, area_code_field, frozen_when, frozen_with_parent
+from .cycle import SupervisionTask
+
+
+def _user(verbose, **extra):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose,
+        on_delete=models.PROTECT,
+        related_name="+",
+        **extra,
+    )
+
+
+class RecordQuerySet(ScopedQuerySet):
+    def completed(self):
+        return self.filter(state=RecordState.COMPLETED)
+
+
+class InspectionTemplateQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """A county's templates are read by everyone working in the county."""
+        from villages.scoping import scope_for
+
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        counties = {c[:6] for c in (*scope.prefixes, *scope.village_codes)}
+        return self.filter(area_code__in=counties)
+
+    def active(self):
+        return self.filter(state=TemplateState.ACTIVE)
+
+
+@audited
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="used_template_is_final",
+        operation=pgtrigger.Update,
+        condition=pgtrigger.Q(old__state=TemplateState.RETIRED),
+    ),
+    pgtrigger.Protect(
+        name="published_template_is_kept",
+        operation=pgtrigger.Delete,
+        condition=~pgtrigger.Q(old__state=TemplateState.DRAFT),
+    ),
+)
+class InspectionTemplate(models.Model):
+    """A county's checklist of the quarterly inspection. Versions are never edited once in use:
+    a change is a new version, and each inspection keeps the version it used."""
+
+    area_code = models.CharField(_("county code"), max_length=6, db_index=True)
+    version = models.PositiveSmallIntegerField(_("version"))
+    name = models.CharField(_("name"), max_length=100)
+    state = models.CharField(
+        _("state"), max_length=10, choices=TemplateState.choices, default=TemplateState.DRAFT
+    )
+    created_by = _user(_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    activated_at = models.DateTimeField(_("in use since"), null=True, blank=True)
+
+    objects = InspectionTemplateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inspection checklist")
+        verbose_name_plural = _("inspection checklists")
+        ordering = ["area_code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["area_code", "version"], name="one_template_version"),
+            models.UniqueConstraint(
+                fields=["area_code"],
+                condition=models.Q(state=TemplateState.ACTIVE),
+                name="one_active_template_per_county",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} v{self.version}"
+
+    @property
+    def total_weight(self):
+        return sum(item.weight for item in self.items.all())
+
+
+@audited
+@pgtrigger.register(
+    frozen_with_parent(
+        "supervision_inspectiontemplate",
+        "template_id",
+        states=(TemplateState.ACTIVE, TemplateState.RETIRED),
+    )
+)
+class InspectionTemplateItem(models.Model):
+    """One checklist item with its weight (the most points it can score)."""
+
+    template = models.ForeignKey(
+        InspectionTemplate,
+        verbose_name=_("checklist"),
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    section = models.CharField(_("section"), max_length=50, blank=True)
+    text = models.CharField(_("item"), max_length=300)
+    weight = models.DecimalField(_("weight (points)"), validators=[MinValueValidator(0)], **SCORE)
+    area_code = models.CharField(_("county code"), max_length=6, editable=False, db_index=True)
+
+    objects = InspectionTemplateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["template", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "position"], name="one_item_per_position"),
+            models.CheckConstraint(condition=models.Q(weight__gt=0), name="item_weight_positive"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+@audited
+@pgtrigger.register(frozen_when(RecordState.COMPLETED))
+class Inspection(models.Model):
+    """一季一巡查: the township's quarterly inspection of a village; completing it freezes it."""
+
+    task = models.OneToOneField(
+        SupervisionTask, verbose_name=_("duty"), on_delete=models.PROTECT, related_name="inspection"
+    )
+    village = models.ForeignKey(
+        Village, verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.CharField(_("quarter"), **PERIOD_CODE)
+    template = models.ForeignKey(
+        InspectionTemplate,
+        verbose_name=_("checklist"),
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    date = models.DateField(_("date of the inspection"))
+    summary = models.TextField(_("summary"), blank=True)
+    total_score = models.DecimalField(_("score"), null=True, blank=True, **SCORE)
+    state = models.CharField(
+        _("state"), max_length=10, choices=RecordState.choices, default=RecordState.DRAFT
+    )
+    created_by = _user(_("recorded by"))
+    completed_by = _user(_("completed by"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    area_code = area_code_field()
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-period", "area_code"]
+
+    def __str__(self):
+        return f"{self.village} {self.period}"
+
+
+@audited
+@pgtrigger.register(frozen_with_parent("supervision_inspection", "inspection_id"))
+class InspectionScore(models.Model):
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="scores"
+    )
+    item = models.ForeignKey(
+        InspectionTemplateItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
+    )
+    score = models.DecimalField(_("score"), validators=[MinValueValidator(0)], **SCORE)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    area_code = area_code_field()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inspection score")
+        verbose_name_plural = _("inspection scores")
+        ordering = ["item__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "item"], name="one_score_per_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.item} {self.score}"
+
+
+@audited
+@pgtrigger.register(frozen_with_parent("supervision_inspection", "inspection_id"))
+class InspectionParticipant(models.Model):
+    """Who inspected: township officials, stations, and the representatives stationed there."""
+
+    inspection = models.ForeignKey(
+        Inspection,
+        verbose_name=_("inspection"),
+        on_delete=models.CASCADE,
+        related_name="participants",
+    )
+    name = models.CharField(_("name"), max_length=50)
+    kind = models.CharField(_("taking part as"), max_length=20, choices=ParticipantKind.choices)
+    organization = models.CharField(_("organization or post"), max_length=100, blank=True)
+    area_code = area_code_field()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inspection participant")
+        verbose_name_plural = _("inspection participants")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+
+@audited
+@pgtrigger.register(frozen_with_parent("supervision_inspection", "inspection_id"))
+class InspectionFinding(models.Model):
+    """A problem found by the inspection; completing the inspection registers each finding in
+    the problem ledger."""
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="findings"
+    )
+    description = models.TextField(_("finding"))
+    category = models.CharField(_("category"), max_length=20, choices=ProblemCategory.choices)
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.GENERAL
+    )
+    owner_name = models.CharField(_("responsible person"), max_length=50)
+    deadline = models.DateField(_("deadline"))
+    area_code = area_code_field()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inspection finding")
+        verbose_name_plural = _("inspection findings")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.description[:40]
+
+
+@audited
+@pgtrigger.register(frozen_when(RecordState.COMPLETED))
+class Review(models.Model):
+    """半年一评议: the township panel's review of the village's sitting cadres."""
+
+    task = models.OneToOneField(
+        SupervisionTask, verbose_name=_("duty"), on_delete=models.PROTECT, related_name="review"
+    )
+    village = models.ForeignKey(
+        Village, verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.CharField(_("half-year"), **PERIOD_CODE)
+    date = models.DateField(_("date of the review"))
+    panel = models.TextField(_("panel members"))
+    dimensions = models.JSONField(_("dimensions"), default=list)
+    state = models.CharField(
+        _("state"), max_length=10, choices=RecordState.choices, default=RecordState.DRAFT
+    )
+    created_by = _user(_("recorded by"))
+    completed_by = _user(_("completed by"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    area_code = area_code_field()
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("semi-annual review")
+        verbose_name_plural = _("semi-annual reviews")
+        ordering = ["-period", "area_code"]
+
+    def __str__(self):
+        return f"{self.village} {self.period}"
+
+
+@audited
+@pgtrigger.register(frozen_with_parent("supervision_review", "review_id"))
+class ReviewScore(models.Model):
+    """One cadre's scores on each dimension, their average and the grade it gives."""
+
+    review = models.ForeignKey(
+        Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="scores"
+    )
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.PROTECT, related_name="+"
+    )
+    scores = models.JSONField(_("scores by dimension"))
+    average = models.DecimalField(_("average score"), **SCORE)
+    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices)
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+    area_code = area_code_field()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review score")
+        verbose_name_plural = _("review scores")
+        ordering = ["post__kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "post"], name="one_review_score_per_post"),
+        ]
+
+    def __str__(self):
+        return f"{self.post} {self.get_grade_display()}"
+
+
+@audited
+@pgtrigger.register(frozen_when(RecordState.COMPLETED))
+class CertificateInspection(models.Model):
+    """两证年检: the year-end verdict on one certificate, from the year's evidence rolled up.
+    A fail suspends the certificate and opens an advised resignation (劝辞) for the post."""
+
+    task = models.ForeignKey(
+        SupervisionTask,
+        verbose_name=_("duty"),
+        on_delete=models.PROTECT,
+        related_name="certificate_inspections",
+    )
+    certificate = models.ForeignKey(
+        QualificationCertificate,
+        verbose_name=_("certificate"),
+        on_delete=models.PROTECT,
+        related_name="annual_inspections",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    evidence = models.JSONField(_("the year's evidence"), default=dict)
+    verdict = models.CharField(_("verdict"), max_length=12, choices=Verdict.choices, blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=RecordState.choices, default=RecordState.DRAFT
+    )
+    advice = models.ForeignKey(
+        ResignationAdvice,
+        verbose_name=_("advised resignation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by = _user(_("recorded by"))
+    completed_by = _user(_("decided by"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    area_code = area_code_field()
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("annual certificate inspection")
+        verbose_name_plural = _("annual certificate inspections")
+        ordering = ["-year", "area_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "year"], name="one_annual_inspection_per_certificate"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.certificate} {self.year}"

@@ -1,0 +1,6 @@
+"""Reads of 双监督 that cross relations, split by part."""
+
+from .bottomup import *  # noqa: F403
+from .cycle import *  # noqa: F403
+from .problems import *  # noqa: F403
+from .topdown import *  # noqa: F403

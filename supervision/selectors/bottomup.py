@@ -1,0 +1,1 @@
+"""Reads of the bottomup part of 双监督."""

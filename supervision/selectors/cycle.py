@@ -1,0 +1,1 @@
+"""Reads of the cycle part of 双监督."""

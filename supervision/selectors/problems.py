@@ -1,0 +1,1 @@
+"""Reads of the problems part of 双监督."""

@@ -1,0 +1,1 @@
+"""Reads of the topdown part of 双监督."""

@@ -1,0 +1,7 @@
+"""Writes of 双监督, split by part; import them from here (`from supervision import services`)."""
+
+from .bottomup import *  # noqa: F403
+from .common import *  # noqa: F403
+from .cycle import *  # noqa: F403
+from .problems import *  # noqa: F403
+from .topdown import *  # noqa: F403

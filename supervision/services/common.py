@@ -1,0 +1,83 @@
+"""Pieces every supervision service uses: the county's policy, the duty a record fulfils, and
+the one place where a record's allowed transitions are checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from villages.models import Village
+
+from ..choices import DEFAULT_DUE_MONTHS, RecordState, TaskState
+from ..models import SupervisionPolicy, SupervisionTask
+from ..periods import Period
+
+__all__ = [
+    "due_date",
+    "locked",
+    "policy_for",
+    "require_draft",
+    "require_state",
+    "task_done",
+    "task_for",
+]
+
+
+def policy_for(county_code: str) -> SupervisionPolicy:
+    """The county's policy, or an unsaved one holding the defaults."""
+    county_code = county_code[:6]
+    return SupervisionPolicy.objects.filter(area_code=county_code).first() or SupervisionPolicy(
+        area_code=county_code
+    )
+
+
+def due_date(policy: SupervisionPolicy, kind: str, period: Period) -> dt.date:
+    months = policy.due_months.get(str(kind), DEFAULT_DUE_MONTHS[kind])
+    return period.due_date(int(months))
+
+
+def task_for(village: Village, kind: str, period: Period) -> SupervisionTask:
+    """The duty of `kind` for the village and period, planned now if the cycle has not yet
+    (a township may record an inspection before the quarter's plan runs)."""
+    task = SupervisionTask.objects.filter(village=village, kind=kind, period=str(period)).first()
+    if task is not None:
+        return task
+    try:
+        with transaction.atomic():
+            return SupervisionTask.objects.create(
+                village=village,
+                kind=kind,
+                period=str(period),
+                due_date=due_date(policy_for(village.code), kind, period),
+                area_code=village.code,
+            )
+    except IntegrityError:  # planned concurrently: use that one
+        return SupervisionTask.objects.get(village=village, kind=kind, period=str(period))
+
+
+def task_done(task: SupervisionTask, on: dt.date) -> None:
+    """Mark the duty done on the date its record was completed (idempotent)."""
+    SupervisionTask.objects.filter(pk=task.pk).exclude(state=TaskState.DONE).update(
+        state=TaskState.DONE, done_on=on
+    )
+
+
+def require_state(obj, allowed: Iterable[str], message: str) -> None:
+    """Refuse a transition from a state not in `allowed` (the one place transitions are checked)."""
+    if obj.state not in set(allowed):
+        raise ValidationError(message)
+
+
+def require_draft(record) -> None:
+    require_state(
+        record, [RecordState.DRAFT], _("This record is completed: it can no longer change.")
+    )
+
+
+def locked(record):
+    """The record again, locked for the rest of the transaction."""
+    return type(record).objects.select_for_update().get(pk=record.pk)
