@@ -19,7 +19,7 @@ from ledgers.api.views import (
     VerificationViewSet,
     VoucherViewSet,
 )
-from supervision.api import bottomup, cycle, problems, topdown
+from supervision.api import bottomup, cycle, problems, rectification, topdown, warnings
 from villages.api.views import RegionViewSet, VillageViewSet
 
 router = DefaultRouter()
@@ -43,5 +43,5 @@ router.register("assets", AssetViewSet, basename="asset")
 router.register("resources", ResourceViewSet, basename="resource")
 router.register("contracts", ResourceContractViewSet, basename="contract")
 
-for part in (cycle, topdown, bottomup, problems):
+for part in (cycle, topdown, bottomup, problems, warnings, rectification):
     part.register(router)

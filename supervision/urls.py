@@ -1,6 +1,6 @@
 """Pages of 双监督 under /supervision/: each part of the app lists its own."""
 
-from .views import bottomup, cycle, problems, topdown
+from .views import bottomup, cycle, problems, rectification, topdown, warnings
 
 app_name = "supervision"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     *topdown.urlpatterns,
     *bottomup.urlpatterns,
     *problems.urlpatterns,
+    *warnings.urlpatterns,
+    *rectification.urlpatterns,
 ]

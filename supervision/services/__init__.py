@@ -4,4 +4,6 @@ from .bottomup import *  # noqa: F403
 from .common import *  # noqa: F403
 from .cycle import *  # noqa: F403
 from .problems import *  # noqa: F403
+from .rectification import *  # noqa: F403
 from .topdown import *  # noqa: F403
+from .warnings import *  # noqa: F403

@@ -1,0 +1,1 @@
+"""Reads of the rectification part of 双监督."""

@@ -1,0 +1,1 @@
+"""Reads of the warnings part of 双监督."""
