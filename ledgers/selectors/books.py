@@ -4,9 +4,9 @@ expense statement, and the verification of the hash chain."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
 
 from django.db.models import Q, Sum
 
@@ -14,7 +14,7 @@ from villages.models import Village
 
 from ..choices import AccountClass, NormalSide, VoucherState
 from ..models import Account, OpeningBalance, Voucher, VoucherLine
-from ..services import GENESIS, chain_hash
+from ..services import GENESIS, canonical_bytes
 
 ZERO = Decimal("0.00")
 
@@ -136,36 +136,6 @@ def income_statement(village: Village, start: dt.date, end: dt.date):
     return rows, income, expense
 
 
-class _Line(NamedTuple):
-    """The fields of a voucher line that the chain hashes (a named tuple: cheap to build)."""
-
-    position: int
-    account_id: int
-    debit: Decimal
-    credit: Decimal
-    counterparty: str
-
-
-class _VoucherRow(NamedTuple):
-    """The fields of a posted voucher that the chain hashes (a plain row: fast to load)."""
-
-    pk: int
-    area_code: str
-    year: int
-    number: int
-    date: dt.date
-    summary: str
-    attachments: int
-    reverses_id: int | None
-    prev_hash: str
-    hash: str
-    chain_seq: int
-
-    @property
-    def display_number(self) -> str:
-        return f"记-{self.year}-{self.number:04d}"
-
-
 @dataclass
 class ChainReport:
     """The verdict of a village's chain: intact, or the first voucher where it breaks."""
@@ -183,49 +153,54 @@ class ChainReport:
 def verify_chain(village: Village) -> ChainReport:
     """Recompute every posted voucher's hash from its content and the previous hash; report the
     first voucher whose stored hash, link or position does not match. Two queries."""
+    from django.db import connection
     from django.utils.translation import gettext as _
 
-    codes = dict(Account.objects.values_list("pk", "code"))
-    # Plain tuples, not model instances: three times faster on 100,000 lines.
-    lines_by_voucher: dict[int, list[_Line]] = {}
-    for voucher_id, *fields in (
-        VoucherLine.objects.filter(area_code=village.code, posted=True)
-        .order_by()
-        .values_list("voucher_id", "position", "account_id", "debit", "credit", "counterparty")
-        .iterator(chunk_size=10000)
-    ):
-        lines_by_voucher.setdefault(voucher_id, []).append(_Line(*fields))
+    # Plain SQL rows, amounts as text (numeric(14, 2)::text is the canonical "0.00"), account
+    # codes joined in: building model instances or Decimals would triple the time on 100,000.
+    lines_by_voucher: dict[int, list[tuple[str, str, str, str]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT l.voucher_id, a.code, l.debit::text, l.credit::text, l.counterparty
+                FROM {VoucherLine._meta.db_table} l
+                JOIN {Account._meta.db_table} a ON a.id = l.account_id
+                WHERE l.area_code = %s AND l.posted
+                ORDER BY l.voucher_id, l.position""",
+            [village.code],
+        )
+        for voucher_id, *line in cursor.fetchall():
+            lines_by_voucher.setdefault(voucher_id, []).append(tuple(line))
+        cursor.execute(
+            f"""SELECT id, area_code, year, number, to_char(date, 'YYYY-MM-DD'), summary,
+                       attachments, reverses_id, prev_hash, hash, chain_seq
+                FROM {Voucher._meta.db_table}
+                WHERE village_id = %s AND state = %s
+                ORDER BY chain_seq""",
+            [village.pk, VoucherState.POSTED],
+        )
+        rows = cursor.fetchall()
     previous, expected_seq, checked = GENESIS, 1, 0
-    fields = (
-        "pk",
-        "area_code",
-        "year",
-        "number",
-        "date",
-        "summary",
-        "attachments",
-        "reverses_id",
-        "prev_hash",
-        "hash",
-        "chain_seq",
-    )
-    rows = (
-        Voucher.objects.filter(village=village, state=VoucherState.POSTED)
-        .order_by("chain_seq")
-        .values_list(*fields)
-        .iterator(chunk_size=10000)
-    )
-    for row in rows:
-        voucher = _VoucherRow(*row)
+    for pk, code, year, number, date, summary, attachments, reverses, prev, stored, seq in rows:
         checked += 1
         broken = ""
-        if voucher.chain_seq != expected_seq:
+        if seq != expected_seq:
             broken = _("a voucher is missing before it")
-        elif voucher.prev_hash != previous:
+        elif prev != previous:
             broken = _("its link to the previous voucher was changed")
-        elif chain_hash(voucher, lines_by_voucher.get(voucher.pk, []), codes) != voucher.hash:
-            broken = _("its content no longer matches its hash")
+        else:
+            content = canonical_bytes(
+                village=code,
+                number=f"记-{year}-{number:04d}",
+                date=date,
+                summary=summary,
+                attachments=attachments,
+                reverses=reverses,
+                prev=prev,
+                lines=lines_by_voucher.get(pk, ()),
+            )
+            if hashlib.sha256(content).hexdigest() != stored:
+                broken = _("its content no longer matches its hash")
         if broken:
-            return ChainReport(village, checked, Voucher.objects.get(pk=voucher.pk), broken)
-        previous, expected_seq = voucher.hash, expected_seq + 1
+            return ChainReport(village, checked, Voucher.objects.get(pk=pk), broken)
+        previous, expected_seq = stored, expected_seq + 1
     return ChainReport(village, checked)

@@ -274,3 +274,34 @@ def test_county_sub_accounts(supervisor, county, chart):
             actor=supervisor, county=county, parent=chart["income"], code="5019", name="错码"
         )
     assert VoucherState.POSTED == "posted"
+
+
+@pytest.mark.parametrize(
+    "summary,counterparty",
+    [
+        ("收到承包费", ""),
+        ('引号"反斜杠\\换行\n制表\t', "控制字符\x01\x1f"),
+        ("emoji 🌾 and \u2028 separators", "Ünïcödé ‘quotes’"),
+    ],
+)
+def test_the_hand_written_canonical_bytes_are_the_json_of_the_voucher(summary, counterparty):
+    """The chain's canonical form is defined as this json.dumps; the fast writer must match."""
+    import json
+
+    lines = [("101", "1200.50", "0.00", counterparty), ("501", "0.00", "1200.50", "")]
+    fields = {
+        "village": "370830102201",
+        "number": "记-2026-0007",
+        "date": "2026-03-05",
+        "summary": summary,
+        "attachments": 3,
+        "prev": "ab" * 32,
+    }
+    for reverses in (None, 42):
+        reference = json.dumps(
+            {**fields, "reverses": reverses, "lines": [list(x) for x in lines]},
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        ).encode()
+        assert services.canonical_bytes(**fields, reverses=reverses, lines=lines) == reference
