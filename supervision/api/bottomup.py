@@ -1,5 +1,455 @@
-"""API of the bottomup part of 双监督."""
+"""/api/v1/ viewsets of bottom-up supervision and the annual certificate inspection; every
+write is one service call.
+
+`hearings/`: list, retrieve, create (`task`, date, place, agenda, attendance),
+`POST {id}/questions/` (add one), `DELETE {id}/questions/?question=<id>` (remove one),
+`POST {id}/complete/`.
+`public-reports/`: list, retrieve, create (`task`, date, ballots), `POST {id}/votes/` ({post,
+satisfied, basically_satisfied, dissatisfied, summary}), `POST {id}/complete/` (record the votes).
+`redemptions/`: list, retrieve, create (`task`, date, attendance), `POST {id}/results/` ({promise,
+result, appraisal, evidence}), `POST {id}/complete/`.
+`annual-inspections/`: list, retrieve, create (`task`, `certificate`), `POST {id}/decide/`.
+Bottom-up writes need `may_organize` (the contact cadre or the township), the annual inspection
+`may_edit`; rows outside the scope are 404, a refusal of a service 403 or 400.
+"""
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from cadres.api.serializers import ScopedPrimaryKeyRelatedField
+from cadres.api.views import ScopedServiceViewSet, service_errors
+from cadres.models import Cadre, Post, Promise, QualificationCertificate
+from villages.scoping import scope_for
+
+from .. import services
+from ..choices import AskerKind, Fulfilment, QuestionCategory, Satisfaction, Verdict
+from ..filtersets_bottomup import (
+    CertificateInspectionFilterSet,
+    HearingFilterSet,
+    PublicReportFilterSet,
+    RedemptionFilterSet,
+)
+from ..models import (
+    CertificateInspection,
+    Hearing,
+    HearingQuestion,
+    PromiseRedemption,
+    PublicReport,
+    PublicReportVote,
+    Redemption,
+    SupervisionTask,
+)
+from ..selectors import fulfilment_rate
+
+RECORD_FIELDS = ["id", "task", "village", "period", "date", "state", "completed_at", "area_code"]
+
+# ------------------------------------------------------------------ serializers
+
+
+class HearingQuestionSerializer(serializers.ModelSerializer):
+    answered_by_name = serializers.CharField(source="answered_by.name", default="", read_only=True)
+
+    class Meta:
+        model = HearingQuestion
+        fields = [
+            "id",
+            "asker_name",
+            "asker_kind",
+            "category",
+            "question",
+            "answered_by",
+            "answered_by_name",
+            "answer",
+            "satisfied",
+            "follow_up",
+        ]
+        read_only_fields = fields
+
+
+class HearingSerializer(serializers.ModelSerializer):
+    """A hearing with its attendance and questions."""
+
+    village = serializers.CharField(source="village.code", read_only=True)
+    attendance = serializers.IntegerField(read_only=True)
+    questions = HearingQuestionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Hearing
+        fields = [
+            *RECORD_FIELDS,
+            "place",
+            "agenda",
+            "party_members_present",
+            "representatives_present",
+            "others_present",
+            "attendance",
+            "follow_ups",
+            "questions",
+        ]
+        read_only_fields = fields
+
+
+class ScopedTaskField(ScopedPrimaryKeyRelatedField):
+    def __init__(self, **kwargs):
+        super().__init__(queryset=SupervisionTask.objects.all(), **kwargs)
+
+
+class HearingStartSerializer(serializers.Serializer):
+    task = ScopedTaskField()
+    date = serializers.DateField()
+    place = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    agenda = serializers.CharField()
+    party_members_present = serializers.IntegerField(min_value=0, default=0)
+    representatives_present = serializers.IntegerField(min_value=0, default=0)
+    others_present = serializers.IntegerField(min_value=0, default=0)
+
+
+class QuestionInputSerializer(serializers.Serializer):
+    asker_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=50)
+    asker_kind = serializers.ChoiceField(choices=AskerKind.choices)
+    category = serializers.ChoiceField(choices=QuestionCategory.choices)
+    question = serializers.CharField()
+    answered_by = ScopedPrimaryKeyRelatedField(
+        queryset=Cadre.objects.all(), required=False, allow_null=True, default=None
+    )
+    answer = serializers.CharField(required=False, allow_blank=True, default="")
+    satisfied = serializers.BooleanField(default=True)
+    follow_up = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+
+
+class VoteSerializer(serializers.ModelSerializer):
+    cadre_name = serializers.CharField(source="post.cadre.name", read_only=True)
+    post_kind = serializers.CharField(source="post.kind", read_only=True)
+    satisfaction_rate = serializers.DecimalField(max_digits=4, decimal_places=3, read_only=True)
+
+    class Meta:
+        model = PublicReportVote
+        fields = [
+            "id",
+            "post",
+            "cadre_name",
+            "post_kind",
+            "summary",
+            "satisfied",
+            "basically_satisfied",
+            "dissatisfied",
+            "satisfaction_rate",
+        ]
+        read_only_fields = fields
+
+
+class PublicReportSerializer(serializers.ModelSerializer):
+    """A public report with one vote per cadre and its satisfaction rate."""
+
+    village = serializers.CharField(source="village.code", read_only=True)
+    votes = VoteSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PublicReport
+        fields = [*RECORD_FIELDS, "ballots_issued", "ballots_returned", "notes", "votes"]
+        read_only_fields = fields
+
+
+class PublicReportStartSerializer(serializers.Serializer):
+    task = ScopedTaskField()
+    date = serializers.DateField()
+    ballots_issued = serializers.IntegerField(min_value=0)
+    ballots_returned = serializers.IntegerField(min_value=0)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class VoteInputSerializer(serializers.Serializer):
+    post = ScopedPrimaryKeyRelatedField(queryset=Post.objects.all())
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    satisfied = serializers.IntegerField(min_value=0)
+    basically_satisfied = serializers.IntegerField(min_value=0)
+    dissatisfied = serializers.IntegerField(min_value=0)
+
+
+class PromiseResultSerializer(serializers.ModelSerializer):
+    promise_text = serializers.CharField(source="promise.text", read_only=True)
+    pledge = serializers.IntegerField(source="promise.pledge_id", read_only=True)
+
+    class Meta:
+        model = PromiseRedemption
+        fields = ["id", "promise", "pledge", "promise_text", "result", "appraisal", "evidence"]
+        read_only_fields = fields
+
+
+class RedemptionSerializer(serializers.ModelSerializer):
+    """A redemption with one result per promise and the village's fulfilment rate."""
+
+    village = serializers.CharField(source="village.code", read_only=True)
+    results = PromiseResultSerializer(many=True, read_only=True)
+    fulfilment_rate = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Redemption
+        fields = [*RECORD_FIELDS, "attendance", "notes", "fulfilment_rate", "results"]
+        read_only_fields = fields
+
+    def get_fulfilment_rate(self, obj) -> str | None:
+        rows = list(obj.results.all())
+        rate = fulfilment_rate(
+            sum(r.result == Fulfilment.FULFILLED for r in rows),
+            sum(r.result == Fulfilment.PARTLY for r in rows),
+            len(rows),
+        )
+        return None if rate is None else str(rate)
+
+
+class RedemptionStartSerializer(serializers.Serializer):
+    task = ScopedTaskField()
+    date = serializers.DateField()
+    attendance = serializers.IntegerField(min_value=0, default=0)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ResultInputSerializer(serializers.Serializer):
+    promise = ScopedPrimaryKeyRelatedField(queryset=Promise.objects.all())
+    result = serializers.ChoiceField(choices=Fulfilment.choices)
+    appraisal = serializers.ChoiceField(choices=Satisfaction.choices)
+    evidence = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CertificateInspectionSerializer(serializers.ModelSerializer):
+    """One certificate's annual inspection with the year's evidence and the verdict."""
+
+    certificate_number = serializers.CharField(source="certificate.number", read_only=True)
+    cadre_name = serializers.CharField(source="certificate.post.cadre.name", read_only=True)
+
+    class Meta:
+        model = CertificateInspection
+        fields = [
+            "id",
+            "task",
+            "certificate",
+            "certificate_number",
+            "cadre_name",
+            "year",
+            "evidence",
+            "verdict",
+            "reasons",
+            "state",
+            "advice",
+            "completed_at",
+            "area_code",
+        ]
+        read_only_fields = fields
+
+
+class AnnualStartSerializer(serializers.Serializer):
+    task = ScopedTaskField()
+    certificate = ScopedPrimaryKeyRelatedField(queryset=QualificationCertificate.objects.all())
+
+
+class DecideSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    reasons = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NoInput(serializers.Serializer):
+    pass
+
+
+# ------------------------------------------------------------------ viewsets
+
+
+class OrganizingViewSet(ScopedServiceViewSet):
+    """Scoped list and detail; writes need `may_organize` on the record's village."""
+
+    start_serializer = None
+    start_service = None
+
+    def check_object_permissions(self, request, obj):
+        viewsets.GenericViewSet.check_object_permissions(self, request, obj)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            if not scope_for(request.user).may_organize(obj.area_code):
+                raise PermissionDenied(_("You do not organize the supervision of this village."))
+
+    def create(self, request, *args, **kwargs):
+        body = self.start_serializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        with service_errors():
+            record = type(self).start_service(actor=request.user, **body.validated_data)
+        return Response(self.show(record), status=status.HTTP_201_CREATED)
+
+    def show(self, record):
+        return self.get_serializer(self.base_queryset().get(pk=record.pk)).data
+
+    def call(self, service, input_class, response_status=status.HTTP_200_OK, **extra):
+        """Validate the body, call `service` on this record, answer with the record again."""
+        record = self.get_object()
+        body = input_class(data=self.request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        with service_errors():
+            service(
+                actor=self.request.user,
+                **{self.service_arg: record},
+                **extra,
+                **body.validated_data,
+            )
+        return Response(self.show(record), status=response_status)
+
+
+class HearingViewSet(OrganizingViewSet):
+    """村务听证质询会: questions are added while it is a draft; `complete` registers the
+    unsatisfied questions and follow-ups as problems and freezes it."""
+
+    queryset = Hearing.objects.all()
+    serializer_class = HearingSerializer
+    filterset_class = HearingFilterSet
+    service_arg = "hearing"
+    start_serializer = HearingStartSerializer
+    start_service = services.hearing_start
+
+    def base_queryset(self):
+        return Hearing.objects.select_related("village").prefetch_related(
+            Prefetch(
+                "questions",
+                queryset=HearingQuestion.objects.select_related("answered_by").order_by("pk"),
+            )
+        )
+
+    @extend_schema(request=HearingStartSerializer, responses={201: HearingSerializer})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(request=QuestionInputSerializer, responses={201: HearingSerializer})
+    @action(detail=True, methods=["post", "delete"])
+    def questions(self, request, pk=None):
+        """POST adds a question; DELETE `?question=<id>` removes one (drafts only)."""
+        if request.method == "DELETE":
+            hearing = self.get_object()
+            question = hearing.questions.filter(pk=request.query_params.get("question")).first()
+            if question is None:
+                raise serializers.ValidationError(
+                    {"question": [_("Not a question of this hearing.")]}
+                )
+            with service_errors():
+                services.hearing_remove_question(actor=request.user, question=question)
+            return Response(self.show(hearing))
+        return self.call(
+            services.hearing_add_question, QuestionInputSerializer, status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=None, responses=HearingSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """Complete the hearing (needs attendance); unsatisfied questions become problems."""
+        return self.call(services.hearing_complete, NoInput)
+
+
+class PublicReportViewSet(OrganizingViewSet):
+    """公开述职: one vote per sitting cadre; `complete` records the votes and freezes it."""
+
+    queryset = PublicReport.objects.all()
+    serializer_class = PublicReportSerializer
+    filterset_class = PublicReportFilterSet
+    service_arg = "report"
+    start_serializer = PublicReportStartSerializer
+    start_service = services.public_report_start
+
+    def base_queryset(self):
+        return PublicReport.objects.select_related("village").prefetch_related(
+            Prefetch("votes", queryset=PublicReportVote.objects.select_related("post__cadre"))
+        )
+
+    @extend_schema(request=PublicReportStartSerializer, responses={201: PublicReportSerializer})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(request=VoteInputSerializer, responses=PublicReportSerializer)
+    @action(detail=True, methods=["post"])
+    def votes(self, request, pk=None):
+        """The vote on one cadre; the three counts must add up to the ballots returned."""
+        return self.call(services.public_report_set_vote, VoteInputSerializer)
+
+    @extend_schema(request=None, responses=PublicReportSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """Record the votes: every sitting cadre must have one."""
+        return self.call(services.public_report_complete, NoInput)
+
+
+class RedemptionViewSet(OrganizingViewSet):
+    """承诺集中兑现: one result per promise in force; `complete` freezes it."""
+
+    queryset = Redemption.objects.all()
+    serializer_class = RedemptionSerializer
+    filterset_class = RedemptionFilterSet
+    service_arg = "redemption"
+    start_serializer = RedemptionStartSerializer
+    start_service = services.redemption_start
+
+    def base_queryset(self):
+        return Redemption.objects.select_related("village").prefetch_related(
+            Prefetch(
+                "results",
+                queryset=PromiseRedemption.objects.select_related("promise").order_by(
+                    "promise__pledge_id", "promise__position"
+                ),
+            )
+        )
+
+    @extend_schema(request=RedemptionStartSerializer, responses={201: RedemptionSerializer})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(request=ResultInputSerializer, responses=RedemptionSerializer)
+    @action(detail=True, methods=["post"])
+    def results(self, request, pk=None):
+        """The result, evidence and appraisal of one listed promise."""
+        return self.call(services.redemption_set_result, ResultInputSerializer)
+
+    @extend_schema(request=None, responses=RedemptionSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """Complete the redemption: every promise needs a result."""
+        return self.call(services.redemption_complete, NoInput)
+
+
+class CertificateInspectionViewSet(OrganizingViewSet):
+    """两证年检 by the township (`may_edit`); `decide` records the verdict."""
+
+    queryset = CertificateInspection.objects.all()
+    serializer_class = CertificateInspectionSerializer
+    filterset_class = CertificateInspectionFilterSet
+    service_arg = "record"
+    start_serializer = AnnualStartSerializer
+    start_service = services.annual_inspection_start
+
+    def base_queryset(self):
+        return CertificateInspection.objects.select_related("certificate__post__cadre")
+
+    def check_object_permissions(self, request, obj):
+        viewsets.GenericViewSet.check_object_permissions(self, request, obj)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            if not scope_for(request.user).may_edit(obj.area_code):
+                raise PermissionDenied(_("You may not change records of this area."))
+
+    @extend_schema(request=AnnualStartSerializer, responses={201: CertificateInspectionSerializer})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(request=DecideSerializer, responses=CertificateInspectionSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """The verdict with its reasons (required unless pass); a fail suspends the
+        certificate and opens an advised resignation."""
+        return self.call(services.annual_inspection_decide, DecideSerializer)
 
 
 def register(router) -> None:
     """Register this part's viewsets on the /api/v1/ router."""
+    router.register("hearings", HearingViewSet, basename="hearing")
+    router.register("public-reports", PublicReportViewSet, basename="public-report")
+    router.register("redemptions", RedemptionViewSet, basename="redemption")
+    router.register(
+        "annual-inspections", CertificateInspectionViewSet, basename="annual-inspection"
+    )

@@ -1,1 +1,137 @@
-"""Reads of the bottomup part of 双监督."""
+"""Reads of bottom-up supervision: pledge fulfilment rates and the evidence of the annual
+certificate inspection (两证年检)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from cadres.models import QualificationCertificate
+
+from ..choices import Fulfilment, RecordState
+from ..models import (
+    Inspection,
+    Problem,
+    PromiseRedemption,
+    PublicReportVote,
+    ReviewScore,
+)
+
+__all__ = [
+    "annual_evidence",
+    "fulfilment_rate",
+    "pledge_fulfilment_rates",
+    "village_fulfilment_rates",
+]
+
+RATE_PLACES = Decimal("0.001")
+
+
+def fulfilment_rate(fulfilled: int, partly: int, promises: int) -> Decimal | None:
+    """(fulfilled + ½ partly) / promises, to three places; None without promises."""
+    if not promises:
+        return None
+    return ((Decimal(fulfilled) + Decimal(partly) / 2) / promises).quantize(RATE_PLACES)
+
+
+def _completed_results(village_codes: Iterable[str], year: int):
+    return PromiseRedemption.objects.filter(
+        area_code__in=list(village_codes),
+        redemption__period=str(year),
+        redemption__state=RecordState.COMPLETED,
+    )
+
+
+def _rates(rows, key: str) -> dict:
+    counted = rows.values(key).annotate(
+        n=Count("pk"),
+        fulfilled=Count("pk", filter=Q(result=Fulfilment.FULFILLED)),
+        partly=Count("pk", filter=Q(result=Fulfilment.PARTLY)),
+    )
+    return {r[key]: fulfilment_rate(r["fulfilled"], r["partly"], r["n"]) for r in counted}
+
+
+def pledge_fulfilment_rates(village_codes: Iterable[str], year: int) -> dict[int, Decimal]:
+    """{pledge id: rate} from the year's completed redemptions of the villages (one query)."""
+    return _rates(_completed_results(village_codes, year), "promise__pledge_id")
+
+
+def village_fulfilment_rates(village_codes: Iterable[str], year: int) -> dict[str, Decimal]:
+    """{village code: rate} over every promise redeemed in the year (one query)."""
+    return _rates(_completed_results(village_codes, year), "area_code")
+
+
+def _average(values: list[Decimal]) -> str | None:
+    if not values:
+        return None
+    return str((sum(values) / len(values)).quantize(Decimal("0.1")))
+
+
+def annual_evidence(certificate: QualificationCertificate, year: int) -> dict:
+    """The year's evidence of one certificate, JSON-able (decimals as strings): the village's
+    completed inspections, the post's review grades and vote satisfaction, the post's pledge
+    fulfilment and the village's unresolved problems."""
+    code, post_id, prefix = certificate.area_code, certificate.post_id, str(year)
+    inspections = list(
+        Inspection.objects.completed()
+        .filter(area_code=code, period__startswith=prefix)
+        .order_by("period")
+        .values_list("period", "total_score")
+    )
+    reviews = list(
+        ReviewScore.objects.filter(
+            post_id=post_id,
+            review__state=RecordState.COMPLETED,
+            review__period__startswith=prefix,
+        )
+        .order_by("review__period")
+        .values_list("review__period", "average", "grade")
+    )
+    votes = (
+        PublicReportVote.objects.filter(
+            post_id=post_id,
+            report__state=RecordState.COMPLETED,
+            report__period__startswith=prefix,
+        )
+        .select_related("report")
+        .order_by("report__period")
+    )
+    promises = _completed_results([code], year).filter(promise__pledge__post_id=post_id)
+    counts = promises.aggregate(
+        n=Count("pk"),
+        fulfilled=Count("pk", filter=Q(result=Fulfilment.FULFILLED)),
+        partly=Count("pk", filter=Q(result=Fulfilment.PARTLY)),
+        not_fulfilled=Count("pk", filter=Q(result=Fulfilment.NOT)),
+    )
+    rate = fulfilment_rate(counts["fulfilled"], counts["partly"], counts["n"])
+    scores = [s for _, s in inspections if s is not None]
+    problems = Problem.objects.unresolved().filter(area_code=code)
+    return {
+        "year": year,
+        "inspections": [
+            {"period": p, "score": None if s is None else str(s)} for p, s in inspections
+        ],
+        "inspection_average": _average(scores),
+        "reviews": [{"period": p, "average": str(a), "grade": g} for p, a, g in reviews],
+        "votes": [
+            {
+                "period": v.report.period,
+                "satisfied": v.satisfied,
+                "basically_satisfied": v.basically_satisfied,
+                "dissatisfied": v.dissatisfied,
+                "rate": None if v.satisfaction_rate is None else str(v.satisfaction_rate),
+            }
+            for v in votes
+        ],
+        "promises": {
+            "total": counts["n"],
+            "fulfilled": counts["fulfilled"],
+            "partly": counts["partly"],
+            "not_fulfilled": counts["not_fulfilled"],
+        },
+        "fulfilment_rate": None if rate is None else str(rate),
+        "open_problems": problems.count(),
+        "overdue_problems": problems.overdue().count(),
+    }

@@ -1,1 +1,212 @@
-"""Reads of the warnings part of 双监督."""
+"""Reads of the warnings part of 双监督: the facts each warning rule looks at, gathered for many
+villages at once (one aggregate query per rule, whatever the number of villages), and the board."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, F, FloatField, Min, Q, Subquery
+from django.db.models.functions import Cast, NullIf
+
+from cadres.choices import CertificateState
+from cadres.models import QualificationCertificate
+from ledgers.models import Disclosure
+from ledgers.selectors.handover import OVERDUE_AFTER_DAYS, handovers_due
+from villages.models import Village
+
+from ..choices import Fulfilment, PeriodKind, WarningLevel
+from ..models import (
+    Problem,
+    PromiseRedemption,
+    PublicReport,
+    PublicReportVote,
+    Rectification,
+    Redemption,
+    SupervisionPolicy,
+    SupervisionTask,
+    VillageWarning,
+)
+from ..periods import Period
+
+__all__ = [
+    "DISCLOSURE_GRACE_DAYS",
+    "disclosure_quarter",
+    "village_warning",
+    "warning_facts",
+    "warning_level_counts",
+    "warnings_board",
+]
+
+#: a quarter's disclosure is looked for once this many days of the next quarter have passed
+DISCLOSURE_GRACE_DAYS = 15
+RATE = Decimal("0.001")
+
+# The evaluation is the system's, not a user's: it reads every village (handovers_due is scoped).
+_EVERY_VILLAGE = SimpleNamespace(is_authenticated=True, is_active=True, is_superuser=True)
+
+
+def _in(qs, codes, field="area_code"):
+    return qs if codes is None else qs.filter(**{f"{field}__in": codes})
+
+
+def _latest_completed(model, codes):
+    """Ids of each village's latest completed record of `model` (DISTINCT ON the village)."""
+    qs = _in(model.objects.completed(), codes)
+    return Subquery(qs.order_by("village_id", "-period").distinct("village_id").values("pk"))
+
+
+def disclosure_quarter(on: dt.date) -> Period:
+    """The quarter whose disclosure must be published by `on` (the last finished one, once the
+    grace days for publishing it have passed)."""
+    return Period.containing(
+        PeriodKind.QUARTER, on - dt.timedelta(days=DISCLOSURE_GRACE_DAYS)
+    ).previous()
+
+
+def warning_facts(on: dt.date, codes: list[str] | None) -> dict:
+    """Everything the rules need, for the villages `codes` (None: all), as plain values keyed by
+    village id; a fixed number of queries."""
+    villages = list(
+        _in(Village.objects.order_by(), codes, "code").values_list("pk", "code", "is_backward")
+    )
+    policies = {p.area_code: p for p in SupervisionPolicy.objects.all()}
+
+    duties = defaultdict(list)
+    for row in (
+        _in(SupervisionTask.objects.overdue(on), codes)
+        .order_by()
+        .values("village_id", "kind")
+        .annotate(n=Count("pk"), period=Min("period"), due=Min("due_date"))
+    ):
+        duties[row["village_id"]].append(row)
+
+    problems = {
+        row["village_id"]: row
+        for row in _in(Problem.objects.overdue(on), codes)
+        .order_by()
+        .values("village_id")
+        .annotate(n=Count("pk"), due=Min("deadline"))
+    }
+
+    returned = F("satisfied") + F("basically_satisfied") + F("dissatisfied")
+    rate = Cast(F("satisfied") + F("basically_satisfied"), FloatField()) / NullIf(returned, 0)
+    satisfaction = {
+        row["report__village_id"]: row
+        for row in PublicReportVote.objects.filter(
+            report__in=_latest_completed(PublicReport, codes)
+        )
+        .order_by()
+        .values("report__village_id", "report__period")
+        .annotate(low=Min(rate))
+        if row["low"] is not None
+    }
+
+    quarter = disclosure_quarter(on)
+    disclosed = set(
+        _in(Disclosure.objects.published(), codes)
+        .filter(start__lte=quarter.end, end__gte=quarter.start)
+        .order_by()
+        .values_list("village_id", flat=True)
+        .distinct()
+    )
+
+    handovers = {
+        row["village_id"]: row
+        for row in _in(handovers_due(_EVERY_VILLAGE, on).filter(overdue=True), codes)
+        .order_by()
+        .values("village_id")
+        .annotate(n=Count("pk"), ended=Min("end_date"))
+    }
+
+    suspended = {
+        row["post__village_id"]: sorted(row["names"])
+        for row in _in(
+            QualificationCertificate.objects.filter(
+                state=CertificateState.SUSPENDED, post__end_date__isnull=True
+            ),
+            codes,
+        )
+        .order_by()
+        .values("post__village_id")
+        .annotate(names=ArrayAgg("post__cadre__name"))
+    }
+
+    redemption = defaultdict(list)
+    for row in (
+        PromiseRedemption.objects.filter(redemption__in=_latest_completed(Redemption, codes))
+        .order_by()
+        .values(
+            "redemption__village_id",
+            "redemption__period",
+            "promise__pledge_id",
+            name=F("promise__pledge__post__cadre__name"),
+        )
+        .annotate(
+            n=Count("pk"),
+            full=Count("pk", filter=Q(result=Fulfilment.FULFILLED)),
+            part=Count("pk", filter=Q(result=Fulfilment.PARTLY)),
+        )
+    ):
+        row["rate"] = ((row["full"] + Decimal(row["part"]) / 2) / row["n"]).quantize(RATE)
+        redemption[row["redemption__village_id"]].append(row)
+
+    rectifications = {
+        village_id: (year, state)
+        for village_id, year, state in _in(
+            Rectification.objects.in_year(on.year).unaccepted(), codes
+        )
+        .order_by()
+        .values_list("village_id", "year", "state")
+    }
+
+    return {
+        "villages": villages,
+        "policies": policies,
+        "duties": duties,
+        "problems": problems,
+        "satisfaction": satisfaction,
+        "disclosure_quarter": quarter,
+        "disclosed": disclosed,
+        "handovers": handovers,
+        "handover_days": OVERDUE_AFTER_DAYS,
+        "suspended": suspended,
+        "redemption": redemption,
+        "rectifications": rectifications,
+    }
+
+
+def warnings_board(user):
+    """The raised warnings the user sees, with what the board shows (one query per page)."""
+    return (
+        VillageWarning.objects.visible_to(user)
+        .raised()
+        .select_related("village__township", "acknowledged_by")
+    )
+
+
+def warning_level_counts(queryset) -> dict:
+    """How many warnings of each level, and how many unacknowledged, in one query."""
+    counts = queryset.order_by().aggregate(
+        **{
+            f"level_{level.value}": Count("pk", filter=Q(level=level.value))
+            for level in WarningLevel
+            if level != WarningLevel.NONE
+        },
+        unacknowledged=Count("pk", filter=Q(acknowledged_at__isnull=True)),
+        total=Count("pk"),
+    )
+    counts["levels"] = [
+        (level.value, level.label, counts[f"level_{level.value}"])
+        for level in reversed(WarningLevel)
+        if level != WarningLevel.NONE
+    ]
+    return counts
+
+
+def village_warning(user, village) -> VillageWarning | None:
+    """The village's warning if it is raised and the user sees it (for the village tab's badge)."""
+    return warnings_board(user).filter(village=village).first()

@@ -1,3 +1,614 @@
-"""Writes of the bottomup part of 双监督."""
+"""Writes of bottom-up supervision, organized by the village's contact cadre: the quarterly
+hearing (村务听证质询会), the semi-annual public report and vote (公开述职), the yearly pledge
+redemption (承诺集中兑现); and the township's annual certificate inspection (两证年检)."""
 
-__all__: list[str] = []
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cadres import services as cadres_services
+from cadres.choices import CERTIFIED_POSTS, CHAIR_SEAT, SECRETARY_SEAT, CertificateState, PostKind
+from cadres.models import Cadre, Pledge, Post, Promise, QualificationCertificate, ResignationAdvice
+from villages.scoping import require_edit, require_organizing, today
+
+from ..choices import (
+    Fulfilment,
+    ProblemCategory,
+    ProblemSource,
+    QuestionCategory,
+    RecordState,
+    Satisfaction,
+    TaskKind,
+    Verdict,
+)
+from ..models import (
+    CertificateInspection,
+    Hearing,
+    HearingQuestion,
+    PromiseRedemption,
+    PublicReport,
+    PublicReportVote,
+    Redemption,
+    SupervisionTask,
+)
+from ..periods import Period
+from .common import locked, require_draft, task_done
+from .problems import problem_open
+
+__all__ = [
+    "PROBLEM_DAYS",
+    "annual_inspection_decide",
+    "annual_inspection_start",
+    "hearing_add_question",
+    "hearing_complete",
+    "hearing_remove_question",
+    "hearing_start",
+    "hearing_update",
+    "post_order",
+    "public_report_complete",
+    "public_report_set_vote",
+    "public_report_start",
+    "public_report_update",
+    "redemption_complete",
+    "redemption_set_result",
+    "redemption_start",
+    "sitting_posts",
+]
+
+#: days a problem raised at a hearing has to be rectified
+PROBLEM_DAYS = 30
+
+#: a hearing question's category as a category of the problem ledger
+QUESTION_TO_PROBLEM = {
+    QuestionCategory.FINANCE: ProblemCategory.FINANCE,
+    QuestionCategory.LAND: ProblemCategory.FINANCE,
+    QuestionCategory.PROJECTS: ProblemCategory.SERVICES,
+    QuestionCategory.WELFARE: ProblemCategory.SERVICES,
+    QuestionCategory.AFFAIRS: ProblemCategory.AFFAIRS,
+    QuestionCategory.CONDUCT: ProblemCategory.CONDUCT,
+    QuestionCategory.OTHER: ProblemCategory.OTHER,
+}
+
+_KIND_ORDER = [
+    PostKind.SECRETARY_AND_CHAIR,
+    PostKind.SECRETARY,
+    PostKind.CHAIR,
+    PostKind.DEPUTY_SECRETARY,
+    PostKind.VICE_CHAIR,
+    PostKind.BRANCH_MEMBER,
+    PostKind.COMMITTEE_MEMBER,
+]
+
+
+def post_order():
+    """Secretary first, then chair, deputies and members (the order of a meeting's agenda)."""
+    return Case(
+        *[When(kind=k, then=Value(i)) for i, k in enumerate(_KIND_ORDER)],
+        default=Value(99),
+        output_field=IntegerField(),
+    )
+
+
+def sitting_posts(village, on: dt.date):
+    """The posts of the village held on the date, secretary first."""
+    return (
+        Post.objects.filter(village=village, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .select_related("cadre")
+        .order_by(post_order(), "pk")
+    )
+
+
+def _require_task(task: SupervisionTask, kind: str) -> None:
+    if task.kind != kind:
+        raise ValidationError(_("This duty is not a %(kind)s.") % {"kind": TaskKind(kind).label})
+
+
+def _require_in_period(task: SupervisionTask, date: dt.date) -> None:
+    start = Period.parse(task.period).start
+    if date < start:
+        raise ValidationError(
+            {"date": _("The date is before the period of the duty (%(p)s).") % {"p": task.period}}
+        )
+    if date > today():
+        raise ValidationError({"date": _("The date is in the future.")})
+
+
+def _save_new(record, message: str):
+    """Save a record for its duty; a second record for the same duty is refused."""
+    # The database's unique constraints answer with our message, not Django's generic one.
+    record.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        raise ValidationError(message) from None
+    return record
+
+
+def _complete(record, actor) -> None:
+    record.state = RecordState.COMPLETED
+    record.completed_by = actor
+    record.completed_at = timezone.now()
+    record.save(update_fields=["state", "completed_by", "completed_at"])
+
+
+def _apply(record, fields: dict, allowed: set[str]) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"cannot change {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.full_clean()
+    record.save()
+
+
+# ------------------------------------------------------------------ hearings
+
+HEARING_FIELDS = {
+    "date",
+    "place",
+    "agenda",
+    "party_members_present",
+    "representatives_present",
+    "others_present",
+    "follow_ups",
+}
+
+
+@transaction.atomic
+def hearing_start(
+    *,
+    actor,
+    task: SupervisionTask,
+    date: dt.date,
+    agenda: str,
+    place: str = "",
+    party_members_present: int = 0,
+    representatives_present: int = 0,
+    others_present: int = 0,
+    follow_ups: str = "",
+) -> Hearing:
+    """Record the quarter's village-affairs hearing of the duty's village, as a draft."""
+    require_organizing(actor, task.area_code)
+    _require_task(task, TaskKind.HEARING)
+    _require_in_period(task, date)
+    hearing = Hearing(
+        task=task,
+        village_id=task.village_id,
+        period=task.period,
+        date=date,
+        place=place,
+        agenda=agenda,
+        party_members_present=party_members_present,
+        representatives_present=representatives_present,
+        others_present=others_present,
+        follow_ups=follow_ups,
+        created_by=actor,
+        area_code=task.area_code,
+    )
+    return _save_new(hearing, _("The hearing of this duty has already been recorded."))
+
+
+@transaction.atomic
+def hearing_update(*, actor, hearing: Hearing, **fields) -> Hearing:
+    """Correct a draft hearing's date, place, agenda, attendance or follow-ups."""
+    require_organizing(actor, hearing.area_code)
+    hearing = locked(hearing)
+    require_draft(hearing)
+    if "date" in fields:
+        _require_in_period(hearing.task, fields["date"])
+    _apply(hearing, fields, HEARING_FIELDS)
+    return hearing
+
+
+@transaction.atomic
+def hearing_add_question(
+    *,
+    actor,
+    hearing: Hearing,
+    asker_kind: str,
+    category: str,
+    question: str,
+    asker_name: str = "",
+    answered_by: Cadre | None = None,
+    answer: str = "",
+    satisfied: bool = True,
+    follow_up: str = "",
+) -> HearingQuestion:
+    """Add a question put at a draft hearing, its answer and whether the asker was satisfied."""
+    require_organizing(actor, hearing.area_code)
+    hearing = locked(hearing)
+    require_draft(hearing)
+    if answered_by is not None and answered_by.village_id != hearing.village_id:
+        raise ValidationError({"answered_by": _("The answering cadre must be of this village.")})
+    row = HearingQuestion(
+        hearing=hearing,
+        asker_name=asker_name,
+        asker_kind=asker_kind,
+        category=category,
+        question=question,
+        answered_by=answered_by,
+        answer=answer,
+        satisfied=satisfied,
+        follow_up=follow_up,
+        area_code=hearing.area_code,
+    )
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def hearing_remove_question(*, actor, question: HearingQuestion) -> None:
+    """Remove a question from a draft hearing."""
+    require_organizing(actor, question.area_code)
+    require_draft(locked(question.hearing))
+    question.delete()
+
+
+def _secretary(village):
+    """The cadre who answers for the village when nobody answered: the secretary, else the chair."""
+    posts = Post.objects.current().filter(village=village).select_related("cadre")
+    for seat in (SECRETARY_SEAT, CHAIR_SEAT):
+        post = posts.filter(kind__in=seat).first()
+        if post is not None:
+            return post.cadre
+    return None
+
+
+@transaction.atomic
+def hearing_complete(*, actor, hearing: Hearing, on: dt.date | None = None) -> Hearing:
+    """Complete the hearing: each unsatisfied question, and each follow-up agreed, goes to the
+    problem ledger (owner: the answering cadre or the secretary, 30 days); then it is frozen."""
+    require_organizing(actor, hearing.area_code)
+    hearing = locked(hearing)
+    require_draft(hearing)
+    on = on or today()
+    if hearing.attendance < 1:
+        raise ValidationError(_("Record who attended the hearing before completing it."))
+    questions = list(hearing.questions.select_related("answered_by"))
+    fallback = None
+    for q in questions:
+        if q.satisfied and not q.follow_up.strip():
+            continue
+        owner = q.answered_by
+        if owner is None:
+            fallback = fallback or _secretary(hearing.village)
+            owner = fallback
+        title = q.question if not q.satisfied else q.follow_up
+        problem_open(
+            actor=actor,
+            village=hearing.village,
+            source=ProblemSource.HEARING if q.satisfied else ProblemSource.QUESTION,
+            title=title.strip().splitlines()[0][:100],
+            category=QUESTION_TO_PROBLEM.get(q.category, ProblemCategory.OTHER),
+            owner=owner,
+            owner_name=owner.name if owner else _("The village committees"),
+            deadline=on + dt.timedelta(days=PROBLEM_DAYS),
+            description="\n".join(
+                s
+                for s in (
+                    q.question,
+                    _("Answer: %(a)s") % {"a": q.answer} if q.answer else "",
+                    _("Follow-up: %(f)s") % {"f": q.follow_up} if q.follow_up else "",
+                )
+                if s
+            ),
+            opened_on=on,
+            check_permission=False,  # checked above; the contact cadre registers it
+            hearing_question=q,
+        )
+    _complete(hearing, actor)
+    task_done(hearing.task, on)
+    return hearing
+
+
+# ------------------------------------------------------------------ public reports
+
+
+def _check_ballots(issued: int, returned: int) -> None:
+    if returned > issued:
+        raise ValidationError(
+            {
+                "ballots_returned": _("%(returned)d ballots returned but only %(issued)d issued.")
+                % {"returned": returned, "issued": issued}
+            }
+        )
+
+
+@transaction.atomic
+def public_report_start(
+    *,
+    actor,
+    task: SupervisionTask,
+    date: dt.date,
+    ballots_issued: int,
+    ballots_returned: int,
+    notes: str = "",
+) -> PublicReport:
+    """Record the half-year's public report meeting and its ballots, as a draft."""
+    require_organizing(actor, task.area_code)
+    _require_task(task, TaskKind.PUBLIC_REPORT)
+    _require_in_period(task, date)
+    _check_ballots(ballots_issued, ballots_returned)
+    report = PublicReport(
+        task=task,
+        village_id=task.village_id,
+        period=task.period,
+        date=date,
+        ballots_issued=ballots_issued,
+        ballots_returned=ballots_returned,
+        notes=notes,
+        created_by=actor,
+        area_code=task.area_code,
+    )
+    return _save_new(report, _("The public report of this duty has already been recorded."))
+
+
+@transaction.atomic
+def public_report_update(*, actor, report: PublicReport, **fields) -> PublicReport:
+    """Correct a draft report's date, ballots or notes."""
+    require_organizing(actor, report.area_code)
+    report = locked(report)
+    require_draft(report)
+    if "date" in fields:
+        _require_in_period(report.task, fields["date"])
+    _check_ballots(
+        fields.get("ballots_issued", report.ballots_issued),
+        fields.get("ballots_returned", report.ballots_returned),
+    )
+    _apply(report, fields, {"date", "ballots_issued", "ballots_returned", "notes"})
+    return report
+
+
+def _check_counts(returned: int, satisfied: int, basically: int, dissatisfied: int) -> None:
+    total = satisfied + basically + dissatisfied
+    if total != returned:
+        raise ValidationError(
+            _(
+                "The counts add up to %(total)d, but %(returned)d ballots were returned: "
+                "they must be equal."
+            )
+            % {"total": total, "returned": returned}
+        )
+
+
+@transaction.atomic
+def public_report_set_vote(
+    *,
+    actor,
+    report: PublicReport,
+    post: Post,
+    satisfied: int,
+    basically_satisfied: int,
+    dissatisfied: int,
+    summary: str = "",
+) -> PublicReportVote:
+    """Record (or correct) the vote on one sitting cadre; the counts add up to the ballots
+    returned."""
+    require_organizing(actor, report.area_code)
+    report = locked(report)
+    require_draft(report)
+    if not sitting_posts(report.village, report.date).filter(pk=post.pk).exists():
+        raise ValidationError(
+            {"post": _("This post was not held in the village on the day of the meeting.")}
+        )
+    _check_counts(report.ballots_returned, satisfied, basically_satisfied, dissatisfied)
+    vote = PublicReportVote.objects.filter(report=report, post=post).first() or PublicReportVote(
+        report=report, post=post, area_code=report.area_code
+    )
+    vote.summary = summary
+    vote.satisfied = satisfied
+    vote.basically_satisfied = basically_satisfied
+    vote.dissatisfied = dissatisfied
+    vote.full_clean()
+    vote.save()
+    return vote
+
+
+@transaction.atomic
+def public_report_complete(
+    *, actor, report: PublicReport, on: dt.date | None = None
+) -> PublicReport:
+    """Record the votes: every sitting cadre has one that adds up; then it is frozen."""
+    require_organizing(actor, report.area_code)
+    report = locked(report)
+    require_draft(report)
+    on = on or today()
+    votes = {v.post_id: v for v in report.votes.all()}
+    missing = [p for p in sitting_posts(report.village, report.date) if p.pk not in votes]
+    if missing:
+        raise ValidationError(
+            _("No vote yet on: %(names)s.") % {"names": "、".join(p.cadre.name for p in missing)}
+        )
+    for vote in votes.values():
+        _check_counts(
+            report.ballots_returned, vote.satisfied, vote.basically_satisfied, vote.dissatisfied
+        )
+    _complete(report, actor)
+    task_done(report.task, on)
+    return report
+
+
+# ------------------------------------------------------------------ pledge redemption
+
+
+def _promises_in_force(village):
+    pledges = Pledge.objects.in_force().filter(
+        post__in=Post.objects.current().certified().filter(village=village)
+    )
+    return Promise.objects.filter(pledge__in=pledges).order_by("pledge_id", "position")
+
+
+@transaction.atomic
+def redemption_start(
+    *, actor, task: SupervisionTask, date: dt.date, attendance: int = 0, notes: str = ""
+) -> Redemption:
+    """Record the year's redemption meeting; every promise of every pledge in force of the
+    sitting secretary and chair is listed, waiting for its result."""
+    require_organizing(actor, task.area_code)
+    _require_task(task, TaskKind.REDEMPTION)
+    _require_in_period(task, date)
+    redemption = _save_new(
+        Redemption(
+            task=task,
+            village_id=task.village_id,
+            period=task.period,
+            date=date,
+            attendance=attendance,
+            notes=notes,
+            created_by=actor,
+            area_code=task.area_code,
+        ),
+        _("The redemption of this duty has already been recorded."),
+    )
+    # Listed without a result: completing the redemption requires one for each.
+    PromiseRedemption.objects.bulk_create(
+        PromiseRedemption(
+            redemption=redemption, promise=p, result="", appraisal="", area_code=task.area_code
+        )
+        for p in _promises_in_force(task.village)
+    )
+    return redemption
+
+
+@transaction.atomic
+def redemption_set_result(
+    *,
+    actor,
+    redemption: Redemption,
+    promise: Promise,
+    result: str,
+    appraisal: str,
+    evidence: str = "",
+) -> PromiseRedemption:
+    """Mark one listed promise fulfilled, partly or not, with evidence and the appraisal."""
+    require_organizing(actor, redemption.area_code)
+    redemption = locked(redemption)
+    require_draft(redemption)
+    row = PromiseRedemption.objects.filter(redemption=redemption, promise=promise).first()
+    if row is None:
+        raise ValidationError({"promise": _("This promise is not listed in the redemption.")})
+    if result not in Fulfilment.values:
+        raise ValidationError({"result": _("Choose fulfilled, partly or not fulfilled.")})
+    if appraisal not in Satisfaction.values:
+        raise ValidationError({"appraisal": _("Choose the villagers' appraisal.")})
+    row.result, row.appraisal, row.evidence = result, appraisal, evidence
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def redemption_complete(*, actor, redemption: Redemption, on: dt.date | None = None) -> Redemption:
+    """Complete the redemption once every promise has a result; then it is frozen."""
+    require_organizing(actor, redemption.area_code)
+    redemption = locked(redemption)
+    require_draft(redemption)
+    on = on or today()
+    pending = redemption.results.filter(Q(result="") | Q(appraisal="")).count()
+    if pending:
+        raise ValidationError(_("%(n)d promises have no result or appraisal yet.") % {"n": pending})
+    _complete(redemption, actor)
+    task_done(redemption.task, on)
+    return redemption
+
+
+# ------------------------------------------------------------------ annual certificate inspection
+
+
+@transaction.atomic
+def annual_inspection_start(
+    *, actor, task: SupervisionTask, certificate: QualificationCertificate
+) -> CertificateInspection:
+    """Start the year's inspection of one valid certificate of the duty's village, with the
+    year's evidence rolled up now."""
+    from ..selectors.bottomup import annual_evidence
+
+    require_edit(actor, task.area_code)
+    _require_task(task, TaskKind.ANNUAL_INSPECTION)
+    year = Period.parse(task.period).year
+    if certificate.area_code != task.area_code:
+        raise ValidationError({"certificate": _("The certificate is of another village.")})
+    if certificate.state != CertificateState.VALID:
+        raise ValidationError({"certificate": _("Only a valid certificate is inspected.")})
+    if certificate.issued_on.year > year:
+        raise ValidationError({"certificate": _("The certificate was issued after that year.")})
+    record = CertificateInspection(
+        task=task,
+        certificate=certificate,
+        year=year,
+        evidence=annual_evidence(certificate, year),
+        created_by=actor,
+        area_code=task.area_code,
+    )
+    return _save_new(record, _("This certificate's inspection for the year is already recorded."))
+
+
+def _valid_certificates_left(task: SupervisionTask, year: int) -> bool:
+    decided = CertificateInspection.objects.filter(
+        certificate=OuterRef("pk"), year=year, state=RecordState.COMPLETED
+    )
+    return (
+        QualificationCertificate.objects.filter(
+            area_code=task.area_code,
+            state=CertificateState.VALID,
+            issued_on__lte=dt.date(year, 12, 31),
+            post__kind__in=CERTIFIED_POSTS,
+        )
+        .filter(~Exists(decided))
+        .exists()
+    )
+
+
+@transaction.atomic
+def annual_inspection_decide(
+    *,
+    actor,
+    record: CertificateInspection,
+    verdict: str,
+    reasons: str = "",
+    on: dt.date | None = None,
+) -> CertificateInspection:
+    """The verdict (合格/基本合格/不合格). A fail suspends the certificate and opens an advised
+    resignation for the post; the duty is done once every valid certificate is decided."""
+    require_edit(actor, record.area_code)
+    record = locked(record)
+    require_draft(record)
+    on = on or today()
+    if verdict not in Verdict.values:
+        raise ValidationError({"verdict": _("Choose the verdict.")})
+    if verdict != Verdict.PASS and not reasons.strip():
+        raise ValidationError({"reasons": _("Give the reasons of a verdict other than pass.")})
+    record.verdict, record.reasons = verdict, reasons
+    if verdict == Verdict.FAIL:
+        certificate = QualificationCertificate.objects.select_for_update().get(
+            pk=record.certificate_id
+        )
+        cadres_services.certificate_suspend(
+            actor=actor, certificate=certificate, on=on, reason=reasons
+        )
+        post = certificate.post
+        # An advice already open for the post (e.g. after a broken promise) is the same case.
+        record.advice = ResignationAdvice.objects.undecided().filter(
+            post=post
+        ).first() or cadres_services.advice_open(
+            actor=actor,
+            post=post,
+            grounds=_("Failed the annual certificate inspection of %(year)d: %(reasons)s")
+            % {"year": record.year, "reasons": reasons},
+            opened_on=on,
+        )
+    record.full_clean()
+    record.save(update_fields=["verdict", "reasons", "advice"])
+    _complete(record, actor)
+    if not _valid_certificates_left(record.task, record.year):
+        task_done(record.task, on)
+    return record

@@ -60,10 +60,14 @@ def task_for(village: Village, kind: str, period: Period) -> SupervisionTask:
 
 
 def task_done(task: SupervisionTask, on: dt.date) -> None:
-    """Mark the duty done on the date its record was completed (idempotent)."""
+    """Mark the duty done on the date its record was completed (idempotent), and have the
+    village's warning re-evaluated once this commits."""
+    from .warnings import warnings_refresh_later  # it imports this module
+
     SupervisionTask.objects.filter(pk=task.pk).exclude(state=TaskState.DONE).update(
         state=TaskState.DONE, done_on=on
     )
+    warnings_refresh_later(task.area_code)
 
 
 def require_state(obj, allowed: Iterable[str], message: str) -> None:

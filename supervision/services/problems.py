@@ -4,20 +4,91 @@ reopen, and escalate overdue problems (挂账督办). Every step is a `ProblemSt
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Left
 from django.utils.translation import gettext as _
 
+from cadres.models import Cadre
 from villages.models import Village
-from villages.scoping import require_organizing, today
+from villages.scoping import require_edit, require_organizing, scope_for, today
 
-from ..choices import ProblemAction, ProblemSource, ProblemState, Severity
-from ..models import Problem, ProblemStep
+from ..choices import (
+    Escalation,
+    ProblemAction,
+    ProblemCategory,
+    ProblemSource,
+    ProblemState,
+    Severity,
+)
+from ..models import Problem, ProblemStep, SupervisionPolicy
+from .common import locked, require_state
+from .warnings import warnings_refresh_later
 
-__all__ = ["problem_open", "record_step"]
+__all__ = [
+    "PROBLEM_TRANSITIONS",
+    "may_take",
+    "problem_close",
+    "problem_from_audit_finding",
+    "problem_from_disclosure_question",
+    "problem_open",
+    "problem_reopen",
+    "problem_send_back",
+    "problem_start",
+    "problem_submit",
+    "problem_update",
+    "problems_escalate",
+    "record_step",
+]
 
 SOURCE_LINKS = ("inspection_finding", "hearing_question", "audit_finding", "disclosure_question")
+OPEN_STATES = (ProblemState.OPEN, ProblemState.RECTIFYING, ProblemState.SUBMITTED)
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "severity",
+    "owner",
+    "owner_name",
+    "standard",
+)
+#: escalation levels from the lowest; a problem only ever moves up
+ESCALATION_ORDER = [Escalation.NONE, Escalation.TOWNSHIP, Escalation.COUNTY]
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed move of a problem: from which states, to which, and who may make it."""
+
+    sources: tuple[str, ...]
+    target: str
+    manager_only: bool  # township or county staff (`require_edit`), else the organizer side
+
+
+#: the one table of the problem's flow; services and the detail page's action forms read it
+PROBLEM_TRANSITIONS = {
+    ProblemAction.START: Transition((ProblemState.OPEN,), ProblemState.RECTIFYING, False),
+    ProblemAction.SUBMIT: Transition((ProblemState.RECTIFYING,), ProblemState.SUBMITTED, False),
+    ProblemAction.CLOSE: Transition((ProblemState.SUBMITTED,), ProblemState.CLOSED, True),
+    ProblemAction.REJECT: Transition((ProblemState.SUBMITTED,), ProblemState.RECTIFYING, True),
+    ProblemAction.REOPEN: Transition((ProblemState.CLOSED,), ProblemState.OPEN, True),
+}
+
+
+def may_take(user, problem: Problem, action: str) -> bool:
+    """True if `user` may make the `action` on the problem now (its state and their rights)."""
+    move = PROBLEM_TRANSITIONS[action]
+    if problem.state not in move.sources:
+        return False
+    scope = scope_for(user)
+    return (
+        scope.may_edit(problem.area_code)
+        if move.manager_only
+        else scope.may_organize(problem.area_code)
+    )
 
 
 def record_step(problem: Problem, *, action: str, from_state: str, actor, note: str = "") -> None:
@@ -87,5 +158,270 @@ def problem_open(
     return problem
 
 
-# re-exported names used by problem transitions elsewhere
-OPEN_STATES = (ProblemState.OPEN, ProblemState.RECTIFYING, ProblemState.SUBMITTED)
+def _move(problem: Problem, action: str, *, actor, note: str = "", **changes) -> Problem:
+    """Check the transition against PROBLEM_TRANSITIONS, apply it with `changes`, log the step."""
+    move = PROBLEM_TRANSITIONS[action]
+    (require_edit if move.manager_only else require_organizing)(actor, problem.area_code)
+    problem = locked(problem)
+    require_state(problem, move.sources, _("This step is not possible in the problem's state."))
+    from_state = problem.state
+    problem.state = move.target
+    for field, value in changes.items():
+        setattr(problem, field, value)
+    problem.full_clean()
+    problem.save(update_fields=["state", *changes])
+    record_step(problem, action=action, from_state=from_state, actor=actor, note=note)
+    warnings_refresh_later(problem.area_code)
+    return problem
+
+
+def _required(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+@transaction.atomic
+def problem_start(*, actor, problem: Problem, note: str = "") -> Problem:
+    """The village starts rectifying the problem (the organizer side)."""
+    return _move(problem, ProblemAction.START, actor=actor, note=note)
+
+
+@transaction.atomic
+def problem_submit(*, actor, problem: Problem, rectification: str) -> Problem:
+    """The rectification is done: submit it, saying what was done, for the township to verify."""
+    done = _required(rectification, "rectification", _("Say what was done."))
+    return _move(problem, ProblemAction.SUBMIT, actor=actor, note=done, rectification=done)
+
+
+@transaction.atomic
+def problem_close(*, actor, problem: Problem, evidence: str, on: dt.date | None = None) -> Problem:
+    """销号: the township or county verifies the rectification and closes the problem."""
+    evidence = _required(evidence, "evidence", _("Give the evidence that the problem is solved."))
+    on = on or today()
+    if on > today():
+        raise ValidationError({"on": _("The date is in the future.")})
+    if on < problem.opened_on:
+        raise ValidationError({"on": _("The problem cannot be closed before it was registered.")})
+    return _move(
+        problem,
+        ProblemAction.CLOSE,
+        actor=actor,
+        note=evidence,
+        closure_evidence=evidence,
+        closed_by=actor,
+        closed_on=on,
+    )
+
+
+@transaction.atomic
+def problem_send_back(*, actor, problem: Problem, note: str) -> Problem:
+    """The township finds the rectification insufficient and sends it back, saying why."""
+    note = _required(note, "note", _("Say why the rectification is sent back."))
+    return _move(problem, ProblemAction.REJECT, actor=actor, note=note)
+
+
+@transaction.atomic
+def problem_reopen(*, actor, problem: Problem, reason: str) -> Problem:
+    """A closed problem has come back: reopen it (the only change a closed problem allows)."""
+    reason = _required(reason, "reason", _("Say why the problem is reopened."))
+    return _move(
+        problem,
+        ProblemAction.REOPEN,
+        actor=actor,
+        note=reason,
+        closed_by=None,
+        closed_on=None,
+    )
+
+
+@transaction.atomic
+def problem_update(*, actor, problem: Problem, deadline: dt.date | None = None, **facts) -> Problem:
+    """Correct the facts of an unresolved problem (四明确: task, owner, deadline, standard).
+    Moving the deadline is the township's decision and is logged as a step."""
+    unknown = set(facts) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable problem fields: {sorted(unknown)}")
+    require_organizing(actor, problem.area_code)
+    problem = locked(problem)
+    if problem.state == ProblemState.CLOSED:
+        raise ValidationError(_("A closed problem cannot be edited, only reopened."))
+    owner = facts.get("owner", problem.owner)
+    if isinstance(owner, Cadre) and owner.village_id != problem.village_id:
+        raise ValidationError({"owner": _("The responsible cadre must be of the same village.")})
+    changed = [f for f, v in facts.items() if getattr(problem, f) != v]
+    notes = []
+    if changed:
+        labels = ", ".join(str(Problem._meta.get_field(f).verbose_name) for f in changed)
+        notes.append(_("Changed: %(fields)s.") % {"fields": labels})
+    if deadline is not None and deadline != problem.deadline:
+        # The deadline decides escalation: the organizer side may not move its own.
+        if not scope_for(actor).may_edit(problem.area_code):
+            raise PermissionDenied(_("Only the township or the county may move a deadline."))
+        if deadline < problem.opened_on:
+            raise ValidationError(
+                {"deadline": _("The deadline is before the day it is registered.")}
+            )
+        notes.append(
+            _("Deadline moved from %(old)s to %(new)s.")
+            % {
+                "old": problem.deadline.isoformat(),
+                "new": deadline.isoformat(),
+            }
+        )
+        problem.deadline = deadline
+        changed.append("deadline")
+    if not changed:
+        return problem
+    for field in changed:
+        if field != "deadline":
+            setattr(problem, field, facts[field])
+    problem.full_clean()
+    problem.save(update_fields=changed)
+    record_step(
+        problem,
+        action=ProblemAction.EDIT,
+        from_state=problem.state,
+        actor=actor,
+        note=" ".join(notes),
+    )
+    if "deadline" in changed:
+        warnings_refresh_later(problem.area_code)
+    return problem
+
+
+# ------------------------------------------------------------------ escalation (挂账督办)
+
+
+def _target_level(days_overdue: int, county_days: int) -> str:
+    return Escalation.COUNTY if days_overdue >= county_days else Escalation.TOWNSHIP
+
+
+@transaction.atomic
+def problems_escalate(*, on: dt.date) -> int:
+    """挂账督办: unresolved problems past their deadline are supervised by the township, and
+    those overdue by the county policy's `county_escalation_days` by the county. Set-based
+    (one select, one update per level, one insert of steps) and safe to run twice or at once."""
+    default_days = SupervisionPolicy._meta.get_field("county_escalation_days").default
+    county_days = SupervisionPolicy.objects.filter(area_code=Left(OuterRef("area_code"), 6))
+    rows = list(
+        Problem.objects.filter(state__in=OPEN_STATES, deadline__lt=on)
+        .exclude(escalation=Escalation.COUNTY)
+        .annotate(
+            county_days=Coalesce(
+                Subquery(county_days.values("county_escalation_days")[:1]),
+                Value(default_days),
+                output_field=IntegerField(),
+            )
+        )
+        # A concurrent run skips the rows this one holds: each escalation happens once.
+        .select_for_update(skip_locked=True, of=("self",))
+        .values_list("pk", "area_code", "state", "escalation", "deadline", "county_days")
+    )
+    moves: dict[str, list] = {Escalation.TOWNSHIP: [], Escalation.COUNTY: []}
+    steps = []
+    for pk, area_code, state, escalation, deadline, days in rows:
+        overdue = (on - deadline).days
+        target = _target_level(overdue, days)
+        if ESCALATION_ORDER.index(target) <= ESCALATION_ORDER.index(escalation):
+            continue
+        moves[target].append(pk)
+        note = _("%(days)d days past the deadline: %(level)s.") % {
+            "days": overdue,
+            "level": Escalation(target).label,
+        }
+        steps.append(
+            ProblemStep(
+                problem_id=pk,
+                action=ProblemAction.ESCALATE,
+                from_state=state,
+                to_state=state,
+                note=note,
+                actor=None,
+                area_code=area_code,
+            )
+        )
+    for target, pks in moves.items():
+        if pks:
+            Problem.objects.filter(pk__in=pks).update(escalation=target)
+    ProblemStep.objects.bulk_create(steps, batch_size=2000)
+    return len(steps)
+
+
+# ------------------------------------------------------------------ from the ledgers
+
+
+def _title(text: str) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
+@transaction.atomic
+def problem_from_audit_finding(
+    *,
+    actor,
+    finding,
+    deadline: dt.date,
+    owner_name: str,
+    title: str = "",
+    category: str = ProblemCategory.FINANCE,
+    severity: str = Severity.GENERAL,
+    standard: str = "",
+    owner=None,
+) -> Problem:
+    """Register an audit finding (定期审计) as a problem; one problem per finding."""
+    if Problem.objects.filter(audit_finding=finding).exists():
+        raise ValidationError(_("This record is already registered as a problem."))
+    description = finding.description
+    if finding.amount:
+        description += "\n" + _("Amount involved: %(amount)s yuan") % {"amount": finding.amount}
+    return problem_open(
+        actor=actor,
+        village=finding.audit.village,
+        source=ProblemSource.AUDIT,
+        title=title or _title(finding.description),
+        description=description,
+        category=category,
+        severity=severity,
+        owner_name=owner_name,
+        owner=owner,
+        standard=standard,
+        deadline=deadline,
+        audit_finding=finding,
+    )
+
+
+@transaction.atomic
+def problem_from_disclosure_question(
+    *,
+    actor,
+    question,
+    deadline: dt.date,
+    owner_name: str,
+    title: str = "",
+    category: str = ProblemCategory.AFFAIRS,
+    severity: str = Severity.GENERAL,
+    standard: str = "",
+    owner=None,
+) -> Problem:
+    """Register a villager's question about a published statement as a problem; one each."""
+    if Problem.objects.filter(disclosure_question=question).exists():
+        raise ValidationError(_("This record is already registered as a problem."))
+    description = question.question
+    if question.answer:
+        description += "\n" + _("Answer given: %(answer)s") % {"answer": question.answer}
+    return problem_open(
+        actor=actor,
+        village=question.disclosure.village,
+        source=ProblemSource.DISCLOSURE,
+        title=title or _title(question.question),
+        description=description,
+        category=category,
+        severity=severity,
+        owner_name=owner_name,
+        owner=owner,
+        standard=standard,
+        deadline=deadline,
+        disclosure_question=question,
+    )

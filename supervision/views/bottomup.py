@@ -1,3 +1,790 @@
-"""Pages of the bottomup part of 双监督."""
+"""Pages of bottom-up supervision (hearings, public reports with votes, pledge redemption),
+written by the village's contact cadre or the staff who manage it (`may_organize`), and of the
+township's annual certificate inspection (`may_edit`). Every write is one service call; a
+refusal is shown on the form it came from."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from cadres.choices import CERTIFIED_POSTS
+from cadres.models import Cadre, Post, QualificationCertificate
+from villages.base_views import (
+    ScopedListView,
+    ScopedMixin,
+    ScopedObjectMixin,
+    apply_validation_error,
+    history_context,
+)
+from villages.models import Region
+from villages.scoping import scope_for, today
+
+from .. import selectors, services
+from ..choices import Fulfilment, Grade, RecordState, TaskKind, Verdict
+from ..filtersets_bottomup import (
+    CertificateInspectionFilterSet,
+    HearingFilterSet,
+    PublicReportFilterSet,
+    RedemptionFilterSet,
+)
+from ..forms_bottomup import (
+    AnnualDecideForm,
+    HearingForm,
+    HearingUpdateForm,
+    PublicReportForm,
+    QuestionForm,
+    RedemptionForm,
+    ResultForm,
+    VoteForm,
+)
+from ..models import (
+    CertificateInspection,
+    Hearing,
+    PublicReport,
+    Redemption,
+    SupervisionTask,
+)
+from ..periods import Period
+
+# ------------------------------------------------------------------ shared pieces
+
+
+def pct(rate) -> str:
+    """A rate (0.875, or "0.875" from stored evidence) as a percentage: 87.5%."""
+    if rate in (None, ""):
+        return ""
+    return f"{Decimal(rate) * 100:.1f}%"
+
+
+def may_write(user, code: str, right: str) -> bool:
+    """Bottom-up records are organized (`may_organize`); the annual inspection is the
+    township's (`may_edit`)."""
+    scope = scope_for(user)
+    return scope.may_edit(code) if right == "edit" else scope.may_organize(code)
+
+
+class RecordMixin(ScopedObjectMixin):
+    """One record by pk: 404 outside the scope; a POST needs the write right, else 403."""
+
+    require_edit = False
+    lookup_field = "pk"
+    lookup_url_kwarg = "pk"
+    right = "organize"
+    url_name = ""
+    failed_form = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.method == "POST":
+            if not may_write(request.user, self.get_object().area_code, self.right):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def detail_url(self):
+        return reverse(f"supervision:{self.url_name}", args=[self.get_object().pk])
+
+    def common_context(self, record, village, period_label) -> dict:
+        return {
+            "record": record,
+            "village": village,
+            "period_label": period_label,
+            "is_draft": record.state == RecordState.DRAFT,
+            "can_write": may_write(self.request.user, record.area_code, self.right),
+            # a refusal of a completed record shows at the top: its forms are hidden
+            "failed_form": None if record.state == RecordState.DRAFT else self.failed_form,
+            **history_context(self.request, record),
+        }
+
+    def post(self, request, *args, **kwargs):
+        handler = getattr(self, f"do_{kwargs.get('action', '')}", None)
+        if handler is None:
+            raise Http404
+        return handler()
+
+    def run(self, form, name: str, service, success: str, **arguments):
+        """Call `service` with the form's data; on a refusal show the form again with it."""
+        if form.is_valid():
+            try:
+                service(actor=self.request.user, **arguments, **form.cleaned_data)
+            except ValidationError as e:
+                apply_validation_error(form, e)
+            else:
+                messages.success(self.request, success)
+                return redirect(self.detail_url())
+        self.failed_form = form
+        return self.render_to_response(self.get_context_data(**{name: form}))
+
+
+class TaskMixin(ScopedMixin):
+    """A page about one duty of `kind`: 404 outside the scope, 403 without the write right."""
+
+    model = SupervisionTask
+    kind = ""
+    right = "organize"
+
+    def base_queryset(self):
+        return SupervisionTask.objects.select_related("village__township__parent")
+
+    def get_task(self):
+        if not hasattr(self, "_task"):
+            self._task = get_object_or_404(
+                self.get_queryset(), pk=self.kwargs["task_pk"], kind=self.kind
+            )
+        return self._task
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if not may_write(request.user, self.get_task().area_code, self.right):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class StartView(TaskMixin, TemplateView):
+    """Start the record of a duty; a duty that has one goes to it."""
+
+    form_class = forms.Form
+    record_attr = ""
+    url_name = ""
+    service = None
+    success = ""
+    title = ""
+
+    def existing(self):
+        return getattr(self.get_task(), self.record_attr, None)
+
+    def get(self, request, *args, **kwargs):
+        record = self.existing()
+        if record is not None:
+            return redirect(reverse(f"supervision:{self.url_name}", args=[record.pk]))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        task = self.get_task()
+        return {
+            **super().get_context_data(**kwargs),
+            "task": task,
+            "title": self.title,
+            "village": task.village,
+            "period_label": Period.parse(task.period).label(),
+            "form": kwargs.get("form") or self.form_class(initial={"date": today()}),
+        }
+
+    def post(self, request, *args, **kwargs):
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                record = type(self).service(
+                    actor=request.user, task=self.get_task(), **form.cleaned_data
+                )
+            except ValidationError as e:
+                apply_validation_error(form, e)
+            else:
+                messages.success(request, self.success)
+                return redirect(reverse(f"supervision:{self.url_name}", args=[record.pk]))
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class RecordListView(ScopedListView):
+    """A list of one kind of record with the shared filters."""
+
+    default_ordering = ("-period", "area_code")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["townships"] = Region.objects.visible_to(self.request.user).townships()
+        ctx["states"] = RecordState.choices
+        return ctx
+
+
+def _village_cadres(user, village):
+    return Cadre.objects.visible_to(user).filter(village=village).order_by("name")
+
+
+# ------------------------------------------------------------------ hearings
+
+
+class HearingCreateView(StartView):
+    """Record the quarter's village-affairs hearing of a duty."""
+
+    title = gettext_lazy("Village-affairs hearing")
+    kind = TaskKind.HEARING
+    form_class = HearingForm
+    record_attr = "hearing"
+    url_name = "hearing-detail"
+    template_name = "supervision/bottomup/hearing_form.html"
+    service = services.hearing_start
+    success = gettext_lazy("Hearing recorded; now add the questions.")
+
+
+class HearingDetailView(RecordMixin, TemplateView):
+    """A hearing: attendance, agenda, questions (added inline), the problems they raised."""
+
+    model = Hearing
+    url_name = "hearing-detail"
+    template_name = "supervision/bottomup/hearing_detail.html"
+
+    def base_queryset(self):
+        return Hearing.objects.select_related("village__township__parent", "task")
+
+    def get_context_data(self, **kwargs):
+        h = self.get_object()
+        questions = list(h.questions.select_related("answered_by", "problem").order_by("pk"))
+        update_initial = {
+            name: getattr(h, name) for name in HearingUpdateForm.base_fields if hasattr(h, name)
+        }
+        return {
+            **super().get_context_data(**kwargs),
+            **self.common_context(h, h.village, Period.parse(h.period).label()),
+            "hearing": h,
+            "questions": questions,
+            "update_form": kwargs.get("update_form") or HearingUpdateForm(initial=update_initial),
+            "question_form": kwargs.get("question_form")
+            or QuestionForm(cadres=_village_cadres(self.request.user, h.village)),
+            "complete_form": kwargs.get("complete_form") or forms.Form(),
+        }
+
+    def do_update(self):
+        return self.run(
+            HearingUpdateForm(self.request.POST),
+            "update_form",
+            services.hearing_update,
+            _("Hearing saved."),
+            hearing=self.get_object(),
+        )
+
+    def do_question(self):
+        h = self.get_object()
+        form = QuestionForm(self.request.POST, cadres=_village_cadres(self.request.user, h.village))
+        return self.run(
+            form, "question_form", services.hearing_add_question, _("Question added."), hearing=h
+        )
+
+    def do_remove(self):
+        question = get_object_or_404(self.get_object().questions, pk=self.kwargs["question_pk"])
+        return self.run(
+            forms.Form(self.request.POST),
+            "complete_form",
+            services.hearing_remove_question,
+            _("Question removed."),
+            question=question,
+        )
+
+    def do_complete(self):
+        return self.run(
+            forms.Form(self.request.POST),
+            "complete_form",
+            services.hearing_complete,
+            _("Hearing completed; the unsatisfied questions are in the problem ledger."),
+            hearing=self.get_object(),
+        )
+
+
+class HearingListView(RecordListView):
+    """Hearings of the villages in scope."""
+
+    model = Hearing
+    filterset_class = HearingFilterSet
+    template_name = "supervision/bottomup/hearing_list.html"
+
+    def base_queryset(self):
+        return Hearing.objects.select_related("village").annotate(
+            n_questions=Count("questions"),
+            n_unsatisfied=Count("questions", filter=Q(questions__satisfied=False)),
+        )
+
+
+# ------------------------------------------------------------------ public reports
+
+
+class PublicReportCreateView(StartView):
+    """Record the half-year's public report meeting and its ballots."""
+
+    title = gettext_lazy("Public report and vote")
+    kind = TaskKind.PUBLIC_REPORT
+    form_class = PublicReportForm
+    record_attr = "public_report"
+    url_name = "public-report-detail"
+    template_name = "supervision/bottomup/public_report_form.html"
+    service = services.public_report_start
+    success = gettext_lazy("Public report recorded; now enter the votes on each cadre.")
+
+
+class PublicReportDetailView(RecordMixin, TemplateView):
+    """A public report: one row per sitting cadre with the vote and the satisfaction rate."""
+
+    model = PublicReport
+    url_name = "public-report-detail"
+    template_name = "supervision/bottomup/public_report_detail.html"
+
+    def base_queryset(self):
+        return PublicReport.objects.select_related("village__township__parent", "task")
+
+    def get_context_data(self, **kwargs):
+        r = self.get_object()
+        votes = {v.post_id: v for v in r.votes.all()}
+        posts = services.sitting_posts(r.village, r.date).filter(
+            pk__in=Post.objects.visible_to(self.request.user)
+        )
+        vote_forms = kwargs.get("vote_forms") or {}
+        rows = []
+        for post in posts:
+            vote = votes.pop(post.pk, None)
+            initial = (
+                {
+                    "satisfied": vote.satisfied,
+                    "basically_satisfied": vote.basically_satisfied,
+                    "dissatisfied": vote.dissatisfied,
+                    "summary": vote.summary,
+                }
+                if vote
+                else {}
+            )
+            form = vote_forms.get(post.pk) or VoteForm(initial=initial, prefix=f"v{post.pk}")
+            rate = pct(vote.satisfaction_rate) if vote else ""
+            rows.append({"post": post, "vote": vote, "form": form, "rate": rate})
+        return {
+            **super().get_context_data(**kwargs),
+            **self.common_context(r, r.village, Period.parse(r.period).label()),
+            "report": r,
+            "rows": rows,
+            "update_form": kwargs.get("update_form")
+            or PublicReportForm(
+                initial={
+                    "date": r.date,
+                    "ballots_issued": r.ballots_issued,
+                    "ballots_returned": r.ballots_returned,
+                    "notes": r.notes,
+                }
+            ),
+            "complete_form": kwargs.get("complete_form") or forms.Form(),
+        }
+
+    def do_update(self):
+        return self.run(
+            PublicReportForm(self.request.POST),
+            "update_form",
+            services.public_report_update,
+            _("Public report saved."),
+            report=self.get_object(),
+        )
+
+    def do_vote(self):
+        r = self.get_object()
+        post = get_object_or_404(
+            Post.objects.visible_to(self.request.user).select_related("cadre"),
+            pk=self.kwargs["post_pk"],
+            village=r.village,
+        )
+        form = VoteForm(self.request.POST, prefix=f"v{post.pk}")
+        if form.is_valid():
+            try:
+                services.public_report_set_vote(
+                    actor=self.request.user, report=r, post=post, **form.cleaned_data
+                )
+            except ValidationError as e:
+                apply_validation_error(form, e)
+            else:
+                messages.success(
+                    self.request, _("Vote on %(name)s saved.") % {"name": post.cadre.name}
+                )
+                return redirect(self.detail_url())
+        self.failed_form = form
+        return self.render_to_response(self.get_context_data(vote_forms={post.pk: form}))
+
+    def do_complete(self):
+        return self.run(
+            forms.Form(self.request.POST),
+            "complete_form",
+            services.public_report_complete,
+            _("Votes recorded; the public report is final."),
+            report=self.get_object(),
+        )
+
+
+class PublicReportListView(RecordListView):
+    """Public reports of the villages in scope with their overall satisfaction rate."""
+
+    model = PublicReport
+    filterset_class = PublicReportFilterSet
+    template_name = "supervision/bottomup/public_report_list.html"
+
+    def base_queryset(self):
+        return PublicReport.objects.select_related("village").annotate(
+            n_votes=Count("votes"),
+            n_satisfied=Sum("votes__satisfied"),
+            n_basic=Sum("votes__basically_satisfied"),
+            n_dissatisfied=Sum("votes__dissatisfied"),
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        for r in ctx["object_list"]:
+            good = (r.n_satisfied or 0) + (r.n_basic or 0)
+            total = good + (r.n_dissatisfied or 0)
+            r.rate = pct(Decimal(good) / total) if total else ""
+        return ctx
+
+
+# ------------------------------------------------------------------ pledge redemption
+
+
+class RedemptionCreateView(StartView):
+    """Record the year's pledge redemption meeting; every promise in force is listed."""
+
+    title = gettext_lazy("Pledge redemption")
+    kind = TaskKind.REDEMPTION
+    form_class = RedemptionForm
+    record_attr = "redemption"
+    url_name = "redemption-detail"
+    template_name = "supervision/bottomup/redemption_form.html"
+    service = services.redemption_start
+    success = gettext_lazy("Redemption recorded; now mark each promise.")
+
+
+class RedemptionDetailView(RecordMixin, TemplateView):
+    """A redemption: one row per promise with its result, and the fulfilment rates."""
+
+    model = Redemption
+    url_name = "redemption-detail"
+    template_name = "supervision/bottomup/redemption_detail.html"
+
+    def base_queryset(self):
+        return Redemption.objects.select_related("village__township__parent", "task")
+
+    def get_context_data(self, **kwargs):
+        r = self.get_object()
+        results = list(
+            r.results.select_related("promise__pledge__post__cadre").order_by(
+                "promise__pledge_id", "promise__position"
+            )
+        )
+        result_forms = kwargs.get("result_forms") or {}
+        pledges: dict[int, dict] = {}
+        for row in results:
+            initial = {"result": row.result, "appraisal": row.appraisal, "evidence": row.evidence}
+            row.form = result_forms.get(row.pk) or ResultForm(initial=initial, prefix=f"r{row.pk}")
+            p = pledges.setdefault(
+                row.promise.pledge_id,
+                {"pledge": row.promise.pledge, "rows": []},
+            )
+            p["rows"].append(row)
+        for p in pledges.values():
+            p["rate"] = pct(_rate(p["rows"]))
+        return {
+            **super().get_context_data(**kwargs),
+            **self.common_context(r, r.village, Period.parse(r.period).label()),
+            "redemption": r,
+            "pledges": list(pledges.values()),
+            "village_rate": pct(_rate(results)),
+            "pending": sum(1 for row in results if not row.result or not row.appraisal),
+            "update_form": kwargs.get("update_form"),
+            "complete_form": kwargs.get("complete_form") or forms.Form(),
+        }
+
+    def do_result(self):
+        r = self.get_object()
+        row = get_object_or_404(r.results.select_related("promise"), pk=self.kwargs["row_pk"])
+        form = ResultForm(self.request.POST, prefix=f"r{row.pk}")
+        if form.is_valid():
+            try:
+                services.redemption_set_result(
+                    actor=self.request.user, redemption=r, promise=row.promise, **form.cleaned_data
+                )
+            except ValidationError as e:
+                apply_validation_error(form, e)
+            else:
+                messages.success(self.request, _("Result saved."))
+                return redirect(self.detail_url() + f"#r{row.pk}")
+        self.failed_form = form
+        return self.render_to_response(self.get_context_data(result_forms={row.pk: form}))
+
+    def do_complete(self):
+        return self.run(
+            forms.Form(self.request.POST),
+            "complete_form",
+            services.redemption_complete,
+            _("Redemption completed."),
+            redemption=self.get_object(),
+        )
+
+
+def _rate(rows):
+    done = [row for row in rows if row.result]
+    return selectors.fulfilment_rate(
+        sum(1 for row in done if row.result == Fulfilment.FULFILLED),
+        sum(1 for row in done if row.result == Fulfilment.PARTLY),
+        len(rows),
+    )
+
+
+class RedemptionListView(RecordListView):
+    """Redemptions of the villages in scope with their fulfilment rate."""
+
+    model = Redemption
+    filterset_class = RedemptionFilterSet
+    template_name = "supervision/bottomup/redemption_list.html"
+
+    def base_queryset(self):
+        return Redemption.objects.select_related("village").annotate(
+            n_promises=Count("results"),
+            n_fulfilled=Count("results", filter=Q(results__result=Fulfilment.FULFILLED)),
+            n_partly=Count("results", filter=Q(results__result=Fulfilment.PARTLY)),
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        for r in ctx["object_list"]:
+            r.rate = pct(selectors.fulfilment_rate(r.n_fulfilled, r.n_partly, r.n_promises))
+        return ctx
+
+
+# ------------------------------------------------------------------ annual certificate inspection
+
+
+def evidence_rows(ev: dict) -> list[tuple[str, str]]:
+    """The stored evidence of an annual inspection as (what, value) rows of a table."""
+    if not ev:
+        return []
+    sep = "；"
+    promises = ev.get("promises") or {}
+    return [
+        (
+            _("Quarterly inspections (score)"),
+            sep.join(f"{i['period']}: {i['score'] or '—'}" for i in ev.get("inspections", []))
+            or "—",
+        ),
+        (_("Average inspection score"), ev.get("inspection_average") or "—"),
+        (
+            _("Semi-annual reviews (average, grade)"),
+            sep.join(
+                f"{r['period']}: {r['average']} {Grade(r['grade']).label}"
+                for r in ev.get("reviews", [])
+            )
+            or "—",
+        ),
+        (
+            _("Votes at the public reports (satisfaction rate)"),
+            sep.join(f"{v['period']}: {pct(v['rate']) or '—'}" for v in ev.get("votes", [])) or "—",
+        ),
+        (
+            _("Promises redeemed"),
+            _("%(total)d promises: %(f)d fulfilled, %(p)d partly, %(n)d not fulfilled")
+            % {
+                "total": promises.get("total", 0),
+                "f": promises.get("fulfilled", 0),
+                "p": promises.get("partly", 0),
+                "n": promises.get("not_fulfilled", 0),
+            },
+        ),
+        (_("Pledge fulfilment rate"), pct(ev.get("fulfilment_rate")) or "—"),
+        (
+            _("Unresolved problems of the village"),
+            _("%(n)d (%(o)d overdue)")
+            % {"n": ev.get("open_problems", 0), "o": ev.get("overdue_problems", 0)},
+        ),
+    ]
+
+
+class AnnualInspectionCreateView(TaskMixin, TemplateView):
+    """The village's certificates for the year's inspection; `?certificate=` previews one's
+    evidence, and POST starts its inspection."""
+
+    kind = TaskKind.ANNUAL_INSPECTION
+    right = "edit"
+    template_name = "supervision/bottomup/annual_form.html"
+
+    def certificates(self):
+        task = self.get_task()
+        return (
+            QualificationCertificate.objects.visible_to(self.request.user)
+            .filter(area_code=task.area_code, post__kind__in=CERTIFIED_POSTS)
+            .select_related("post__cadre")
+            .order_by("number")
+        )
+
+    def get_context_data(self, **kwargs):
+        task = self.get_task()
+        year = Period.parse(task.period).year
+        records = {
+            r.certificate_id: r
+            for r in CertificateInspection.objects.visible_to(self.request.user).filter(task=task)
+        }
+        certificates = list(self.certificates())
+        for c in certificates:
+            c.record = records.get(c.pk)
+        chosen = None
+        pk = self.request.GET.get("certificate", "")
+        if pk.isdigit():
+            chosen = next((c for c in certificates if c.pk == int(pk)), None)
+            if chosen is None:
+                raise Http404
+        return {
+            **super().get_context_data(**kwargs),
+            "task": task,
+            "village": task.village,
+            "year": year,
+            "period_label": Period(year).label(),
+            "certificates": certificates,
+            "chosen": chosen,
+            "evidence": evidence_rows(selectors.annual_evidence(chosen, year)) if chosen else [],
+            "error": kwargs.get("error"),
+        }
+
+    def post(self, request, *args, **kwargs):
+        certificate = get_object_or_404(self.certificates(), pk=request.POST.get("certificate"))
+        try:
+            record = services.annual_inspection_start(
+                actor=request.user, task=self.get_task(), certificate=certificate
+            )
+        except ValidationError as e:
+            return self.render_to_response(self.get_context_data(error=" ".join(e.messages)))
+        messages.success(request, _("Annual inspection started with the year's evidence."))
+        return redirect(reverse("supervision:annual-inspection-detail", args=[record.pk]))
+
+
+class AnnualInspectionDetailView(RecordMixin, TemplateView):
+    """One certificate's annual inspection: the evidence table and the verdict."""
+
+    model = CertificateInspection
+    right = "edit"
+    url_name = "annual-inspection-detail"
+    template_name = "supervision/bottomup/annual_detail.html"
+
+    def base_queryset(self):
+        return CertificateInspection.objects.select_related(
+            "certificate__post__cadre", "certificate__post__village__township__parent", "advice"
+        )
+
+    def get_context_data(self, **kwargs):
+        rec = self.get_object()
+        return {
+            **super().get_context_data(**kwargs),
+            **self.common_context(rec, rec.certificate.post.village, Period(rec.year).label()),
+            "inspection": rec,
+            "evidence": evidence_rows(rec.evidence),
+            "decide_form": kwargs.get("decide_form")
+            or AnnualDecideForm(initial={"verdict": Verdict.PASS}),
+        }
+
+    def do_decide(self):
+        return self.run(
+            AnnualDecideForm(self.request.POST),
+            "decide_form",
+            services.annual_inspection_decide,
+            _("Verdict recorded."),
+            record=self.get_object(),
+        )
+
+
+class AnnualInspectionListView(RecordListView):
+    """Annual certificate inspections in scope, with their verdicts."""
+
+    model = CertificateInspection
+    filterset_class = CertificateInspectionFilterSet
+    template_name = "supervision/bottomup/annual_list.html"
+    default_ordering = ("-year", "area_code")
+
+    def base_queryset(self):
+        return CertificateInspection.objects.select_related(
+            "certificate__post__cadre", "certificate__post__village"
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["verdicts"] = Verdict.choices
+        return ctx
+
+
+def _actions(prefix: str, view, name: str, actions: list[tuple[str, str, str]]):
+    """The POST routes of a detail page: each calls the view's `do_<action>`."""
+    return [
+        path(
+            f"{prefix}/<int:pk>/{route}/", view.as_view(), {"action": action}, name=f"{name}-{url}"
+        )
+        for route, action, url in actions
+    ]
+
+
+urlpatterns = [
+    path("hearings/", HearingListView.as_view(), name="hearing-list"),
+    path("hearings/start/<int:task_pk>/", HearingCreateView.as_view(), name="hearing-create"),
+    path("hearings/<int:pk>/", HearingDetailView.as_view(), name="hearing-detail"),
+    *_actions(
+        "hearings",
+        HearingDetailView,
+        "hearing",
+        [
+            ("edit", "update", "update"),
+            ("questions", "question", "question-add"),
+            ("complete", "complete", "complete"),
+        ],
+    ),
+    path(
+        "hearings/<int:pk>/questions/<int:question_pk>/remove/",
+        HearingDetailView.as_view(),
+        {"action": "remove"},
+        name="hearing-question-remove",
+    ),
+    path("public-reports/", PublicReportListView.as_view(), name="public-report-list"),
+    path(
+        "public-reports/start/<int:task_pk>/",
+        PublicReportCreateView.as_view(),
+        name="public-report-create",
+    ),
+    path("public-reports/<int:pk>/", PublicReportDetailView.as_view(), name="public-report-detail"),
+    *_actions(
+        "public-reports",
+        PublicReportDetailView,
+        "public-report",
+        [("edit", "update", "update"), ("complete", "complete", "complete")],
+    ),
+    path(
+        "public-reports/<int:pk>/votes/<int:post_pk>/",
+        PublicReportDetailView.as_view(),
+        {"action": "vote"},
+        name="public-report-vote",
+    ),
+    path("redemptions/", RedemptionListView.as_view(), name="redemption-list"),
+    path(
+        "redemptions/start/<int:task_pk>/",
+        RedemptionCreateView.as_view(),
+        name="redemption-create",
+    ),
+    path("redemptions/<int:pk>/", RedemptionDetailView.as_view(), name="redemption-detail"),
+    *_actions(
+        "redemptions", RedemptionDetailView, "redemption", [("complete", "complete", "complete")]
+    ),
+    path(
+        "redemptions/<int:pk>/results/<int:row_pk>/",
+        RedemptionDetailView.as_view(),
+        {"action": "result"},
+        name="redemption-result",
+    ),
+    path("annual-inspections/", AnnualInspectionListView.as_view(), name="annual-inspection-list"),
+    path(
+        "annual-inspections/start/<int:task_pk>/",
+        AnnualInspectionCreateView.as_view(),
+        name="annual-inspection-create",
+    ),
+    path(
+        "annual-inspections/<int:pk>/",
+        AnnualInspectionDetailView.as_view(),
+        name="annual-inspection-detail",
+    ),
+    *_actions(
+        "annual-inspections",
+        AnnualInspectionDetailView,
+        "annual-inspection",
+        [("decide", "decide", "decide")],
+    ),
+]

@@ -38,6 +38,21 @@ SCHEDULES: list[ScheduledJob] = [
         crontab={"minute": "0", "hour": "3"},
         description="Delete login attempt records older than AXES_RETENTION_DAYS (daily 03:00).",
     ),
+    # Daily rather than on the 1st of each quarter only: planning is idempotent and cheap when
+    # nothing is missing, and a server down on the 1st still plans the quarter the next night.
+    ScheduledJob(
+        name="plan the supervision periods",
+        task="supervision.tasks.plan_current_periods",
+        crontab={"minute": "30", "hour": "0"},
+        description="Plan the current quarter's, half-year's and year's duties (daily 00:30).",
+    ),
+    ScheduledJob(
+        name="daily supervision cycle",
+        task="supervision.tasks.daily_cycle",
+        crontab={"minute": "0", "hour": "1"},
+        description="Mark overdue duties, escalate problems, evaluate warnings, send reminders "
+        "(daily 01:00).",
+    ),
 ]
 
 # In the order of a crontab line: minute hour day-of-month month day-of-week.

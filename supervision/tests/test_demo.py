@@ -1,0 +1,98 @@
+"""The demo cycle: four finished quarters and the current one, records that keep the rules the
+services enforce, problems with their steps, two backward villages, warnings evaluated."""
+
+import datetime as dt
+
+import pytest
+from django.db.models import Count, F
+
+from cadres.demo import build_cadre_demo
+from cadres.models import Post
+from ledgers.demo import build_ledger_demo
+from supervision import demo
+from supervision.choices import ProblemState, RecordState, TaskKind, TaskState, TemplateState
+from supervision.models import (
+    Hearing,
+    Inspection,
+    InspectionTemplate,
+    Problem,
+    PublicReport,
+    Rectification,
+    SupervisionTask,
+    VillageWarning,
+)
+from villages import demo as tree_demo
+from villages.models import Village
+
+pytestmark = pytest.mark.django_db
+ON = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def built(db):
+    tree_demo.build_demo(tree_demo.plan_demo(villages=20, townships=3, seed=7))
+    build_cadre_demo(seed=7, villages=Village.objects.all(), on=ON)
+    build_ledger_demo(seed=7, villages=Village.objects.all(), on=ON)
+    return demo.build_supervision_demo(seed=7, villages=Village.objects.all(), on=ON)
+
+
+def test_the_window_is_four_finished_quarters_and_the_current_one():
+    assert [str(p) for p in demo.window(ON)] == [
+        "2025Q4", "2026Q1", "2026Q2", "2026Q3", "2026Q4", "2025H2", "2026H1", "2026H2",
+        "2025", "2026",
+    ]  # fmt: skip
+
+
+def test_every_village_has_its_duties_mostly_done_on_time(built):
+    assert built.villages == 20
+    quarterly = SupervisionTask.objects.filter(kind__in=[TaskKind.INSPECTION, TaskKind.HEARING])
+    per_village = quarterly.values("village").annotate(n=Count("pk"))
+    assert {row["n"] for row in per_village} == {5 * 2} and len(per_village) == 20
+    # duties about the cadres only where a committee sat (the demo's term began in 2026)
+    sat = Post.objects.filter(start_date__lte=dt.date(2026, 6, 30)).values("village").distinct()
+    reviews = SupervisionTask.objects.filter(kind=TaskKind.REVIEW, period="2026H1")
+    assert reviews.count() == sat.count() >= 15
+    assert not SupervisionTask.objects.filter(kind=TaskKind.REVIEW, period="2025H2").exists()
+    finished = SupervisionTask.objects.filter(due_date__lt=ON)
+    on_time = finished.filter(state=TaskState.DONE, done_on__lte=F("due_date")).count()
+    assert on_time / finished.count() > 0.7
+    assert finished.filter(state=TaskState.OVERDUE).exists()
+    assert not SupervisionTask.objects.filter(due_date__gte=ON, state=TaskState.OVERDUE).exists()
+    assert not SupervisionTask.objects.filter(
+        kind=TaskKind.ANNUAL_INSPECTION, period="2026", state=TaskState.DONE
+    ).exists()
+
+
+def test_each_duty_done_has_its_completed_record(built):
+    done = SupervisionTask.objects.filter(state=TaskState.DONE)
+    assert done.filter(kind=TaskKind.INSPECTION).count() == Inspection.objects.count()
+    assert done.filter(kind=TaskKind.HEARING).count() == Hearing.objects.count()
+    assert set(Inspection.objects.values_list("state", flat=True)) == {RecordState.COMPLETED}
+    for inspection in Inspection.objects.all():
+        assert inspection.task.done_on == inspection.date
+        assert inspection.scores.count() == inspection.template.items.count()
+        assert 70 <= inspection.total_score <= 100
+    # both checklist versions are kept and used
+    assert set(Inspection.objects.values_list("template__version", flat=True)) == {1, 2}
+    assert InspectionTemplate.objects.filter(state=TemplateState.ACTIVE, version=2).exists()
+
+
+def test_votes_add_up_and_questions_make_problems(built):
+    for report in PublicReport.objects.prefetch_related("votes"):
+        assert report.votes.exists()
+        for vote in report.votes.all():
+            assert vote.returned == report.ballots_returned
+    unsatisfied = Problem.objects.filter(hearing_question__satisfied=False)
+    assert unsatisfied.exists()
+    for problem in Problem.objects.prefetch_related("steps"):
+        assert problem.steps.first().action == "open"
+        assert problem.steps.last().to_state == problem.state
+        assert (problem.state == ProblemState.CLOSED) == (problem.closed_on is not None)
+
+
+def test_two_backward_villages_warnings_and_a_second_run_adds_nothing(built):
+    assert Rectification.objects.count() == 2 == built.rectifications
+    raised = VillageWarning.objects.raised()
+    assert raised.count() == built.warnings > 0 and all(w.reasons for w in raised)
+    again = demo.build_supervision_demo(seed=7, villages=Village.objects.all(), on=ON)
+    assert again.duties == 0 and SupervisionTask.objects.count() == built.duties

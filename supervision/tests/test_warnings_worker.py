@@ -1,0 +1,84 @@
+"""A real Celery worker on the real Redis evaluates a village's warnings, also when a change
+asks for it after its commit (`warnings_refresh_later`)."""
+
+import uuid
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.db import transaction
+
+from config import celery_app
+from supervision import services, tasks_warnings
+from supervision.choices import TaskKind, WarningLevel, WarningRule
+from supervision.models import VillageWarning
+from supervision.selectors import disclosure_quarter
+from supervision.tasks_warnings import evaluate_village_warnings
+from villages.scoping import today
+
+from .warnings_helpers import disclose, overdue_duty
+
+
+def nothing_else_wrong(village):
+    """The statement the rules look for today is published."""
+    disclose(village, str(disclosure_quarter(today())))
+
+
+def overdue_inspection(village):
+    return overdue_duty(village, TaskKind.INSPECTION, "2025Q1")  # due by 2025-02-28
+
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def worker_queue():
+    """A real Celery worker in a thread, on the real Redis broker, consuming its own queue
+    (copied from tests/test_jobs.py)."""
+    queue = f"cunjian-test-{uuid.uuid4().hex[:12]}"
+    overrides = {"task_always_eager": False, "worker_hijack_root_logger": False}
+    saved = {key: celery_app.conf[key] for key in overrides}
+    celery_app.conf.update(overrides)
+    try:
+        with start_worker(
+            celery_app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=20
+        ):
+            yield queue
+    finally:
+        celery_app.conf.update(saved)
+        with celery_app.connection_for_write() as conn:
+            redis = conn.default_channel.client
+            for key in redis.scan_iter(match=f"*{queue}*"):
+                redis.delete(key)
+
+
+def test_real_worker_evaluates_the_villages_warnings(worker_queue, village, other_village):
+    nothing_else_wrong(village)
+    overdue_inspection(village)
+
+    result = evaluate_village_warnings.apply_async(args=[[village.code]], queue=worker_queue)
+
+    assert result.get(timeout=30) == 1
+    warning = VillageWarning.objects.get(village=village)
+    assert warning.level == WarningLevel.YELLOW
+    assert [r["rule"] for r in warning.reasons] == [WarningRule.TASK_OVERDUE]
+    assert not VillageWarning.objects.filter(village=other_village).exists()  # not asked for
+    # Twice is harmless: nothing changes.
+    again = evaluate_village_warnings.apply_async(args=[[village.code]], queue=worker_queue)
+    assert again.get(timeout=30) == 0
+
+
+def test_refresh_later_reaches_the_worker_after_the_commit(worker_queue, monkeypatch, village):
+    nothing_else_wrong(village)
+    sent = []
+
+    def delay(codes):
+        sent.append(evaluate_village_warnings.apply_async(args=[codes], queue=worker_queue))
+
+    monkeypatch.setattr(tasks_warnings.evaluate_village_warnings, "delay", delay)
+    with transaction.atomic():
+        overdue_inspection(village)
+        services.warnings_refresh_later(village.code)
+        assert sent == []  # not before the commit: the worker would not see the duty
+
+    assert len(sent) == 1 and sent[0].get(timeout=30) == 1
+    assert VillageWarning.objects.get(village=village).level == WarningLevel.YELLOW
