@@ -19,6 +19,9 @@ from ledgers.api.views import (
     VerificationViewSet,
     VoucherViewSet,
 )
+from reports.api import dashboards as report_dashboards
+from reports.api import documents as report_documents
+from reports.api import runs as report_runs
 from supervision.api import bottomup, cycle, problems, rectification, topdown, warnings
 from villages.api.views import RegionViewSet, VillageViewSet
 
@@ -44,4 +47,6 @@ router.register("resources", ResourceViewSet, basename="resource")
 router.register("contracts", ResourceContractViewSet, basename="contract")
 
 for part in (cycle, topdown, bottomup, problems, warnings, rectification):
+    part.register(router)
+for part in (report_dashboards, report_runs, report_documents):
     part.register(router)

@@ -1,0 +1,357 @@
+"""The figures of a period for every village under an area code, aggregated in the database:
+the one source of the dashboards and the quarterly review reports.
+
+`period_figures(prefix=..., period=...)` runs a fixed number of queries (one per kind of fact,
+each grouped by village) whatever the number of villages, and returns a row per village plus
+the sums per township and for the whole area. Rates are computed from the sums, never averaged
+from rates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncQuarter
+
+from cadres.choices import CertificateState
+from ledgers.choices import DisclosureState, HandoverState
+from ledgers.models import Disclosure, Handover
+from supervision.choices import (
+    Fulfilment,
+    PeriodKind,
+    ProblemState,
+    RecordState,
+    TaskKind,
+    TaskState,
+    WarningLevel,
+)
+from supervision.models import (
+    Problem,
+    PromiseRedemption,
+    PublicReportVote,
+    SupervisionTask,
+    VillageWarning,
+)
+from supervision.periods import Period
+from villages.choices import RegionLevel
+from villages.models import Region, Village
+from villages.scoping import today
+
+__all__ = ["ACTIVITIES", "Figures", "FigureSet", "period_figures", "quarter_trend"]
+
+#: the duties the dashboards count "done on time" for, with the period they recur on
+ACTIVITIES = (
+    TaskKind.INSPECTION,
+    TaskKind.HEARING,
+    TaskKind.REVIEW,
+    TaskKind.PUBLIC_REPORT,
+)
+
+
+@dataclass
+class Figures:
+    """The sums of one village, one township or the whole area for a period."""
+
+    villages: int = 0
+    #: per duty kind: planned, done, done on time, overdue (not done and past due)
+    planned: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    done: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    on_time: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    overdue: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    ballots: int = 0  # ballots counted in the half-year's votes
+    satisfied: int = 0  # satisfied or basically satisfied
+    promises: int = 0  # promises redeemed in the year
+    fulfilled: Decimal = Decimal(0)  # fulfilled + half of the partly fulfilled
+    problems_opened: int = 0
+    problems_closed: int = 0
+    problems_overdue: int = 0  # unresolved and past the deadline at the period's end (or today)
+    warnings: dict[int, int] = field(default_factory=lambda: defaultdict(int))  # level → villages
+    disclosures: int = 0  # statements published covering a month or quarter of the period
+    handovers_signed: int = 0
+    certificates_suspended: int = 0
+
+    def add(self, other: Figures) -> None:
+        self.villages += other.villages
+        for name in ("planned", "done", "on_time", "overdue", "warnings"):
+            mine = getattr(self, name)
+            for key, value in getattr(other, name).items():
+                mine[key] += value
+        for name in (
+            "ballots",
+            "satisfied",
+            "promises",
+            "fulfilled",
+            "problems_opened",
+            "problems_closed",
+            "problems_overdue",
+            "disclosures",
+            "handovers_signed",
+            "certificates_suspended",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def on_time_rate(self, kind: str) -> Decimal | None:
+        """Share of the planned duties of `kind` done by their due date."""
+        planned = self.planned.get(kind, 0)
+        return _rate(self.on_time.get(kind, 0), planned)
+
+    @property
+    def satisfaction_rate(self) -> Decimal | None:
+        return _rate(self.satisfied, self.ballots)
+
+    @property
+    def fulfilment_rate(self) -> Decimal | None:
+        return _rate(self.fulfilled, self.promises)
+
+    @property
+    def warning_level(self) -> int:
+        """The highest level among the villages (for one village: its level)."""
+        return max((lvl for lvl, n in self.warnings.items() if n), default=WarningLevel.NONE)
+
+
+def _rate(part, whole) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.001"))
+
+
+@dataclass
+class Row:
+    """One village's or township's figures with what names it."""
+
+    code: str
+    name: str
+    figures: Figures
+    township_code: str = ""
+    township_name: str = ""
+
+
+@dataclass
+class FigureSet:
+    """The figures of an area for a period: per village, per township and in total."""
+
+    prefix: str
+    period: Period
+    on: dt.date
+    villages: list[Row]
+    townships: list[Row]
+    total: Figures
+
+
+def _periods_of(period: Period) -> dict[str, Period]:
+    """The half-year and year a quarter belongs to (a half-year's or a year's own period)."""
+    start = period.start
+    return {
+        PeriodKind.QUARTER: period if period.kind == PeriodKind.QUARTER else None,
+        PeriodKind.HALF: Period.containing(PeriodKind.HALF, start)
+        if period.kind != PeriodKind.YEAR
+        else None,
+        PeriodKind.YEAR: Period.containing(PeriodKind.YEAR, start),
+    }
+
+
+def period_figures(*, prefix: str, period: Period, on: dt.date | None = None) -> FigureSet:
+    """Every village's figures under `prefix` for `period` (a quarter, half-year or year):
+    duties of the quarter and of the half-year it falls in, votes of that half-year, the year's
+    pledge redemption, problems opened and closed in the period and overdue at its end, current
+    warnings, disclosures and handovers of the period. A fixed number of queries."""
+    on = on or today()
+    as_of = min(period.end, on)
+    periods = _periods_of(period)
+    # A quarter counts the half-year's and the year's duties only when it closes them (Q2, Q4).
+    codes = [str(p) for p in periods.values() if p is not None and p.end <= period.end]
+    if period.kind == PeriodKind.YEAR:
+        codes += [str(q) for q in period.quarters()]
+        codes += [str(Period(period.year, PeriodKind.HALF, n)) for n in (1, 2)]
+    elif period.kind == PeriodKind.HALF:
+        codes += [str(q) for q in period.quarters()]
+    in_area = Q(area_code__startswith=prefix)
+    per: dict[str, Figures] = defaultdict(Figures)
+
+    tasks = (
+        SupervisionTask.objects.filter(in_area, period__in=codes)
+        .values("area_code", "kind")
+        .annotate(
+            planned=Count("pk"),
+            done=Count("pk", filter=Q(state=TaskState.DONE)),
+            on_time=Count("pk", filter=Q(state=TaskState.DONE, done_on__lte=F("due_date"))),
+            overdue=Count("pk", filter=~Q(state=TaskState.DONE) & Q(due_date__lt=as_of)),
+        )
+        .order_by()
+    )
+    for row in tasks:
+        figures = per[row["area_code"]]
+        for name in ("planned", "done", "on_time", "overdue"):
+            getattr(figures, name)[row["kind"]] += row[name]
+
+    half = periods[PeriodKind.HALF]
+    vote_periods = [str(half)] if half else [f"{period.year}H1", f"{period.year}H2"]
+    for row in (
+        PublicReportVote.objects.filter(
+            in_area, report__period__in=vote_periods, report__state=RecordState.COMPLETED
+        )
+        .values("area_code")
+        .annotate(
+            ok=Sum(F("satisfied") + F("basically_satisfied")),
+            all=Sum(F("satisfied") + F("basically_satisfied") + F("dissatisfied")),
+        )
+        .order_by()
+    ):
+        per[row["area_code"]].satisfied += row["ok"] or 0
+        per[row["area_code"]].ballots += row["all"] or 0
+
+    for row in (
+        PromiseRedemption.objects.filter(
+            in_area,
+            redemption__period=str(periods[PeriodKind.YEAR]),
+            redemption__state=RecordState.COMPLETED,
+        )
+        .values("area_code")
+        .annotate(
+            n=Count("pk"),
+            full=Count("pk", filter=Q(result=Fulfilment.FULFILLED)),
+            partly=Count("pk", filter=Q(result=Fulfilment.PARTLY)),
+        )
+        .order_by()
+    ):
+        figures = per[row["area_code"]]
+        figures.promises += row["n"]
+        figures.fulfilled += row["full"] + Decimal(row["partly"]) / 2
+
+    for row in (
+        Problem.objects.filter(in_area)
+        .values("area_code")
+        .annotate(
+            opened=Count("pk", filter=Q(opened_on__range=(period.start, period.end))),
+            closed=Count(
+                "pk",
+                filter=Q(state=ProblemState.CLOSED, closed_on__range=(period.start, period.end)),
+            ),
+            overdue=Count(
+                "pk",
+                filter=Q(opened_on__lte=as_of, deadline__lt=as_of)
+                & (~Q(state=ProblemState.CLOSED) | Q(closed_on__gt=as_of)),
+            ),
+        )
+        .order_by()
+    ):
+        figures = per[row["area_code"]]
+        figures.problems_opened += row["opened"]
+        figures.problems_closed += row["closed"]
+        figures.problems_overdue += row["overdue"]
+
+    for code, level in VillageWarning.objects.filter(in_area).values_list("area_code", "level"):
+        per[code].warnings[int(level)] += 1
+
+    for row in (
+        Disclosure.objects.filter(
+            in_area,
+            state=DisclosureState.PUBLISHED,
+            start__gte=period.start,
+            end__lte=period.end,
+        )
+        .values("area_code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        per[row["area_code"]].disclosures += row["n"]
+
+    for row in (
+        Handover.objects.filter(
+            in_area,
+            state=HandoverState.SIGNED,
+            supervisor_signed_on__range=(period.start, period.end),
+        )
+        .values("area_code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        per[row["area_code"]].handovers_signed += row["n"]
+
+    from cadres.models import QualificationCertificate
+
+    for row in (
+        QualificationCertificate.objects.filter(in_area, state=CertificateState.SUSPENDED)
+        .values("area_code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        per[row["area_code"]].certificates_suspended += row["n"]
+
+    return _assemble(prefix, period, on, per)
+
+
+def _assemble(prefix: str, period: Period, on: dt.date, per: dict[str, Figures]) -> FigureSet:
+    townships = {
+        r.code: r.name
+        for r in Region.objects.filter(code__startswith=prefix[:9], level=RegionLevel.TOWNSHIP)
+    }
+    total = Figures()
+    by_township: dict[str, Figures] = defaultdict(Figures)
+    villages = []
+    for code, name in (
+        Village.objects.filter(code__startswith=prefix).order_by("code").values_list("code", "name")
+    ):
+        figures = per.get(code) or Figures()
+        figures.villages = 1
+        if not figures.warnings:
+            figures.warnings[int(WarningLevel.NONE)] += 1
+        villages.append(Row(code, name, figures, code[:9], townships.get(code[:9], "")))
+        by_township[code[:9]].add(figures)
+        total.add(figures)
+    township_rows = [
+        Row(code, townships.get(code, code), figures)
+        for code, figures in sorted(by_township.items())
+    ]
+    return FigureSet(prefix, period, on, villages, township_rows, total)
+
+
+def quarter_trend(*, prefix: str, last: Period, count: int = 8) -> list[tuple[Period, dict]]:
+    """Done-on-time rates of the quarterly duties over the `count` quarters up to `last`, and
+    problems opened per quarter: two queries."""
+    quarters = [last]
+    while len(quarters) < count:
+        quarters.insert(0, quarters[0].previous())
+    by_period: dict[str, dict] = {str(q): defaultdict(int) for q in quarters}
+    for row in (
+        SupervisionTask.objects.filter(
+            area_code__startswith=prefix,
+            period__in=list(by_period),
+            kind__in=[TaskKind.INSPECTION, TaskKind.HEARING],
+        )
+        .values("period", "kind")
+        .annotate(
+            planned=Count("pk"),
+            on_time=Count("pk", filter=Q(state=TaskState.DONE, done_on__lte=F("due_date"))),
+        )
+        .order_by()
+    ):
+        by_period[row["period"]][f"{row['kind']}_planned"] += row["planned"]
+        by_period[row["period"]][f"{row['kind']}_on_time"] += row["on_time"]
+    first, end = quarters[0].start, quarters[-1].end
+    for start, n in (
+        Problem.objects.filter(area_code__startswith=prefix, opened_on__range=(first, end))
+        .annotate(quarter=TruncQuarter("opened_on"))
+        .values("quarter")
+        .annotate(n=Count("pk"))
+        .values_list("quarter", "n")
+        .order_by()
+    ):
+        by_period[str(Period.containing(PeriodKind.QUARTER, start))]["problems_opened"] += n
+    result = []
+    for q in quarters:
+        data = by_period[str(q)]
+        result.append(
+            (
+                q,
+                {
+                    "inspection": _rate(data["inspection_on_time"], data["inspection_planned"]),
+                    "hearing": _rate(data["hearing_on_time"], data["hearing_planned"]),
+                    "problems_opened": data["problems_opened"],
+                },
+            )
+        )
+    return result

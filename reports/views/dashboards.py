@@ -1,0 +1,3 @@
+"""Pages of the dashboards part of the reports app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the documents part of the reports app."""
+
+urlpatterns: list = []

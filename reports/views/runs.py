@@ -1,0 +1,3 @@
+"""Pages of the runs part of the reports app."""
+
+urlpatterns: list = []
