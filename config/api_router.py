@@ -12,6 +12,7 @@ from cadres.api.views import (
 )
 from ledgers.api.disclosure import DisclosureQuestionViewSet, DisclosureViewSet
 from ledgers.api.handover import AuditRecordViewSet, HandoverViewSet
+from ledgers.api.imports import LedgerImportViewSet
 from ledgers.api.registers import AssetViewSet, ResourceContractViewSet, ResourceViewSet
 from ledgers.api.views import (
     AccountViewSet,
@@ -45,6 +46,7 @@ router.register("disclosure-questions", DisclosureQuestionViewSet, basename="dis
 router.register("assets", AssetViewSet, basename="asset")
 router.register("resources", ResourceViewSet, basename="resource")
 router.register("contracts", ResourceContractViewSet, basename="contract")
+router.register("ledger-imports", LedgerImportViewSet, basename="ledger-import")
 
 for part in (cycle, topdown, bottomup, problems, warnings, rectification):
     part.register(router)

@@ -535,3 +535,29 @@ def test_page_imports_registers(client, village, clerk, chart):
     assert response.status_code == 302
     assert response.url == reverse("ledgers:asset-list", args=[village.code])
     assert Asset.objects.filter(village=village).count() == 2
+
+
+# ---------------------------------------------------------------- the API
+
+
+def test_api_imports_vouchers_all_or_nothing_and_scoped(api, village, clerk, outsider, open_books):
+    url = "/api/v1/ledger-imports/"
+
+    def post(user, rows):
+        api.force_authenticate(user)
+        upload = SimpleUploadedFile("v.xlsx", workbook(vouchers=rows))
+        return api.post(
+            url, {"village": village.code, "kind": "vouchers", "file": upload}, format="multipart"
+        )
+
+    bad = [["1", "2026-01-10", "x", "101", 5, None, ""], ["1", None, None, "501", None, 4, ""]]
+    refused = post(clerk, bad)
+    assert refused.status_code == 400 and refused.json()["errors"]
+    assert {"sheet", "row", "column", "message"} <= set(refused.json()["errors"][0])
+    assert Voucher.objects.count() == 0
+    assert post(outsider, GOOD_VOUCHERS).status_code == 404
+    done = post(clerk, GOOD_VOUCHERS)
+    assert done.status_code == 201 and done.json() == {"vouchers": "2", "lines": "4"}
+    assert Voucher.objects.filter(village=village, state=VoucherState.DRAFT).count() == 2
+    api.force_authenticate(None)
+    assert api.post(url, {}, format="multipart").status_code in (401, 403)
