@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from villages.models import Village, audited
+from villages.models import Village, audited, audited_in_bulk
 from villages.scoping import ScopedQuerySet, today
 
 from ..choices import TaskKind, TaskState
@@ -21,7 +21,7 @@ class SupervisionTaskQuerySet(ScopedQuerySet):
         return self.open().filter(due_date__lt=on or today())
 
 
-@audited
+@audited_in_bulk
 class SupervisionTask(models.Model):
     """A duty of the cycle (an inspection, a hearing, ...) planned for a village and a period;
     the record that fulfils it points back here and marks it done."""
