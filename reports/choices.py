@@ -12,7 +12,7 @@ class RunState(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Being generated")
     DONE = "done", _("Ready")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", _("Generation failed")
 
 
 #: a run in one of these states is the one a second request for the same report joins

@@ -53,6 +53,14 @@ SCHEDULES: list[ScheduledJob] = [
         description="Mark overdue duties, escalate problems, evaluate warnings, send reminders "
         "(daily 01:00).",
     ),
+    # The 5th rather than the 1st: the last days' records of the quarter are entered late.
+    ScheduledJob(
+        name="quarterly review reports",
+        task="reports.tasks.request_quarterly_reports",
+        crontab={"minute": "0", "hour": "2", "day_of_month": "5", "month_of_year": "1,4,7,10"},
+        description="Request the closed quarter's review report for the county and every "
+        "township (5 Jan/Apr/Jul/Oct 02:00).",
+    ),
 ]
 
 # In the order of a crontab line: minute hour day-of-month month day-of-week.

@@ -1,0 +1,471 @@
+"""Printable documents: the certificate, the pledge, the handover record, the published
+disclosure statement, the inspection record and the hearing minutes.
+
+Each kind says which rows it prints, what its template needs, and its canonical content: the
+JSON of the record's fields (or, for a disclosure, its frozen statement) that the check code on
+the paper is taken from. The same record gives the same code until the record changes, so a
+copy can be checked against the system at any time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cadres.choices import PledgeState, PromiseAudience
+from cadres.models import Pledge, QualificationCertificate
+from ledgers.choices import HandoverState
+from ledgers.models import Account, Disclosure, Handover
+from ledgers.selectors import statement_display
+from ledgers.services import book_amount, canonical_statement
+from supervision.choices import RecordState
+from supervision.models import Hearing, HearingQuestion, Inspection
+from supervision.periods import Period
+from supervision.selectors import inspection_sheet
+
+from .pdf import qr_svg, short_hash
+
+__all__ = ["DOCUMENTS", "Document", "canonical_bytes", "check_code", "document_context"]
+
+
+def canonical_bytes(data: Any) -> bytes:
+    """JSON with sorted keys and no spaces; dates, decimals and lazy strings as text."""
+    return json.dumps(
+        data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    ).encode()
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _dec(value) -> str | None:
+    return None if value is None else str(Decimal(value))
+
+
+def _post(post) -> dict:
+    return {
+        "cadre": post.cadre.name,
+        "kind": post.kind,
+        "village": post.village.code,
+        "start_date": _iso(post.start_date),
+        "term_ends": _iso(post.term_ends),
+        "end_date": _iso(post.end_date),
+    }
+
+
+def _places(village) -> dict:
+    """The village, its township and county, as printed in every document's head."""
+    township = village.township
+    return {
+        "village": village,
+        "township": township,
+        "county": township.parent if township else None,
+    }
+
+
+# ------------------------------------------------------------------ qualification certificate
+
+
+def certificate_content(c: QualificationCertificate) -> dict:
+    return {
+        "number": c.number,
+        "post": _post(c.post),
+        "issued_on": _iso(c.issued_on),
+        "state": c.state,
+        "state_changed_on": _iso(c.state_changed_on),
+        "state_reason": c.state_reason,
+    }
+
+
+def certificate_context(c: QualificationCertificate) -> dict:
+    return {"certificate": c, "post": c.post, "cadre": c.post.cadre, **_places(c.post.village)}
+
+
+# ------------------------------------------------------------------ pledge
+
+
+def _promise(p) -> dict:
+    return {
+        "position": p.position,
+        "audience": p.audience,
+        "category": p.category,
+        "text": p.text,
+        "target": p.target,
+        "due_date": _iso(p.due_date),
+    }
+
+
+def pledge_content(p: Pledge) -> dict:
+    return {
+        "post": _post(p.post),
+        "version": p.version,
+        "amends": p.amends_id,
+        "state": p.state,
+        "drafted_on": _iso(p.drafted_on),
+        "promises": [_promise(x) for x in p.promises.all()],
+        "clauses": p.clauses,
+        "cadre_signed_on": _iso(p.cadre_signed_on),
+        "party_countersigner": p.party_countersigner,
+        "party_countersigned_on": _iso(p.party_countersigned_on),
+        "government_countersigner": p.government_countersigner,
+        "government_countersigned_on": _iso(p.government_countersigned_on),
+        "in_force_on": _iso(p.in_force_on),
+        "closed_on": _iso(p.closed_on),
+    }
+
+
+def pledge_context(p: Pledge) -> dict:
+    promises = list(p.promises.all())
+    return {
+        "pledge": p,
+        "post": p.post,
+        "cadre": p.post.cadre,
+        "to_villagers": [x for x in promises if x.audience == PromiseAudience.VILLAGERS],
+        "to_organization": [x for x in promises if x.audience == PromiseAudience.ORGANIZATION],
+        "signatures": [
+            (_("Cadre (signature)"), p.post.cadre.name, p.cadre_signed_on),
+            (_("Township party committee"), p.party_countersigner, p.party_countersigned_on),
+            (_("Township government"), p.government_countersigner, p.government_countersigned_on),
+        ],
+        **_places(p.post.village),
+    }
+
+
+# ------------------------------------------------------------------ handover
+
+
+def handover_content(h: Handover) -> dict:
+    return {
+        "village": h.village.code,
+        "ended_post": _post(h.ended_post),
+        "incoming": h.incoming.name if h.incoming else None,
+        "as_of": _iso(h.as_of),
+        "state": h.state,
+        "book_balances": h.book_balances,
+        "cash_counted": _dec(h.cash_counted),
+        "bank_counted": _dec(h.bank_counted),
+        "differences": h.differences,
+        "documents": h.documents,
+        "outgoing_signed_on": _iso(h.outgoing_signed_on),
+        "incoming_signed_on": _iso(h.incoming_signed_on),
+        "supervisor": h.supervisor,
+        "supervisor_signed_on": _iso(h.supervisor_signed_on),
+    }
+
+
+def handover_context(h: Handover) -> dict:
+    balances = h.book_balances or {}
+    accounts = balances.get("accounts") or {}
+    names = dict(
+        Account.objects.usable_in(h.area_code[:6])
+        .filter(code__in=list(accounts))
+        .values_list("code", "name")
+    )
+    book_cash, book_bank = book_amount(balances, "101"), book_amount(balances, "102")
+    return {
+        "handover": h,
+        "accounts": [
+            (code, names.get(code, ""), Decimal(v)) for code, v in sorted(accounts.items())
+        ],
+        "assets": balances.get("assets") or {},
+        "resources": balances.get("resources") or {},
+        "count_rows": [
+            (_("Cash"), book_cash, h.cash_counted, h.cash_counted - book_cash),
+            (_("Bank"), book_bank, h.bank_counted, h.bank_counted - book_bank),
+        ],
+        "documents": [line.strip() for line in h.documents.splitlines() if line.strip()],
+        "signatures": [
+            (_("Outgoing cadre"), h.ended_post.cadre.name, h.outgoing_signed_on),
+            (_("Incoming cadre"), h.incoming.name if h.incoming else "", h.incoming_signed_on),
+            (_("Township supervisor"), h.supervisor, h.supervisor_signed_on),
+        ],
+        **_places(h.village),
+    }
+
+
+# ------------------------------------------------------------------ disclosure statement
+
+
+def disclosure_content(d: Disclosure) -> bytes:
+    """The very bytes the published SHA-256 is taken of: the check code is its first 12 digits."""
+    return canonical_statement(d.content)
+
+
+def disclosure_context(d: Disclosure) -> dict:
+    return {"disclosure": d, "s": statement_display(d.content), **_places(d.village)}
+
+
+# ------------------------------------------------------------------ inspection record
+
+
+def inspection_content(i: Inspection, rows=None) -> dict:
+    rows = inspection_sheet(i) if rows is None else rows
+    return {
+        "village": i.village.code,
+        "period": i.period,
+        "checklist": {"name": i.template.name, "version": i.template.version},
+        "date": _iso(i.date),
+        "summary": i.summary,
+        "total_score": _dec(i.total_score),
+        "state": i.state,
+        "scores": [
+            [
+                r.item.position,
+                r.item.section,
+                r.item.text,
+                _dec(r.item.weight),
+                _dec(r.score),
+                r.note,
+            ]
+            for r in rows
+        ],
+        "participants": [[p.name, p.kind, p.organization] for p in i.participants.all()],
+        "findings": [
+            [f.description, f.category, f.severity, f.owner_name, _iso(f.deadline)]
+            for f in i.findings.all()
+        ],
+        "completed_at": _iso(i.completed_at),
+    }
+
+
+def inspection_context(i: Inspection) -> dict:
+    rows = inspection_sheet(i)
+    return {
+        "inspection": i,
+        "period_label": Period.parse(i.period).label(),
+        "rows": rows,
+        "points": sum(r.score for r in rows if r.score is not None),
+        "total_weight": sum(r.item.weight for r in rows),
+        "participants": list(i.participants.all()),
+        "findings": list(i.findings.all()),
+        **_places(i.village),
+    }
+
+
+# ------------------------------------------------------------------ hearing minutes
+
+
+def hearing_content(h: Hearing) -> dict:
+    return {
+        "village": h.village.code,
+        "period": h.period,
+        "date": _iso(h.date),
+        "place": h.place,
+        "present": [h.party_members_present, h.representatives_present, h.others_present],
+        "agenda": h.agenda,
+        "follow_ups": h.follow_ups,
+        "state": h.state,
+        "questions": [
+            {
+                "asker": q.asker_name,
+                "asker_kind": q.asker_kind,
+                "category": q.category,
+                "question": q.question,
+                "answered_by": q.answered_by.name if q.answered_by else None,
+                "answer": q.answer,
+                "satisfied": q.satisfied,
+                "follow_up": q.follow_up,
+            }
+            for q in h.questions.all()
+        ],
+        "completed_at": _iso(h.completed_at),
+    }
+
+
+def hearing_context(h: Hearing) -> dict:
+    questions = list(h.questions.all())
+    satisfied = sum(1 for q in questions if q.satisfied)
+    return {
+        "hearing": h,
+        "period_label": Period.parse(h.period).label(),
+        "questions": questions,
+        "satisfied": satisfied,
+        "satisfaction": (
+            f"{Decimal(100 * satisfied / len(questions)).quantize(Decimal('0.1'))}%"
+            if questions
+            else "—"
+        ),
+        **_places(h.village),
+    }
+
+
+# ------------------------------------------------------------------ the kinds
+
+
+@dataclass(frozen=True)
+class Document:
+    """One kind of printed document: its rows, its template, its content and its marks."""
+
+    kind: str
+    title: Any
+    model: type
+    template: str
+    queryset: Callable[[], Any]
+    content: Callable[[Any], Any]
+    context: Callable[[Any], dict]
+    is_draft: Callable[[Any], bool]
+    filename: Callable[[Any], str]
+
+    def rows(self):
+        """The unscoped rows that may be printed, with their joins; callers scope them."""
+        return self.queryset()
+
+
+def _certificates():
+    return QualificationCertificate.objects.select_related(
+        "post__cadre", "post__village__township__parent"
+    )
+
+
+def _pledges():
+    return Pledge.objects.select_related("post__cadre", "post__village__township__parent")
+
+
+def _handovers():
+    return Handover.objects.select_related(
+        "village__township__parent", "ended_post__cadre", "ended_post__village", "incoming"
+    )
+
+
+def _disclosures():
+    # Only a published statement is a public document; drafts are not printed at all.
+    return Disclosure.objects.published().select_related("village__township__parent")
+
+
+def _inspections():
+    return Inspection.objects.select_related("village__township__parent", "template")
+
+
+def _hearings():
+    return Hearing.objects.select_related("village__township__parent").prefetch_related(
+        Prefetch(
+            "questions",
+            queryset=HearingQuestion.objects.select_related("answered_by").order_by("pk"),
+        )
+    )
+
+
+DOCUMENTS: dict[str, Document] = {
+    d.kind: d
+    for d in [
+        Document(
+            kind="certificate",
+            title=_("qualification certificate"),
+            model=QualificationCertificate,
+            template="reports/documents/certificate.html",
+            queryset=_certificates,
+            content=certificate_content,
+            context=certificate_context,
+            is_draft=lambda c: False,
+            filename=lambda c: f"certificate-{c.number}.pdf",
+        ),
+        Document(
+            kind="pledge",
+            title=_("Pledge on taking office"),
+            model=Pledge,
+            template="reports/documents/pledge.html",
+            queryset=_pledges,
+            content=pledge_content,
+            context=pledge_context,
+            is_draft=lambda p: p.state == PledgeState.DRAFT,
+            filename=lambda p: f"pledge-{p.post.village.code}-{p.pk}-v{p.version}.pdf",
+        ),
+        Document(
+            kind="handover",
+            title=_("Handover record"),
+            model=Handover,
+            template="reports/documents/handover.html",
+            queryset=_handovers,
+            content=handover_content,
+            context=handover_context,
+            is_draft=lambda h: h.state == HandoverState.DRAFT,
+            filename=lambda h: f"handover-{h.village.code}-{h.as_of:%Y%m%d}.pdf",
+        ),
+        Document(
+            kind="disclosure",
+            title=_("Periodic disclosure statement"),
+            model=Disclosure,
+            template="reports/documents/disclosure.html",
+            queryset=_disclosures,
+            content=disclosure_content,
+            context=disclosure_context,
+            is_draft=lambda d: False,
+            filename=lambda d: f"disclosure-{d.village.code}-{d.year}-{d.kind}{d.number}.pdf",
+        ),
+        Document(
+            kind="inspection",
+            title=_("Inspection record"),
+            model=Inspection,
+            template="reports/documents/inspection.html",
+            queryset=_inspections,
+            content=inspection_content,
+            context=inspection_context,
+            is_draft=lambda i: i.state == RecordState.DRAFT,
+            filename=lambda i: f"inspection-{i.village.code}-{i.period}.pdf",
+        ),
+        Document(
+            kind="hearing",
+            title=_("Hearing minutes"),
+            model=Hearing,
+            template="reports/documents/hearing.html",
+            queryset=_hearings,
+            content=hearing_content,
+            context=hearing_context,
+            is_draft=lambda h: h.state == RecordState.DRAFT,
+            filename=lambda h: f"hearing-{h.village.code}-{h.period}.pdf",
+        ),
+    ]
+}
+
+
+def check_code(doc: Document, obj) -> str:
+    """The short code printed on the document: the hash of its canonical content, tied to the
+    kind and the row so two records with equal fields never share a code."""
+    content = doc.content(obj)
+    if isinstance(content, bytes):
+        return short_hash(content)  # a disclosure: the prefix of its published SHA-256
+    return short_hash(canonical_bytes({"kind": doc.kind, "pk": obj.pk, "content": content}))
+
+
+def verify_url(request, doc: Document, obj, code: str) -> str:
+    """Where the QR code leads: a disclosure's public page, else this app's verification page."""
+    if doc.kind == "disclosure":
+        path = reverse("public:statement", args=[obj.pk])
+    else:
+        path = reverse("reports:verify", args=[doc.kind, obj.pk, code])
+    return request.build_absolute_uri(path)
+
+
+def record_url(obj) -> str:
+    """The record's page in its own app."""
+    if isinstance(obj, Handover):
+        return reverse("ledgers:handover-detail", args=[obj.pk])
+    if isinstance(obj, Inspection):
+        return reverse("supervision:inspection-detail", args=[obj.pk])
+    if isinstance(obj, Hearing):
+        return reverse("supervision:hearing-detail", args=[obj.pk])
+    return obj.get_absolute_url()
+
+
+def document_context(request, doc: Document, obj) -> dict:
+    """Everything the document's template needs, with the verification block's QR and code."""
+    code = check_code(doc, obj)
+    url = verify_url(request, doc, obj, code)
+    return {
+        **doc.context(obj),
+        "document": doc,
+        "doc_title": doc.title,
+        "is_draft": doc.is_draft(obj),
+        "object": obj,
+        "verify_code": code,
+        "verify_url": url,
+        "verify_qr": qr_svg(url),
+    }

@@ -1,0 +1,27 @@
+"""Celery tasks of the reports app: thin, taking ids, safe to run twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+
+from supervision.choices import PeriodKind
+from supervision.periods import Period
+from villages.scoping import today
+
+from . import services
+
+
+@shared_task
+def generate_report(run_id: int) -> str:
+    """Generate one report run (a run no longer queued is left alone)."""
+    return services.report_generate(run_id)
+
+
+@shared_task
+def request_quarterly_reports(on: str | None = None) -> dict[str, int | str]:
+    """After a quarter closes: request its report for every county and township."""
+    day = dt.date.fromisoformat(on) if on else today()
+    period = str(Period.containing(PeriodKind.QUARTER, day).previous())
+    return {"period": period, "requested": services.request_closed_quarter(period=period)}

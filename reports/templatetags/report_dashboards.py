@@ -1,0 +1,29 @@
+"""Template helpers of the dashboards: rates as percentages and the navigation's link."""
+
+from decimal import Decimal
+
+from django import template
+from django.urls import reverse
+
+register = template.Library()
+
+
+@register.filter
+def percent(rate) -> str:
+    """A rate 0-1 as 87.5%; no rate (nothing planned, no vote) as a dash."""
+    if rate is None or rate == "":
+        return "—"
+    return f"{Decimal(rate) * 100:.1f}%"
+
+
+@register.simple_tag
+def dashboard_link(scope) -> str:
+    """The user's dashboard: their county's for a county supervisor, else their township's."""
+    if scope is None:
+        return ""
+    if scope.supervisor_prefixes:
+        return reverse("reports:county-dashboard", args=[scope.supervisor_prefixes[0][:6]])
+    townships = [p for p in scope.prefixes if len(p) == 9]
+    if townships:
+        return reverse("reports:township-dashboard", args=[townships[0]])
+    return ""
