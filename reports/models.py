@@ -1,6 +1,9 @@
 """Models of the reports app: each generation of a report is kept as a run."""
 
+import os
+
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +20,26 @@ class ReportRunQuerySet(ScopedQuerySet):
 
     def done(self):
         return self.filter(state=RunState.DONE)
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files no web server serves directly (settings.PRIVATE_MEDIA_ROOT, read on each use so
+    that tests may point it elsewhere); they have no URL."""
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("private files are sent by a view, never linked")
+
+
+def private_storage():
+    return PrivateStorage()
 
 
 def report_path(run, filename: str) -> str:
@@ -45,7 +68,7 @@ class ReportRun(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    file = models.FileField(_("file"), upload_to=report_path, blank=True)
+    file = models.FileField(_("file"), upload_to=report_path, storage=private_storage, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     seconds = models.FloatField(_("time taken (s)"), null=True, blank=True)

@@ -44,6 +44,7 @@ def red_village(other_village, supervisor):
 def eager_reports(settings, tmp_path):
     """Reports are generated in the request's thread, into a temporary media folder."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
     saved = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield

@@ -125,6 +125,10 @@ def test_nginx_serves_the_shared_static_and_media_volumes(services):
     for name in ("web", "worker"):
         assert "media:/srv/media:rw" in services[name]["volumes"]
         assert services[name]["environment"]["DJANGO_MEDIA_ROOT"] == "/srv/media"
+        # generated reports: shared by web and worker, never given to nginx
+        assert "private:/srv/private:rw" in services[name]["volumes"]
+        assert services[name]["environment"]["DJANGO_PRIVATE_MEDIA_ROOT"] == "/srv/private"
+    assert not any("private" in v for v in nginx)
     # Only nginx is reachable from outside.
     published = [name for name, service in services.items() if service.get("ports")]
     assert published == ["nginx"]

@@ -166,6 +166,9 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+# Generated reports name people and problems: they live outside MEDIA_ROOT, which nginx serves to
+# anyone, and are only ever sent by the download view after its permission check.
+PRIVATE_MEDIA_ROOT = env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))
 
 # ------------------------------------------------------------------ security
 CSRF_COOKIE_HTTPONLY = False

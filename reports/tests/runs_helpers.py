@@ -14,6 +14,7 @@ PERIOD = "2026Q3"
 def media(settings, tmp_path):
     """Generated files go to a temporary folder, not var/media."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
     return tmp_path / "media"
 
 

@@ -112,6 +112,9 @@ def test_generate_writes_the_pdf_with_its_hash_and_pages(media, insider, village
     assert run.pages == services.count_pages(content) >= 2
     assert run.progress == 100 and run.seconds > 0 and run.started_at and run.finished_at
     assert run.file.name == f"reports/{PERIOD}/quarterly-{village.code}-{PERIOD}-v1.pdf"
+    # kept outside MEDIA_ROOT, which nginx serves to anyone
+    assert (media.parent / "private" / run.file.name).is_file()
+    assert not (media / run.file.name).exists()
     # a second delivery of the task leaves the done run alone
     assert services.report_generate(run.pk) == RunState.DONE
     again = ReportRun.objects.get(pk=run.pk)
