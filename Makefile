@@ -35,3 +35,21 @@ lint: bootstrap
 messages: bootstrap
 	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=var
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+
+# The benchmark of the reports (issue #6): on its own database, created and migrated here, the
+# province-scale demo is built once (20,000 villages, five years: kept for the next run), then the
+# dashboard under gunicorn, the reports and their PDFs are measured. `make clean-db` drops it.
+# Smaller: make bench BENCH_ARGS="--villages 2000 --quarters 8".
+BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
+BENCH_DB ?= cunjian_benchreports
+BENCH_ARGS ?=
+BENCH_ENV := DATABASE_URL=$(BENCH_SERVER)/$(BENCH_DB) DJANGO_SETTINGS_MODULE=config.settings.bench
+
+bench: bootstrap
+	psql "$(BENCH_SERVER)/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" \
+		| grep -q 1 || psql "$(BENCH_SERVER)/postgres" -qc 'CREATE DATABASE "$(BENCH_DB)"'
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --no-input -v0
+	$(BENCH_ENV) $(BIN)/python manage.py bench_reports $(BENCH_ARGS)
+
+clean-db:
+	psql "$(BENCH_SERVER)/postgres" -qc 'DROP DATABASE IF EXISTS "$(BENCH_DB)" WITH (FORCE)'

@@ -2,9 +2,10 @@
 
 `build_supervision_demo()` gives every village without duties:
 
-* the duties (SupervisionTask) of the last four finished quarters and the current quarter, of the
-  half-years and years they fall in, with the default due dates: most done on time, some late,
-  some overdue (never done), the current ones planned;
+* the duties (SupervisionTask) of the last four finished quarters (or `quarters=`: the benchmark
+  asks for twenty) and the current quarter, of the half-years and years they fall in, with the
+  default due dates: most done on time, some late, some overdue (never done), the current ones
+  planned;
 * for each duty done, its completed record: the inspection scored on the county's checklist
   (version 1 until the window's third quarter, version 2 after: both kept), with participants and
   sometimes a finding; the hearing with questions (a few unsatisfied); the review of every sitting
@@ -199,16 +200,17 @@ class SupervisionDemoResult:
         }
 
 
-def window(on: dt.date) -> list[Period]:
-    """The periods the demo fills: the last four finished quarters and the current one, and
-    the half-years and years they touch."""
-    current = Period.containing(PeriodKind.QUARTER, on)
-    quarters = [current]
-    for _i in range(4):
-        quarters.insert(0, quarters[0].previous())
-    halves = sorted({Period.containing(PeriodKind.HALF, q.start) for q in quarters})
-    years = sorted({Period.containing(PeriodKind.YEAR, q.start) for q in quarters})
-    return quarters + halves + years
+def window(on: dt.date, quarters: int = 4) -> list[Period]:
+    """The periods the demo fills: the last `quarters` finished quarters and the current one,
+    and the half-years and years they touch."""
+    if quarters < 1:
+        raise ValueError("the demo needs at least one finished quarter")
+    filled = [Period.containing(PeriodKind.QUARTER, on)]
+    for _i in range(quarters):
+        filled.insert(0, filled[0].previous())
+    halves = sorted({Period.containing(PeriodKind.HALF, q.start) for q in filled})
+    years = sorted({Period.containing(PeriodKind.YEAR, q.start) for q in filled})
+    return filled + halves + years
 
 
 # ------------------------------------------------------------------ the facts the demo reads
@@ -259,10 +261,20 @@ def _sitting(facts: _Facts, village_id: int, on: dt.date) -> list[tuple]:
 class _Builder:
     """Builds the rows of a batch of villages in memory, then inserts them parents first."""
 
-    def __init__(self, *, seed: int, on: dt.date, people, templates, facts: _Facts, light: bool):
+    def __init__(
+        self,
+        *,
+        seed: int,
+        on: dt.date,
+        people,
+        templates,
+        facts: _Facts,
+        light: bool,
+        quarters: int = 4,
+    ):
         self.seed, self.on, self.people, self.templates = seed, on, people, templates
         self.facts, self.light = facts, light
-        self.periods = window(on)
+        self.periods = window(on, quarters)
         self.v2_from = self.periods[2]  # checklist version 2 from the window's third quarter
         self.rows: dict[type, list[_Row]] = defaultdict(list)
         self.problems: list[tuple[_Row, list[_Row]]] = []
@@ -835,10 +847,15 @@ def _rectifications(seed: int, villages: list[Village], on: dt.date, people) -> 
 
 @transaction.atomic
 def build_supervision_demo(
-    *, seed: int, villages: QuerySet[Village] | None = None, on: dt.date | None = None
+    *,
+    seed: int,
+    villages: QuerySet[Village] | None = None,
+    on: dt.date | None = None,
+    quarters: int = 4,
 ) -> SupervisionDemoResult:
-    """Give every village without duties four finished quarters of supervision and the current
-    one, then evaluate the warnings."""
+    """Give every village without duties `quarters` finished quarters of supervision (four by
+    default; twenty make the five years of the benchmark) and the current one, then evaluate
+    the warnings."""
     from . import services
 
     started = time.perf_counter()
@@ -853,7 +870,7 @@ def build_supervision_demo(
         return SupervisionDemoResult(seconds=time.perf_counter() - started)
     light = len(todo) > LIGHT_ABOVE
     people = _people()
-    periods = window(on)
+    periods = window(on, quarters)
     templates = _checklists({v.code[:6] for v in todo}, people.admin or people.persona, periods[2])
     totals: dict[str, int] = defaultdict(int)
     with connection.cursor() as cursor:
@@ -868,6 +885,7 @@ def build_supervision_demo(
                 templates=templates,
                 facts=_facts([v.pk for v in batch]),
                 light=light,
+                quarters=quarters,
             )
             for village in batch:
                 builder.village(village)

@@ -1,5 +1,7 @@
 """`manage.py seed_demo`: load the demo county (or a province's worth) into an empty database."""
 
+import inspect
+
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -41,12 +43,21 @@ class Command(BaseCommand):
             help="build only the administrative tree and accounts, not the other apps' records",
         )
         parser.add_argument(
+            "--quarters",
+            type=int,
+            default=None,
+            help="finished quarters of history, for the builders that take it (default: "
+            "each builder's own, four for supervision; the benchmark asks for 20)",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="do nothing, successfully, if the database already holds villages",
         )
 
-    def handle(self, *args, townships, villages, seed, if_empty, tree_only=False, **options):
+    def handle(
+        self, *args, townships, villages, seed, if_empty, tree_only=False, quarters=None, **options
+    ):
         # Demo rows never mix with real ones: only an empty tree is filled.
         if demo.database_has_villages():
             if if_empty:
@@ -58,6 +69,8 @@ class Command(BaseCommand):
                     "database (pass --if-empty to skip it without an error)."
                 )
             )
+        if quarters is not None and quarters < 1:
+            raise CommandError(_("--quarters must be at least 1."))
         try:
             plan = demo.plan_demo(townships=townships, villages=villages, seed=seed)
         except ValueError as exc:
@@ -66,7 +79,7 @@ class Command(BaseCommand):
             result = demo.build_demo(plan)
             # Higher apps add their own demo records; they name a builder in their AppConfig
             # (`demo_builder`), so this lower app never imports them.
-            extras = [] if tree_only else self.build_app_demos(seed)
+            extras = [] if tree_only else self.build_app_demos(seed, quarters)
         self.stdout.write(
             self.style.SUCCESS(
                 _(
@@ -87,12 +100,17 @@ class Command(BaseCommand):
         for line in extras:
             self.stdout.write(self.style.SUCCESS(line))
 
-    def build_app_demos(self, seed: int) -> list[str]:
+    def build_app_demos(self, seed: int, quarters: int | None = None) -> list[str]:
         """Run every installed app's demo builder, lowest app first; return their summaries."""
         lines = []
         for config in apps.get_app_configs():
             builder = getattr(config, "demo_builder", None)
             if builder:
-                result = import_string(builder)(seed=seed, villages=Village.objects.all())
+                build = import_string(builder)
+                extra = {}
+                # Only builders with a history length are told it; the others build as always.
+                if quarters is not None and "quarters" in inspect.signature(build).parameters:
+                    extra["quarters"] = quarters
+                result = build(seed=seed, villages=Village.objects.all(), **extra)
                 lines.append(result.summary())
         return lines

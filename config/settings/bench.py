@@ -1,0 +1,12 @@
+"""The benchmark (`make bench`): production-like serving (debug off) on the machine's PostgreSQL,
+with the bare view of config/bench_urls.py next to the real URLs."""
+
+from .base import *  # noqa: F401,F403
+from .base import env
+
+DEBUG = False
+ROOT_URLCONF = "config.bench_urls"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+# Demo builders and reports may enqueue jobs; no Redis is needed to measure them.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
