@@ -1,8 +1,11 @@
 """Shared pieces of the supervision models: field shapes and the freezing triggers."""
 
 import pgtrigger
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from villages.scoping import ScopedQuerySet
 
 from ..choices import RecordState
 
@@ -42,3 +45,40 @@ def frozen_with_parent(parent_table: str, fk: str, states=(RecordState.COMPLETED
             RETURN NEW;
         """,
     )
+
+
+def user_field(verbose, **extra):
+    """A reference to the account that did something to the record."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose,
+        on_delete=models.PROTECT,
+        related_name="+",
+        **extra,
+    )
+
+
+class RecordQuerySet(ScopedQuerySet):
+    def completed(self):
+        return self.filter(state=RecordState.COMPLETED)
+
+
+class CompletedRecord(models.Model):
+    """What every record of the cycle has: drafted by someone, then completed (and frozen by
+    `frozen_when`) by someone at a time, in a village's area."""
+
+    state = models.CharField(
+        _("state"), max_length=10, choices=RecordState.choices, default=RecordState.DRAFT
+    )
+    created_by = user_field(_("recorded by"))
+    completed_by = user_field(_("completed by"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    area_code = area_code_field()
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.village} {self.period}"

@@ -5,7 +5,6 @@ redemption of pledges (承诺集中兑现)."""
 from decimal import Decimal
 
 import pgtrigger
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -14,24 +13,20 @@ from villages.models import Village, audited
 from villages.scoping import ScopedQuerySet
 
 from ..choices import AskerKind, Fulfilment, QuestionCategory, RecordState, Satisfaction
-from .base import PERIOD_CODE, area_code_field, frozen_when, frozen_with_parent
+from .base import (
+    PERIOD_CODE,
+    CompletedRecord,
+    area_code_field,
+    frozen_when,
+    frozen_with_parent,
+    user_field,
+)
 from .cycle import SupervisionTask
-from .topdown import RecordQuerySet
-
-
-def _user(verbose, **extra):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose,
-        on_delete=models.PROTECT,
-        related_name="+",
-        **extra,
-    )
 
 
 @audited
 @pgtrigger.register(frozen_when(RecordState.COMPLETED))
-class Hearing(models.Model):
+class Hearing(CompletedRecord):
     """村务听证质询会: party members and villager representatives question the cadres."""
 
     task = models.OneToOneField(
@@ -50,23 +45,11 @@ class Hearing(models.Model):
     others_present = models.PositiveIntegerField(_("others present"), default=0)
     agenda = models.TextField(_("agenda"))
     follow_ups = models.TextField(_("follow-ups agreed"), blank=True)
-    state = models.CharField(
-        _("state"), max_length=10, choices=RecordState.choices, default=RecordState.DRAFT
-    )
-    created_by = _user(_("recorded by"))
-    completed_by = _user(_("completed by"), null=True, blank=True)
-    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    area_code = area_code_field()
-
-    objects = RecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("village-affairs hearing")
         verbose_name_plural = _("village-affairs hearings")
         ordering = ["-period", "area_code"]
-
-    def __str__(self):
-        return f"{self.village} {self.period}"
 
     @property
     def attendance(self) -> int:
@@ -112,7 +95,7 @@ class HearingQuestion(models.Model):
 
 @audited
 @pgtrigger.register(frozen_when(RecordState.COMPLETED))
-class PublicReport(models.Model):
+class PublicReport(CompletedRecord):
     """公开述职: the sitting cadres report in public and the meeting votes on each of them.
     Recording the votes (the `completed` state) freezes it."""
 
@@ -130,15 +113,9 @@ class PublicReport(models.Model):
     ballots_issued = models.PositiveIntegerField(_("ballots issued"))
     ballots_returned = models.PositiveIntegerField(_("ballots returned"))
     notes = models.TextField(_("notes"), blank=True)
-    state = models.CharField(
-        _("state"), max_length=10, choices=RecordState.choices, default=RecordState.DRAFT
-    )
-    created_by = _user(_("recorded by"))
-    completed_by = _user(_("votes recorded by"), null=True, blank=True)
+    # Completing a public report is recording its votes.
+    completed_by = user_field(_("votes recorded by"), null=True, blank=True)
     completed_at = models.DateTimeField(_("votes recorded at"), null=True, blank=True)
-    area_code = area_code_field()
-
-    objects = RecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("public report")
@@ -150,9 +127,6 @@ class PublicReport(models.Model):
                 name="returned_ballots_not_more_than_issued",
             ),
         ]
-
-    def __str__(self):
-        return f"{self.village} {self.period}"
 
 
 @audited
@@ -204,7 +178,7 @@ class PublicReportVote(models.Model):
 
 @audited
 @pgtrigger.register(frozen_when(RecordState.COMPLETED))
-class Redemption(models.Model):
+class Redemption(CompletedRecord):
     """承诺集中兑现: once a year, before the villagers, each promise of each pledge in force is
     marked fulfilled, partly or not fulfilled."""
 
@@ -218,23 +192,11 @@ class Redemption(models.Model):
     date = models.DateField(_("date of the meeting"))
     attendance = models.PositiveIntegerField(_("villagers present"), default=0)
     notes = models.TextField(_("notes"), blank=True)
-    state = models.CharField(
-        _("state"), max_length=10, choices=RecordState.choices, default=RecordState.DRAFT
-    )
-    created_by = _user(_("recorded by"))
-    completed_by = _user(_("completed by"), null=True, blank=True)
-    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    area_code = area_code_field()
-
-    objects = RecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pledge redemption")
         verbose_name_plural = _("pledge redemptions")
         ordering = ["-period", "area_code"]
-
-    def __str__(self):
-        return f"{self.village} {self.period}"
 
 
 @audited

@@ -3,7 +3,6 @@ versioned checklist, the semi-annual review (半年一评议) and the annual cer
 (两证年检)."""
 
 import pgtrigger
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -21,23 +20,16 @@ from ..choices import (
     TemplateState,
     Verdict,
 )
-from .base import PERIOD_CODE, SCORE, area_code_field, frozen_when, frozen_with_parent
+from .base import (
+    PERIOD_CODE,
+    SCORE,
+    CompletedRecord,
+    area_code_field,
+    frozen_when,
+    frozen_with_parent,
+    user_field,
+)
 from .cycle import SupervisionTask
-
-
-def _user(verbose, **extra):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose,
-        on_delete=models.PROTECT,
-        related_name="+",
-        **extra,
-    )
-
-
-class RecordQuerySet(ScopedQuerySet):
-    def completed(self):
-        return self.filter(state=RecordState.COMPLETED)
 
 
 class InspectionTemplateQuerySet(ScopedQuerySet):
@@ -78,7 +70,7 @@ class InspectionTemplate(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=TemplateState.choices, default=TemplateState.DRAFT
     )
-    created_by = _user(_("created by"))
+    created_by = user_field(_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     activated_at = models.DateTimeField(_("in use since"), null=True, blank=True)
 
@@ -145,7 +137,7 @@ class InspectionTemplateItem(models.Model):
 
 @audited
 @pgtrigger.register(frozen_when(RecordState.COMPLETED))
-class Inspection(models.Model):
+class Inspection(CompletedRecord):
     """一季一巡查: the township's quarterly inspection of a village; completing it freezes it."""
 
     task = models.OneToOneField(
@@ -164,23 +156,11 @@ class Inspection(models.Model):
     date = models.DateField(_("date of the inspection"))
     summary = models.TextField(_("summary"), blank=True)
     total_score = models.DecimalField(_("score"), null=True, blank=True, **SCORE)
-    state = models.CharField(
-        _("state"), max_length=10, choices=RecordState.choices, default=RecordState.DRAFT
-    )
-    created_by = _user(_("recorded by"))
-    completed_by = _user(_("completed by"), null=True, blank=True)
-    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    area_code = area_code_field()
-
-    objects = RecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
         ordering = ["-period", "area_code"]
-
-    def __str__(self):
-        return f"{self.village} {self.period}"
 
 
 @audited
@@ -268,7 +248,7 @@ class InspectionFinding(models.Model):
 
 @audited
 @pgtrigger.register(frozen_when(RecordState.COMPLETED))
-class Review(models.Model):
+class Review(CompletedRecord):
     """半年一评议: the township panel's review of the village's sitting cadres."""
 
     task = models.OneToOneField(
@@ -281,23 +261,11 @@ class Review(models.Model):
     date = models.DateField(_("date of the review"))
     panel = models.TextField(_("panel members"))
     dimensions = models.JSONField(_("dimensions"), default=list)
-    state = models.CharField(
-        _("state"), max_length=10, choices=RecordState.choices, default=RecordState.DRAFT
-    )
-    created_by = _user(_("recorded by"))
-    completed_by = _user(_("completed by"), null=True, blank=True)
-    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    area_code = area_code_field()
-
-    objects = RecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("semi-annual review")
         verbose_name_plural = _("semi-annual reviews")
         ordering = ["-period", "area_code"]
-
-    def __str__(self):
-        return f"{self.village} {self.period}"
 
 
 @audited
@@ -333,7 +301,7 @@ class ReviewScore(models.Model):
 
 @audited
 @pgtrigger.register(frozen_when(RecordState.COMPLETED))
-class CertificateInspection(models.Model):
+class CertificateInspection(CompletedRecord):
     """两证年检: the year-end verdict on one certificate, from the year's evidence rolled up.
     A fail suspends the certificate and opens an advised resignation (劝辞) for the post."""
 
@@ -353,9 +321,6 @@ class CertificateInspection(models.Model):
     evidence = models.JSONField(_("the year's evidence"), default=dict)
     verdict = models.CharField(_("verdict"), max_length=12, choices=Verdict.choices, blank=True)
     reasons = models.TextField(_("reasons"), blank=True)
-    state = models.CharField(
-        _("state"), max_length=10, choices=RecordState.choices, default=RecordState.DRAFT
-    )
     advice = models.ForeignKey(
         ResignationAdvice,
         verbose_name=_("advised resignation"),
@@ -364,12 +329,9 @@ class CertificateInspection(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_by = _user(_("recorded by"))
-    completed_by = _user(_("decided by"), null=True, blank=True)
+    # Completing an annual inspection is deciding its verdict.
+    completed_by = user_field(_("decided by"), null=True, blank=True)
     completed_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    area_code = area_code_field()
-
-    objects = RecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("annual certificate inspection")
