@@ -106,6 +106,16 @@ def chinese():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the process's memory in tests): nothing a test
+    caches, such as a dashboard or a question limit, reaches the next one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def count_queries(client):
     """Number of database queries of one GET (after a first, warming request)."""

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from villages.models import Region, Village
 from villages.scoping import require_edit, scope_for
+from villages.signals import bulk_written
 
 from .choices import (
     CERTIFIED_POSTS,
@@ -267,6 +268,7 @@ def _close_post(
     QualificationCertificate.objects.filter(
         post=post, state__in=[CertificateState.VALID, CertificateState.SUSPENDED]
     ).update(state=CertificateState.EXPIRED, state_changed_on=end_date)
+    bulk_written.send(QualificationCertificate, area_codes=[post.area_code])
     Pledge.objects.filter(
         post=post, state__in=[PledgeState.DRAFT, PledgeState.SIGNED, PledgeState.IN_FORCE]
     ).update(state=PledgeState.CLOSED, closed_on=end_date)

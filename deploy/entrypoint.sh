@@ -9,6 +9,8 @@ case "${1:-}" in
 release)
     python manage.py migrate --noinput
     python manage.py setup_periodic_tasks
+    # Dashboards cached by the previous release were rendered by its templates.
+    python manage.py renew_dashboards
     # nginx serves /static/ from a volume shared with this job; refresh it from the files
     # collected into the image at build time. Old files are overwritten, never needed again.
     cp -a "${DJANGO_STATIC_ROOT:-/app/staticfiles}/." /srv/static/

@@ -56,6 +56,8 @@ SATISFACTION_BANDS = (
     ("ge90", _("90% and above")),
 )
 RAISED = (WarningLevel.RED, WarningLevel.ORANGE, WarningLevel.YELLOW)
+#: villages named per warning level on a dashboard; the others are on the list behind the count
+WARNING_VILLAGES_SHOWN = 10
 #: the parts of the ranking score and their weights (see the module's docstring)
 RANK_WEIGHTS = (("on_time", 50), ("satisfaction", 30), ("no_warning", 20))
 RANK_LABELS = {
@@ -276,6 +278,15 @@ class Dashboard:
         return min(self.period.end, self.on)
 
     @property
+    def warnings_shown(self) -> list[tuple[int, str, list[dict], int, str]]:
+        """The warnings for the page: level, label, the first villages, how many, and the
+        list of them all (a county can have hundreds)."""
+        return [
+            (lvl, label, villages[:WARNING_VILLAGES_SHOWN], len(villages), self._w_url(lvl))
+            for lvl, label, villages in self.warnings
+        ]
+
+    @property
     def unit_label(self):
         return _("Township") if self.level == COUNTY else _("Village")
 
@@ -488,6 +499,7 @@ def build_dashboard(area: Region, period: Period, on: dt.date | None = None) -> 
             for r in fs.villages
             if r.figures.warning_level == lvl
         ]
+        villages.sort(key=lambda v: -len(v["reasons"]))  # most reasons first, then by code
         warnings.append((int(lvl), WarningLevel(lvl).label, villages))
 
     total_ageing = defaultdict(int)

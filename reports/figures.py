@@ -40,7 +40,24 @@ from villages.choices import RegionLevel
 from villages.models import Region, Village
 from villages.scoping import today
 
-__all__ = ["ACTIVITIES", "Figures", "FigureSet", "period_figures", "quarter_trend"]
+__all__ = ["ACTIVITIES", "SOURCES", "Figures", "FigureSet", "period_figures", "quarter_trend"]
+
+#: every model the figures are read from: a change to one renews the cached dashboards of its
+#: county (reports.freshness); add a model here when a query below starts reading it
+SOURCES = (
+    "supervision.SupervisionTask",
+    "supervision.PublicReport",
+    "supervision.PublicReportVote",
+    "supervision.Redemption",
+    "supervision.PromiseRedemption",
+    "supervision.Problem",
+    "supervision.VillageWarning",
+    "ledgers.Disclosure",
+    "ledgers.Handover",
+    "cadres.QualificationCertificate",
+    "villages.Village",
+    "villages.Region",
+)
 
 #: the duties the dashboards count "done on time" for, with the period they recur on
 ACTIVITIES = (

@@ -15,7 +15,7 @@ from cadres.choices import CertificateState
 from cadres.tests.factories import CadreFactory, PostFactory
 from config.celery import app as celery_app
 from reports.models import ReportRun
-from reports.tests.dashboards_helpers import populate
+from reports.tests.dashboards_helpers import populate, problem
 from supervision import services as supervision_services
 from supervision.choices import WarningLevel
 from supervision.models import VillageWarning
@@ -52,8 +52,9 @@ def eager_reports(settings, tmp_path):
 
 
 def test_a_supervisor_drills_down_from_a_red_township_to_the_village_report(
-    page, village, red_village, supervisor, insider, eager_reports
+    page, village, red_village, supervisor, insider, eager_reports, settings
 ):
+    settings.DASHBOARD_CACHE_SECONDS = 600  # as deployed: the figures come from the cache
     populate(village, insider, on_time=True)
     populate(red_village, insider, on_time=False)
     problems = []
@@ -86,6 +87,13 @@ def test_a_supervisor_drills_down_from_a_red_township_to_the_village_report(
     page.wait_for_timeout(300)  # ECharts redraws on resize
     page.screenshot(path=str(ARTIFACTS / "county-dashboard.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
+
+    # a problem registered meanwhile shows on the next visit: the county's figures are renewed
+    opened = page.locator('[data-figure="problems_opened"] [data-value]')
+    before = int(opened.inner_text())
+    problem(red_village, insider, deadline=dt.date(2026, 9, 30))  # commits at once
+    page.reload()
+    expect(opened).to_have_text(str(before + 1))
 
     # township → its dashboard → the red village → its supervision tab
     red_row.get_by_test_id("unit-link").click()

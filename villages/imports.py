@@ -47,6 +47,7 @@ from .excel import (
 from .models import Region, Village
 from .scoping import Scope, scope_for
 from .services import VILLAGE_FACTS
+from .signals import bulk_written
 
 __all__ = [
     "ImportResult",
@@ -316,6 +317,10 @@ class _Plan:
         Village.objects.bulk_update(
             self.changed_villages, [*VILLAGE_FACTS, "updated_at"], batch_size=BATCH_SIZE
         )
+        written = [r.code for r in (*self.new_townships, *self.changed_townships)]
+        bulk_written.send(Region, area_codes=written)
+        written = [v.code for v in (*self.new_villages, *self.changed_villages)]
+        bulk_written.send(Village, area_codes=written)
         return ImportResult(
             townships_created=len(self.new_townships),
             townships_updated=len(self.changed_townships),

@@ -146,6 +146,9 @@ USE_TZ = True
 # Shared by every web process in production (the public question limit counts per visitor across
 # workers): CACHE_URL=redis://redis:6379/2. One process's memory is enough for `make run`.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# A dashboard is kept until a record of its county changes (reports/freshness.py); this bounds how
+# long a change that bypasses the model layer (raw SQL, a database shell) can stay unseen.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 
 # ------------------------------------------------------------------ static and media
 STATIC_URL = "/static/"

@@ -12,6 +12,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True
 ALLOWED_HOSTS = ["*"]
+# Tests run inside a transaction that never commits, so the dashboards' cache would never hear of
+# their changes: it is off, and the tests of reports/freshness.py turn it on.
+DASHBOARD_CACHE_SECONDS = 0
 
 # whitenoise warns on every request when STATIC_ROOT does not exist yet.
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -1,8 +1,9 @@
 """API of the dashboards: `dashboards/county/{code}/` and `dashboards/township/{code}/`
 (`?period=2026Q3`, default the current quarter) return the same figures as the pages, rates as
 fractions 0-1. The same rule as the pages: 404 for a region the user cannot see, 403 for one
-whose dashboard is not theirs."""
+whose dashboard is not theirs; the same cache too (reports/freshness.py)."""
 
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -11,6 +12,7 @@ from rest_framework.response import Response
 from villages.scoping import today
 
 from ..dashboards import COUNTY, TOWNSHIP, build_dashboard, dashboard_area, parse_period
+from ..freshness import cached_figures
 
 PARAMETERS = [
     OpenApiParameter("code", str, OpenApiParameter.PATH, description="area code"),
@@ -30,8 +32,14 @@ class DashboardViewSet(viewsets.ViewSet):
         # DRF answers Django's Http404 and PermissionDenied with 404 and 403.
         area = dashboard_area(request.user, code, self.level)
         on = today()
-        dashboard = build_dashboard(area, parse_period(request.query_params.get("period"), on), on)
-        return Response(dashboard.as_dict())
+        period = parse_period(request.query_params.get("period"), on)
+        figures, _built_at = cached_figures(
+            f"api:{self.level}:{area.code}:{period}:{get_language()}",
+            area.code,
+            on,
+            lambda: build_dashboard(area, period, on).as_dict(),
+        )
+        return Response(figures)
 
 
 class CountyDashboardViewSet(DashboardViewSet):

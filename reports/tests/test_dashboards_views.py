@@ -353,3 +353,17 @@ def test_satisfaction_bands(rate, band):
     from decimal import Decimal
 
     assert satisfaction_band(None if rate is None else Decimal(rate)) == band
+
+
+def test_a_level_names_its_first_ten_villages_and_links_to_them_all(client, supervisor, township):
+    for i in range(12):
+        warn(VillageFactory(township=township, code=f"{township.code}{300 + i:03d}"))
+    login(client, supervisor)
+    html = client.get(county_url(), PERIOD).content.decode()
+    red = html.split('<tr data-level="3">', 1)[1].split("</tr>", 1)[0]
+    assert red.count("data-village=") == 10
+    assert "data-count>12</a>" in red and "全部 12 个村" in red
+    assert "figure=warning&amp;level=3" in red
+    # the API lists them all
+    api = client.get("/api/v1/dashboards/county/370830/", PERIOD).json()
+    assert len(next(w for w in api["warnings"] if w["level"] == 3)["villages"]) == 12

@@ -8,7 +8,10 @@ the county; a region the user cannot see is a 404, one they see but may not open
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.template.loader import render_to_string
 from django.urls import path
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
 from villages.excel import xlsx_response
@@ -28,37 +31,55 @@ from ..dashboards import (
     recent_quarters,
     village_figures,
 )
+from ..freshness import cached_figures
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
-    """The figures of a county or a township for one period, with charts and drill-downs."""
+    """The figures of a county or a township for one period, with charts and drill-downs.
+
+    The figures part of the page is the same for everyone allowed to open it, so it is rendered
+    once and served from the cache until a record of the county changes (reports/freshness.py);
+    the rest (who is looking, the menus) is rendered for each request."""
 
     level = COUNTY
     template_name = "reports/dashboards/dashboard.html"
+    body_template = "reports/dashboards/_body.html"
 
     def get(self, request, *args, **kwargs):
-        area = dashboard_area(request.user, kwargs["code"], self.level)
-        on = today()
-        self.dashboard = build_dashboard(area, parse_period(request.GET.get("period"), on), on)
+        self.area = area = dashboard_area(request.user, kwargs["code"], self.level)
+        self.on = on = today()
+        self.period = period = parse_period(request.GET.get("period"), on)
         if request.GET.get("format") == "xlsx":
+            dashboard = build_dashboard(area, period, on)
             return xlsx_response(
-                exports.dashboard_workbook(self.dashboard),
-                f"dashboard-{area.code}-{self.dashboard.period}.xlsx",
+                exports.dashboard_workbook(dashboard), f"dashboard-{area.code}-{period}.xlsx"
             )
+        key = f"dashboard:{self.level}:{area.code}:{period}:{get_language()}"
+        self.body, self.built_at = cached_figures(key, area.code, on, self.render_body)
         return super().get(request, *args, **kwargs)
+
+    def render_body(self) -> str:
+        d = build_dashboard(self.area, self.period, self.on)
+        context = {
+            "dashboard": d,
+            "area": d.area,
+            "period": d.period,
+            "chart_data": d.chart_data(),
+            "rank_weights": [(RANK_LABELS[k], w) for k, w in RANK_WEIGHTS],
+        }
+        return render_to_string(self.body_template, context)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        d = self.dashboard
         ctx.update(
-            dashboard=d,
-            area=d.area,
-            period=d.period,
-            periods=recent_quarters(d.on),
-            chart_data=d.chart_data(),
-            rank_weights=[(RANK_LABELS[k], w) for k, w in RANK_WEIGHTS],
-            county_url=dashboard_url(COUNTY, d.area.code[:6], d.period)
-            if self.level == TOWNSHIP and _may_see_county(self.request.user, d.area.code)
+            area=self.area,
+            period=self.period,
+            as_of=min(self.period.end, self.on),
+            periods=recent_quarters(self.on),
+            body=mark_safe(self.body),  # our own template's output, escaped when rendered
+            built_at=self.built_at,
+            county_url=dashboard_url(COUNTY, self.area.code[:6], self.period)
+            if self.level == TOWNSHIP and _may_see_county(self.request.user, self.area.code)
             else "",
         )
         return ctx

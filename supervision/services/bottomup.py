@@ -16,6 +16,7 @@ from cadres import services as cadres_services
 from cadres.choices import CERTIFIED_POSTS, CHAIR_SEAT, SECRETARY_SEAT, CertificateState, PostKind
 from cadres.models import Cadre, Pledge, Post, Promise, QualificationCertificate, ResignationAdvice
 from villages.scoping import require_edit, require_organizing, today
+from villages.signals import bulk_written
 
 from ..choices import (
     Fulfilment,
@@ -476,6 +477,7 @@ def redemption_start(
         )
         for p in _promises_in_force(task.village)
     )
+    bulk_written.send(PromiseRedemption, area_codes=[task.area_code])
     return redemption
 
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from villages.models import Village
+from villages.signals import bulk_written
 
 from ..choices import DEFAULT_DUE_MONTHS, RecordState, TaskState
 from ..models import SupervisionPolicy, SupervisionTask
@@ -67,6 +68,7 @@ def task_done(task: SupervisionTask, on: dt.date) -> None:
     SupervisionTask.objects.filter(pk=task.pk).exclude(state=TaskState.DONE).update(
         state=TaskState.DONE, done_on=on
     )
+    bulk_written.send(SupervisionTask, area_codes=[task.area_code])
     warnings_refresh_later(task.area_code)
 
 

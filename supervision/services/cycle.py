@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from villages.choices import RoleKind
 from villages.models import ContactAssignment, StaffRole, Village
 from villages.scoping import scope_for
+from villages.signals import bulk_written
 
 from ..choices import (
     DEFAULT_GRADE_FLOORS,
@@ -110,6 +111,8 @@ def plan_period(*, period: Period, area_prefix: str = "") -> int:
             batch = []
     if batch:
         created += _insert(batch)
+    if created:
+        bulk_written.send(SupervisionTask, area_codes=[area_prefix] if area_prefix else None)
     return created
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from villages.scoping import require_edit, today
+from villages.signals import bulk_written
 
 from ..choices import (
     DEFAULT_RULE_LEVELS,
@@ -275,6 +276,8 @@ def warnings_evaluate(*, on: dt.date | None = None, village_codes=None) -> int:
                     unique_fields=["village"],
                     update_fields=fields,
                 )
+        if rose or changed or reworded:
+            bulk_written.send(VillageWarning, area_codes=codes)
     return len(rose) + len(changed) + len(reworded)
 
 

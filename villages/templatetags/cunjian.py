@@ -1,9 +1,15 @@
 """Template helpers shared by every app: sortable headers, money, form fields."""
 
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -75,3 +81,37 @@ def person_name(user) -> str:
     if (family + given).isascii():
         return f"{given} {family}".strip()
     return f"{family}{given}"
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context, dashboard_url: str = "") -> str:
+    """The menu of the navigation bar. It depends only on the language and on what the user's
+    roles open, so each combination is rendered once per process (every page would otherwise
+    resolve some 25 URLs and 30 translations for it); with DEBUG on it is rendered each time, so
+    an edited template shows at once."""
+    user = context.get("user")
+    key = (
+        get_language(),
+        get_script_prefix(),
+        dashboard_url,
+        bool(context.get("nav_can_manage")),
+        bool(context.get("nav_is_supervisor")),
+        bool(user is not None and user.is_superuser),
+    )
+    if settings.DEBUG:
+        return _render_menu(*key)
+    return _menu(*key)
+
+
+def _render_menu(language, prefix, dashboard_url, can_manage, is_supervisor, is_superuser):
+    # `language` and `prefix` are the active ones: they are parameters to key the cache.
+    context = {
+        "nav_dashboard": dashboard_url,
+        "nav_can_manage": can_manage,
+        "nav_is_supervisor": is_supervisor,
+        "is_superuser": is_superuser,
+    }
+    return mark_safe(render_to_string("includes/main_menu.html", context))
+
+
+_menu = lru_cache(maxsize=256)(_render_menu)

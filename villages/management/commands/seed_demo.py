@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from villages import demo
 from villages.models import Village
+from villages.signals import bulk_written
 
 
 class Command(BaseCommand):
@@ -80,6 +81,7 @@ class Command(BaseCommand):
             # Higher apps add their own demo records; they name a builder in their AppConfig
             # (`demo_builder`), so this lower app never imports them.
             extras = [] if tree_only else self.build_app_demos(seed, quarters)
+            bulk_written.send(Village, area_codes=None)  # every demo record, written in bulk
         self.stdout.write(
             self.style.SUCCESS(
                 _(
