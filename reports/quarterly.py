@@ -10,6 +10,7 @@ the village table is rendered in chunks so a long run can report its progress.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -234,13 +235,23 @@ def quarterly_context(
     trend = quarter_trend(prefix=area.code, last=period)
     report(20)
 
-    # The village table in chunks: the one part whose size grows with the area.
+    # The village table in chunks: the one part whose size grows with the area. A county's
+    # villages come under a line per township.
     chunks, villages = [], figures.villages
+    per_township = Counter(r.township_code for r in villages)
     for start in range(0, len(villages), CHUNK):
-        rows = [_row_cells(r, village=True) for r in villages[start : start + CHUNK]]
-        chunks.append(
-            render_to_string(ROWS_TEMPLATE, {"rows": rows, "with_township": area.level == "county"})
-        )
+        rows = []
+        for i, r in enumerate(villages[start : start + CHUNK], start):
+            row = _row_cells(r, village=True)
+            if area.level == "county" and (
+                i == 0 or villages[i - 1].township_code != r.township_code
+            ):
+                row["group"] = _("%(township)s (%(n)d villages)") % {
+                    "township": r.township_name,
+                    "n": per_township[r.township_code],
+                }
+            rows.append(row)
+        chunks.append(render_to_string(ROWS_TEMPLATE, {"rows": rows}))
         report(20 + 40 * min(start + CHUNK, len(villages)) // max(len(villages), 1))
     township_rows = [_row_cells(r, village=False) for r in figures.townships]
 
