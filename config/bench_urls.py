@@ -1,8 +1,11 @@
-"""The application's URLs plus a bare view for the benchmark to compare the dashboard with;
-only `config.settings.bench` mounts it, so no deployment serves it."""
+"""The application's URLs plus two reference views for the benchmark to compare the dashboard
+with; only `config.settings.bench` mounts them, so no deployment serves them."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.urls import path
+
+from villages.scoping import scope_for
 
 from .urls import urlpatterns as app_urlpatterns
 
@@ -12,4 +15,16 @@ def bare(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/bare/", bare, name="bench-bare"), *app_urlpatterns]
+@login_required
+def signed_in(request):
+    """`ok` for a signed-in user once their roles are read: what every page of a signed-in user
+    pays before its own work (the session, the user and their roles: three queries)."""
+    scope_for(request.user)
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("bench/bare/", bare, name="bench-bare"),
+    path("bench/signed-in/", signed_in, name="bench-signed-in"),
+    *app_urlpatterns,
+]

@@ -42,6 +42,7 @@ from cadres.choices import CERTIFIED_POSTS, CertificateState, PledgeState
 from cadres.demo import _insert, _Row
 from cadres.models import Post, Promise, QualificationCertificate
 from ledgers.demo import LIGHT_ABOVE, _people, _person
+from villages.demo import first_county
 from villages.models import ContactAssignment, Village
 from villages.scoping import today as local_today
 
@@ -868,7 +869,9 @@ def build_supervision_demo(
     )
     if not todo:
         return SupervisionDemoResult(seconds=time.perf_counter() - started)
+    # Large runs are light except in the first county, the one a reader opens.
     light = len(todo) > LIGHT_ABOVE
+    first = first_county(v.code for v in todo)
     people = _people()
     periods = window(on, quarters)
     templates = _checklists({v.code[:6] for v in todo}, people.admin or people.persona, periods[2])
@@ -888,12 +891,13 @@ def build_supervision_demo(
                 quarters=quarters,
             )
             for village in batch:
+                builder.light = light and village.code[:6] != first
                 builder.village(village)
             builder.write()
             for key, value in builder.totals.items():
                 totals[key] += value
-        first = [v for v in todo if v.code[:6] == todo[0].code[:6]]
-        totals["rectifications"] = _rectifications(seed, first, on, people)
+        in_first = [v for v in todo if v.code[:6] == first]
+        totals["rectifications"] = _rectifications(seed, in_first, on, people)
         services.warnings_evaluate(on=on, village_codes=[v.code for v in todo])
     from .models import VillageWarning
 

@@ -7,6 +7,9 @@ from .base import env
 DEBUG = False
 ROOT_URLCONF = "config.bench_urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-# Demo builders and reports may enqueue jobs; no Redis is needed to measure them.
+# Demo builders and reports may enqueue jobs: they run in the process that asks.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# As deployed: the cache (the dashboards, the public question limit) in Redis, shared by every
+# gunicorn worker.
+CACHES = {"default": env.cache("CACHE_URL", default="redis://127.0.0.1:6379/4")}

@@ -72,6 +72,9 @@ def test_a_tiny_benchmark_builds_serves_renders_and_prints_every_figure(official
     assert dashboard and bare and float(dashboard[1]) > 0 and float(bare[1]) > 0, text
     assert re.search(r"dashboard / bare\s+[\d.]+\s+goal >= 0.50: (met|MISSED)", text), text
     assert "dashboard: 20 requests, concurrency 2" in text and "0 not 200" in text
+    # the floor of a signed-in page, and the dashboard built without its cache
+    assert re.search(r"signed-in empty page\s+[\d.]+ req/s", text), text
+    assert re.search(r"county dashboard, built \(no cache; median of 3\)\s+\d+ ms", text), text
 
     # 3. and 4. the reports and the plain table of the same page count
     assert re.search(r"village report \(median of 3\)\s+[\d.]+ s\s+goal <= 1 s", text), text

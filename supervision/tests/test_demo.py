@@ -96,3 +96,18 @@ def test_two_backward_villages_warnings_and_a_second_run_adds_nothing(built):
     assert raised.count() == built.warnings > 0 and all(w.reasons for w in raised)
     again = demo.build_supervision_demo(seed=7, villages=Village.objects.all(), on=ON)
     assert again.duties == 0 and SupervisionTask.objects.count() == built.duties
+
+
+def test_a_large_run_keeps_every_detail_in_the_first_county(db, monkeypatch):
+    """Above LIGHT_ABOVE villages the demos skip detail rows, except in the county the demo
+    accounts work in (where a reader looks and the benchmark measures)."""
+    monkeypatch.setattr(demo, "LIGHT_ABOVE", 5)
+    monkeypatch.setattr("ledgers.demo.LIGHT_ABOVE", 5)
+    tree_demo.build_demo(tree_demo.plan_demo(villages=20, townships=3, seed=7))
+    build_cadre_demo(seed=7, villages=Village.objects.all(), on=ON)
+    ledgers = build_ledger_demo(seed=7, villages=Village.objects.all(), on=ON)
+    result = demo.build_supervision_demo(seed=7, villages=Village.objects.all(), on=ON)
+    assert result.light and ledgers.light
+    assert {v.code[:6] for v in Village.objects.all()} == {"370830"}  # all in the first county
+    assert Problem.objects.exists() and ledgers.disclosures > 0
+    assert all(i.scores.exists() for i in Inspection.objects.all())

@@ -255,3 +255,14 @@ def test_it_builds_a_province_of_20000_villages_in_under_a_minute():
     ).exists()
     # The personas still live in 汶上县.
     assert StaffRole.objects.get(user__username="county").area_code == "370830"
+
+
+def test_the_first_county_is_the_county_personas_even_when_another_code_is_lower():
+    seed("--villages", "130", "--townships", "1")  # three counties
+    counties = sorted({code[:6] for code in Village.objects.values_list("code", flat=True)})
+    assert len(counties) > 1 and counties[0] != "370830"  # 任城区 (370811) sorts before 汶上县
+    assert demo.first_county(Village.objects.values_list("code", flat=True)) == "370830"
+    # without the persona's county among them, the lowest
+    others = [c + "001201" for c in counties if c != "370830"]
+    assert demo.first_county(others) == min(others)[:6]
+    assert demo.first_county([]) == ""
