@@ -241,3 +241,26 @@ def test_the_api_is_served_from_the_same_cache(
         problem(village, insider, deadline=D(2026, 9, 30))
     renewed, _q = get()
     assert renewed["headline"]["problems_opened"] == first["headline"]["problems_opened"] + 1
+
+
+def test_the_warning_evaluation_renews_the_dashboard_it_changes(
+    page, village, supervisor, django_capture_on_commit_callbacks
+):
+    """The daily evaluation upserts warnings in bulk: the red one it raises shows at once."""
+    from cadres import services as cadres_services
+    from cadres.choices import CertificateState
+    from cadres.tests.factories import CadreFactory, PostFactory
+
+    html, _q = page()
+    assert _headline(html, "warnings_red") == "1"  # 郭楼村, stored by the helpers
+    certificate = cadres_services.certificate_issue(
+        actor=supervisor,
+        post=PostFactory(cadre=CadreFactory(village=village)),
+        issued_on=dt.date(2024, 1, 10),
+    )
+    type(certificate).objects.filter(pk=certificate.pk).update(state=CertificateState.SUSPENDED)
+    _html, served = page()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.warnings_evaluate(village_codes=[village.code]) == 1
+    html, queries = page()
+    assert _headline(html, "warnings_red") == "2" and queries > served
