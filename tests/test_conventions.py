@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["villages", "cadres", "ledgers", "supervision", "reports"]
+APPS = ["core", "villages", "cadres", "ledgers", "supervision", "reports"]
 # views.py modules, the modules of a views/ package, and every API module (viewsets and the
 # serializers' related fields).
 VIEW_FILES = [

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "axes",
     "csp",
+    "core",
     "villages",
     "cadres",
     "ledgers",
