@@ -34,10 +34,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from encrypted_fields.fields import EncryptedCharField
 
+from core.dates import today as local_today
 from villages.choices import RoleKind
 from villages.demo import SURNAMES
 from villages.models import Village
-from villages.scoping import today as local_today
 
 from .choices import (
     CHAIR_SEAT,

@@ -19,10 +19,10 @@ from django.utils.translation import gettext_lazy
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from core.dates import today as local_today
+from core.rights import Right, scope_for
 from villages.excel import TEXT_FORMAT, Column, write_header, yes_no_words
 from villages.models import Region
-from villages.scoping import scope_for
-from villages.scoping import today as local_today
 
 from .choices import CertificateState, PledgeState, PostKind
 from .imports import CADRE_COLUMNS, CADRE_SHEET, DATE_FORMAT
@@ -127,8 +127,8 @@ _DATE_KEYS = {"party_joined_on", "start_date", "term_ends"}
 
 def _may_see(actor, township: Region) -> bool:
     scope = scope_for(actor)
-    return scope.covers(township.code) or any(
-        code.startswith(township.code) for code in (*scope.prefixes, *scope.village_codes)
+    return scope.allows(Right.SEE, township.code) or any(
+        code.startswith(township.code) for code in scope.areas(Right.SEE)
     )
 
 

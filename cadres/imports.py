@@ -31,6 +31,8 @@ from django.utils.translation import gettext_lazy
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.dates import today as local_today
+from core.rights import Right, Scope, scope_for
 from villages.choices import VILLAGE_CODE_LENGTH, RegionLevel
 from villages.excel import (
     MAX_ROWS,
@@ -56,8 +58,6 @@ from villages.excel import (
     yes_no_words,
 )
 from villages.models import Region, Village
-from villages.scoping import Scope, scope_for
-from villages.scoping import today as local_today
 
 from . import services
 from .choices import CHAIR_SEAT, SECRETARY_SEAT, Education, PostKind
@@ -289,8 +289,8 @@ def _editable_villages(actor, township: Region) -> list[Village]:
 
 
 def _may_import(scope: Scope, township: Region) -> bool:
-    return scope.may_edit(township.code) or any(
-        p.startswith(township.code) for p in scope.editable_prefixes
+    return scope.allows(Right.EDIT, township.code) or any(
+        p.startswith(township.code) for p in scope.areas(Right.EDIT)
     )
 
 
@@ -764,7 +764,7 @@ class _Validator:
                 % {"code": code, "township": self.township.name},
             )
             return None
-        if not self.scope.may_edit(code):
+        if not self.scope.allows(Right.EDIT, code):
             # Say nothing else about the row.
             self.error(r.row, "village", _("This row is outside your area."))
             r.skip = True

@@ -17,8 +17,8 @@ from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.rights import Right, require, scope_for
 from villages.models import Region, Village
-from villages.scoping import require_edit, scope_for
 from villages.signals import bulk_written
 
 from .choices import (
@@ -74,11 +74,6 @@ def _transition(obj, allowed_from: Iterable[str], message: str) -> None:
 # ------------------------------------------------------------------ people
 
 
-def may_see_personal_data(user, cadre: Cadre) -> bool:
-    """Full ID numbers and phones are for the staff who manage the cadre's village."""
-    return scope_for(user).may_edit(cadre.area_code)
-
-
 def _prepare_identity(cadre: Cadre) -> None:
     """Normalize the ID number, derive birth date and gender from it, refuse contradictions."""
     validate_id_number(cadre.id_number)
@@ -113,7 +108,7 @@ def _prepare_identity(cadre: Cadre) -> None:
 @transaction.atomic
 def cadre_create(*, actor, village: Village, name: str, id_number: str, **fields: Any) -> Cadre:
     """Register a person in a village the actor manages."""
-    require_edit(actor, village.code)
+    require(actor, Right.EDIT, village.code)
     unknown = set(fields) - set(CADRE_FIELDS)
     if unknown:
         raise ValueError(f"not cadre fields: {sorted(unknown)}")
@@ -129,7 +124,7 @@ def cadre_create(*, actor, village: Village, name: str, id_number: str, **fields
 @transaction.atomic
 def cadre_update(*, actor, cadre: Cadre, **fields: Any) -> Cadre:
     """Correct a person's data; a corrected ID number is validated and re-hashed."""
-    require_edit(actor, cadre.area_code)
+    require(actor, Right.EDIT, cadre.area_code)
     unknown = set(fields) - set(CADRE_FIELDS)
     if unknown:
         raise ValueError(f"not cadre fields: {sorted(unknown)}")
@@ -150,7 +145,7 @@ def cadre_update(*, actor, cadre: Cadre, **fields: Any) -> Cadre:
 
 def cadre_reveal_personal_data(*, actor, cadre: Cadre) -> dict[str, str]:
     """The full ID number and phone, for staff who may see them; every look is logged."""
-    if not may_see_personal_data(actor, cadre):
+    if not scope_for(actor).allows(Right.REVEAL, cadre.area_code):
         raise PermissionDenied(_("Your role may not see full ID numbers and phone numbers."))
     with pghistory.context(user=actor.pk):
         pghistory.create_event(cadre, label="personal_data_viewed")
@@ -238,7 +233,7 @@ def post_open(
     notes: str = "",
 ) -> Post:
     """Appoint a cadre to a post outside a term change (a by-election, a new member)."""
-    require_edit(actor, village.code)
+    require(actor, Right.EDIT, village.code)
     Village.objects.select_for_update().filter(pk=village.pk).first()
     return _open_post(
         village=village,
@@ -278,7 +273,7 @@ def _close_post(
 @transaction.atomic
 def post_close(*, actor, post: Post, end_date: dt.date, end_reason: str) -> Post:
     """End a post (resignation, transfer, death, ...); its certificate and pledges end too."""
-    require_edit(actor, post.area_code)
+    require(actor, Right.EDIT, post.area_code)
     if end_reason == EndReason.ADVISED:
         raise ValidationError(
             {"end_reason": _("An advised resignation is recorded through its advice.")}
@@ -296,7 +291,7 @@ def term_change_record(
     notes: str = "",
 ) -> TermChange:
     """换届 in one step: close every sitting post (term ended) and open the elected ones."""
-    require_edit(actor, village.code)
+    require(actor, Right.EDIT, village.code)
     Village.objects.select_for_update().filter(pk=village.pk).first()
     if not new_posts:
         raise ValidationError(_("List at least one elected post."))
@@ -339,7 +334,7 @@ def term_change_record(
 def certificate_issue(*, actor, post: Post, issued_on: dt.date) -> QualificationCertificate:
     """Issue the qualification certificate of a sitting secretary or chair, numbered
     <county>-<year>-<sequence>; a post gets one certificate only."""
-    require_edit(actor, post.area_code)
+    require(actor, Right.EDIT, post.area_code)
     if post.kind not in CERTIFIED_POSTS:
         raise ValidationError(_("Only a party secretary or a chair receives a certificate."))
     if post.end_date is not None:
@@ -381,7 +376,7 @@ def _change_certificate(
     on: dt.date,
     reason: str,
 ) -> QualificationCertificate:
-    require_edit(actor, certificate.area_code)
+    require(actor, Right.EDIT, certificate.area_code)
     _transition(certificate, allowed, _("A certificate that is %(state)s cannot do this."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason.")})
@@ -472,7 +467,7 @@ def pledge_draft(
     *, actor, post: Post, drafted_on: dt.date, promises: Sequence[dict[str, Any]]
 ) -> Pledge:
     """Draft the pledge of a sitting secretary or chair with its promises."""
-    require_edit(actor, post.area_code)
+    require(actor, Right.EDIT, post.area_code)
     if post.kind not in CERTIFIED_POSTS:
         raise ValidationError(_("Only a party secretary or a chair signs a pledge."))
     if post.end_date is not None:
@@ -495,7 +490,7 @@ def pledge_draft(
 @transaction.atomic
 def pledge_update_draft(*, actor, pledge: Pledge, promises: Sequence[dict[str, Any]]) -> Pledge:
     """Replace the promises of a draft; refused from the first signature on."""
-    require_edit(actor, pledge.area_code)
+    require(actor, Right.EDIT, pledge.area_code)
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
     _require_draft(pledge)
     _write_promises(pledge, promises)
@@ -505,7 +500,7 @@ def pledge_update_draft(*, actor, pledge: Pledge, promises: Sequence[dict[str, A
 @transaction.atomic
 def pledge_sign(*, actor, pledge: Pledge, signed_on: dt.date) -> Pledge:
     """Record the cadre's signature: from now on the text is frozen."""
-    require_edit(actor, pledge.area_code)
+    require(actor, Right.EDIT, pledge.area_code)
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
     _transition(pledge, [PledgeState.DRAFT], _("A pledge that is %(state)s cannot be signed."))
     if not pledge.promises.exists():
@@ -527,7 +522,7 @@ def pledge_countersign(
 ) -> Pledge:
     """Record the countersignature of the township party committee or government; with both,
     the pledge is in force (and the version it amends is superseded)."""
-    require_edit(actor, pledge.area_code)
+    require(actor, Right.EDIT, pledge.area_code)
     if body not in COUNTERSIGNING_BODIES:
         raise ValueError(f"unknown body {body!r}")
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
@@ -568,7 +563,7 @@ def pledge_amend(
 ) -> Pledge:
     """Start an amendment: a new draft version linked to the pledge in force, starting from its
     promises; it needs the same three signatures before it replaces the old one."""
-    require_edit(actor, pledge.area_code)
+    require(actor, Right.EDIT, pledge.area_code)
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
     _transition(
         pledge,
@@ -601,7 +596,7 @@ def pledge_amend(
 @transaction.atomic
 def pledge_discard_draft(*, actor, pledge: Pledge) -> None:
     """Throw away a draft that was never signed (its history stays in the change log)."""
-    require_edit(actor, pledge.area_code)
+    require(actor, Right.EDIT, pledge.area_code)
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
     _require_draft(pledge)
     pledge.promises.all().delete()
@@ -614,7 +609,7 @@ def pledge_discard_draft(*, actor, pledge: Pledge) -> None:
 @transaction.atomic
 def advice_open(*, actor, post: Post, grounds: str, opened_on: dt.date) -> ResignationAdvice:
     """Open an advised resignation (劝辞) against a sitting cadre's post."""
-    require_edit(actor, post.area_code)
+    require(actor, Right.EDIT, post.area_code)
     if post.end_date is not None:
         raise ValidationError(_("This post has ended."))
     if not grounds.strip():
@@ -634,7 +629,7 @@ def advice_record_talk(
     *, actor, advice: ResignationAdvice, talk_on: dt.date, talk_by: str, talk_notes: str
 ) -> ResignationAdvice:
     """Record the talk in which the township advised the cadre to resign."""
-    require_edit(actor, advice.area_code)
+    require(actor, Right.EDIT, advice.area_code)
     _transition(
         advice,
         [AdviceState.OPEN, AdviceState.TALKED],
@@ -655,7 +650,7 @@ def advice_decide(
     *, actor, advice: ResignationAdvice, outcome: str, decided_on: dt.date, notes: str = ""
 ) -> ResignationAdvice:
     """Record the outcome; a resignation ends the post with the reason 劝辞."""
-    require_edit(actor, advice.area_code)
+    require(actor, Right.EDIT, advice.area_code)
     _transition(
         advice,
         [AdviceState.TALKED],

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.urls import path
 
-from villages.scoping import scope_for
+from core.rights import scope_for
 
 from .urls import urlpatterns as app_urlpatterns
 

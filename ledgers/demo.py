@@ -45,10 +45,10 @@ from django.utils.translation import gettext as _
 from cadres.choices import CERTIFIED_POSTS
 from cadres.demo import _insert, _Row
 from cadres.models import Post
+from core.dates import today as local_today
 from villages.choices import RoleKind
 from villages.demo import SURNAMES, first_county
 from villages.models import StaffRole, Village
-from villages.scoping import today as local_today
 from villages.templatetags.cunjian import person_name
 
 from .choices import (

@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.styles import Font
 
+from core.dates import today
 from villages.excel import Column, format_codes, write_header
 from villages.models import Village
-from villages.scoping import today
 
 from . import selectors
 from .models import Account, Asset, Resource, ResourceContract

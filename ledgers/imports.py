@@ -23,6 +23,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from core.dates import today
+from core.rights import Right, require
 from villages.excel import (
     Column,
     ImportRowError,
@@ -38,7 +40,6 @@ from villages.excel import (
     write_help_sheet,
 )
 from villages.models import Village
-from villages.scoping import require_bookkeeping, today
 
 from . import services
 from .choices import AssetCategory, FundingSource, LandKind, VerificationState
@@ -321,7 +322,7 @@ def import_opening_balances(
     Raises PermissionDenied for a user who does not keep the village's books, and
     LedgerImportError (with every error found) otherwise; then nothing is written.
     """
-    require_bookkeeping(actor, village.code)
+    require(actor, Right.KEEP_BOOKS, village.code)
     verification = Verification.objects.filter(village=village).first()
     if verification is None:
         raise _refuse(
@@ -394,7 +395,7 @@ def import_vouchers(*, actor, village: Village, file: IO[bytes] | bytes) -> Vouc
     Rows with the same 凭证号 form one voucher. Raises PermissionDenied for a user who does not
     keep the village's books, and LedgerImportError (with every error found) otherwise.
     """
-    require_bookkeeping(actor, village.code)
+    require(actor, Right.KEEP_BOOKS, village.code)
     (sheet,) = read_workbook(file, [(VOUCHER_SHEET, VOUCHER_COLUMNS)], error=LedgerImportError)
     check = _Checker(sheet, _accounts(village))
     verification = Verification.objects.filter(village=village).first()
@@ -688,7 +689,7 @@ class _RowReader:
 
 def _import_register(actor, village, file, sheet_label, columns, model, read_row, create):
     """Check every row of the sheet, then create them all in one transaction or none."""
-    require_bookkeeping(actor, village.code)
+    require(actor, Right.KEEP_BOOKS, village.code)
     (sheet,) = read_workbook(file, [(sheet_label, columns)], error=LedgerImportError)
     check = _Checker(sheet, {})
     rows = []

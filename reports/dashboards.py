@@ -25,12 +25,13 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import today
+from core.rights import Right, scope_for
 from supervision.choices import PeriodKind, ProblemState, TaskKind, WarningLevel
 from supervision.models import Problem, VillageWarning
 from supervision.periods import Period
 from villages.choices import RegionLevel
 from villages.models import Region
-from villages.scoping import scope_for, today
 
 from .figures import ACTIVITIES, Figures, FigureSet, Row, period_figures, quarter_trend
 
@@ -71,14 +72,9 @@ RANK_LABELS = {
 
 
 def may_view(user, level: str, code: str) -> bool:
-    """County dashboards are for the county's supervisors; a township's for its staff too."""
-    scope = scope_for(user)
-    if scope.everything:
-        return True
-    if level == COUNTY:
-        return code.startswith(scope.supervisor_prefixes)
-    # Contact cadres see single villages (village_codes), not the township as a whole.
-    return code.startswith(scope.prefixes)
+    """County dashboards are for the county's supervisors; a township's for its staff too (not
+    for a contact cadre, who sees single villages)."""
+    return scope_for(user).allows(Right.SUPERVISE if level == COUNTY else Right.SEE_FIGURES, code)
 
 
 def dashboard_area(user, code: str, level: str | None = None) -> Region:

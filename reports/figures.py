@@ -17,6 +17,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncQuarter
 
 from cadres.choices import CertificateState
+from core.dates import today
 from ledgers.choices import DisclosureState, HandoverState
 from ledgers.models import Disclosure, Handover
 from supervision.choices import (
@@ -38,7 +39,6 @@ from supervision.models import (
 from supervision.periods import Period
 from villages.choices import RegionLevel
 from villages.models import Region, Village
-from villages.scoping import today
 
 __all__ = ["ACTIVITIES", "SOURCES", "Figures", "FigureSet", "period_figures", "quarter_trend"]
 

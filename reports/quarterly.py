@@ -21,12 +21,12 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from core.dates import today
 from supervision.choices import PeriodKind, ProblemState, TaskKind, WarningLevel
 from supervision.models import Problem
 from supervision.periods import Period
 from villages.choices import RegionLevel
 from villages.models import Region, Village
-from villages.scoping import today
 
 from . import charts
 from .figures import ACTIVITIES, Figures, Row, period_figures, quarter_trend

@@ -15,7 +15,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from villages.scoping import scope_for
+from core.rights import Right, scope_for
 
 from .choices import ReportKind, RunState
 from .models import ReportRun
@@ -39,7 +39,7 @@ def report_request(
         raise ValidationError({"kind": _("Unknown report.")})
     period = str(parse_quarter(period))
     area = resolve_area(area_code)
-    if actor is not None and not scope_for(actor).covers(area.code):
+    if actor is not None and not scope_for(actor).allows(Right.SEE, area.code):
         raise PermissionDenied(_("You may not see reports of this area."))
     same = ReportRun.objects.filter(kind=kind, area_code=area.code, period=period)
     _fail_stale(same)

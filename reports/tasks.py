@@ -6,9 +6,9 @@ import datetime as dt
 
 from celery import shared_task
 
+from core.dates import today
 from supervision.choices import PeriodKind
 from supervision.periods import Period
-from villages.scoping import today
 
 from . import services
 

@@ -41,10 +41,10 @@ from django.utils.translation import gettext as _
 from cadres.choices import CERTIFIED_POSTS, CertificateState, PledgeState
 from cadres.demo import _insert, _Row
 from cadres.models import Post, Promise, QualificationCertificate
+from core.dates import today as local_today
 from ledgers.demo import LIGHT_ABOVE, _people, _person
 from villages.demo import first_county
 from villages.models import ContactAssignment, Village
-from villages.scoping import today as local_today
 
 from .choices import (
     DEFAULT_DUE_MONTHS,

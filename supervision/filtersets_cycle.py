@@ -4,8 +4,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from cadres.filtersets import AreaFilterMixin
+from core.dates import today
 from villages.filtersets import SearchFilter
-from villages.scoping import today
 
 from .choices import TaskKind, TaskState
 from .models import SupervisionTask

@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cadres.filtersets import AreaFilterMixin
+from core.dates import today
 from villages.filtersets import SearchFilter
-from villages.scoping import today
 
 from .choices import Escalation, ProblemSource, ProblemState, Severity
 from .models import Problem

@@ -10,7 +10,7 @@ import datetime as dt
 
 from celery import shared_task
 
-from villages.scoping import today
+from core.dates import today
 
 from . import services
 

@@ -20,7 +20,11 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import CharField, Value
 
-from .scoping import prefix_q, scope_for
+from core.querysets import prefix_q
+from core.rights import Right, scope_for
+from core.views import paginate
+
+from .selectors import event_rows, object_history
 
 
 def event_models() -> list:
@@ -66,7 +70,7 @@ def _light_rows(user, filters: ChangeLogFilters, account=None):
         if not scope.everything:
             if field is None:
                 continue  # accounts: administrators only
-            qs = qs.filter(prefix_q(field, scope.prefixes, scope.village_codes))
+            qs = qs.filter(prefix_q(field, scope.areas(Right.SEE)))
         if filters.area:
             if field is None:
                 continue
@@ -103,7 +107,6 @@ class ChangeLogPage:
 
     @cached_property
     def events(self):
-        from .selectors import event_rows
 
         return event_rows(full_events(list(self.page_obj)))
 
@@ -195,3 +198,10 @@ def account_ids_named(username: str) -> list[int]:
         .objects.filter(username__iexact=username.strip())
         .values_list("pk", flat=True)
     )
+
+
+def history_context(request, obj) -> dict:
+    """历史记录 of `obj` and of the rows pointing to it, one page at a time: the `page_obj` and
+    `events` that includes/event_list.html shows."""
+    page = paginate(request, object_history(obj))
+    return {"page_obj": page, "events": event_rows(page)}

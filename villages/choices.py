@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.rights import RoleKind
+
 
 class RegionLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
@@ -27,18 +29,9 @@ PARENT_LEVEL = {
 }
 
 
-class RoleKind(models.TextChoices):
-    COUNTY_SUPERVISOR = "county_supervisor", _("County supervisor")
-    TOWNSHIP_STAFF = "township_staff", _("Township staff")
-    CONTACT_CADRE = "contact_cadre", _("Village-contact cadre")
-    VILLAGE_CLERK = "village_clerk", _("Village clerk")
-
-
 # The region level each role is scoped to; a village clerk is scoped to one village.
 ROLE_REGION_LEVEL = {
     RoleKind.COUNTY_SUPERVISOR: RegionLevel.COUNTY,
     RoleKind.TOWNSHIP_STAFF: RegionLevel.TOWNSHIP,
     RoleKind.CONTACT_CADRE: RegionLevel.TOWNSHIP,
 }
-# Roles that may change the tree and its assignments within their scope.
-MANAGING_ROLES = {RoleKind.COUNTY_SUPERVISOR, RoleKind.TOWNSHIP_STAFF}

@@ -1,6 +1,6 @@
 """Template context for the navigation, which follows the user's roles."""
 
-from .scoping import scope_for
+from core.rights import Right, scope_for
 
 
 def navigation(request):
@@ -10,6 +10,6 @@ def navigation(request):
     scope = scope_for(user)
     return {
         "nav_scope": scope,
-        "nav_can_manage": scope.everything or bool(scope.editable_prefixes),
-        "nav_is_supervisor": scope.everything or bool(scope.supervisor_prefixes),
+        "nav_can_manage": scope.anywhere(Right.EDIT),
+        "nav_is_supervisor": scope.anywhere(Right.SUPERVISE),
     }

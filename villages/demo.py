@@ -25,9 +25,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.dates import today as local_today
+
 from .choices import RegionLevel, RoleKind
 from .models import ContactAssignment, Region, StaffRole, Village
-from .scoping import today as local_today
 
 DEMO_PASSWORD = "Cunjian-2026"
 DEFAULT_SEED = 2026

@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.rights import Right, Scope, scope_for
+
 from .choices import CODE_LENGTH, VILLAGE_CODE_LENGTH, RegionLevel
 from .excel import (
     MAX_ROWS,
@@ -45,7 +47,6 @@ from .excel import (
     yes_no_words,
 )
 from .models import Region, Village
-from .scoping import Scope, scope_for
 from .services import VILLAGE_FACTS
 from .signals import bulk_written
 
@@ -268,8 +269,8 @@ def import_tree(*, actor, county: Region, file: IO[bytes] | bytes) -> ImportResu
     # A county supervisor manages the whole county; township staff manage their township, and
     # may import its villages (rows elsewhere are refused one by one below).
     if not (
-        scope.may_edit(county.code)
-        or any(p.startswith(county.code) for p in scope.editable_prefixes)
+        scope.allows(Right.EDIT, county.code)
+        or any(p.startswith(county.code) for p in scope.areas(Right.EDIT))
     ):
         raise PermissionDenied(_("You may not import the administrative tree of this county."))
 
@@ -439,7 +440,7 @@ class _Validator:
             r: dict[str, Any] = {}
             parsed[row] = r
             code = self._code(sheet, row, "code", cells["code"], township=True)
-            if code is not None and not self.scope.may_edit(code):
+            if code is not None and not self.scope.allows(Right.EDIT, code):
                 self.error(sheet, row, "code", _("This row is outside your area."))
                 r["skip"] = True
                 continue
@@ -454,7 +455,7 @@ class _Validator:
             r: dict[str, Any] = {}
             parsed[row] = r
             code = self._code(sheet, row, "code", cells["code"], township=False)
-            if code is not None and not self.scope.may_edit(code):
+            if code is not None and not self.scope.allows(Right.EDIT, code):
                 # Say nothing else about the row: it must not reveal what exists elsewhere.
                 self.error(sheet, row, "code", _("This row is outside your area."))
                 r["skip"] = True

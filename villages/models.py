@@ -12,8 +12,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import today
+from core.querysets import ScopedQuerySet, prefix_q
+from core.rights import Right, scope_for
+
 from .choices import CODE_LENGTH, PARENT_LEVEL, ROLE_REGION_LEVEL, RegionLevel, RoleKind
-from .scoping import ScopedQuerySet, prefix_q, scope_for, today
 
 __all__ = ["Region", "Village", "StaffRole", "ContactAssignment", "Account", "ChangeEvent"]
 
@@ -49,10 +52,7 @@ class RegionQuerySet(ScopedQuerySet):
         scope = scope_for(user)
         if scope.everything:
             return self
-        townships = {c[:9] for c in scope.village_codes}
-        return self.filter(
-            prefix_q("code", scope.prefixes, townships) | Q(code__in=scope.ancestors())
-        )
+        return self.filter(prefix_q("code", scope.areas(Right.SEE)) | Q(code__in=scope.ancestors()))
 
     def townships(self):
         return self.filter(level=RegionLevel.TOWNSHIP)

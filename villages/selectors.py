@@ -10,8 +10,9 @@ from django.db.models import BooleanField, Count, F, Func, IntegerField, OuterRe
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from core.rights import Right, scope_for
+
 from .models import ChangeEvent, ContactAssignment, Region, StaffRole, Village
-from .scoping import scope_for
 
 
 def object_history(obj):
@@ -164,4 +165,4 @@ def importable_counties(user):
     scope = scope_for(user)
     if scope.everything:
         return Region.objects.counties()
-    return Region.objects.counties().filter(code__in={p[:6] for p in scope.editable_prefixes})
+    return Region.objects.counties().filter(code__in=scope.counties(Right.EDIT))

@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.rights import Right, forget_scope, require
+
 from .choices import RegionLevel, RoleKind
 from .models import ContactAssignment, Region, Village
-from .scoping import forget_scope, require_edit
 
 VILLAGE_FACTS = (
     "name",
@@ -43,7 +44,7 @@ def village_create(
     """Add a village to a township the actor manages."""
     if township.level != RegionLevel.TOWNSHIP:
         raise ValidationError({"township": _("Choose a township.")})
-    require_edit(actor, township.code)
+    require(actor, Right.EDIT, township.code)
     village = Village(
         township=township,
         code=code,
@@ -66,7 +67,7 @@ def village_update(*, actor, village: Village, **facts: Any) -> Village:
     unknown = set(facts) - set(VILLAGE_FACTS)
     if unknown:
         raise ValueError(f"not village facts: {sorted(unknown)}")
-    require_edit(actor, village.code)
+    require(actor, Right.EDIT, village.code)
     changed = [f for f, v in facts.items() if getattr(village, f) != v]
     if not changed:
         return village
@@ -96,7 +97,7 @@ def contact_assignment_create(
     *, actor, village: Village, cadre, start_date: dt.date, notes: str = ""
 ) -> ContactAssignment:
     """Assign a contact cadre (包村干部) of the village's township to the village."""
-    require_edit(actor, village.code)
+    require(actor, Right.EDIT, village.code)
     if not contact_cadre_candidates(village).filter(pk=cadre.pk).exists():
         raise ValidationError(
             {"cadre": _("This account is not a contact cadre of the village's township.")}
@@ -118,7 +119,7 @@ def contact_assignment_end(
     *, actor, assignment: ContactAssignment, end_date: dt.date
 ) -> ContactAssignment:
     """End an assignment on a date; the history of who covered the village stays."""
-    require_edit(actor, assignment.area_code)
+    require(actor, Right.EDIT, assignment.area_code)
     if assignment.end_date is not None:
         raise ValidationError(_("This assignment has already ended."))
     if end_date < assignment.start_date:

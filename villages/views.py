@@ -9,15 +9,17 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from . import changelog, selectors, services
-from .base_views import (
+from core.rights import Right, scope_for
+from core.views import (
     ScopedDetailView,
     ScopedListView,
     ScopedObjectMixin,
     apply_validation_error,
-    history_context,
     paginate,
 )
+from villages.changelog import history_context
+
+from . import changelog, selectors, services
 from .choices import RegionLevel
 from .excel import xlsx_response
 from .filtersets import RegionFilterSet, VillageFilterSet
@@ -30,7 +32,6 @@ from .forms import (
     VillageForm,
 )
 from .models import ContactAssignment, Region, Village
-from .scoping import scope_for
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -60,9 +61,7 @@ class VillageListView(ScopedListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["townships"] = Region.objects.visible_to(self.request.user).townships()
-        ctx["can_manage"] = bool(scope_for(self.request.user).editable_prefixes) or (
-            scope_for(self.request.user).everything
-        )
+        ctx["can_manage"] = scope_for(self.request.user).anywhere(Right.EDIT)
         return ctx
 
 
@@ -77,7 +76,7 @@ class VillageDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         village = self.object
         ctx["tab"] = "overview"
-        ctx["can_edit"] = scope_for(self.request.user).may_edit(village.code)
+        ctx["can_edit"] = scope_for(self.request.user).allows(Right.EDIT, village.code)
         ctx["assignments"] = (
             ContactAssignment.objects.visible_to(self.request.user)
             .filter(village=village)
@@ -340,8 +339,7 @@ class ChangeLogView(LoginRequiredMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            scope = scope_for(request.user)
-            if not (scope.everything or scope.supervisor_prefixes):
+            if not scope_for(request.user).anywhere(Right.SUPERVISE):
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from villages.models import Village
+from core.api import ScopedPrimaryKeyRelatedField
+from villages.api.serializers import ScopedVillageField
 from villages.templatetags.cunjian import person_name
 
 from ..choices import AdviceOutcome, EndReason, PostKind
@@ -27,30 +28,6 @@ from ..models import (
     TermChange,
 )
 from ..services import COUNTERSIGNING_BODIES
-
-
-class ScopedRelatedMixin:
-    """A related row is chosen among those the user may see; any other "does not exist"."""
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        request = self.context.get("request")
-        return queryset.visible_to(request.user if request else None)
-
-
-class ScopedPrimaryKeyRelatedField(ScopedRelatedMixin, serializers.PrimaryKeyRelatedField):
-    pass
-
-
-class ScopedVillageField(ScopedRelatedMixin, serializers.SlugRelatedField):
-    """A village by its 12-digit area code."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("slug_field", "code")
-        if not kwargs.get("read_only"):
-            kwargs.setdefault("queryset", Village.objects.all())
-        super().__init__(**kwargs)
-
 
 # ------------------------------------------------------------------ people
 

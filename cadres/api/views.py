@@ -1,23 +1,15 @@
 """/api/v1/ viewsets of the cadres app: every write is one service call.
 
-A service's ValidationError becomes a 400 with its (translated) messages, its PermissionDenied a
-403; rows outside the user's scope are 404 (`ScopedViewSetMixin`). Related rows in a request body
-(a post, a cadre, a village) are looked up among the visible ones: any other "does not exist" (400).
+Scoping, rights and the answers to a service's refusals come from the base classes in core/api.py.
 """
 
-from contextlib import contextmanager
-
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
-from villages.api.base import ScopedViewSetMixin
+from core.api import ScopedServiceViewSet, service_errors
 
 from .. import services
 from ..filtersets import (
@@ -37,55 +29,6 @@ from ..models import (
     TermChange,
 )
 from . import serializers as s
-
-
-@contextmanager
-def service_errors():
-    """Answer a service's refusal as 400 (ValidationError) or 403 (PermissionDenied)."""
-    try:
-        yield
-    except DjangoValidationError as e:
-        if hasattr(e, "error_dict"):
-            detail = {
-                api_settings.NON_FIELD_ERRORS_KEY if field == "__all__" else field: messages
-                for field, messages in e.message_dict.items()
-            }
-        else:
-            detail = {api_settings.NON_FIELD_ERRORS_KEY: e.messages}
-        raise ValidationError(detail) from e
-    except DjangoPermissionDenied as e:
-        raise PermissionDenied(str(e) or None) from e
-
-
-class ScopedServiceViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
-    """Scoped list and detail; `create` and the actions call the services."""
-
-    #: keyword under which the services take the viewset's object (`cadre=`, `pledge=`, ...)
-    service_arg: str
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with service_errors():
-            instance = self.create_with_service(**serializer.validated_data)
-        return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
-
-    def create_with_service(self, **data):
-        raise NotImplementedError
-
-    def act(self, service, input_class, response_status=status.HTTP_200_OK):
-        """Validate the body with `input_class`, call `service` on this object, show the result."""
-        obj = self.get_object()  # 404 outside the scope, 403 where the user may only read
-        body = input_class(data=self.request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
-        with service_errors():
-            result = service(
-                actor=self.request.user, **{self.service_arg: obj}, **body.validated_data
-            )
-        return Response(self.get_serializer(result).data, status=response_status)
-
 
 # ------------------------------------------------------------------ people
 

@@ -24,8 +24,8 @@ from cadres.imports import (
 )
 from cadres.models import Cadre, Post
 from cadres.tests.factories import CadreFactory, PostFactory, make_id_number
+from core.rights import GRANTS, RoleKind, Scope
 from villages.excel import ImportRowError
-from villages.scoping import Scope
 from villages.tests.factories import VillageFactory
 from villages.tests.test_imports import rewrite_xml
 
@@ -650,7 +650,7 @@ def test_rows_outside_the_actors_villages_are_refused_one_by_one(
 ):
     mine = VillageFactory(township=township, code="370830102202", name="后营村")
     # An account that manages one village of the township only (the scope allows it).
-    insider._cunjian_scope = Scope(prefixes=(mine.code,), editable_prefixes=(mine.code,))
+    insider._cunjian_scope = Scope(grants=((mine.code, GRANTS[RoleKind.TOWNSHIP_STAFF]),))
     data = workbook(
         crow(code=mine.code),  # their own: fine on its own
         crow(

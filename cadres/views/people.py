@@ -12,17 +12,17 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from villages.base_views import (
+from core.rights import Right, scope_for
+from core.views import (
     ScopedDetailView,
     ScopedListView,
     ScopedMixin,
     ScopedObjectMixin,
     apply_validation_error,
-    history_context,
     paginate,
 )
+from villages.changelog import history_context
 from villages.models import Region, Village
-from villages.scoping import scope_for
 
 from .. import selectors, services
 from ..choices import PostKind
@@ -39,8 +39,7 @@ from ..models import Cadre, Post
 
 
 def _can_manage(user) -> bool:
-    scope = scope_for(user)
-    return scope.everything or bool(scope.editable_prefixes)
+    return scope_for(user).anywhere(Right.EDIT)
 
 
 def _committees_url(village) -> str:
@@ -112,8 +111,8 @@ class CadreDetailView(ScopedDetailView):
         cadre, user = self.object, self.request.user
         ctx.update(
             village=cadre.village,
-            can_edit=scope_for(user).may_edit(cadre.area_code),
-            may_reveal=services.may_see_personal_data(user, cadre),
+            can_edit=scope_for(user).allows(Right.EDIT, cadre.area_code),
+            may_reveal=scope_for(user).allows(Right.REVEAL, cadre.area_code),
             posts=selectors.posts_of_cadre(user, cadre),
             certificates=selectors.certificates_of_cadre(user, cadre),
             pledges=selectors.pledges_of_cadre(user, cadre),
@@ -133,7 +132,7 @@ class CadreCreateView(LoginRequiredMixin, FormView):
             code = request.GET.get("village")
             if code:
                 village = get_object_or_404(Village.objects.visible_to(request.user), code=code)
-                if not scope_for(request.user).may_edit(village.code):
+                if not scope_for(request.user).allows(Right.EDIT, village.code):
                     raise PermissionDenied
             elif not self.villages().exists():
                 raise PermissionDenied
@@ -215,7 +214,7 @@ class PostListView(AreaFilterContextMixin, ScopedListView):
         ctx = super().get_context_data(**kwargs)
         scope = scope_for(self.request.user)
         for post in ctx["object_list"]:
-            post.can_edit = post.end_date is None and scope.may_edit(post.area_code)
+            post.can_edit = post.end_date is None and scope.allows(Right.EDIT, post.area_code)
         ctx["post_kinds"] = PostKind.choices
         return ctx
 
@@ -233,7 +232,7 @@ class VillageFromQueryMixin(ScopedMixin):
         if not hasattr(self, "_village"):
             code = self.request.GET.get("village", "")
             self._village = get_object_or_404(self.get_queryset(), code=code)
-            if not scope_for(self.request.user).may_edit(self._village.code):
+            if not scope_for(self.request.user).allows(Right.EDIT, self._village.code):
                 raise PermissionDenied
         return self._village
 
@@ -333,7 +332,7 @@ class VillageCommitteesView(ScopedDetailView):
         village, user = self.object, self.request.user
         ctx.update(
             tab="committees",
-            can_edit=scope_for(user).may_edit(village.code),
+            can_edit=scope_for(user).allows(Right.EDIT, village.code),
             committees=selectors.village_committees(user, village),
             term_changes=selectors.term_changes_of(user, village),
             advices=selectors.advices_of(user, village),

@@ -20,16 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
+from core.rights import Right, scope_for
+from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, apply_validation_error
 from villages import selectors
-from villages.base_views import (
-    ScopedDetailView,
-    ScopedListView,
-    ScopedObjectMixin,
-    apply_validation_error,
-    history_context,
-)
+from villages.changelog import history_context
 from villages.models import Region
-from villages.scoping import scope_for
 
 from .. import services
 from ..choices import (
@@ -58,7 +53,7 @@ TEMPLATES = "cadres/pledges/"
 
 
 def _may_edit(request, obj) -> bool:
-    return scope_for(request.user).may_edit(obj.area_code)
+    return scope_for(request.user).allows(Right.EDIT, obj.area_code)
 
 
 def _townships(request):

@@ -8,13 +8,14 @@ the village or its contact cadre. Phones of askers are only ever masked.
 
 from django.db.models import F
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cadres.api.serializers import ScopedVillageField
-from cadres.api.views import ScopedServiceViewSet, service_errors
 from cadres.identity import mask_phone
+from core.api import ScopedServiceViewSet, service_errors
+from core.rights import Right
+from villages.api.serializers import ScopedVillageField
 from villages.templatetags.cunjian import person_name
 
 from .. import services
@@ -172,9 +173,7 @@ class DisclosureQuestionViewSet(ScopedServiceViewSet):
             .order_by(F("answered_at").desc(nulls_first=True), "-asked_at")
         )
 
-    def check_object_permissions(self, request, obj):
-        # A contact cadre answers without edit rights: the service decides (403).
-        viewsets.GenericViewSet.check_object_permissions(self, request, obj)
+    required_right = Right.ANSWER  # a contact cadre answers without managing the village
 
     @extend_schema(request=AnswerSerializer, responses=DisclosureQuestionSerializer)
     @action(detail=True, methods=["post"])

@@ -14,9 +14,9 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cadres.api.serializers import ScopedPrimaryKeyRelatedField, ScopedVillageField
-from cadres.api.views import ScopedServiceViewSet, service_errors
 from cadres.models import Cadre, Post
+from core.api import ScopedPrimaryKeyRelatedField, ScopedServiceViewSet, service_errors
+from villages.api.serializers import ScopedVillageField
 
 from .. import selectors, services
 from ..choices import FindingCategory, FindingStatus
@@ -218,7 +218,7 @@ class HandoverViewSet(BookkeepingViewSet):
 
 
 class AuditRecordViewSet(ScopedServiceViewSet):
-    """定期审计 with their findings; every write is the township's (`may_edit`)."""
+    """定期审计 with their findings; every write is the township's (`Right.EDIT`)."""
 
     queryset = AuditRecord.objects.all()
     serializer_class = AuditRecordSerializer

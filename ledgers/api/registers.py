@@ -1,5 +1,5 @@
 """/api/v1/ viewsets of the registers: assets (+ `move`), resources, contracts (+ `pay`,
-`terminate`). Rows outside the user's scope are 404; writes need `may_keep_books` on the
+`terminate`). Rows outside the user's scope are 404; writes need `Right.KEEP_BOOKS` on the
 village (403); a service's ValidationError is a 400. Movements and payments are never changed:
 `GET assets/{id}/` lists the movements, `GET contracts/{id}/` the payments.
 """
@@ -10,8 +10,8 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cadres.api.serializers import ScopedPrimaryKeyRelatedField, ScopedVillageField
-from cadres.api.views import service_errors
+from core.api import ScopedPrimaryKeyRelatedField, service_errors
+from villages.api.serializers import ScopedVillageField
 from villages.templatetags.cunjian import person_name
 
 from .. import selectors, services

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cadres.api.serializers import ScopedVillageField
+from villages.api.serializers import ScopedVillageField
 from villages.templatetags.cunjian import person_name
 
 from ..models import Account, OpeningBalance, Verification, Voucher, VoucherLine

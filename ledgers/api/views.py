@@ -1,8 +1,8 @@
 """/api/v1/ viewsets of the ledgers app: every write is one service call.
 
 Rows outside the user's scope are 404. Drafts, the verification and reversals are written by
-those who keep the village's books (`may_keep_books`: its clerk, township staff, the county
-supervisor); posting and confirming also need `may_edit`, which the services check (403).
+those who keep the village's books (`Right.KEEP_BOOKS`: its clerk, township staff, the county
+supervisor); posting and confirming also need `Right.EDIT`, which the services check (403).
 A service's ValidationError is a 400 with its (translated) message: a posted voucher cannot be
 changed or deleted, and nothing in the database moves.
 
@@ -19,12 +19,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from cadres.api.views import ScopedServiceViewSet, service_errors
+from core.api import ScopedServiceViewSet, service_errors
+from core.rights import Right
 from villages.models import Village
-from villages.scoping import scope_for
 
 from .. import selectors, services
 from ..choices import AccountClass
@@ -61,13 +61,10 @@ class AccountViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class BookkeepingViewSet(ScopedServiceViewSet):
-    """Scoped list and detail; writes need `may_keep_books` on the row's village."""
+    """Scoped list and detail; writes need KEEP_BOOKS over the row's village (the services
+    ask EDIT where the township acts: posting, confirming)."""
 
-    def check_object_permissions(self, request, obj):
-        viewsets.GenericViewSet.check_object_permissions(self, request, obj)
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            if not scope_for(request.user).may_keep_books(obj.area_code):
-                raise PermissionDenied(_("You may not keep the books of this village."))
+    required_right = Right.KEEP_BOOKS
 
 
 # ------------------------------------------------------------------ vouchers

@@ -3,8 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
-from villages.scoping import ScopedQuerySet
 
 from ..choices import AuditKind, FindingCategory, FindingStatus
 from .books import MONEY

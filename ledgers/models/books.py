@@ -8,8 +8,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.querysets import ScopedQuerySet
+from core.rights import scope_for
 from villages.models import Village, audited
-from villages.scoping import ScopedQuerySet, scope_for
 
 from ..choices import AccountClass, NormalSide, VerificationState, VoucherState
 
@@ -42,8 +43,7 @@ class AccountQuerySet(ScopedQuerySet):
         scope = scope_for(user)
         if scope.everything:
             return self
-        counties = {c[:6] for c in (*scope.prefixes, *scope.village_codes) if len(c) >= 6}
-        return self.filter(Q(area_code="") | Q(area_code__in=counties))
+        return self.filter(Q(area_code="") | Q(area_code__in=scope.counties()))
 
     def usable_in(self, county_code: str):
         """Accounts a village of this county posts to: official ones and the county's own."""

@@ -4,8 +4,8 @@ import pgtrigger
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
-from villages.scoping import ScopedQuerySet
 
 from ..choices import HandoverState
 from .books import MONEY

@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
-from villages.scoping import ScopedQuerySet
 
 from ..choices import (
     AssetCategory,

@@ -8,7 +8,7 @@ from django.db.models import BooleanField, Case, DateField, F, Q, Value, When
 
 from cadres.choices import CERTIFIED_POSTS
 from cadres.models import Post
-from villages.scoping import today
+from core.dates import today
 
 __all__ = ["OVERDUE_AFTER_DAYS", "handovers_due"]
 

@@ -12,8 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 
+from core.dates import today
 from villages.models import Village
-from villages.scoping import today
 
 from ..choices import LAND_CLASSES, AssetCategory, AssetStatus, PaymentSchedule
 from ..models import Asset, ContractPayment, Resource, ResourceContract

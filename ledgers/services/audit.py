@@ -1,6 +1,6 @@
 """Writes of 定期审计: audits of a village's books, their report and their findings.
 
-Audits are township acts (`may_edit`). A finding moves forward only: open → being rectified →
+Audits are township acts (`Right.EDIT`). A finding moves forward only: open → being rectified →
 resolved (with the date); its notes may be updated on each move.
 """
 
@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cadres.models import Post
+from core.rights import Right, require
 from villages.models import Village
-from villages.scoping import require_edit
 
 from ..choices import AuditKind, FindingStatus
 from ..models import AuditFinding, AuditRecord
@@ -47,7 +47,7 @@ def audit_record(
     leaving_post: Post | None = None,
 ) -> AuditRecord:
     """Record an audit of the village's books; a 离任审计 names the post that was left."""
-    require_edit(actor, village.code)
+    require(actor, Right.EDIT, village.code)
     if period_end < period_start:
         raise ValidationError({"period_end": _("The audited period ends before it starts.")})
     if kind == AuditKind.LEAVING and leaving_post is None:
@@ -73,7 +73,7 @@ def audit_report(
     *, actor, audit: AuditRecord, report_date: dt.date, conclusion: str
 ) -> AuditRecord:
     """The audit's report: its date and conclusion."""
-    require_edit(actor, audit.area_code)
+    require(actor, Right.EDIT, audit.area_code)
     audit = AuditRecord.objects.select_for_update().get(pk=audit.pk)
     if report_date < audit.period_start:
         raise ValidationError({"report_date": _("The report comes after the audited period.")})
@@ -96,7 +96,7 @@ def finding_add(
     amount: Decimal | None = None,
 ) -> AuditFinding:
     """A finding of the audit, open until it is rectified."""
-    require_edit(actor, audit.area_code)
+    require(actor, Right.EDIT, audit.area_code)
     finding = AuditFinding(
         audit=audit,
         category=category,
@@ -121,7 +121,7 @@ def finding_update_status(
     notes: str = "",
 ) -> AuditFinding:
     """Move a finding forward (open → being rectified → resolved); resolving needs the date."""
-    require_edit(actor, finding.area_code)
+    require(actor, Right.EDIT, finding.area_code)
     finding = AuditFinding.objects.select_for_update().get(pk=finding.pk)
     if status not in FINDING_TRANSITIONS.get(finding.status, set()):
         raise ValidationError(

@@ -1,7 +1,7 @@
 """Writes of the ledger: sub-accounts, the verification (清理认定), vouchers, posting into the
 village's hash chain, reversals and closed periods.
 
-The village's clerk and the township staff keep the books (`require_bookkeeping`); only the
+The village's clerk and the township staff keep the books (`Right.KEEP_BOOKS`); only the
 township (or county) confirms a verification, posts a voucher and closes a month, and the one who
 posts is never the one who made the voucher.
 """
@@ -21,8 +21,8 @@ from django.db.models import Exists, Max, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.rights import Right, require
 from villages.models import Region, Village
-from villages.scoping import require_bookkeeping, require_edit
 
 from ..choices import VerificationState, VoucherState
 from ..models import Account, ClosedPeriod, OpeningBalance, Verification, Voucher, VoucherLine
@@ -39,7 +39,7 @@ LINE_FIELDS = ("account", "debit", "credit", "counterparty")
 def account_add_sub(*, actor, county: Region, parent: Account, code: str, name: str) -> Account:
     """A county's sub-account under an account of the chart: parent's code plus two digits,
     same class and side; the official accounts themselves never change."""
-    require_edit(actor, county.code)
+    require(actor, Right.EDIT, county.code)
     if parent.area_code not in ("", county.code):
         raise ValidationError({"parent": _("Choose an account of the official chart or yours.")})
     if not (code.isdigit() and len(code) == len(parent.code) + 2 and code.startswith(parent.code)):
@@ -74,7 +74,7 @@ def _usable_accounts(village: Village):
 @transaction.atomic
 def verification_start(*, actor, village: Village, as_of: dt.date, notes: str = "") -> Verification:
     """Start the village's verification: the opening position its books start from."""
-    require_bookkeeping(actor, village.code)
+    require(actor, Right.KEEP_BOOKS, village.code)
     if Verification.objects.filter(village=village).exists():
         raise ValidationError(_("This village's books already have a verification."))
     verification = Verification(
@@ -90,7 +90,7 @@ def verification_set_balances(
     *, actor, verification: Verification, balances: Sequence[dict[str, Any]]
 ) -> Verification:
     """Replace the opening balances of a verification that is still being prepared."""
-    require_bookkeeping(actor, verification.area_code)
+    require(actor, Right.KEEP_BOOKS, verification.area_code)
     verification = Verification.objects.select_for_update().get(pk=verification.pk)
     if verification.state != VerificationState.DRAFT:
         raise ValidationError(_("The verification is confirmed: its balances are final."))
@@ -126,7 +126,7 @@ def verification_set_balances(
 @transaction.atomic
 def verification_confirm(*, actor, verification: Verification) -> Verification:
     """The township confirms the opening position; from now on vouchers may post."""
-    require_edit(actor, verification.area_code)
+    require(actor, Right.EDIT, verification.area_code)
     verification = Verification.objects.select_for_update().get(pk=verification.pk)
     if verification.state != VerificationState.DRAFT:
         raise ValidationError(_("The verification is already confirmed."))
@@ -249,7 +249,7 @@ def voucher_create(
     reverses: Voucher | None = None,
 ) -> Voucher:
     """Make a draft voucher, numbered per village and year (记-2026-0001)."""
-    require_bookkeeping(actor, village.code)
+    require(actor, Right.KEEP_BOOKS, village.code)
     Village.objects.select_for_update().filter(pk=village.pk).first()
     last = Voucher.objects.filter(village=village, year=date.year).aggregate(n=Max("number"))["n"]
     voucher = Voucher(
@@ -289,7 +289,7 @@ def voucher_update_draft(
     attachments: int = 0,
 ) -> Voucher:
     """Change a draft voucher (its number stays; a new year is not allowed)."""
-    require_bookkeeping(actor, voucher.area_code)
+    require(actor, Right.KEEP_BOOKS, voucher.area_code)
     voucher = Voucher.objects.select_for_update().get(pk=voucher.pk)
     _require_draft(voucher)
     if date.year != voucher.year:
@@ -306,7 +306,7 @@ def voucher_update_draft(
 @transaction.atomic
 def voucher_discard_draft(*, actor, voucher: Voucher) -> None:
     """Throw away a draft that was never posted (the change log keeps it)."""
-    require_bookkeeping(actor, voucher.area_code)
+    require(actor, Right.KEEP_BOOKS, voucher.area_code)
     voucher = Voucher.objects.select_for_update().get(pk=voucher.pk)
     _require_draft(voucher)
     voucher.delete()
@@ -369,7 +369,7 @@ def chain_hash(voucher: Voucher, lines, account_codes) -> str:
 def voucher_post(*, actor, voucher: Voucher) -> Voucher:
     """The township approves and posts a balanced draft: it joins the village's hash chain and
     can never change again."""
-    require_edit(actor, voucher.area_code)
+    require(actor, Right.EDIT, voucher.area_code)
     village = Village.objects.select_for_update().get(pk=voucher.village_id)
     voucher = Voucher.objects.select_for_update().get(pk=voucher.pk)
     _require_draft(voucher)
@@ -419,7 +419,7 @@ def voucher_post(*, actor, voucher: Voucher) -> Voucher:
 def voucher_reverse(*, actor, voucher: Voucher, date: dt.date, reason: str) -> Voucher:
     """Draft the reversing voucher of a posted one (its lines with debit and credit swapped);
     it posts like any voucher, and a voucher is reversed once."""
-    require_bookkeeping(actor, voucher.area_code)
+    require(actor, Right.KEEP_BOOKS, voucher.area_code)
     if voucher.state != VoucherState.POSTED:
         raise ValidationError(_("Only a posted voucher is reversed; a draft is simply changed."))
     if Voucher.objects.filter(reverses=voucher).exists():
@@ -443,7 +443,7 @@ def voucher_reverse(*, actor, voucher: Voucher, date: dt.date, reason: str) -> V
 @transaction.atomic
 def period_close(*, actor, village: Village, year: int, month: int) -> ClosedPeriod:
     """The township confirms a month of the village's books; nothing posts into it afterwards."""
-    require_edit(actor, village.code)
+    require(actor, Right.EDIT, village.code)
     if not 1 <= month <= 12:
         raise ValidationError({"month": _("Choose a month.")})
     drafts = Voucher.objects.filter(

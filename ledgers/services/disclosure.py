@@ -16,14 +16,14 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.rights import Right, require
 from villages.models import Village
-from villages.scoping import require_bookkeeping, require_edit, scope_for
 
 from ..choices import DisclosureKind, DisclosureState, NormalSide, VoucherState
 from ..models import (
@@ -43,7 +43,6 @@ __all__ = [
     "disclosure_publish",
     "period_bounds",
     "question_answer",
-    "may_answer",
     "question_ask",
     "statement_content",
 ]
@@ -220,7 +219,7 @@ def disclosure_generate(
     *, actor, village: Village, kind: str, year: int, number: int
 ) -> Disclosure:
     """Generate (or re-generate) the draft statement of a period from the ledger."""
-    require_bookkeeping(actor, village.code)
+    require(actor, Right.KEEP_BOOKS, village.code)
     if kind not in DisclosureKind.values:
         raise ValidationError({"kind": _("Choose a month or a quarter.")})
     start, end = period_bounds(kind, year, number)
@@ -268,7 +267,7 @@ def _locked(disclosure: Disclosure, state: str) -> Disclosure:
 @transaction.atomic
 def disclosure_approve(*, actor, disclosure: Disclosure) -> Disclosure:
     """The township approves a generated statement (it is not generated again afterwards)."""
-    require_edit(actor, disclosure.area_code)
+    require(actor, Right.EDIT, disclosure.area_code)
     disclosure = _locked(disclosure, DisclosureState.DRAFT)
     disclosure.state = DisclosureState.APPROVED
     disclosure.approved_by = actor
@@ -281,7 +280,7 @@ def disclosure_approve(*, actor, disclosure: Disclosure) -> Disclosure:
 def disclosure_publish(*, actor, disclosure: Disclosure) -> Disclosure:
     """The township publishes an approved statement: it gets its SHA-256 and, from now on,
     the database refuses any change to it."""
-    require_edit(actor, disclosure.area_code)
+    require(actor, Right.EDIT, disclosure.area_code)
     disclosure = _locked(disclosure, DisclosureState.APPROVED)
     disclosure.state = DisclosureState.PUBLISHED
     disclosure.published_at = timezone.now()
@@ -319,17 +318,10 @@ def question_ask(
     return item
 
 
-def may_answer(user, code: str) -> bool:
-    """Township staff (and the county) of the village, or its contact cadre."""
-    scope = scope_for(user)
-    return scope.covers(code) and (scope.may_edit(code) or code in scope.village_codes)
-
-
 @transaction.atomic
 def question_answer(*, actor, question: DisclosureQuestion, answer: str) -> DisclosureQuestion:
     """Answer a villager's question in public, once."""
-    if not may_answer(actor, question.area_code):
-        raise PermissionDenied(_("You may not answer questions of this village."))
+    require(actor, Right.ANSWER, question.area_code)
     question = DisclosureQuestion.objects.select_for_update().get(pk=question.pk)
     if question.answer:
         raise ValidationError(_("This question is already answered."))

@@ -2,7 +2,7 @@
 
 The village's bookkeepers start a handover, which freezes the ledger's balances and the
 registers as of the date, record what was counted, and collect the outgoing and incoming
-cadres' signatures; the township signs as supervisor (`may_edit`). Once all three have signed the
+cadres' signatures; the township signs as supervisor (`Right.EDIT`). Once all three have signed the
 handover is final: the database refuses any change (the `signed_handover_is_final` trigger).
 """
 
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from cadres.choices import CERTIFIED_POSTS
 from cadres.models import Cadre, Post
-from villages.scoping import require_bookkeeping, require_edit
+from core.rights import Right, require
 
 from ..choices import AssetMovementKind, HandoverState
 from ..models import Asset, AssetMovement, Handover, Resource
@@ -126,7 +126,7 @@ def handover_start(
 ) -> Handover:
     """Start the handover of an ended secretary's or chair's post: the books are frozen as of
     `as_of` (the post's end date unless given)."""
-    require_bookkeeping(actor, ended_post.area_code)
+    require(actor, Right.KEEP_BOOKS, ended_post.area_code)
     if ended_post.kind not in CERTIFIED_POSTS:
         raise ValidationError(
             {"ended_post": _("Handovers are made when a secretary's or chair's post ends.")}
@@ -162,7 +162,7 @@ def handover_update(
     incoming: Cadre | None = None,
 ) -> Handover:
     """Record what was counted and handed over, while the handover is being prepared."""
-    require_bookkeeping(actor, handover.area_code)
+    require(actor, Right.KEEP_BOOKS, handover.area_code)
     handover = _locked_draft(handover)
     _check_incoming(handover, incoming)
     if handover.incoming_signed_on and incoming != handover.incoming:
@@ -189,14 +189,14 @@ def handover_sign(
     *, actor, handover: Handover, who: str, on: dt.date, supervisor: str = ""
 ) -> Handover:
     """One of the three signatures: the outgoing or the incoming cadre (recorded by the
-    bookkeepers) or the township's supervisor (`may_edit`, with their name). The third one
+    bookkeepers) or the township's supervisor (`Right.EDIT`, with their name). The third one
     makes the handover final."""
     if who not in HANDOVER_SIGNERS:
         raise ValidationError({"who": _("Unknown signer.")})
     if who == "supervisor":
-        require_edit(actor, handover.area_code)
+        require(actor, Right.EDIT, handover.area_code)
     else:
-        require_bookkeeping(actor, handover.area_code)
+        require(actor, Right.KEEP_BOOKS, handover.area_code)
     handover = _locked_draft(handover)
     field = HANDOVER_SIGNERS[who]
     if getattr(handover, field):

@@ -1,7 +1,7 @@
 """Writes of the registers: collective assets with their movements, resources with their
 contracts and the fees received under them.
 
-The village's clerk and the township staff keep the registers (`require_bookkeeping`). An
+The village's clerk and the township staff keep the registers (`Right.KEEP_BOOKS`). An
 asset's movements and a contract's payments are append-only (the database refuses UPDATE and
 DELETE): a wrong payment is corrected by a new, negative one.
 """
@@ -16,8 +16,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from core.dates import today
+from core.rights import Right, require
 from villages.models import Village
-from villages.scoping import require_bookkeeping, today
 
 from ..choices import AssetMovementKind as Kind
 from ..choices import AssetStatus, PaymentSchedule, ResourceStatus
@@ -84,7 +85,7 @@ def asset_register(
     notes: str = "",
 ) -> Asset:
     """Enter an asset in the village's register, with its "acquisition" movement."""
-    require_bookkeeping(actor, village.code)
+    require(actor, Right.KEEP_BOOKS, village.code)
     _not_future("acquired_on", acquired_on)
     asset = Asset(
         village=village,
@@ -127,7 +128,7 @@ def asset_move(
     notes: str = "",
 ) -> AssetMovement:
     """Record an event in the asset's life; the transition must be allowed from its status."""
-    require_bookkeeping(actor, asset.area_code)
+    require(actor, Right.KEEP_BOOKS, asset.area_code)
     asset = Asset.objects.select_for_update().get(pk=asset.pk)
     if kind not in ASSET_TRANSITIONS:
         raise ValidationError({"kind": _("This movement cannot be recorded on an asset.")})
@@ -191,7 +192,7 @@ def resource_register(
     **optional: str,
 ) -> Resource:
     """Enter a resource (a parcel, in 亩) in the village's register, idle or self-operated."""
-    require_bookkeeping(actor, village.code)
+    require(actor, Right.KEEP_BOOKS, village.code)
     unknown = set(optional) - set(RESOURCE_OPTIONAL)
     if unknown:
         raise ValueError(f"not resource fields: {sorted(unknown)}")
@@ -216,7 +217,7 @@ def resource_register(
 def resource_update(*, actor, resource: Resource, **facts) -> Resource:
     """Correct the facts of a resource (kind, name, area, location, bounds, notes); its status
     follows its contracts and cannot be set here."""
-    require_bookkeeping(actor, resource.area_code)
+    require(actor, Right.KEEP_BOOKS, resource.area_code)
     unknown = set(facts) - set(RESOURCE_FACTS) - {"notes"}
     if unknown:
         raise ValidationError(
@@ -250,7 +251,7 @@ def contract_sign(
 ) -> ResourceContract:
     """Contract out (发包) or lease a resource; refused while another contract holds it for any
     part of the same dates."""
-    require_bookkeeping(actor, resource.area_code)
+    require(actor, Right.KEEP_BOOKS, resource.area_code)
     # The lock serializes two signings of the same resource, so the overlap check holds.
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
     if kind not in (ResourceStatus.CONTRACTED, ResourceStatus.LEASED):
@@ -299,7 +300,7 @@ def contract_terminate(
     *, actor, contract: ResourceContract, date: dt.date, notes: str = ""
 ) -> ResourceContract:
     """End a contract early: `date` becomes its last day; the resource falls idle."""
-    require_bookkeeping(actor, contract.area_code)
+    require(actor, Right.KEEP_BOOKS, contract.area_code)
     contract = ResourceContract.objects.select_for_update().get(pk=contract.pk)
     if contract.terminated_on:
         raise ValidationError(_("This contract is already terminated."))
@@ -329,7 +330,7 @@ def payment_record(
     notes: str = "",
 ) -> ContractPayment:
     """A fee received under the contract; a negative amount corrects an earlier payment."""
-    require_bookkeeping(actor, contract.area_code)
+    require(actor, Right.KEEP_BOOKS, contract.area_code)
     if amount is None or amount == 0:
         raise ValidationError({"amount": _("Enter the amount received (negative to correct).")})
     if amount < 0 and not notes.strip():

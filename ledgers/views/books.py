@@ -12,14 +12,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from villages.base_views import (
-    ScopedDetailView,
-    ScopedListView,
-    ScopedObjectMixin,
-    apply_validation_error,
-)
+from core.rights import Right, scope_for
+from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, apply_validation_error
 from villages.models import Region, Village
-from villages.scoping import scope_for
 
 from .. import selectors, services
 from ..choices import VerificationState, VoucherState
@@ -51,27 +46,21 @@ class RightsMixin:
 
     def rights(self, code: str) -> dict:
         scope = scope_for(self.request.user)
-        return {"can_keep_books": scope.may_keep_books(code), "can_manage": scope.may_edit(code)}
+        return {
+            "can_keep_books": scope.allows(Right.KEEP_BOOKS, code),
+            "can_manage": scope.allows(Right.EDIT, code),
+        }
 
 
 class VillageMixin(RightsMixin, ScopedObjectMixin):
-    """A page about one village's books, found by its code: 404 outside the scope.
-    `need` is None (read), "books" (bookkeepers) or "manage" (the township): 403 otherwise."""
+    """A page about one village's books, found by its code: 404 outside the scope, 403 without
+    `required_right` (None: read; KEEP_BOOKS: the bookkeepers; EDIT: the township)."""
 
     model = Village
-    require_edit = False
-    need: str | None = None
+    required_right = None
 
     def base_queryset(self):
         return Village.objects.with_township()
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.need:
-            village = self.get_object()
-            rights = self.rights(village.code)
-            if not rights["can_manage" if self.need == "manage" else "can_keep_books"]:
-                raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         village = self.get_object()
@@ -84,23 +73,15 @@ class VillageMixin(RightsMixin, ScopedObjectMixin):
 
 
 class VoucherMixin(RightsMixin, ScopedObjectMixin):
-    """A page about one voucher by pk; `need` as in VillageMixin."""
+    """A page about one voucher by pk; `required_right` as in VillageMixin."""
 
     model = Voucher
-    require_edit = False
+    required_right = None
     lookup_field = "pk"
     lookup_url_kwarg = "pk"
-    need: str | None = None
 
     def base_queryset(self):
         return Voucher.objects.select_related("village__township__parent", "made_by")
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.need:
-            rights = self.rights(self.get_object().area_code)
-            if not rights["can_manage" if self.need == "manage" else "can_keep_books"]:
-                raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 # ------------------------------------------------------------------ the ledger tab
@@ -230,7 +211,7 @@ class VoucherFormMixin:
 class VoucherCreateView(VoucherFormMixin, VillageMixin, TemplateView):
     """A new draft voucher of the village."""
 
-    need = "books"
+    required_right = Right.KEEP_BOOKS
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -253,7 +234,7 @@ class VoucherCreateView(VoucherFormMixin, VillageMixin, TemplateView):
 class VoucherUpdateView(VoucherFormMixin, VoucherMixin, TemplateView):
     """Change a draft voucher; a posted one is refused and stays as it is."""
 
-    need = "books"
+    required_right = Right.KEEP_BOOKS
 
     def refuse_if_posted(self):
         voucher = self.get_object()
@@ -319,7 +300,7 @@ class VoucherActionView(VoucherMixin, View):
 
 
 class VoucherDiscardView(VoucherActionView):
-    need = "books"
+    required_right = Right.KEEP_BOOKS
 
     def action(self, voucher):
         services.voucher_discard_draft(actor=self.request.user, voucher=voucher)
@@ -328,7 +309,7 @@ class VoucherDiscardView(VoucherActionView):
 
 
 class VoucherPostView(VoucherActionView):
-    need = "manage"
+    required_right = Right.EDIT
 
     def action(self, voucher):
         services.voucher_post(actor=self.request.user, voucher=voucher)
@@ -339,7 +320,7 @@ class VoucherPostView(VoucherActionView):
 class VoucherReverseView(VoucherMixin, TemplateView):
     """Draft the reversing voucher of a posted one (a date and the reason)."""
 
-    need = "books"
+    required_right = Right.KEEP_BOOKS
     template_name = "ledgers/voucher_reverse.html"
 
     def get_context_data(self, **kwargs):
@@ -418,8 +399,7 @@ class VerificationView(VillageMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         village = self.get_object()
         action = request.POST.get("action")
-        need = "can_manage" if action == "confirm" else "can_keep_books"
-        if not self.rights(village.code)[need]:
+        if not self.allows(Right.EDIT if action == "confirm" else Right.KEEP_BOOKS, village.code):
             raise PermissionDenied
         verification = self.verification()
         ctx = {}
@@ -516,7 +496,7 @@ class IncomeStatementView(VillageMixin, TemplateView):
 class PeriodCloseView(VillageMixin, TemplateView):
     """The township confirms (closes) a month of the village's books."""
 
-    need = "manage"
+    required_right = Right.EDIT
     template_name = "ledgers/period_close.html"
 
     def get_context_data(self, **kwargs):

@@ -17,14 +17,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cadres.identity import mask_phone
-from villages.base_views import (
-    ScopedDetailView,
-    ScopedListView,
-    ScopedObjectMixin,
-    apply_validation_error,
-)
+from core.rights import Right, scope_for
+from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, apply_validation_error
 from villages.models import Region, Village
-from villages.scoping import scope_for
 
 from .. import selectors, services
 from ..choices import DisclosureState
@@ -80,14 +75,16 @@ class DisclosureListView(ScopedListView):
         code = self.request.GET.get("village", "")
         village = Village.objects.visible_to(user).filter(code=code).first() if code else None
         ctx["village"] = village
-        ctx["can_generate"] = bool(village) and scope_for(user).may_keep_books(village.code)
+        ctx["can_generate"] = bool(village) and scope_for(user).allows(
+            Right.KEEP_BOOKS, village.code
+        )
         return ctx
 
 
 class DisclosureGenerateView(VillageMixin, TemplateView):
     """Generate (or re-generate) the village's draft statement of a month or a quarter."""
 
-    need = "books"
+    required_right = Right.KEEP_BOOKS
     template_name = "ledgers/disclosure/disclosure_generate.html"
 
     def get_context_data(self, **kwargs):
@@ -134,7 +131,7 @@ class DisclosureDetailView(RightsMixin, ScopedDetailView):
                 .filter(disclosure=disclosure)
                 .select_related("answered_by")
             ),
-            can_answer=services.may_answer(user, disclosure.area_code),
+            can_answer=scope_for(user).allows(Right.ANSWER, disclosure.area_code),
             answer_form=AnswerForm(),
             is_draft=disclosure.state == DisclosureState.DRAFT,
             is_approved=disclosure.state == DisclosureState.APPROVED,
@@ -147,7 +144,7 @@ class DisclosureDetailView(RightsMixin, ScopedDetailView):
 class ByPkMixin(ScopedObjectMixin):
     """A POST-only page about one row by pk: 404 outside the scope; rights checked by each."""
 
-    require_edit = False
+    required_right = None
     lookup_field = "pk"
     lookup_url_kwarg = "pk"
 
@@ -206,9 +203,7 @@ class QuestionListView(ScopedListView):
         scope = scope_for(user)
         ctx["object_list"] = with_masked_phones(ctx["object_list"])
         for q in ctx["object_list"]:
-            q.can_answer = not q.answer and (
-                scope.may_edit(q.area_code) or q.area_code in scope.village_codes
-            )
+            q.can_answer = not q.answer and scope.allows(Right.ANSWER, q.area_code)
         ctx["answer_form"] = AnswerForm()
         return ctx
 
@@ -220,7 +215,7 @@ class QuestionAnswerView(ByPkMixin, View):
 
     def post(self, request, *args, **kwargs):
         question = self.get_object()  # 404 outside the scope
-        if not services.may_answer(request.user, question.area_code):
+        if not scope_for(request.user).allows(Right.ANSWER, question.area_code):
             raise PermissionDenied
         form = AnswerForm(request.POST)
         if not form.is_valid():

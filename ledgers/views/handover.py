@@ -1,15 +1,15 @@
 """Pages of 换届交接 (handovers when a secretary's or chair's post ends) and 定期审计 (audits).
 
-Handovers are prepared by the village's bookkeepers (`may_keep_books`) and signed by the
+Handovers are prepared by the village's bookkeepers (`Right.KEEP_BOOKS`) and signed by the
 outgoing and incoming cadres (recorded by the bookkeepers) and the township's supervisor
-(`may_edit`). Audits and their findings are township acts (`may_edit`). Every write goes
+(`Right.EDIT`). Audits and their findings are township acts (`Right.EDIT`). Every write goes
 through ledgers.services; a refusal is shown on the form.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
@@ -18,14 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from cadres.models import Cadre, Post
-from villages.base_views import (
-    ScopedListView,
-    ScopedMixin,
-    ScopedObjectMixin,
-    apply_validation_error,
-)
+from core.dates import today
+from core.rights import Right, scope_for
+from core.views import ScopedListView, ScopedMixin, ScopedObjectMixin, apply_validation_error
 from villages.models import Region, Village
-from villages.scoping import scope_for, today
 
 from .. import selectors, services
 from ..choices import AuditKind, FindingStatus, HandoverState
@@ -53,19 +49,11 @@ def _audit_url(audit) -> str:
 
 
 class NeedMixin(RightsMixin, ScopedObjectMixin):
-    """One object by pk: 404 outside the scope; `need` is None (read), "books" or "manage"."""
+    """One object by pk: 404 outside the scope, 403 without `required_right` (None: read)."""
 
-    require_edit = False
+    required_right = None
     lookup_field = "pk"
     lookup_url_kwarg = "pk"
-    need: str | None = None
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.need:
-            rights = self.rights(self.get_object().area_code)
-            if not rights["can_manage" if self.need == "manage" else "can_keep_books"]:
-                raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 def _village_cadres(user, village):
@@ -101,7 +89,7 @@ class HandoverDueView(ScopedMixin, ListView):
         )
         scope = scope_for(self.request.user)
         for post in ctx["object_list"]:
-            post.may_start = scope.may_keep_books(post.area_code)
+            post.may_start = scope.allows(Right.KEEP_BOOKS, post.area_code)
         return ctx
 
 
@@ -127,7 +115,7 @@ class HandoverStartView(NeedMixin, TemplateView):
     """Start the handover of an ended post: the books are frozen as of the chosen date."""
 
     model = Post
-    need = "books"
+    required_right = Right.KEEP_BOOKS
     template_name = "ledgers/handover/handover_start.html"
 
     def base_queryset(self):
@@ -236,7 +224,7 @@ class HandoverDetailView(NeedMixin, TemplateView):
 class HandoverCountView(HandoverDetailView):
     """POST the count (cash, bank, differences, documents, incoming cadre) of a draft."""
 
-    need = "books"
+    required_right = Right.KEEP_BOOKS
 
     def post(self, request, *args, **kwargs):
         form = self.count_form(request.POST)
@@ -254,12 +242,12 @@ class HandoverCountView(HandoverDetailView):
 
 
 class HandoverSignView(HandoverDetailView):
-    """POST one signature; the supervisor's needs `may_edit`, the others `may_keep_books`."""
+    """POST one signature; the supervisor's needs EDIT, the others KEEP_BOOKS."""
 
     def dispatch(self, request, *args, **kwargs):
         if kwargs["who"] not in services.HANDOVER_SIGNERS:
             raise Http404
-        self.need = "manage" if kwargs["who"] == "supervisor" else "books"
+        self.required_right = Right.EDIT if kwargs["who"] == "supervisor" else Right.KEEP_BOOKS
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, who, **kwargs):
@@ -314,14 +302,14 @@ class AuditListView(ScopedListView):
             else None,
         )
         if ctx["one_village"]:
-            ctx["can_manage"] = scope_for(user).may_edit(code)
+            ctx["can_manage"] = scope_for(user).allows(Right.EDIT, code)
         return ctx
 
 
 class AuditCreateView(VillageMixin, TemplateView):
     """Record an audit of the village (the township)."""
 
-    need = "manage"
+    required_right = Right.EDIT
     template_name = "ledgers/handover/audit_form.html"
 
     def form(self):
@@ -391,7 +379,7 @@ class AuditDetailView(NeedMixin, TemplateView):
 
 
 class AuditReportView(AuditDetailView):
-    need = "manage"
+    required_right = Right.EDIT
 
     def post(self, request, *args, **kwargs):
         form = AuditReportForm(request.POST)
@@ -409,7 +397,7 @@ class AuditReportView(AuditDetailView):
 
 
 class FindingAddView(AuditDetailView):
-    need = "manage"
+    required_right = Right.EDIT
 
     def post(self, request, *args, **kwargs):
         form = FindingForm(request.POST)
@@ -430,7 +418,7 @@ class FindingStatusView(NeedMixin, TemplateView):
     """POST a finding's new status; errors are shown on the audit's page."""
 
     model = AuditFinding
-    need = "manage"
+    required_right = Right.EDIT
     template_name = "ledgers/handover/audit_detail.html"
 
     def base_queryset(self):

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from core.rights import Right
 from villages.excel import xlsx_response
 
 from .. import imports
@@ -27,7 +28,7 @@ class LedgerImportView(VillageMixin, TemplateView):
     and column."""
 
     template_name = "ledgers/imports/ledger_import.html"
-    need = "books"
+    required_right = Right.KEEP_BOOKS
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -2,7 +2,7 @@
 its movements, a resource with its contracts and payments, and the county/township page of
 contracts that need attention. Every write goes through ledgers.services.
 
-Reading follows the scope (404 outside it); writing needs `may_keep_books` on the village: its
+Reading follows the scope (404 outside it); writing needs `Right.KEEP_BOOKS` on the village: its
 clerk, the township staff and the county supervisor (403 for the others, e.g. a contact cadre).
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Sum
 from django.shortcuts import get_object_or_404, redirect
@@ -18,9 +18,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from villages.base_views import ScopedListView, apply_validation_error
+from core.dates import today
+from core.rights import Right
+from core.views import ScopedListView, ScopedMixin, apply_validation_error
 from villages.models import Region, Village
-from villages.scoping import scope_for, today
 
 from .. import selectors, services
 from ..choices import LAND_CLASSES, AssetCategory, AssetStatus, VoucherState
@@ -39,11 +40,9 @@ from .books import RightsMixin
 PER_PAGE = 25
 
 
-class RegisterPage(LoginRequiredMixin, RightsMixin, TemplateView):
-    """A page about one object of the registers (`subject()`): 404 outside the scope; with
-    `need_books`, 403 for anyone who may not keep the village's registers."""
-
-    need_books = False
+class RegisterPage(RightsMixin, ScopedMixin, TemplateView):
+    """A page about one object of the registers (`subject()`): 404 outside the scope, 403
+    without `required_right` (None: read; KEEP_BOOKS: the village's bookkeepers)."""
 
     def subject(self):
         raise NotImplementedError
@@ -52,8 +51,7 @@ class RegisterPage(LoginRequiredMixin, RightsMixin, TemplateView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.object = self.subject()
-        if self.need_books and not scope_for(request.user).may_keep_books(self.object.area_code):
-            raise PermissionDenied
+        self.check_rights(self.object.area_code)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -130,7 +128,7 @@ class AssetListView(VillageRegisterList):
 class AssetCreateView(VillageLookup, RegisterPage):
     """Register a new asset of the village."""
 
-    need_books = True
+    required_right = Right.KEEP_BOOKS
     template_name = "ledgers/registers/form.html"
 
     def subject(self):
@@ -190,7 +188,7 @@ class AssetDetailView(RegisterPage):
 class AssetMoveView(AssetDetailView):
     """Record a movement of the asset (the form of the asset page)."""
 
-    need_books = True
+    required_right = Right.KEEP_BOOKS
 
     def post(self, request, *args, **kwargs):
         form = AssetMoveForm(request.POST)
@@ -297,7 +295,7 @@ class ResourceDetailView(ResourceMixin, RegisterPage):
 class ResourceEditView(ResourceMixin, RegisterPage):
     """Correct the facts of a resource."""
 
-    need_books = True
+    required_right = Right.KEEP_BOOKS
     template_name = "ledgers/registers/form.html"
 
     def get_context_data(self, **kwargs):
@@ -329,7 +327,7 @@ class ResourceEditView(ResourceMixin, RegisterPage):
 class ContractSignView(ResourceMixin, RegisterPage):
     """Sign a contract for the resource."""
 
-    need_books = True
+    required_right = Right.KEEP_BOOKS
     template_name = "ledgers/registers/form.html"
 
     def get_context_data(self, **kwargs):
@@ -360,7 +358,7 @@ class ContractSignView(ResourceMixin, RegisterPage):
 class ContractPage(RegisterPage):
     """A form page about one contract (record a payment, terminate)."""
 
-    need_books = True
+    required_right = Right.KEEP_BOOKS
     template_name = "ledgers/registers/form.html"
     form_class = None
     title = ""

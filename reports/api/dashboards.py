@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.response import Response
 
-from villages.scoping import today
+from core.dates import today
 
 from ..dashboards import COUNTY, TOWNSHIP, build_dashboard, dashboard_area, parse_period
 from ..freshness import cached_figures

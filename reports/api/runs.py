@@ -11,8 +11,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cadres.api.views import service_errors
-from villages.api.base import ScopedViewSetMixin
+from core.api import ScopedViewSetMixin, service_errors
 
 from .. import services
 from ..choices import ReportKind, RunState

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import template
 from django.urls import reverse
 
+from core.rights import Right
+
 register = template.Library()
 
 
@@ -21,9 +23,10 @@ def dashboard_link(scope) -> str:
     """The user's dashboard: their county's for a county supervisor, else their township's."""
     if scope is None:
         return ""
-    if scope.supervisor_prefixes:
-        return reverse("reports:county-dashboard", args=[scope.supervisor_prefixes[0][:6]])
-    townships = [p for p in scope.prefixes if len(p) == 9]
+    counties = sorted(scope.counties(Right.SUPERVISE))
+    if counties:
+        return reverse("reports:county-dashboard", args=[counties[0]])
+    townships = [p for p in scope.areas(Right.SEE_FIGURES) if len(p) == 9]
     if townships:
         return reverse("reports:township-dashboard", args=[townships[0]])
     return ""

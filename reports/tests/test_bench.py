@@ -11,12 +11,12 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from core.dates import today
 from reports.management.commands.bench_reports import Command, plain_html, plain_pdf
 from reports.services import count_pages
 from supervision.choices import TaskKind
 from supervision.demo import window
 from supervision.models import SupervisionTask
-from villages.scoping import today
 
 TINY = ["--villages", "30", "--quarters", "2", "--requests", "20", "--concurrency", "2"]
 

@@ -14,8 +14,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
+from core.dates import today
 from villages.excel import xlsx_response
-from villages.scoping import today
 
 from .. import exports
 from ..dashboards import (

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.dates import today
+from core.views import ScopedDetailView, ScopedListView, apply_validation_error
 from supervision.choices import PeriodKind
 from supervision.periods import Period
-from villages.base_views import ScopedDetailView, ScopedListView, apply_validation_error
 from villages.models import Region, Village
-from villages.scoping import today
 
 from .. import services
 from ..choices import ReportKind, RunState

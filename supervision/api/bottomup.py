@@ -9,22 +9,20 @@ satisfied, basically_satisfied, dissatisfied, summary}), `POST {id}/complete/` (
 `redemptions/`: list, retrieve, create (`task`, date, attendance), `POST {id}/results/` ({promise,
 result, appraisal, evidence}), `POST {id}/complete/`.
 `annual-inspections/`: list, retrieve, create (`task`, `certificate`), `POST {id}/decide/`.
-Bottom-up writes need `may_organize` (the contact cadre or the township), the annual inspection
-`may_edit`; rows outside the scope are 404, a refusal of a service 403 or 400.
+Bottom-up writes need `Right.ORGANIZE` (the contact cadre or the township), the annual inspection
+`Right.EDIT`; rows outside the scope are 404, a refusal of a service 403 or 400.
 """
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from cadres.api.serializers import ScopedPrimaryKeyRelatedField
-from cadres.api.views import ScopedServiceViewSet, service_errors
 from cadres.models import Cadre, Post, Promise, QualificationCertificate
-from villages.scoping import scope_for
+from core.api import ScopedPrimaryKeyRelatedField, ScopedServiceViewSet, service_errors
+from core.rights import Right
 
 from .. import services
 from ..choices import AskerKind, Fulfilment, QuestionCategory, Satisfaction, Verdict
@@ -261,16 +259,11 @@ class NoInput(serializers.Serializer):
 
 
 class OrganizingViewSet(ScopedServiceViewSet):
-    """Scoped list and detail; writes need `may_organize` on the record's village."""
+    """Scoped list and detail; writes need ORGANIZE over the record's village."""
 
+    required_right = Right.ORGANIZE
     start_serializer = None
     start_service = None
-
-    def check_object_permissions(self, request, obj):
-        viewsets.GenericViewSet.check_object_permissions(self, request, obj)
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            if not scope_for(request.user).may_organize(obj.area_code):
-                raise PermissionDenied(_("You do not organize the supervision of this village."))
 
     def create(self, request, *args, **kwargs):
         body = self.start_serializer(data=request.data, context=self.get_serializer_context())
@@ -415,7 +408,7 @@ class RedemptionViewSet(OrganizingViewSet):
 
 
 class CertificateInspectionViewSet(OrganizingViewSet):
-    """两证年检 by the township (`may_edit`); `decide` records the verdict."""
+    """两证年检 by the township (`Right.EDIT`); `decide` records the verdict."""
 
     queryset = CertificateInspection.objects.all()
     serializer_class = CertificateInspectionSerializer
@@ -427,11 +420,7 @@ class CertificateInspectionViewSet(OrganizingViewSet):
     def base_queryset(self):
         return CertificateInspection.objects.select_related("certificate__post__cadre")
 
-    def check_object_permissions(self, request, obj):
-        viewsets.GenericViewSet.check_object_permissions(self, request, obj)
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            if not scope_for(request.user).may_edit(obj.area_code):
-                raise PermissionDenied(_("You may not change records of this area."))
+    required_right = Right.EDIT  # the township's verdict, not the organizers'
 
     @extend_schema(request=AnnualStartSerializer, responses={201: CertificateInspectionSerializer})
     def create(self, request, *args, **kwargs):

@@ -13,8 +13,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cadres.api.views import service_errors
-from villages.api.base import ScopedReadOnlyViewSet
+from core.api import ScopedReadOnlyViewSet, service_errors
 from villages.models import Region
 
 from .. import services

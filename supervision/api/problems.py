@@ -11,14 +11,13 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from cadres.api.serializers import ScopedPrimaryKeyRelatedField, ScopedVillageField
-from cadres.api.views import ScopedServiceViewSet, service_errors
 from cadres.models import Cadre
+from core.api import ScopedPrimaryKeyRelatedField, ScopedServiceViewSet, service_errors
+from core.rights import Right
 from ledgers.models import AuditFinding, DisclosureQuestion
-from villages.scoping import scope_for
+from villages.api.serializers import ScopedVillageField
 
 from .. import services
 from ..choices import ProblemCategory, ProblemSource, Severity
@@ -182,11 +181,8 @@ class ProblemViewSet(ScopedServiceViewSet):
             Prefetch("steps", queryset=ProblemStep.objects.select_related("actor"))
         )
 
-    def check_object_permissions(self, request, obj):
-        # Contact cadres write too (registering, rectifying): the services check each step.
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            if not scope_for(request.user).may_organize(obj.area_code):
-                raise PermissionDenied()
+    # Contact cadres write too (registering, rectifying): the services check each step.
+    required_right = Right.ORGANIZE
 
     def _show(self, problem):
         return self.get_serializer(self.base_queryset().get(pk=problem.pk)).data

@@ -10,12 +10,11 @@ the user may not take 403, one the state does not allow 400.
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from cadres.api.serializers import ScopedVillageField
-from cadres.api.views import ScopedServiceViewSet, service_errors
-from villages.scoping import scope_for
+from core.api import ScopedServiceViewSet, service_errors
+from core.rights import Right
+from villages.api.serializers import ScopedVillageField
 
 from .. import selectors, services
 from ..forms_rectification import RectificationFilterSet
@@ -125,11 +124,8 @@ class RectificationViewSet(ScopedServiceViewSet):
     def base_queryset(self):
         return selectors.rectification_with_details()
 
-    def check_object_permissions(self, request, obj):
-        # The contact cadre reports progress: the services check each step's rights.
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            if not scope_for(request.user).may_organize(obj.area_code):
-                raise PermissionDenied()
+    # The contact cadre reports progress: the services check each step's right.
+    required_right = Right.ORGANIZE
 
     def _show(self, rectification, response_status=status.HTTP_200_OK):
         data = self.get_serializer(self.base_queryset().get(pk=rectification.pk)).data

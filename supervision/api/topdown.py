@@ -17,9 +17,8 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cadres.api.serializers import ScopedPrimaryKeyRelatedField
-from cadres.api.views import ScopedServiceViewSet, service_errors
 from cadres.models import Post
+from core.api import ScopedPrimaryKeyRelatedField, ScopedServiceViewSet, service_errors
 
 from .. import services
 from ..choices import ParticipantKind, ProblemCategory, Severity

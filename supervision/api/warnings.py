@@ -10,8 +10,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cadres.api.views import service_errors
-from villages.api.base import ScopedViewSetMixin
+from core.api import ScopedViewSetMixin, service_errors
 
 from .. import services
 from ..filtersets_warnings import VillageWarningFilterSet

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from villages.scoping import ScopedQuerySet
+from core.querysets import ScopedQuerySet
 
 from ..choices import RecordState
 

@@ -9,8 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Post, Promise
+from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
-from villages.scoping import ScopedQuerySet
 
 from ..choices import AskerKind, Fulfilment, QuestionCategory, RecordState, Satisfaction
 from .base import (

@@ -5,8 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import today
+from core.querysets import ScopedQuerySet
 from villages.models import Village, audited, audited_in_bulk
-from villages.scoping import ScopedQuerySet, today
 
 from ..choices import TaskKind, TaskState
 from .base import PERIOD_CODE, area_code_field

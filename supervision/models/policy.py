@@ -8,8 +8,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.querysets import ScopedQuerySet
+from core.rights import scope_for
 from villages.models import audited
-from villages.scoping import ScopedQuerySet
 
 from ..choices import (
     DEFAULT_DUE_MONTHS,
@@ -45,13 +46,10 @@ RATE = {
 class SupervisionPolicyQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         """Everyone in a county reads its policy (a township's scope lies under the county)."""
-        from villages.scoping import scope_for
-
         scope = scope_for(user)
         if scope.everything:
             return self
-        counties = {c[:6] for c in (*scope.prefixes, *scope.village_codes)}
-        return self.filter(area_code__in=counties)
+        return self.filter(area_code__in=scope.counties())
 
 
 @audited

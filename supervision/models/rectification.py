@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
-from villages.scoping import ScopedQuerySet
 
 from ..choices import RectificationState
 from .base import area_code_field

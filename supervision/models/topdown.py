@@ -8,8 +8,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Post, QualificationCertificate, ResignationAdvice
+from core.querysets import ScopedQuerySet
+from core.rights import scope_for
 from villages.models import Village, audited
-from villages.scoping import ScopedQuerySet
 
 from ..choices import (
     Grade,
@@ -35,13 +36,10 @@ from .cycle import SupervisionTask
 class InspectionTemplateQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         """A county's templates are read by everyone working in the county."""
-        from villages.scoping import scope_for
-
         scope = scope_for(user)
         if scope.everything:
             return self
-        counties = {c[:6] for c in (*scope.prefixes, *scope.village_codes)}
-        return self.filter(area_code__in=counties)
+        return self.filter(area_code__in=scope.counties())
 
     def active(self):
         return self.filter(state=TemplateState.ACTIVE)

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from villages.scoping import prefix_q, scope_for, today
+from core.dates import today
+from core.querysets import prefix_q
+from core.rights import Right, scope_for
 
 from ..choices import TASK_PERIOD, TOP_DOWN, PeriodKind, ProblemState, TaskKind, TaskState
 from ..models import Problem, SupervisionTask
@@ -91,12 +93,12 @@ def duties_of(user):
     where they are staff, bottom-up ones of the villages they are the contact cadre of (the
     same people the reminders go to)."""
     scope = scope_for(user)
-    townships = [p for p in scope.editable_prefixes if len(p) == 9]
+    townships = [p for p in scope.areas(Right.EDIT) if len(p) == 9]
     q = Q(pk__in=[])
     if townships:
         q |= Q(kind__in=TOP_DOWN) & prefix_q("area_code", townships)
-    if scope.village_codes:
-        q |= ~Q(kind__in=TOP_DOWN) & Q(area_code__in=scope.village_codes)
+    if scope.assigned_villages:
+        q |= ~Q(kind__in=TOP_DOWN) & Q(area_code__in=scope.assigned_villages)
     return (
         SupervisionTask.objects.visible_to(user)
         .open()
@@ -111,10 +113,10 @@ def problems_waiting_for(user):
     verification; for a contact cadre, the unresolved problems of their villages."""
     scope = scope_for(user)
     q = Q(pk__in=[])
-    if scope.editable_prefixes:
-        q |= Q(state=ProblemState.SUBMITTED) & prefix_q("area_code", scope.editable_prefixes)
-    if scope.village_codes:
-        q |= ~Q(state=ProblemState.CLOSED) & Q(area_code__in=scope.village_codes)
+    if scope.areas(Right.EDIT):
+        q |= Q(state=ProblemState.SUBMITTED) & prefix_q("area_code", scope.areas(Right.EDIT))
+    if scope.assigned_villages:
+        q |= ~Q(state=ProblemState.CLOSED) & Q(area_code__in=scope.assigned_villages)
     return (
         Problem.objects.visible_to(user)
         .filter(q)

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from core.dates import today
 from villages.excel import Column, format_codes, write_header
-from villages.scoping import today
 
 from ..models import Problem
 

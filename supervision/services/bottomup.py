@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from cadres import services as cadres_services
 from cadres.choices import CERTIFIED_POSTS, CHAIR_SEAT, SECRETARY_SEAT, CertificateState, PostKind
 from cadres.models import Cadre, Pledge, Post, Promise, QualificationCertificate, ResignationAdvice
-from villages.scoping import require_edit, require_organizing, today
+from core.dates import today
+from core.rights import Right, require
 from villages.signals import bulk_written
 
 from ..choices import (
@@ -177,7 +178,7 @@ def hearing_start(
     follow_ups: str = "",
 ) -> Hearing:
     """Record the quarter's village-affairs hearing of the duty's village, as a draft."""
-    require_organizing(actor, task.area_code)
+    require(actor, Right.ORGANIZE, task.area_code)
     _require_task(task, TaskKind.HEARING)
     _require_in_period(task, date)
     hearing = Hearing(
@@ -200,7 +201,7 @@ def hearing_start(
 @transaction.atomic
 def hearing_update(*, actor, hearing: Hearing, **fields) -> Hearing:
     """Correct a draft hearing's date, place, agenda, attendance or follow-ups."""
-    require_organizing(actor, hearing.area_code)
+    require(actor, Right.ORGANIZE, hearing.area_code)
     hearing = locked(hearing)
     require_draft(hearing)
     if "date" in fields:
@@ -224,7 +225,7 @@ def hearing_add_question(
     follow_up: str = "",
 ) -> HearingQuestion:
     """Add a question put at a draft hearing, its answer and whether the asker was satisfied."""
-    require_organizing(actor, hearing.area_code)
+    require(actor, Right.ORGANIZE, hearing.area_code)
     hearing = locked(hearing)
     require_draft(hearing)
     if answered_by is not None and answered_by.village_id != hearing.village_id:
@@ -249,7 +250,7 @@ def hearing_add_question(
 @transaction.atomic
 def hearing_remove_question(*, actor, question: HearingQuestion) -> None:
     """Remove a question from a draft hearing."""
-    require_organizing(actor, question.area_code)
+    require(actor, Right.ORGANIZE, question.area_code)
     require_draft(locked(question.hearing))
     question.delete()
 
@@ -268,7 +269,7 @@ def _secretary(village):
 def hearing_complete(*, actor, hearing: Hearing, on: dt.date | None = None) -> Hearing:
     """Complete the hearing: each unsatisfied question, and each follow-up agreed, goes to the
     problem ledger (owner: the answering cadre or the secretary, 30 days); then it is frozen."""
-    require_organizing(actor, hearing.area_code)
+    require(actor, Right.ORGANIZE, hearing.area_code)
     hearing = locked(hearing)
     require_draft(hearing)
     on = on or today()
@@ -335,7 +336,7 @@ def public_report_start(
     notes: str = "",
 ) -> PublicReport:
     """Record the half-year's public report meeting and its ballots, as a draft."""
-    require_organizing(actor, task.area_code)
+    require(actor, Right.ORGANIZE, task.area_code)
     _require_task(task, TaskKind.PUBLIC_REPORT)
     _require_in_period(task, date)
     _check_ballots(ballots_issued, ballots_returned)
@@ -356,7 +357,7 @@ def public_report_start(
 @transaction.atomic
 def public_report_update(*, actor, report: PublicReport, **fields) -> PublicReport:
     """Correct a draft report's date, ballots or notes."""
-    require_organizing(actor, report.area_code)
+    require(actor, Right.ORGANIZE, report.area_code)
     report = locked(report)
     require_draft(report)
     if "date" in fields:
@@ -394,7 +395,7 @@ def public_report_set_vote(
 ) -> PublicReportVote:
     """Record (or correct) the vote on one sitting cadre; the counts add up to the ballots
     returned."""
-    require_organizing(actor, report.area_code)
+    require(actor, Right.ORGANIZE, report.area_code)
     report = locked(report)
     require_draft(report)
     if not sitting_posts(report.village, report.date).filter(pk=post.pk).exists():
@@ -419,7 +420,7 @@ def public_report_complete(
     *, actor, report: PublicReport, on: dt.date | None = None
 ) -> PublicReport:
     """Record the votes: every sitting cadre has one that adds up; then it is frozen."""
-    require_organizing(actor, report.area_code)
+    require(actor, Right.ORGANIZE, report.area_code)
     report = locked(report)
     require_draft(report)
     on = on or today()
@@ -454,7 +455,7 @@ def redemption_start(
 ) -> Redemption:
     """Record the year's redemption meeting; every promise of every pledge in force of the
     sitting secretary and chair is listed, waiting for its result."""
-    require_organizing(actor, task.area_code)
+    require(actor, Right.ORGANIZE, task.area_code)
     _require_task(task, TaskKind.REDEMPTION)
     _require_in_period(task, date)
     redemption = _save_new(
@@ -492,7 +493,7 @@ def redemption_set_result(
     evidence: str = "",
 ) -> PromiseRedemption:
     """Mark one listed promise fulfilled, partly or not, with evidence and the appraisal."""
-    require_organizing(actor, redemption.area_code)
+    require(actor, Right.ORGANIZE, redemption.area_code)
     redemption = locked(redemption)
     require_draft(redemption)
     row = PromiseRedemption.objects.filter(redemption=redemption, promise=promise).first()
@@ -511,7 +512,7 @@ def redemption_set_result(
 @transaction.atomic
 def redemption_complete(*, actor, redemption: Redemption, on: dt.date | None = None) -> Redemption:
     """Complete the redemption once every promise has a result; then it is frozen."""
-    require_organizing(actor, redemption.area_code)
+    require(actor, Right.ORGANIZE, redemption.area_code)
     redemption = locked(redemption)
     require_draft(redemption)
     on = on or today()
@@ -534,7 +535,7 @@ def annual_inspection_start(
     year's evidence rolled up now."""
     from ..selectors.bottomup import annual_evidence
 
-    require_edit(actor, task.area_code)
+    require(actor, Right.EDIT, task.area_code)
     _require_task(task, TaskKind.ANNUAL_INSPECTION)
     year = Period.parse(task.period).year
     if certificate.area_code != task.area_code:
@@ -581,7 +582,7 @@ def annual_inspection_decide(
 ) -> CertificateInspection:
     """The verdict (合格/基本合格/不合格). A fail suspends the certificate and opens an advised
     resignation for the post; the duty is done once every valid certificate is decided."""
-    require_edit(actor, record.area_code)
+    require(actor, Right.EDIT, record.area_code)
     record = locked(record)
     require_draft(record)
     on = on or today()

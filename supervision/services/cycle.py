@@ -21,9 +21,9 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from core.rights import Right, scope_for
 from villages.choices import RoleKind
 from villages.models import ContactAssignment, StaffRole, Village
-from villages.scoping import scope_for
 from villages.signals import bulk_written
 
 from ..choices import (
@@ -357,8 +357,7 @@ def _normalized(policy: SupervisionPolicy, fields: dict) -> dict:
 @transaction.atomic
 def policy_update(*, actor, county_code: str, **fields) -> SupervisionPolicy:
     """Change the county's policy of the cycle; only the county's supervisor may."""
-    scope = scope_for(actor)
-    if not (scope.everything or county_code.startswith(scope.supervisor_prefixes or ("\0",))):
+    if not scope_for(actor).allows(Right.SUPERVISE, county_code):
         raise PermissionDenied(_("Only the county's supervisor changes its policy."))
     unknown = set(fields) - set(POLICY_FIELDS)
     if unknown:

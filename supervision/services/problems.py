@@ -13,8 +13,9 @@ from django.db.models.functions import Coalesce, Left
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
+from core.dates import today
+from core.rights import Right, require, scope_for
 from villages.models import Village
-from villages.scoping import require_edit, require_organizing, scope_for, today
 
 from ..choices import (
     Escalation,
@@ -61,20 +62,25 @@ ESCALATION_ORDER = [Escalation.NONE, Escalation.TOWNSHIP, Escalation.COUNTY]
 
 @dataclass(frozen=True)
 class Transition:
-    """One allowed move of a problem: from which states, to which, and who may make it."""
+    """One allowed move of a problem: from which states, to which, and the right it needs (the
+    township's or county's management, or the organizer side incl. the contact cadre)."""
 
     sources: tuple[str, ...]
     target: str
-    manager_only: bool  # township or county staff (`require_edit`), else the organizer side
+    right: Right
 
 
 #: the one table of the problem's flow; services and the detail page's action forms read it
 PROBLEM_TRANSITIONS = {
-    ProblemAction.START: Transition((ProblemState.OPEN,), ProblemState.RECTIFYING, False),
-    ProblemAction.SUBMIT: Transition((ProblemState.RECTIFYING,), ProblemState.SUBMITTED, False),
-    ProblemAction.CLOSE: Transition((ProblemState.SUBMITTED,), ProblemState.CLOSED, True),
-    ProblemAction.REJECT: Transition((ProblemState.SUBMITTED,), ProblemState.RECTIFYING, True),
-    ProblemAction.REOPEN: Transition((ProblemState.CLOSED,), ProblemState.OPEN, True),
+    ProblemAction.START: Transition((ProblemState.OPEN,), ProblemState.RECTIFYING, Right.ORGANIZE),
+    ProblemAction.SUBMIT: Transition(
+        (ProblemState.RECTIFYING,), ProblemState.SUBMITTED, Right.ORGANIZE
+    ),
+    ProblemAction.CLOSE: Transition((ProblemState.SUBMITTED,), ProblemState.CLOSED, Right.EDIT),
+    ProblemAction.REJECT: Transition(
+        (ProblemState.SUBMITTED,), ProblemState.RECTIFYING, Right.EDIT
+    ),
+    ProblemAction.REOPEN: Transition((ProblemState.CLOSED,), ProblemState.OPEN, Right.EDIT),
 }
 
 
@@ -83,12 +89,7 @@ def may_take(user, problem: Problem, action: str) -> bool:
     move = PROBLEM_TRANSITIONS[action]
     if problem.state not in move.sources:
         return False
-    scope = scope_for(user)
-    return (
-        scope.may_edit(problem.area_code)
-        if move.manager_only
-        else scope.may_organize(problem.area_code)
-    )
+    return scope_for(user).allows(move.right, problem.area_code)
 
 
 def record_step(problem: Problem, *, action: str, from_state: str, actor, note: str = "") -> None:
@@ -125,7 +126,7 @@ def problem_open(
     (`inspection_finding=`, `hearing_question=`, `audit_finding=`, `disclosure_question=`).
     `actor` may be None when the system registers it (an unsatisfied question on completion)."""
     if check_permission:
-        require_organizing(actor, village.code)
+        require(actor, Right.ORGANIZE, village.code)
     unknown = set(source_link) - set(SOURCE_LINKS)
     if unknown:
         raise ValueError(f"not problem sources: {sorted(unknown)}")
@@ -161,7 +162,7 @@ def problem_open(
 def _move(problem: Problem, action: str, *, actor, note: str = "", **changes) -> Problem:
     """Check the transition against PROBLEM_TRANSITIONS, apply it with `changes`, log the step."""
     move = PROBLEM_TRANSITIONS[action]
-    (require_edit if move.manager_only else require_organizing)(actor, problem.area_code)
+    require(actor, move.right, problem.area_code)
     problem = locked(problem)
     require_state(problem, move.sources, _("This step is not possible in the problem's state."))
     from_state = problem.state
@@ -243,7 +244,7 @@ def problem_update(*, actor, problem: Problem, deadline: dt.date | None = None, 
     unknown = set(facts) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable problem fields: {sorted(unknown)}")
-    require_organizing(actor, problem.area_code)
+    require(actor, Right.ORGANIZE, problem.area_code)
     problem = locked(problem)
     if problem.state == ProblemState.CLOSED:
         raise ValidationError(_("A closed problem cannot be edited, only reopened."))
@@ -257,7 +258,7 @@ def problem_update(*, actor, problem: Problem, deadline: dt.date | None = None, 
         notes.append(_("Changed: %(fields)s.") % {"fields": labels})
     if deadline is not None and deadline != problem.deadline:
         # The deadline decides escalation: the organizer side may not move its own.
-        if not scope_for(actor).may_edit(problem.area_code):
+        if not scope_for(actor).allows(Right.EDIT, problem.area_code):
             raise PermissionDenied(_("Only the township or the county may move a deadline."))
         if deadline < problem.opened_on:
             raise ValidationError(

@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core.dates import today
+from core.rights import Right, require, scope_for
 from villages import services as village_services
 from villages.models import Village
-from villages.scoping import require_edit, require_organizing, scope_for, today
 
 from ..choices import RectificationState
 from ..models import FollowUpVisit, Rectification, RectificationProgress
@@ -21,7 +22,6 @@ from .common import locked, require_state
 
 __all__ = [
     "RECTIFICATION_STEPS",
-    "may_accept",
     "may_step",
     "rectification_accept",
     "rectification_add_progress",
@@ -36,36 +36,24 @@ S = RectificationState
 PLANNABLE = (S.DESIGNATED, S.PLANNED, S.FAILED)
 #: states in which the work goes on and is reported monthly
 UNDER_WAY = (S.PLANNED, S.APPLIED, S.FAILED)
-#: each step after the designation: the states it is taken from and who takes it (the county's
-#: acceptance inspection, the township's "edit" rights, or the organizer side incl. the contact)
+#: each step after the designation: the states it is taken from and the right it needs (the
+#: county's acceptance inspection, the township's management, or the organizer side incl. the
+#: contact cadre)
 RECTIFICATION_STEPS = {
-    "plan": (PLANNABLE, "edit"),
-    "progress": (UNDER_WAY, "organize"),
-    "apply": ((S.PLANNED,), "edit"),
-    "accept": ((S.APPLIED,), "accept"),
-    "visit": ((S.PASSED,), "edit"),
+    "plan": (PLANNABLE, Right.EDIT),
+    "progress": (UNDER_WAY, Right.ORGANIZE),
+    "apply": ((S.PLANNED,), Right.EDIT),
+    "accept": ((S.APPLIED,), Right.SUPERVISE),
+    "visit": ((S.PASSED,), Right.EDIT),
 }
-
-
-def may_accept(user, code: str) -> bool:
-    """County supervisors (or administrators) inspect a rectification for acceptance."""
-    scope = scope_for(user)
-    return (
-        scope.everything
-        or bool(scope.supervisor_prefixes)
-        and code.startswith(scope.supervisor_prefixes)
-    )
 
 
 def may_step(user, rectification: Rectification, step: str, *, any_state: bool = False) -> bool:
     """True if `user` may take `step` on the rectification (in its state, unless `any_state`)."""
-    states, who = RECTIFICATION_STEPS[step]
+    states, right = RECTIFICATION_STEPS[step]
     if not any_state and rectification.state not in states:
         return False
-    code, scope = rectification.area_code, scope_for(user)
-    if who == "accept":
-        return may_accept(user, code)
-    return scope.may_edit(code) if who == "edit" else scope.may_organize(code)
+    return scope_for(user).allows(right, rectification.area_code)
 
 
 def _set_backward(actor, village: Village, value: bool) -> None:
@@ -76,7 +64,7 @@ def _set_backward(actor, village: Village, value: bool) -> None:
 @transaction.atomic
 def rectification_designate(*, actor, village: Village, year: int, reasons: str) -> Rectification:
     """Designate the village as backward for the year, with the reasons (county or township)."""
-    require_edit(actor, village.code)
+    require(actor, Right.EDIT, village.code)
     if not (reasons or "").strip():
         raise ValidationError({"reasons": _("Say why the village is designated.")})
     if year < 2000 or year > today().year + 1:
@@ -114,7 +102,7 @@ def rectification_plan(
 ) -> Rectification:
     """一村一策: the measures, the responsible leader, the work team and the deadline; a failed
     village gets a revised plan and may apply again."""
-    require_edit(actor, rectification.area_code)
+    require(actor, Right.EDIT, rectification.area_code)
     rectification = locked(rectification)
     require_state(
         rectification, RECTIFICATION_STEPS["plan"][0], _("The plan can no longer change.")
@@ -142,7 +130,7 @@ def rectification_add_progress(
     *, actor, rectification: Rectification, month: dt.date, progress: str
 ) -> RectificationProgress:
     """The month's progress report (one per month), by the work team or the contact cadre."""
-    require_organizing(actor, rectification.area_code)
+    require(actor, Right.ORGANIZE, rectification.area_code)
     require_state(
         rectification,
         RECTIFICATION_STEPS["progress"][0],
@@ -174,7 +162,7 @@ def rectification_apply(
     *, actor, rectification: Rectification, on: dt.date | None = None
 ) -> Rectification:
     """申报验收: the township applies for the county's acceptance inspection."""
-    require_edit(actor, rectification.area_code)
+    require(actor, Right.EDIT, rectification.area_code)
     rectification = locked(rectification)
     require_state(
         rectification,
@@ -202,7 +190,7 @@ def rectification_accept(
     on: dt.date | None = None,
 ) -> Rectification:
     """验收 by the county: passed is final; a failed village is re-planned and applies again."""
-    if not may_accept(actor, rectification.area_code):
+    if not scope_for(actor).allows(Right.SUPERVISE, rectification.area_code):
         raise PermissionDenied(_("Only the county inspects rectifications for acceptance."))
     rectification = locked(rectification)
     require_state(
@@ -245,7 +233,7 @@ def rectification_add_visit(
     relapsed: bool = False,
 ) -> FollowUpVisit:
     """回访 after acceptance; a relapsed village is marked backward again."""
-    require_edit(actor, rectification.area_code)
+    require(actor, Right.EDIT, rectification.area_code)
     require_state(
         rectification,
         RECTIFICATION_STEPS["visit"][0],

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Post
-from villages.scoping import require_edit, today
+from core.dates import today
+from core.rights import Right, require
 
 from ..choices import (
     Grade,
@@ -116,7 +117,7 @@ def _write_items(template: InspectionTemplate, items) -> None:
 def template_create(*, actor, county_code: str, name: str, items=()) -> InspectionTemplate:
     """A county's new checklist, a draft numbered after the county's last version."""
     county_code = county_code[:6]
-    require_edit(actor, county_code)
+    require(actor, Right.EDIT, county_code)
     # one writer at a time per county: the version numbers stay consecutive
     versions = InspectionTemplate.objects.select_for_update().filter(area_code=county_code)
     last = max(versions.values_list("version", flat=True), default=0)
@@ -132,7 +133,7 @@ def template_create(*, actor, county_code: str, name: str, items=()) -> Inspecti
 @transaction.atomic
 def template_set_items(*, actor, template: InspectionTemplate, items) -> InspectionTemplate:
     """Replace the items of a draft checklist (a checklist in use changes by a new version)."""
-    require_edit(actor, template.area_code)
+    require(actor, Right.EDIT, template.area_code)
     template = locked(template)
     require_state(
         template,
@@ -146,7 +147,7 @@ def template_set_items(*, actor, template: InspectionTemplate, items) -> Inspect
 @transaction.atomic
 def template_activate(*, actor, template: InspectionTemplate) -> InspectionTemplate:
     """Put a draft in use; the county's checklist in use until now is retired."""
-    require_edit(actor, template.area_code)
+    require(actor, Right.EDIT, template.area_code)
     template = locked(template)
     require_state(template, [TemplateState.DRAFT], _("Only a draft checklist can be put in use."))
     if not template.items.exists():
@@ -165,7 +166,7 @@ def template_activate(*, actor, template: InspectionTemplate) -> InspectionTempl
 def template_new_version(*, actor, county_code: str, name: str = "") -> InspectionTemplate:
     """A new draft copying the items of the county's checklist in use (or its latest version)."""
     county_code = county_code[:6]
-    require_edit(actor, county_code)
+    require(actor, Right.EDIT, county_code)
     templates = InspectionTemplate.objects.filter(area_code=county_code)
     if templates.filter(state=TemplateState.DRAFT).exists():
         raise ValidationError(
@@ -204,7 +205,7 @@ def inspection_start(
     *, actor, task: SupervisionTask, date: dt.date, template: InspectionTemplate | None = None
 ) -> Inspection:
     """Start the quarterly inspection of a duty on the county's checklist in use."""
-    require_edit(actor, task.area_code)
+    require(actor, Right.EDIT, task.area_code)
     task = locked(task)
     _require_kind(task, TaskKind.INSPECTION)
     if Inspection.objects.filter(task=task).exists():
@@ -239,7 +240,7 @@ def inspection_start(
 
 
 def _editable_inspection(actor, inspection: Inspection) -> Inspection:
-    require_edit(actor, inspection.area_code)
+    require(actor, Right.EDIT, inspection.area_code)
     inspection = locked(inspection)
     require_draft(inspection)
     return inspection
@@ -423,7 +424,7 @@ def grade_for(average: Decimal, floors: dict) -> str:
 @transaction.atomic
 def review_start(*, actor, task: SupervisionTask, date: dt.date, panel: str) -> Review:
     """Start the semi-annual review of a duty on the county's dimensions."""
-    require_edit(actor, task.area_code)
+    require(actor, Right.EDIT, task.area_code)
     task = locked(task)
     _require_kind(task, TaskKind.REVIEW)
     if Review.objects.filter(task=task).exists():
@@ -446,7 +447,7 @@ def review_start(*, actor, task: SupervisionTask, date: dt.date, panel: str) -> 
 
 
 def _editable_review(actor, review: Review) -> Review:
-    require_edit(actor, review.area_code)
+    require(actor, Right.EDIT, review.area_code)
     review = locked(review)
     require_draft(review)
     return review

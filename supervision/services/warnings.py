@@ -16,7 +16,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from villages.scoping import require_edit, today
+from core.dates import today
+from core.rights import Right, require
 from villages.signals import bulk_written
 
 from ..choices import (
@@ -297,7 +298,7 @@ def warnings_refresh_later(village_code: str) -> None:
 @transaction.atomic
 def warning_acknowledge(*, actor, warning: VillageWarning, note: str = "") -> VillageWarning:
     """A township or county manager records that they have seen the warning (who and when)."""
-    require_edit(actor, warning.area_code)
+    require(actor, Right.EDIT, warning.area_code)
     warning = locked(warning)
     if warning.level == WarningLevel.NONE:
         raise ValidationError(_("This village has no warning to acknowledge."))

@@ -5,11 +5,11 @@ import datetime as dt
 
 import pytest
 
+from core.dates import today
 from ledgers import services as ledger_services
 from ledgers.models import Disclosure, DisclosureQuestion
 from supervision import services
 from supervision.choices import ProblemCategory, ProblemSource
-from villages.scoping import today
 
 D = dt.date
 TODAY = today()

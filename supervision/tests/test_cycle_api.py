@@ -5,10 +5,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.dates import today
 from supervision.choices import TaskKind, TaskState
 from supervision.models import Notification, SupervisionPolicy
 from supervision.periods import Period
-from villages.scoping import today
 from villages.tests.helpers import api_login
 
 from .cycle_helpers import D, make_task, more_villages

@@ -6,12 +6,12 @@ import re
 import pytest
 from django.urls import reverse
 
+from core.dates import today
 from supervision import services
 from supervision.choices import ProblemState, TaskKind, TaskState
 from supervision.models import Hearing, Notification, SupervisionPolicy, SupervisionTask
 from supervision.periods import Period
 from villages.models import ContactAssignment
-from villages.scoping import today
 from villages.tests.helpers import login
 
 from .cycle_helpers import D, make_task, more_villages

@@ -8,12 +8,12 @@ from celery.contrib.testing.worker import start_worker
 from django.db import transaction
 
 from config import celery_app
+from core.dates import today
 from supervision import services, tasks_warnings
 from supervision.choices import TaskKind, WarningLevel, WarningRule
 from supervision.models import VillageWarning
 from supervision.selectors import disclosure_quarter
 from supervision.tasks_warnings import evaluate_village_warnings
-from villages.scoping import today
 
 from .warnings_helpers import disclose, overdue_duty
 

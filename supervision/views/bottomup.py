@@ -1,6 +1,6 @@
 """Pages of bottom-up supervision (hearings, public reports with votes, pledge redemption),
-written by the village's contact cadre or the staff who manage it (`may_organize`), and of the
-township's annual certificate inspection (`may_edit`). Every write is one service call; a
+written by the village's contact cadre or the staff who manage it (`Right.ORGANIZE`), and of the
+township's annual certificate inspection (`Right.EDIT`). Every write is one service call; a
 refusal is shown on the form it came from."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -20,15 +20,11 @@ from django.views.generic import TemplateView
 
 from cadres.choices import CERTIFIED_POSTS
 from cadres.models import Cadre, Post, QualificationCertificate
-from villages.base_views import (
-    ScopedListView,
-    ScopedMixin,
-    ScopedObjectMixin,
-    apply_validation_error,
-    history_context,
-)
+from core.dates import today
+from core.rights import Right
+from core.views import ScopedListView, ScopedMixin, ScopedObjectMixin, apply_validation_error
+from villages.changelog import history_context
 from villages.models import Region
-from villages.scoping import scope_for, today
 
 from .. import selectors, services
 from ..choices import Fulfilment, Grade, RecordState, TaskKind, Verdict
@@ -67,28 +63,16 @@ def pct(rate) -> str:
     return f"{Decimal(rate) * 100:.1f}%"
 
 
-def may_write(user, code: str, right: str) -> bool:
-    """Bottom-up records are organized (`may_organize`); the annual inspection is the
-    township's (`may_edit`)."""
-    scope = scope_for(user)
-    return scope.may_edit(code) if right == "edit" else scope.may_organize(code)
-
-
 class RecordMixin(ScopedObjectMixin):
-    """One record by pk: 404 outside the scope; a POST needs the write right, else 403."""
+    """One record by pk: 404 outside the scope; a POST needs `post_right`, else 403. Bottom-up
+    records are organized (ORGANIZE); the annual certificate inspection is the township's (EDIT)."""
 
-    require_edit = False
+    required_right = None
+    post_right = Right.ORGANIZE
     lookup_field = "pk"
     lookup_url_kwarg = "pk"
-    right = "organize"
     url_name = ""
     failed_form = None
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.method == "POST":
-            if not may_write(request.user, self.get_object().area_code, self.right):
-                raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def detail_url(self):
         return reverse(f"supervision:{self.url_name}", args=[self.get_object().pk])
@@ -99,7 +83,7 @@ class RecordMixin(ScopedObjectMixin):
             "village": village,
             "period_label": period_label,
             "is_draft": record.state == RecordState.DRAFT,
-            "can_write": may_write(self.request.user, record.area_code, self.right),
+            "can_write": self.allows(self.post_right, record.area_code),
             # a refusal of a completed record shows at the top: its forms are hidden
             "failed_form": None if record.state == RecordState.DRAFT else self.failed_form,
             **history_context(self.request, record),
@@ -126,11 +110,11 @@ class RecordMixin(ScopedObjectMixin):
 
 
 class TaskMixin(ScopedMixin):
-    """A page about one duty of `kind`: 404 outside the scope, 403 without the write right."""
+    """A page about one duty of `kind`: 404 outside the scope, 403 without `required_right`."""
 
     model = SupervisionTask
     kind = ""
-    right = "organize"
+    required_right = Right.ORGANIZE
 
     def base_queryset(self):
         return SupervisionTask.objects.select_related("village__township__parent")
@@ -144,8 +128,7 @@ class TaskMixin(ScopedMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            if not may_write(request.user, self.get_task().area_code, self.right):
-                raise PermissionDenied
+            self.check_rights(self.get_task().area_code)
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -600,7 +583,7 @@ class AnnualInspectionCreateView(TaskMixin, TemplateView):
     evidence, and POST starts its inspection."""
 
     kind = TaskKind.ANNUAL_INSPECTION
-    right = "edit"
+    required_right = Right.EDIT
     template_name = "supervision/bottomup/annual_form.html"
 
     def certificates(self):
@@ -656,7 +639,7 @@ class AnnualInspectionDetailView(RecordMixin, TemplateView):
     """One certificate's annual inspection: the evidence table and the verdict."""
 
     model = CertificateInspection
-    right = "edit"
+    post_right = Right.EDIT
     url_name = "annual-inspection-detail"
     template_name = "supervision/bottomup/annual_detail.html"
 

@@ -19,16 +19,17 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from cadres.models import QualificationCertificate
-from villages.base_views import (
+from core.dates import today
+from core.rights import Right, scope_for
+from core.views import (
     ScopedDetailView,
     ScopedListView,
     ScopedMixin,
     apply_validation_error,
-    history_context,
     paginate,
 )
+from villages.changelog import history_context
 from villages.models import Region, Village
-from villages.scoping import scope_for, today
 
 from .. import selectors, services
 from ..choices import TOP_DOWN, Grade, TaskKind, TaskState, WarningLevel, WarningRule
@@ -58,11 +59,9 @@ def create_name(kind: str) -> str:
 
 
 def may_do(user, task: SupervisionTask) -> bool:
-    """Top-down duties are the township's (`may_edit`), bottom-up ones the contact cadre's."""
-    scope = scope_for(user)
-    if task.kind in TOP_DOWN:
-        return scope.may_edit(task.area_code)
-    return scope.may_organize(task.area_code)
+    """Top-down duties are the township's (EDIT), bottom-up ones the contact cadre's."""
+    right = Right.EDIT if task.kind in TOP_DOWN else Right.ORGANIZE
+    return scope_for(user).allows(right, task.area_code)
 
 
 # ------------------------------------------------------------------ the village tab
@@ -93,7 +92,7 @@ class VillageSupervisionView(ScopedDetailView):
             years=years,
             rows=rows,
             quarters=quarters,
-            can_edit=scope.may_edit(self.object.code),
+            can_edit=scope.allows(Right.EDIT, self.object.code),
             warning=selectors.village_warning(self.request.user, self.object),
         )
         return ctx
@@ -274,10 +273,7 @@ class PolicyView(LoginRequiredMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.region = self.county()
-            scope = scope_for(request.user)
-            self.may_change = scope.everything or self.region.code.startswith(
-                scope.supervisor_prefixes or ("\0",)
-            )
+            self.may_change = scope_for(request.user).allows(Right.SUPERVISE, self.region.code)
             self.policy = SupervisionPolicy.objects.visible_to(request.user).filter(
                 area_code=self.region.code
             ).first() or SupervisionPolicy(area_code=self.region.code)

@@ -21,17 +21,14 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cadres.models import Cadre
+from core.dates import today
+from core.querysets import prefix_q
+from core.rights import Right, scope_for
+from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, apply_validation_error
 from ledgers.models import AuditFinding, DisclosureQuestion
-from villages.base_views import (
-    ScopedDetailView,
-    ScopedListView,
-    ScopedObjectMixin,
-    apply_validation_error,
-    history_context,
-)
+from villages.changelog import history_context
 from villages.excel import xlsx_response
 from villages.models import Region, Village
-from villages.scoping import prefix_q, scope_for, today
 
 from .. import selectors, services
 from ..choices import Escalation, ProblemSource, ProblemState, Severity
@@ -47,7 +44,7 @@ def organized_villages(user):
     scope = scope_for(user)
     villages = Village.objects.visible_to(user).select_related("township")
     if not scope.everything:
-        villages = villages.filter(prefix_q("code", scope.editable_prefixes, scope.village_codes))
+        villages = villages.filter(prefix_q("code", scope.areas(Right.ORGANIZE)))
     return villages.order_by("code")
 
 
@@ -80,7 +77,7 @@ class ProblemListView(ScopedListView):
             sources=ProblemSource.choices,
             severities=Severity.choices,
             escalations=Escalation.choices,
-            may_register=scope.everything or bool(scope.editable_prefixes or scope.village_codes),
+            may_register=scope.anywhere(Right.ORGANIZE),
         )
         return ctx
 
@@ -140,7 +137,7 @@ class ProblemDetailView(ScopedDetailView):
             source_url=source_url,
             days_overdue=selectors.days_overdue(problem),
             may_edit=problem.state != ProblemState.CLOSED
-            and scope_for(user).may_organize(problem.area_code),
+            and scope_for(user).allows(Right.ORGANIZE, problem.area_code),
             **history_context(self.request, problem),
         )
         return ctx
@@ -162,7 +159,7 @@ class ProblemActionView(ScopedObjectMixin, View):
     model = Problem
     lookup_field = "pk"
     lookup_url_kwarg = "pk"
-    require_edit = False
+    required_right = None
 
     def post(self, request, pk, action):
         if action not in ACTION_FORMS:
@@ -170,13 +167,7 @@ class ProblemActionView(ScopedObjectMixin, View):
         problem = self.get_object()
         step, form_class = ACTION_FORMS[action]
         move = services.PROBLEM_TRANSITIONS[step]
-        scope = scope_for(request.user)
-        allowed = (
-            scope.may_edit(problem.area_code)
-            if move.manager_only
-            else scope.may_organize(problem.area_code)
-        )
-        if not allowed:
+        if not self.allows(move.right, problem.area_code):
             raise PermissionDenied
         form = form_class(request.POST)
         if form.is_valid():
@@ -327,7 +318,7 @@ class ProblemUpdateView(ScopedObjectMixin, TemplateView):
     model = Problem
     lookup_field = "pk"
     lookup_url_kwarg = "pk"
-    require_edit = False
+    required_right = None
     template_name = TEMPLATES + "problem_form.html"
 
     def base_queryset(self):
@@ -336,7 +327,7 @@ class ProblemUpdateView(ScopedObjectMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             problem = self.get_object()
-            if not scope_for(request.user).may_organize(problem.area_code):
+            if not scope_for(request.user).allows(Right.ORGANIZE, problem.area_code):
                 raise PermissionDenied
             if problem.state == ProblemState.CLOSED:
                 messages.error(request, _("A closed problem cannot be edited, only reopened."))
@@ -353,7 +344,7 @@ class ProblemUpdateView(ScopedObjectMixin, TemplateView):
         return ProblemFactsForm(
             self.request.POST if self.request.method == "POST" else None,
             cadres=_village_cadres(self.request.user, p.village),
-            may_move_deadline=scope_for(self.request.user).may_edit(p.area_code),
+            may_move_deadline=scope_for(self.request.user).allows(Right.EDIT, p.area_code),
             initial=initial,
         )
 

@@ -17,15 +17,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from villages.base_views import (
-    ScopedDetailView,
-    ScopedListView,
-    ScopedObjectMixin,
-    apply_validation_error,
-    history_context,
-)
+from core.dates import today
+from core.rights import Right, scope_for
+from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, apply_validation_error
+from villages.changelog import history_context
 from villages.models import Region, Village
-from villages.scoping import scope_for, today
 
 from .. import selectors, services
 from ..choices import RectificationState
@@ -74,10 +70,7 @@ class RectificationListView(ScopedListView):
             townships=Region.objects.visible_to(self.request.user).townships(),
             states=RectificationState.choices,
             years=list(range(year + 1, year - 6, -1)),
-            may_designate=bool(
-                scope_for(self.request.user).everything
-                or scope_for(self.request.user).editable_prefixes
-            ),
+            may_designate=scope_for(self.request.user).anywhere(Right.EDIT),
         )
         return ctx
 
@@ -184,7 +177,7 @@ class RectificationStepView(ScopedObjectMixin, View):
     model = Rectification
     lookup_field = "pk"
     lookup_url_kwarg = "pk"
-    require_edit = False
+    required_right = None
 
     def post(self, request, pk, step):
         if step not in STEPS:

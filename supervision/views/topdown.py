@@ -1,9 +1,9 @@
 """Pages of the top-down part of 双监督: the county's inspection checklists (versions), the
 township's quarterly inspections and semi-annual reviews.
 
-Checklists are written by the county's supervisors (`may_edit` on the county code) and read by
+Checklists are written by the county's supervisors (`Right.EDIT` on the county code) and read by
 everyone in the county; inspections and reviews are written by township and county staff
-(`may_edit` on the village) and read by everyone who sees the village, the contact cadre too.
+(`Right.EDIT` on the village) and read by everyone who sees the village, the contact cadre too.
 Every write is one service call; a refusal is shown on the form or as a message.
 """
 
@@ -19,15 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
 from cadres.models import Post
-from villages.base_views import (
-    ScopedListView,
-    ScopedMixin,
-    ScopedObjectMixin,
-    apply_validation_error,
-    history_context,
-)
+from core.dates import today
+from core.rights import Right, scope_for
+from core.views import ScopedListView, ScopedMixin, ScopedObjectMixin, apply_validation_error
+from villages.changelog import history_context
 from villages.models import Region
-from villages.scoping import scope_for, today
 
 from .. import selectors, services
 from ..choices import RecordState, TaskKind, TemplateState
@@ -66,21 +62,20 @@ def optional_url(name: str, *args) -> str:
 def _counties(user) -> list[str]:
     """The counties whose checklists the user reads."""
     scope = scope_for(user)
-    return sorted({c[:6] for c in (*scope.prefixes, *scope.village_codes)})
+    return sorted(scope.counties())
 
 
 class ObjectMixin(ScopedObjectMixin):
-    """One row by pk: 404 outside the scope; 403 when `require_edit` and the user may not
-    change it (its area code)."""
+    """One row by pk: 404 outside the scope; 403 without `required_right` over its area code."""
 
     lookup_field = "pk"
     lookup_url_kwarg = "pk"
-    require_edit = False
+    required_right = None
     #: a record's page a refused change of a completed record returns to
     draft_only_detail = ""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.require_edit:
+        if request.user.is_authenticated and self.required_right:
             obj = self.get_object()  # 404 or 403 before anything else
             if self.draft_only_detail and obj.state != RecordState.DRAFT:
                 messages.error(request, _("This record is completed: it can no longer change."))
@@ -113,7 +108,9 @@ class TemplateListView(ScopedMixin, ListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         scope = scope_for(self.request.user)
-        ctx["writable_counties"] = [c for c in _counties(self.request.user) if scope.may_edit(c)]
+        ctx["writable_counties"] = [
+            c for c in _counties(self.request.user) if scope.allows(Right.EDIT, c)
+        ]
         return ctx
 
 
@@ -123,7 +120,9 @@ class TemplateCreateView(ScopedMixin, TemplateView):
     template_name = T + "template_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not scope_for(request.user).may_edit(kwargs["county"]):
+        if request.user.is_authenticated and not scope_for(request.user).allows(
+            Right.EDIT, kwargs["county"]
+        ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -171,7 +170,7 @@ class TemplateDetailView(ObjectMixin, TemplateView):
             .filter(template=template)
             .select_related("village")
             .order_by("-period", "area_code")[:200],
-            "can_edit": scope_for(user).may_edit(template.area_code),
+            "can_edit": scope_for(user).allows(Right.EDIT, template.area_code),
             "has_draft": county.filter(state=TemplateState.DRAFT).exists(),
             "versions": county.order_by("-version"),
             **history_context(self.request, template),
@@ -182,7 +181,7 @@ class TemplateItemsView(ObjectMixin, TemplateView):
     """Edit the items of a draft checklist (a formset, one row per item)."""
 
     model = InspectionTemplate
-    require_edit = True
+    required_right = Right.EDIT
     template_name = T + "template_items.html"
 
     def formset(self, data=None):
@@ -227,7 +226,7 @@ class TemplateActivateView(PostOnly, ObjectMixin, View):
     """Put a draft checklist in use; the version in use until now is retired."""
 
     model = InspectionTemplate
-    require_edit = True
+    required_right = Right.EDIT
 
     def post(self, request, *args, **kwargs):
         template = self.get_object()
@@ -244,7 +243,7 @@ class TemplateNewVersionView(PostOnly, ObjectMixin, View):
     """A new draft version copying the county's checklist in use."""
 
     model = InspectionTemplate
-    require_edit = True
+    required_right = Right.EDIT
 
     def post(self, request, *args, **kwargs):
         template = self.get_object()
@@ -267,7 +266,7 @@ class TaskMixin(ObjectMixin):
 
     model = SupervisionTask
     lookup_url_kwarg = "task_pk"
-    require_edit = True
+    required_right = Right.EDIT
     kind = ""
     record_attr = ""
     detail_name = ""
@@ -349,7 +348,9 @@ class InspectionDetailView(ObjectMixin, TemplateView):
             problem = getattr(finding, "problem", None)
             finding.problem_url = optional_url("problem-detail", problem.pk) if problem else ""
         is_draft = inspection.state == RecordState.DRAFT
-        can_edit = is_draft and scope_for(self.request.user).may_edit(inspection.area_code)
+        can_edit = is_draft and scope_for(self.request.user).allows(
+            Right.EDIT, inspection.area_code
+        )
         ctx = {
             **super().get_context_data(**kwargs),
             "inspection": inspection,
@@ -389,7 +390,7 @@ class InspectionDetailView(ObjectMixin, TemplateView):
 class InspectionWriteView(PostOnly, InspectionDetailView):
     """A POST changing a draft inspection: township and county staff only."""
 
-    require_edit = True
+    required_right = Right.EDIT
     draft_only_detail = "inspection-detail"
 
     def done(self, message):
@@ -550,7 +551,7 @@ class ReviewDetailView(ObjectMixin, TemplateView):
         review = self.get_object()
         rows = selectors.review_sheet(review)
         is_draft = review.state == RecordState.DRAFT
-        can_edit = is_draft and scope_for(self.request.user).may_edit(review.area_code)
+        can_edit = is_draft and scope_for(self.request.user).allows(Right.EDIT, review.area_code)
         if can_edit:
             failed = kwargs.get("failed") or {}
             for row in rows:
@@ -578,7 +579,7 @@ class ReviewDetailView(ObjectMixin, TemplateView):
 class ReviewWriteView(PostOnly, ReviewDetailView):
     """A POST changing a draft review: township and county staff only."""
 
-    require_edit = True
+    required_right = Right.EDIT
     draft_only_detail = "review-detail"
 
 

@@ -1,6 +1,6 @@
 """Pages of the warnings part of 双监督 (预警): the board of the township and the county, and
 acknowledging a warning. Every village a user sees is on the board if its warning is raised;
-acknowledging is for the township's and the county's managers (`may_edit`)."""
+acknowledging is for the township's and the county's managers (`Right.EDIT`)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
-from villages.base_views import ScopedListView, ScopedObjectMixin
+from core.rights import Right, scope_for
+from core.views import ScopedListView, ScopedObjectMixin
 from villages.models import Region
-from villages.scoping import scope_for
 
 from .. import services
 from ..choices import WarningRule
@@ -46,8 +46,8 @@ class WarningBoardView(ScopedListView):
             in_area = in_area.filter(area_code__startswith=township)
         scope = scope_for(user)
         for warning in ctx["object_list"]:
-            warning.may_acknowledge = warning.acknowledged_at is None and scope.may_edit(
-                warning.area_code
+            warning.may_acknowledge = warning.acknowledged_at is None and scope.allows(
+                Right.EDIT, warning.area_code
             )
         ctx.update(
             counts=warning_level_counts(in_area),

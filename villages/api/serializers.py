@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from core.api import ScopedRelatedMixin
 from villages.models import Region, Village
 
 
@@ -34,3 +35,13 @@ class VillageSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["code", "updated_at"]
+
+
+class ScopedVillageField(ScopedRelatedMixin, serializers.SlugRelatedField):
+    """A village by its 12-digit area code, chosen among those the user may see."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", Village.objects.all())
+        super().__init__(**kwargs)

@@ -3,11 +3,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 
+from core.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from villages import selectors, services
 from villages.filtersets import RegionFilterSet, VillageFilterSet
 from villages.models import Region, Village
 
-from .base import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from .serializers import RegionSerializer, VillageSerializer
 
 

@@ -9,10 +9,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 
+from core.dates import today
 from villages import demo
 from villages.choices import RegionLevel, RoleKind
 from villages.models import ContactAssignment, Region, StaffRole, Village
-from villages.scoping import today
 
 pytestmark = pytest.mark.django_db
 

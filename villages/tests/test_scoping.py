@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
+from core.rights import Right, scope_for
 from villages.choices import RoleKind
 from villages.models import Region, Village
-from villages.scoping import scope_for
 from villages.tests.factories import (
     ContactAssignmentFactory,
     StaffRoleFactory,
@@ -55,8 +55,8 @@ def test_it_scopes_a_village_clerk_to_one_village(village, other_village):
     clerk = UserFactory()
     StaffRoleFactory(user=clerk, kind=RoleKind.VILLAGE_CLERK, village=village)
     assert codes(Village.objects.visible_to(clerk)) == [village.code]
-    assert scope_for(clerk).covers(village.code)
-    assert not scope_for(clerk).covers(other_village.code)
+    assert scope_for(clerk).allows(Right.SEE, village.code)
+    assert not scope_for(clerk).allows(Right.SEE, other_village.code)
 
 
 def test_it_does_not_match_a_sibling_code_by_accident(county, insider, township):

@@ -42,6 +42,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from core.dates import today
 from reports.freshness import renew_all
 from reports.quarterly import TEMPLATE, quarterly_context, render_quarterly
 from reports.services import count_pages
@@ -54,7 +55,6 @@ from villages import demo
 from villages.choices import RoleKind
 from villages.middleware import IdleSessionMiddleware
 from villages.models import Region, StaffRole, Village
-from villages.scoping import today
 
 BARE_PATH = "/bench/bare/"  # config/bench_urls.py
 SIGNED_IN_PATH = "/bench/signed-in/"
