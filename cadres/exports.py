@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from villages.excel import TEXT_FORMAT, Column, write_header, yes_no_words
+from core.cells import yes_no_words
+from core.excel import TEXT_FORMAT, Column, write_header
 from villages.models import Region
 from villages.scoping import scope_for
 from villages.scoping import today as local_today

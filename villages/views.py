@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
+from core.excel import xlsx_response
+
 from . import changelog, selectors, services
 from .base_views import (
     ScopedDetailView,
@@ -19,7 +21,6 @@ from .base_views import (
     paginate,
 )
 from .choices import RegionLevel
-from .excel import xlsx_response
 from .filtersets import RegionFilterSet, VillageFilterSet
 from .forms import (
     ChangeLogFilterForm,

@@ -24,7 +24,7 @@ from cadres.imports import (
 )
 from cadres.models import Cadre, Post
 from cadres.tests.factories import CadreFactory, PostFactory, make_id_number
-from villages.excel import ImportRowError
+from core.excel import ImportRowError
 from villages.scoping import Scope
 from villages.tests.factories import VillageFactory
 from villages.tests.test_imports import rewrite_xml

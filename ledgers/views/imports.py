@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from villages.excel import xlsx_response
+from core.excel import xlsx_response
 
 from .. import imports
 from ..choices import VerificationState

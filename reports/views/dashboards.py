@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
-from villages.excel import xlsx_response
+from core.excel import xlsx_response
 from villages.scoping import today
 
 from .. import exports

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from villages.excel import Column, format_codes, write_header
+from core.excel import Column, format_codes, write_header
 from villages.scoping import today
 
 from ..models import Problem

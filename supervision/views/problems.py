@@ -21,6 +21,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cadres.models import Cadre
+from core.excel import xlsx_response
 from ledgers.models import AuditFinding, DisclosureQuestion
 from villages.base_views import (
     ScopedDetailView,
@@ -29,7 +30,6 @@ from villages.base_views import (
     apply_validation_error,
     history_context,
 )
-from villages.excel import xlsx_response
 from villages.models import Region, Village
 from villages.scoping import prefix_q, scope_for, today
 
