@@ -19,9 +19,10 @@ from django.utils.translation import gettext_lazy
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from core.cells import yes_no_words
 from core.dates import today as local_today
+from core.excel import TEXT_FORMAT, Column, write_header
 from core.rights import Right, scope_for
-from villages.excel import TEXT_FORMAT, Column, write_header, yes_no_words
 from villages.models import Region
 
 from .choices import CertificateState, PledgeState, PostKind

@@ -6,8 +6,9 @@ back, checks every row against the format rules, the actor's scope and the datab
 either writes every row through the cadres services in one transaction or writes nothing and
 returns every error with its sheet, row and column. People are matched by their ID number.
 
-The workbook plumbing (column lookup, code cells that Excel turned into numbers, 是/否 cells, row
-errors) is shared with the tree import through `villages.excel`.
+The workbook plumbing (column lookup, row errors) comes from `core.excel` and the cells (codes
+that Excel turned into numbers, dates, 是/否, choices) are read by `core.cells`, as in every
+other import.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,35 +28,39 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.cells import (
+    CellError,
+    Choice,
+    LostDigits,
+    blank,
+    code_digits,
+    code_text,
+    is_scientific,
+    join,
+    squeeze,
+    text,
+    yes_no,
+    yes_no_words,
+)
+from core.cells import date as read_date
 from core.dates import today as local_today
-from core.rights import Right, Scope, scope_for
-from villages.choices import VILLAGE_CODE_LENGTH, RegionLevel
-from villages.excel import (
+from core.excel import (
     MAX_ROWS,
     TEXT_FORMAT,
     Column,
     ImportRowError,
-    LostDigits,
     Sheet,
     WorkbookImportError,
-    aliases,
-    blank,
-    code_digits,
-    code_text,
     column_letter,
     format_codes,
-    join,
-    norm,
     read_workbook,
-    text,
     write_header,
     write_help_sheet,
-    yes_no,
-    yes_no_words,
 )
+from core.rights import Right, Scope, scope_for
+from villages.choices import VILLAGE_CODE_LENGTH, RegionLevel
 from villages.models import Region, Village
 
 from . import services
@@ -84,12 +88,6 @@ SEATS = (
     ("secretary", SECRETARY_SEAT, gettext_lazy("party secretary")),
     ("chair", CHAIR_SEAT, gettext_lazy("chair")),
 )
-_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d+$")
-_PUNCTUATION = re.compile(r"[、,，.。;；/\\“”\"'‘’·（）()\[\]【】]")
-_DATE = re.compile(
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
-)
-_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
 # ---------------------------------------------------------------------------- results and errors
@@ -499,8 +497,8 @@ class _Validator:
         self.failed: dict[int, set[str]] = defaultdict(set)
         self.sheet = str(CADRE_SHEET)
         self.today = local_today()
-        self.kinds = _lookup(PostKind, POST_SYNONYMS)
-        self.educations = _lookup(Education, EDUCATION_SYNONYMS)
+        self.kinds = Choice(PostKind, POST_SYNONYMS)
+        self.educations = Choice(Education, EDUCATION_SYNONYMS)
 
     def error(self, row: int, key: str, message: str) -> None:
         label = str(_column(key).label) if key else ""
@@ -734,7 +732,7 @@ class _Validator:
     def _parse_with(self, row: int, key: str, cells: dict[str, Any], parser) -> Any:
         try:
             return parser(cells[key])
-        except ValueError as exc:
+        except CellError as exc:
             self.error(row, key, str(exc))
             return None
 
@@ -745,7 +743,7 @@ class _Validator:
             return None
         try:
             code = code_digits(value)
-        except ValueError as exc:
+        except CellError as exc:
             self.error(r.row, "village", str(exc))
             return None
         if len(code) != VILLAGE_CODE_LENGTH:
@@ -783,8 +781,8 @@ class _Validator:
             # Excel keeps 15 significant digits: an 18-digit number is already damaged.
             self.error(row, "id_number", lost)
             return None, None
-        typed = unicodedata.normalize("NFKC", str(value)).strip().lstrip("'").replace(" ", "")
-        if _SCIENTIFIC.match(typed):
+        typed = squeeze(value)
+        if is_scientific(typed):
             self.error(row, "id_number", lost)
             return None, None
         try:
@@ -828,21 +826,10 @@ class _Validator:
             )
         return None
 
-    def _choice(
-        self, row: int, key: str, cells: dict[str, Any], table: dict[str, str]
-    ) -> str | None:
-        value = cells[key]
-        if blank(value):
+    def _choice(self, row: int, key: str, cells: dict[str, Any], choice: Choice) -> str | None:
+        if blank(cells[key]):
             return None
-        found = table.get(_key(value))
-        if found is None:
-            choices = PostKind.labels if key == "kind" else Education.labels
-            self.error(
-                row,
-                key,
-                _("Choose one of: %(choices)s.") % {"choices": join(str(c) for c in choices)},
-            )
-        return found
+        return self._parse_with(row, key, cells, choice)
 
     def _date(
         self, row: int, key: str, cells: dict[str, Any], *, past: bool = False
@@ -850,7 +837,7 @@ class _Validator:
         value = cells[key]
         if blank(value):
             return None
-        day = self._parse_with(row, key, cells, _parse_date)
+        day = self._parse_with(row, key, cells, read_date)
         if day is not None and past and day > self.today:
             self.error(row, key, _("The date cannot be in the future."))
             return None
@@ -863,59 +850,3 @@ def _repeated(rows: Iterable[_Row], key: Callable[[_Row], Any]) -> list[list[_Ro
     for r in rows:
         groups[key(r)].append(r)
     return [same for same in groups.values() if len(same) > 1]
-
-
-# ---------------------------------------------------------------------------- cell parsers
-
-
-def _key(value: Any) -> str:
-    """Compare choice labels loosely: also without punctuation (书记、主任 = 书记主任)."""
-    return _PUNCTUATION.sub("", norm(value))
-
-
-def _lookup(choices, synonyms: dict[str, str]) -> dict[str, str]:
-    """Every way to write a choice (labels in Chinese, English, the value, synonyms) -> value."""
-    table = {}
-    for value, label in zip(choices.values, choices.labels, strict=True):
-        for name in (*aliases(label), value):
-            table[_key(name)] = value
-    for word, value in synonyms.items():
-        table[_key(word)] = value
-    return table
-
-
-def _parse_date(value: Any) -> dt.date:
-    """A date cell: an Excel date, a serial number, or text such as 2024-01-05, 2024/1/5,
-    2024年1月5日 or 20240105."""
-    message = _("Enter a date such as 2024-01-05 (2024/1/5 and 2024年1月5日 are read too).")
-    if isinstance(value, dt.datetime):
-        day = value.date()
-    elif isinstance(value, dt.date):
-        day = value
-    elif isinstance(value, bool):
-        raise ValueError(message)
-    elif isinstance(value, int | float):
-        match = _COMPACT_DATE.match(str(int(value))) if float(value).is_integer() else None
-        try:
-            if match:
-                day = dt.date(*(int(g) for g in match.groups()))
-            else:
-                # A date cell that lost its date format shows Excel's day number, e.g. 45296.
-                day = from_excel(value)
-                day = day.date() if isinstance(day, dt.datetime) else day
-        except (ValueError, OverflowError, TypeError):
-            raise ValueError(message) from None
-    elif isinstance(value, str):
-        typed = unicodedata.normalize("NFKC", value).strip()
-        match = _DATE.match(typed) or _COMPACT_DATE.match(typed)
-        if not match:
-            raise ValueError(message)
-        try:
-            day = dt.date(*(int(g) for g in match.groups()[:3]))
-        except ValueError:
-            raise ValueError(_("The date %(value)s does not exist.") % {"value": typed}) from None
-    else:
-        raise ValueError(message)
-    if not isinstance(day, dt.date) or not 1900 <= day.year <= 2100:
-        raise ValueError(message)
-    return day

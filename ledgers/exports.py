@@ -3,7 +3,7 @@ period, the journal of one account with its running balance, the asset register 
 resource register with its contracts.
 
 Every workbook opens with a title row (what it is and the village's name) and a row with the
-area code, the period and the export date, then the header row of `villages.excel`. Amounts are
+area code, the period and the export date, then the header row of `core.excel`. Amounts are
 numbers formatted `#,##0.00` so that the paper set can be summed in Excel; the figures come from
 the same selectors as the pages. Each export takes a constant number of queries. No personal
 data: the registers hold names of parties and custodians only, never ID numbers or phones.
@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl.styles import Font
 
 from core.dates import today
-from villages.excel import Column, format_codes, write_header
+from core.excel import Column, format_codes, write_header
 from villages.models import Village
 
 from . import selectors

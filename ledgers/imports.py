@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO, Any
 
 import openpyxl
@@ -23,22 +23,20 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from core.cells import CellError, Choice, blank, code_digits, money, quantity, text
+from core.cells import date as read_date
 from core.dates import today
-from core.rights import Right, require
-from villages.excel import (
+from core.excel import (
     Column,
     ImportRowError,
     Sheet,
     WorkbookImportError,
-    blank,
-    code_digits,
     format_codes,
-    norm,
     read_workbook,
-    text,
     write_header,
     write_help_sheet,
 )
+from core.rights import Right, require
 from villages.models import Village
 
 from . import services
@@ -56,11 +54,6 @@ __all__ = [
     "import_opening_balances",
     "import_vouchers",
 ]
-
-CENT = Decimal("0.01")
-# The money columns hold 16 digits with 2 decimals.
-MAX_AMOUNT = Decimal("99999999999999.99")
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 
 
 class LedgerImportError(WorkbookImportError):
@@ -227,39 +220,8 @@ def build_ledger_import_template(*, village: Village) -> bytes:
 
 
 def _amount(value: Any) -> Decimal:
-    """A money cell: empty is 0; ValueError with the user's message otherwise."""
-    if blank(value):
-        return Decimal("0.00")
-    if isinstance(value, bool):
-        raise ValueError(_("Enter an amount in yuan, e.g. 1200.50."))
-    try:
-        amount = Decimal(text(value).replace(",", ""))
-    except InvalidOperation:
-        raise ValueError(_("Enter an amount in yuan, e.g. 1200.50.")) from None
-    if not amount.is_finite():
-        raise ValueError(_("Enter an amount in yuan, e.g. 1200.50."))
-    if amount < 0:
-        raise ValueError(_("The amount cannot be negative."))
-    if amount != amount.quantize(CENT):
-        raise ValueError(_("An amount has at most two decimal places."))
-    if amount > MAX_AMOUNT:
-        raise ValueError(_("The amount is too large."))
-    return amount.quantize(CENT)
-
-
-def _date(value: Any) -> dt.date:
-    """A date cell: an Excel date, or text such as 2026-01-10, 2026/1/10 or 2026年1月10日."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    typed = text(value)
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(typed, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(_("Enter a date such as 2026-01-10."))
+    """A debit or credit cell: empty is 0."""
+    return money(value, default=Decimal("0.00"))
 
 
 class _Checker:
@@ -277,7 +239,7 @@ class _Checker:
     def parse(self, row: int, key: str, value: Any, parse) -> Any:
         try:
             return parse(value)
-        except ValueError as e:
+        except CellError as e:
             self.error(row, key, str(e))
             return None
 
@@ -417,7 +379,7 @@ def import_vouchers(*, actor, village: Village, file: IO[bytes] | bytes) -> Vouc
         group = groups.setdefault(key, _Group(key, row, lines=[]))
         errors_before = len(check.errors)
         if not blank(cells["date"]):
-            day = check.parse(row, "date", cells["date"], _date)
+            day = check.parse(row, "date", cells["date"], read_date)
             if day is not None and group.date is None:
                 group.date = day
             elif day is not None and day != group.date:
@@ -609,51 +571,31 @@ class RegisterImportResult:
 
 
 def _positive(value: Any) -> Decimal:
-    """A quantity, value or area: more than 0, at most two decimal places."""
-    try:
-        number = Decimal(text(value).replace(",", ""))
-    except InvalidOperation:
-        raise ValueError(_("Enter a number, e.g. 12.5.")) from None
-    if isinstance(value, bool) or not number.is_finite():
-        raise ValueError(_("Enter a number, e.g. 12.5."))
-    if number <= 0:
-        raise ValueError(_("The number must be greater than zero."))
-    if number != number.quantize(CENT):
-        raise ValueError(_("At most two decimal places."))
-    if number > Decimal("9999999999.99"):
-        raise ValueError(_("The number is too large."))
-    return number.quantize(CENT)
+    """A quantity or an area: more than 0, at most two decimal places."""
+    return quantity(value, positive=True)
+
+
+def _positive_money(value: Any) -> Decimal:
+    """An asset's value in yuan: more than 0, at most two decimal places."""
+    return money(value, positive=True)
 
 
 def _past_date(value: Any) -> dt.date:
-    day = _date(value)
+    day = read_date(value)
     if day > today():
-        raise ValueError(_("The date cannot be in the future."))
+        raise CellError(_("The date cannot be in the future."))
     return day
 
 
-def _choice(choices):
-    """A parser of a choice's label (or stored value), as typed in Chinese or English."""
-    known = {}
-    for value, label in choices.choices:
-        known[norm(value)] = value
-        known[norm(str(label))] = value
-    help_labels = "、".join(str(label) for label in choices.labels)
-
-    def parse(cell: Any) -> str:
-        found = known.get(norm(text(cell)))
-        if found is None:
-            raise ValueError(_("Unknown value; use one of: %(labels)s.") % {"labels": help_labels})
-        return found
-
-    return parse
+_CATEGORY = Choice(AssetCategory)
+_FUNDING_SOURCE = Choice(FundingSource)
 
 
 def _land_kind(cell: Any) -> str:
     # Excel drops the leading zero of 0103: a 3-digit number is read back with it.
     code = code_digits(cell).zfill(4)
     if code not in LandKind.values:
-        raise ValueError(_("%(code)s is not a known GB/T 21010 land code.") % {"code": code})
+        raise CellError(_("%(code)s is not a known GB/T 21010 land code.") % {"code": code})
     return code
 
 
@@ -711,13 +653,13 @@ def _import_register(actor, village, file, sheet_label, columns, model, read_row
 
 
 def _read_asset(r: _RowReader) -> None:
-    r.required("category", _choice(AssetCategory))
+    r.required("category", _CATEGORY)
     r.required("name")
     r.optional("quantity", _positive)
     r.optional("unit")
-    r.required("original_value", _positive)
+    r.required("original_value", _positive_money)
     r.required("acquired_on", _past_date)
-    r.required("funding_source", _choice(FundingSource))
+    r.required("funding_source", _FUNDING_SOURCE)
     for key in ("location", "custodian", "notes"):
         r.optional(key)
 

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.styles import Font
 
+from core.excel import Column, write_header
 from supervision.choices import WarningLevel
 from supervision.periods import Period
-from villages.excel import Column, write_header
 
 from .dashboards import AGEING_BUCKETS, RANK_LABELS, RANK_WEIGHTS, Dashboard, VillageFigure
 

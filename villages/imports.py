@@ -8,12 +8,10 @@ rows (upsert by area code) or writes nothing and returns every error with its sh
 from __future__ import annotations
 
 import io
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO, Any
 
 import openpyxl
@@ -25,27 +23,32 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.rights import Right, Scope, scope_for
-
-from .choices import CODE_LENGTH, VILLAGE_CODE_LENGTH, RegionLevel
-from .excel import (
+from core.cells import (
+    CellError,
+    blank,
+    code_digits,
+    count,
+    join,
+    money,
+    text,
+    yes_no,
+    yes_no_words,
+)
+from core.excel import (
     MAX_ROWS,
     Column,
     ImportRowError,
     Sheet,
     WorkbookImportError,
-    blank,
-    code_digits,
     column_letter,
     format_codes,
-    join,
     read_workbook,
-    text,
     write_header,
     write_help_sheet,
-    yes_no,
-    yes_no_words,
 )
+from core.rights import Right, Scope, scope_for
+
+from .choices import CODE_LENGTH, VILLAGE_CODE_LENGTH, RegionLevel
 from .models import Region, Village
 from .services import VILLAGE_FACTS
 from .signals import bulk_written
@@ -477,7 +480,7 @@ class _Validator:
             r["collective_income"] = self._parse(
                 sheet, row, "collective_income", cells["collective_income"], _money
             )
-            r["is_backward"] = self._parse(sheet, row, "is_backward", cells["is_backward"], yes_no)
+            r["is_backward"] = self._parse(sheet, row, "is_backward", cells["is_backward"], _yes_no)
             r["notes"] = "" if blank(cells["notes"]) else text(cells["notes"])
             # A fact that did not parse is left out; the row is already in error.
             for f in (*COUNT_FIELDS, "collective_income", "is_backward"):
@@ -550,7 +553,7 @@ class _Validator:
     ) -> Any:
         try:
             return parser(value)
-        except ValueError as exc:
+        except CellError as exc:
             self.error(sheet, row, key, str(exc))
             return None
 
@@ -594,56 +597,14 @@ class _Validator:
 
 def _count(value: Any) -> int:
     """A count of households, people or party members: empty is 0."""
-    if blank(value):
-        return 0
-    message = _("Enter a whole number of 0 or more.")
-    if isinstance(value, bool):
-        raise ValueError(message)
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError(message)
-        value = int(value)
-    if isinstance(value, str):
-        typed = unicodedata.normalize("NFKC", value).strip().replace(",", "")
-        if not re.fullmatch(r"[+-]?\d+", typed):
-            raise ValueError(message)
-        value = int(typed)
-    if not isinstance(value, int):
-        raise ValueError(message)
-    if value < 0:
-        raise ValueError(_("The number cannot be negative."))
-    return value
+    return count(value, default=0)
 
 
 def _money(value: Any) -> Decimal:
     """An amount in yuan with at most two decimals: empty is 0."""
-    if blank(value):
-        return Decimal("0.00")
-    message = _("Enter an amount in yuan, e.g. 85000.00.")
-    if isinstance(value, bool):
-        raise ValueError(message)
-    if isinstance(value, float):
-        # A float cell (typed, or computed by a formula) rounds to the cent: 0.1 + 0.2 is money.
-        amount = Decimal(repr(value))
-        if amount.is_finite():
-            rounded = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-            if abs(amount - rounded) < Decimal("0.000001"):
-                amount = rounded
-    elif isinstance(value, int | Decimal):
-        amount = Decimal(value)
-    elif isinstance(value, str):
-        typed = unicodedata.normalize("NFKC", value).strip()
-        typed = re.sub(r"[,\s]|元$|^[¥￥]", "", typed)
-        try:
-            amount = Decimal(typed)
-        except InvalidOperation:
-            raise ValueError(message) from None
-    else:
-        raise ValueError(message)
-    if not amount.is_finite():
-        raise ValueError(message)
-    if amount < 0:
-        raise ValueError(_("The amount cannot be negative."))
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError(_("An amount has at most two decimal places."))
-    return amount.quantize(Decimal("0.01"))
+    return money(value, default=Decimal("0.00"))
+
+
+def _yes_no(value: Any) -> bool:
+    """是/否: empty is 否."""
+    return yes_no(value, default=False)

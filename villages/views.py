@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
+from core.excel import xlsx_response
 from core.rights import Right, scope_for
 from core.views import (
     ScopedDetailView,
@@ -21,7 +22,6 @@ from villages.changelog import history_context
 
 from . import changelog, selectors, services
 from .choices import RegionLevel
-from .excel import xlsx_response
 from .filtersets import RegionFilterSet, VillageFilterSet
 from .forms import (
     ChangeLogFilterForm,

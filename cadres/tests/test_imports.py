@@ -24,8 +24,8 @@ from cadres.imports import (
 )
 from cadres.models import Cadre, Post
 from cadres.tests.factories import CadreFactory, PostFactory, make_id_number
+from core.excel import ImportRowError
 from core.rights import GRANTS, RoleKind, Scope
-from villages.excel import ImportRowError
 from villages.tests.factories import VillageFactory
 from villages.tests.test_imports import rewrite_xml
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from cadres.models import Cadre, Post
 from cadres.tests.factories import CadreFactory, PostFactory
 from cadres.tests.test_imports import WANG, crow, workbook
-from villages.excel import XLSX
+from core.excel import XLSX
 from villages.tests.helpers import login
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 
-from villages.excel import xlsx_response
+from core.excel import xlsx_response
 from villages.forms import TreeImportForm
 from villages.models import Region
 

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.views import View
 
-from villages.excel import xlsx_response
+from core.excel import xlsx_response
 
 from .. import exports
 from ..forms import PeriodForm, usable_accounts

@@ -10,8 +10,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from core.excel import xlsx_response
 from core.rights import Right
-from villages.excel import xlsx_response
 
 from .. import imports
 from ..choices import VerificationState

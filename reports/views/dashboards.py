@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
 from core.dates import today
-from villages.excel import xlsx_response
+from core.excel import xlsx_response
 
 from .. import exports
 from ..dashboards import (

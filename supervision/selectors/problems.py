@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from core.dates import today
-from villages.excel import Column, format_codes, write_header
+from core.excel import Column, format_codes, write_header
 
 from ..models import Problem
 

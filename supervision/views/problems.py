@@ -22,12 +22,12 @@ from django.views.generic import TemplateView
 
 from cadres.models import Cadre
 from core.dates import today
+from core.excel import xlsx_response
 from core.querysets import prefix_q
 from core.rights import Right, scope_for
 from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, apply_validation_error
 from ledgers.models import AuditFinding, DisclosureQuestion
 from villages.changelog import history_context
-from villages.excel import xlsx_response
 from villages.models import Region, Village
 
 from .. import selectors, services

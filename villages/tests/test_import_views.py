@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from villages.excel import XLSX
+from core.excel import XLSX
 from villages.models import Village
 from villages.tests.helpers import login
 from villages.tests.test_imports import vrow, workbook

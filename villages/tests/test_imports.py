@@ -15,7 +15,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import override
 
-from villages import excel, imports
+from core import excel
+from villages import imports
 from villages.choices import RegionLevel, RoleKind
 from villages.imports import (
     ImportResult,

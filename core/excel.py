@@ -1,29 +1,28 @@
-"""Workbook plumbing shared by the Excel imports and exports (the tree, the cadres).
+"""Workbook plumbing shared by every Excel import and export.
 
 Staff fill in workbooks by hand, so reading them is forgiving: headers and sheet names match in
-Chinese or English, with or without full-width forms, spaces or a required-marker `*`; code cells
-that Excel turned into numbers are read back when no digit was lost. Writing gives every template
-the same look: a bold shaded header row with the column's help as a note, code columns formatted as
-text, and a 说明 sheet explaining each column.
+Chinese or English, with or without full-width forms, spaces or a required-marker `*`. The cells
+themselves are read by `core.cells`. Writing gives every template the same look: a bold shaded
+header row with the column's help as a note, code columns formatted as text, and a 说明 sheet
+explaining each column.
 """
 
 from __future__ import annotations
 
 import io
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
 import openpyxl
 from django.http import HttpResponse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from .cells import aliases, blank, norm, yes_no_words
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # More rows than any county has; beyond it a file is a mistake (or an attack), not a county.
@@ -69,10 +68,6 @@ class WorkbookImportError(Exception):
             )
             % {"n": len(errors)}
         )
-
-
-class LostDigits(Exception):
-    """Excel stored a code as a number and some of its digits are gone."""
 
 
 # ---------------------------------------------------------------------------- columns and sheets
@@ -283,108 +278,3 @@ def read_sheet(
             return None
         data.append((number, cells))
     return Sheet(label, columns, data)
-
-
-# ---------------------------------------------------------------------------- cells
-
-_SCIENTIFIC = re.compile(r"^(\d)(?:\.(\d+))?[eE]\+?(\d+)$")
-_YES = {"是", "y", "yes", "1", "true", "√"}
-_NO = {"否", "n", "no", "0", "false", "×"}
-
-
-def norm(value: Any) -> str:
-    """Compare labels loosely: full-width forms, spaces, case and a required-marker `*`."""
-    text = unicodedata.normalize("NFKC", str(value))
-    return re.sub(r"\s+", "", text).strip("*").casefold()
-
-
-def aliases(label) -> list[str]:
-    """A label as the user's language, Chinese and English spell it (any may head a sheet)."""
-    names = [str(label)]
-    for lang in ("zh-hans", "en"):
-        with translation.override(lang):
-            names.append(str(label))
-    return list(dict.fromkeys(norm(n) for n in names))
-
-
-def blank(value: Any) -> bool:
-    """An empty cell, or one holding only spaces."""
-    return value is None or isinstance(value, str) and not value.strip()
-
-
-def text(value: Any) -> str:
-    """A cell as trimmed text; a whole number that Excel stored as a float loses its `.0`."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def code_text(value: Any) -> str:
-    """The digits of a code cell, whether Excel kept it as text or turned it into a number.
-
-    Raises LostDigits if Excel's number no longer holds every digit.
-    """
-    if isinstance(value, bool):
-        return str(value)  # not digits: reported as such
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        # Beyond 15 significant digits a double no longer holds every digit of a code.
-        if not value.is_integer() or abs(value) >= 1e15:
-            raise LostDigits
-        return str(int(value))
-    typed = unicodedata.normalize("NFKC", str(value)).strip().lstrip("'").replace(" ", "")
-    match = _SCIENTIFIC.match(typed)
-    if match:
-        # Text such as 3.70830102201E+11 (copied from Excel's display): every digit must be there.
-        head, tail, exponent = match.group(1), match.group(2) or "", int(match.group(3))
-        if len(tail) != exponent:
-            raise LostDigits
-        return head + tail
-    return typed
-
-
-def code_digits(value: Any) -> str:
-    """A code cell's digits; ValueError (with the message for the user) if Excel lost some of
-    them or the cell holds anything but the digits 0-9."""
-    try:
-        code = code_text(value)
-    except LostDigits:
-        raise ValueError(
-            _(
-                "Excel stored this code as a number and digits were lost; format the column as "
-                "text and enter the code again."
-            )
-        ) from None
-    if not code.isascii() or not code.isdigit():
-        raise ValueError(_("A code consists of digits 0-9 only."))
-    return code
-
-
-def yes_no_words() -> tuple[str, str]:
-    """是 and 否 in the user's language: the words a template's yes/no dropdowns offer."""
-    return pgettext("tree import", "Yes"), pgettext("tree import", "No")
-
-
-def yes_no(value: Any) -> bool:
-    """是/否 (Y/N, 1/0, and the words of the user's language): empty is 否."""
-    if blank(value):
-        return False
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float) and value in (0, 1):
-        return bool(value)
-    word = norm(value)
-    yes, no = (norm(w) for w in yes_no_words())
-    if word in _YES or word == yes:
-        return True
-    if word in _NO or word == no:
-        return False
-    raise ValueError(
-        _("Enter %(yes)s or %(no)s (Y/N and 1/0 are accepted too).") % {"yes": yes, "no": no}
-    )
-
-
-def join(items: Iterable[Any]) -> str:
-    """A list in the user's language (、 in Chinese), e.g. of row numbers."""
-    return pgettext("tree import", ", ").join(str(i) for i in items)
