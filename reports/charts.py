@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from decimal import Decimal
 
 import pygal
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
+from core.rates import percent_number
 from supervision.choices import TaskKind, WarningLevel
 
 __all__ = ["on_time_bars", "problem_bars", "trend_lines", "warning_bars"]
@@ -88,10 +88,6 @@ def _render(chart) -> SafeString:
     return mark_safe(svg)
 
 
-def _percent(value) -> float | None:
-    return None if value is None else float(Decimal(value) * 100)
-
-
 def on_time_bars(rows, kinds: Sequence[str], *, title: str) -> SafeString:
     """Grouped bars: the share of each duty kind done on time, per row (township or village)."""
     chart = pygal.Bar(
@@ -107,7 +103,7 @@ def on_time_bars(rows, kinds: Sequence[str], *, title: str) -> SafeString:
     for kind in kinds:
         chart.add(
             str(TaskKind(kind).label),
-            [_percent(row.figures.on_time_rate(kind)) for row in rows],
+            [percent_number(row.figures.on_time_rate(kind)) for row in rows],
         )
     return _render(chart)
 
@@ -161,6 +157,6 @@ def trend_lines(trend) -> SafeString:
     )
     chart.title = _("Done on time over the last eight quarters")
     chart.x_labels = [str(period) for period, _data in trend]
-    chart.add(str(TaskKind.INSPECTION.label), [_percent(d["inspection"]) for _p, d in trend])
-    chart.add(str(TaskKind.HEARING.label), [_percent(d["hearing"]) for _p, d in trend])
+    chart.add(str(TaskKind.INSPECTION.label), [percent_number(d["inspection"]) for _p, d in trend])
+    chart.add(str(TaskKind.HEARING.label), [percent_number(d["hearing"]) for _p, d in trend])
     return _render(chart)

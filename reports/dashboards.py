@@ -25,6 +25,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core import rates
 from core.dates import today
 from core.rights import Right, scope_for
 from supervision.choices import PeriodKind, ProblemState, TaskKind, WarningLevel
@@ -175,12 +176,6 @@ def satisfaction_band(rate: Decimal | None) -> str:
     return "ge90"
 
 
-def _rate(part, whole) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.001"))
-
-
 def duties_on_time(figures: Figures) -> tuple[int, int]:
     """(done on time, planned) of the four activities pooled."""
     planned = sum(figures.planned.get(k, 0) for k in ACTIVITIES)
@@ -188,21 +183,20 @@ def duties_on_time(figures: Figures) -> tuple[int, int]:
 
 
 def score_parts(figures: Figures) -> dict[str, Decimal | None]:
+    on_time, planned = duties_on_time(figures)
     return {
-        "on_time": _rate(*duties_on_time(figures)),
+        "on_time": rates.on_time_rate(on_time=on_time, planned=planned),
         "satisfaction": figures.satisfaction_rate,
-        "no_warning": _rate(figures.warnings.get(int(WarningLevel.NONE), 0), figures.villages),
+        "no_warning": rates.share(
+            figures.warnings.get(int(WarningLevel.NONE), 0), figures.villages
+        ),
     }
 
 
 def composite_score(figures: Figures) -> Decimal | None:
     """The ranking score on 0-100 (see the module's docstring); None without any data."""
     parts = score_parts(figures)
-    weighed = [(w, parts[k]) for k, w in RANK_WEIGHTS if parts[k] is not None]
-    if not weighed:
-        return None
-    total = sum(w * r for w, r in weighed) / sum(w for w, _ in weighed) * 100
-    return Decimal(total).quantize(Decimal("0.1"))
+    return rates.weighted_score((w, parts[k]) for k, w in RANK_WEIGHTS)
 
 
 # ------------------------------------------------------------------ the dashboard
@@ -298,7 +292,7 @@ class Dashboard:
             "matrix": [
                 {
                     "name": str(label),
-                    "data": [_percent(u.cells[i].rate) for u in self.units],
+                    "data": [rates.percent_number(u.cells[i].rate) for u in self.units],
                 }
                 for i, (_kind, label) in enumerate(self.activities)
             ],
@@ -318,11 +312,11 @@ class Dashboard:
                 "series": [
                     {
                         "name": str(ACTIVITY_LABELS[TaskKind.INSPECTION]),
-                        "data": [_percent(t["inspection"]) for t in self.trend],
+                        "data": [rates.percent_number(t["inspection"]) for t in self.trend],
                     },
                     {
                         "name": str(ACTIVITY_LABELS[TaskKind.HEARING]),
-                        "data": [_percent(t["hearing"]) for t in self.trend],
+                        "data": [rates.percent_number(t["hearing"]) for t in self.trend],
                     },
                 ],
                 "problems_name": str(_("Problems registered")),
@@ -405,10 +399,6 @@ class Dashboard:
 def _number(value):
     """Decimal → float for JSON (rates and scores are already rounded)."""
     return float(value) if isinstance(value, Decimal) else value
-
-
-def _percent(rate: Decimal | None) -> float | None:
-    return None if rate is None else float(rate * 100)
 
 
 def _cells(figures: Figures, area: str, period: Period) -> list[Cell]:
@@ -563,7 +553,7 @@ def _headline(total: Figures, area: str, period: Period) -> list[Figure]:
             total.satisfaction_rate,
             is_rate=True,
             url=url("satisfaction"),
-            detail=f"{total.satisfied} / {total.ballots}",
+            detail=f"{total.satisfied_ballots} / {total.ballots}",
         ),
         Figure(
             "fulfilment",
@@ -636,7 +626,7 @@ def _count(n: int) -> tuple[str, tuple]:
 def _rate_text(part, whole, rate) -> tuple[str, tuple]:
     if rate is None:
         return "—", (2, 0)
-    return f"{rate * 100:.1f}% ({part} / {whole})", (0, rate)
+    return f"{rates.format_percent(rate)} ({part} / {whole})", (0, rate)
 
 
 def village_figures(
@@ -664,11 +654,11 @@ def village_figures(
                 return None
             if not band and not f.ballots:
                 return None
-            return _rate_text(f.satisfied, f.ballots, f.satisfaction_rate)
+            return _rate_text(f.satisfied_ballots, f.ballots, f.satisfaction_rate)
         if figure == "fulfilment":
             if not f.promises:
                 return None
-            return _rate_text(f.fulfilled, f.promises, f.fulfilment_rate)
+            return _rate_text(f.fulfilment_points, f.promises, f.fulfilment_rate)
         if figure == "warning":
             level = params.get("level", "")
             if not level.isdigit() or f.warning_level != int(level):

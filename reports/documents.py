@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.choices import PledgeState, PromiseAudience
 from cadres.models import Pledge, QualificationCertificate
+from core.rates import format_percent, share
 from ledgers.choices import HandoverState
 from ledgers.models import Account, Disclosure, Handover
 from ledgers.selectors import statement_display
@@ -288,11 +289,7 @@ def hearing_context(h: Hearing) -> dict:
         "period_label": Period.parse(h.period).label(),
         "questions": questions,
         "satisfied": satisfied,
-        "satisfaction": (
-            f"{Decimal(100 * satisfied / len(questions)).quantize(Decimal('0.1'))}%"
-            if questions
-            else "—"
-        ),
+        "satisfaction": format_percent(share(satisfied, len(questions))),
         **_places(h.village),
     }
 

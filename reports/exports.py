@@ -16,12 +16,11 @@ from django.utils.translation import gettext_lazy
 from openpyxl.styles import Font
 
 from core.excel import Column, write_header
+from core.rates import EXCEL_PERCENT_FORMAT
 from supervision.choices import WarningLevel
 from supervision.periods import Period
 
 from .dashboards import AGEING_BUCKETS, RANK_LABELS, RANK_WEIGHTS, Dashboard, VillageFigure
-
-PERCENT = "0.0%"
 
 
 def _col(key: str, label, width: int = 12, *, code: bool = False) -> Column:
@@ -38,7 +37,7 @@ def _sheet(wb, title: str, heading: str, columns: Sequence[Column], rows: Iterab
         ws.append([_cell(v) for v in values])
         for i, v in enumerate(values, start=1):
             if isinstance(v, Decimal) and v <= 1 and columns[i - 1].key.endswith("rate"):
-                ws.cell(row=ws.max_row, column=i).number_format = PERCENT
+                ws.cell(row=ws.max_row, column=i).number_format = EXCEL_PERCENT_FORMAT
     for i, col in enumerate(columns, start=1):
         if col.is_code:
             for (cell,) in ws.iter_rows(min_row=3, min_col=i, max_col=i):

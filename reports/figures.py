@@ -17,6 +17,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncQuarter
 
 from cadres.choices import CertificateState
+from core import rates
 from core.dates import today
 from ledgers.choices import DisclosureState, HandoverState
 from ledgers.models import Disclosure, Handover
@@ -79,9 +80,11 @@ class Figures:
     on_time: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     overdue: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     ballots: int = 0  # ballots counted in the half-year's votes
-    satisfied: int = 0  # satisfied or basically satisfied
+    satisfied: int = 0  # of them 满意
+    basically_satisfied: int = 0  # of them 基本满意
     promises: int = 0  # promises redeemed in the year
-    fulfilled: Decimal = Decimal(0)  # fulfilled + half of the partly fulfilled
+    fulfilled: int = 0  # of them 兑现
+    partly: int = 0  # of them 部分兑现
     problems_opened: int = 0
     problems_closed: int = 0
     problems_overdue: int = 0  # unresolved and past the deadline at the period's end (or today)
@@ -99,8 +102,10 @@ class Figures:
         for name in (
             "ballots",
             "satisfied",
+            "basically_satisfied",
             "promises",
             "fulfilled",
+            "partly",
             "problems_opened",
             "problems_closed",
             "problems_overdue",
@@ -112,27 +117,36 @@ class Figures:
 
     def on_time_rate(self, kind: str) -> Decimal | None:
         """Share of the planned duties of `kind` done by their due date."""
-        planned = self.planned.get(kind, 0)
-        return _rate(self.on_time.get(kind, 0), planned)
+        return rates.on_time_rate(
+            on_time=self.on_time.get(kind, 0), planned=self.planned.get(kind, 0)
+        )
+
+    @property
+    def satisfied_ballots(self) -> int:
+        """The ballots that count as satisfied (core.rates decides which)."""
+        return rates.satisfied_ballots(self.satisfied, self.basically_satisfied)
 
     @property
     def satisfaction_rate(self) -> Decimal | None:
-        return _rate(self.satisfied, self.ballots)
+        return rates.satisfaction_rate(
+            satisfied=self.satisfied, basic=self.basically_satisfied, returned=self.ballots
+        )
+
+    @property
+    def fulfilment_points(self) -> Decimal:
+        """The promises kept, a partly fulfilled one counting half (core.rates decides)."""
+        return rates.fulfilment_points(self.fulfilled, self.partly)
 
     @property
     def fulfilment_rate(self) -> Decimal | None:
-        return _rate(self.fulfilled, self.promises)
+        return rates.fulfilment_rate(
+            fulfilled=self.fulfilled, partly=self.partly, promises=self.promises
+        )
 
     @property
     def warning_level(self) -> int:
         """The highest level among the villages (for one village: its level)."""
         return max((lvl for lvl, n in self.warnings.items() if n), default=WarningLevel.NONE)
-
-
-def _rate(part, whole) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.001"))
 
 
 @dataclass
@@ -212,13 +226,16 @@ def period_figures(*, prefix: str, period: Period, on: dt.date | None = None) ->
         )
         .values("area_code")
         .annotate(
-            ok=Sum(F("satisfied") + F("basically_satisfied")),
-            all=Sum(F("satisfied") + F("basically_satisfied") + F("dissatisfied")),
+            n_satisfied=Sum("satisfied"),
+            n_basic=Sum("basically_satisfied"),
+            returned=Sum(F("satisfied") + F("basically_satisfied") + F("dissatisfied")),
         )
         .order_by()
     ):
-        per[row["area_code"]].satisfied += row["ok"] or 0
-        per[row["area_code"]].ballots += row["all"] or 0
+        figures = per[row["area_code"]]
+        figures.satisfied += row["n_satisfied"] or 0
+        figures.basically_satisfied += row["n_basic"] or 0
+        figures.ballots += row["returned"] or 0
 
     for row in (
         PromiseRedemption.objects.filter(
@@ -236,7 +253,8 @@ def period_figures(*, prefix: str, period: Period, on: dt.date | None = None) ->
     ):
         figures = per[row["area_code"]]
         figures.promises += row["n"]
-        figures.fulfilled += row["full"] + Decimal(row["partly"]) / 2
+        figures.fulfilled += row["full"]
+        figures.partly += row["partly"]
 
     for row in (
         Problem.objects.filter(in_area)
@@ -365,8 +383,12 @@ def quarter_trend(*, prefix: str, last: Period, count: int = 8) -> list[tuple[Pe
             (
                 q,
                 {
-                    "inspection": _rate(data["inspection_on_time"], data["inspection_planned"]),
-                    "hearing": _rate(data["hearing_on_time"], data["hearing_planned"]),
+                    "inspection": rates.on_time_rate(
+                        on_time=data["inspection_on_time"], planned=data["inspection_planned"]
+                    ),
+                    "hearing": rates.on_time_rate(
+                        on_time=data["hearing_on_time"], planned=data["hearing_planned"]
+                    ),
                     "problems_opened": data["problems_opened"],
                 },
             )

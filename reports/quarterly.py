@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.dates import today
+from core.rates import format_percent
 from supervision.choices import PeriodKind, ProblemState, TaskKind, WarningLevel
 from supervision.models import Problem
 from supervision.periods import Period
@@ -103,10 +104,6 @@ def issuing_body(area: Area) -> str:
     return _("Party Committee of %(township)s") % {"township": area.township_name}
 
 
-def _pct(value) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
 def _ratio(part: int, whole: int) -> str:
     return f"{part}/{whole}" if whole else "—"
 
@@ -114,12 +111,12 @@ def _ratio(part: int, whole: int) -> str:
 def _cells(figures: Figures) -> list[str]:
     """The figures of one row of the township and village tables, formatted."""
     return [
-        _pct(figures.on_time_rate(TaskKind.INSPECTION)),
-        _pct(figures.on_time_rate(TaskKind.HEARING)),
+        format_percent(figures.on_time_rate(TaskKind.INSPECTION)),
+        format_percent(figures.on_time_rate(TaskKind.HEARING)),
         _ratio(figures.done[TaskKind.REVIEW], figures.planned[TaskKind.REVIEW]),
         _ratio(figures.done[TaskKind.PUBLIC_REPORT], figures.planned[TaskKind.PUBLIC_REPORT]),
-        _pct(figures.satisfaction_rate),
-        _pct(figures.fulfilment_rate),
+        format_percent(figures.satisfaction_rate),
+        format_percent(figures.fulfilment_rate),
         str(figures.problems_opened),
         str(figures.problems_closed),
         str(figures.problems_overdue),
@@ -136,7 +133,7 @@ def _summary(total: Figures) -> list[tuple[str, str]]:
             (
                 _("%(duty)s done on time") % {"duty": TaskKind(kind).label},
                 f"{_ratio(total.on_time[kind], total.planned[kind])}"
-                f"（{_pct(total.on_time_rate(kind))}）",
+                f"（{format_percent(total.on_time_rate(kind))}）",
             )
         )
     items += [
@@ -151,12 +148,12 @@ def _summary(total: Figures) -> list[tuple[str, str]]:
         (
             _("Villagers' satisfaction"),
             _("%(rate)s of %(n)d ballots")
-            % {"rate": _pct(total.satisfaction_rate), "n": total.ballots},
+            % {"rate": format_percent(total.satisfaction_rate), "n": total.ballots},
         ),
         (
             _("Pledge redemption"),
             _("%(rate)s of %(n)d promises")
-            % {"rate": _pct(total.fulfilment_rate), "n": total.promises},
+            % {"rate": format_percent(total.fulfilment_rate), "n": total.promises},
         ),
         (_("Problems opened"), str(total.problems_opened)),
         (_("Problems closed"), str(total.problems_closed)),
@@ -288,7 +285,12 @@ def quarterly_context(
             "trend": charts.trend_lines(trend),
         },
         "trend": [
-            (str(p), _pct(d["inspection"]), _pct(d["hearing"]), d["problems_opened"])
+            (
+                str(p),
+                format_percent(d["inspection"]),
+                format_percent(d["hearing"]),
+                d["problems_opened"],
+            )
             for p, d in trend
         ],
     }

@@ -1,10 +1,9 @@
 """Template helpers of the dashboards: rates as percentages and the navigation's link."""
 
-from decimal import Decimal
-
 from django import template
 from django.urls import reverse
 
+from core.rates import format_percent
 from core.rights import Right
 
 register = template.Library()
@@ -12,10 +11,8 @@ register = template.Library()
 
 @register.filter
 def percent(rate) -> str:
-    """A rate 0-1 as 87.5%; no rate (nothing planned, no vote) as a dash."""
-    if rate is None or rate == "":
-        return "—"
-    return f"{Decimal(rate) * 100:.1f}%"
+    """A rate 0-1 as 87.5%; no rate (nothing planned, no vote) as a dash (core.rates)."""
+    return format_percent(rate)
 
 
 @register.simple_tag

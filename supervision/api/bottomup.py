@@ -42,7 +42,7 @@ from ..models import (
     Redemption,
     SupervisionTask,
 )
-from ..selectors import fulfilment_rate
+from ..selectors import results_fulfilment_rate
 
 RECORD_FIELDS = ["id", "task", "village", "period", "date", "state", "completed_at", "area_code"]
 
@@ -192,12 +192,7 @@ class RedemptionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_fulfilment_rate(self, obj) -> str | None:
-        rows = list(obj.results.all())
-        rate = fulfilment_rate(
-            sum(r.result == Fulfilment.FULFILLED for r in rows),
-            sum(r.result == Fulfilment.PARTLY for r in rows),
-            len(rows),
-        )
+        rate = results_fulfilment_rate(obj.results.all())
         return None if rate is None else str(rate)
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Post, Promise
+from core import rates
 from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
 
@@ -168,11 +169,9 @@ class PublicReportVote(models.Model):
 
     @property
     def satisfaction_rate(self) -> Decimal | None:
-        """满意率: satisfied and basically satisfied over the ballots returned."""
-        if not self.returned:
-            return None
-        return (Decimal(self.satisfied + self.basically_satisfied) / self.returned).quantize(
-            Decimal("0.001")
+        """满意率: satisfied and basically satisfied over the ballots returned (core.rates)."""
+        return rates.satisfaction_rate(
+            satisfied=self.satisfied, basic=self.basically_satisfied, returned=self.returned
         )
 
 

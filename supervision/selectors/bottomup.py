@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from cadres.models import QualificationCertificate
+from core.rates import fulfilment_rate
 
 from ..choices import Fulfilment, RecordState
 from ..models import (
@@ -21,19 +22,21 @@ from ..models import (
 
 __all__ = [
     "annual_evidence",
-    "fulfilment_rate",
     "pledge_fulfilment_rates",
+    "results_fulfilment_rate",
     "village_fulfilment_rates",
 ]
 
-RATE_PLACES = Decimal("0.001")
 
-
-def fulfilment_rate(fulfilled: int, partly: int, promises: int) -> Decimal | None:
-    """(fulfilled + ½ partly) / promises, to three places; None without promises."""
-    if not promises:
-        return None
-    return ((Decimal(fulfilled) + Decimal(partly) / 2) / promises).quantize(RATE_PLACES)
+def results_fulfilment_rate(results: Iterable[PromiseRedemption]) -> Decimal | None:
+    """The fulfilment rate of promise results already loaded; one not yet marked counts as
+    not fulfilled."""
+    results = list(results)
+    return fulfilment_rate(
+        fulfilled=sum(1 for r in results if r.result == Fulfilment.FULFILLED),
+        partly=sum(1 for r in results if r.result == Fulfilment.PARTLY),
+        promises=len(results),
+    )
 
 
 def _completed_results(village_codes: Iterable[str], year: int):
@@ -50,7 +53,10 @@ def _rates(rows, key: str) -> dict:
         fulfilled=Count("pk", filter=Q(result=Fulfilment.FULFILLED)),
         partly=Count("pk", filter=Q(result=Fulfilment.PARTLY)),
     )
-    return {r[key]: fulfilment_rate(r["fulfilled"], r["partly"], r["n"]) for r in counted}
+    return {
+        r[key]: fulfilment_rate(fulfilled=r["fulfilled"], partly=r["partly"], promises=r["n"])
+        for r in counted
+    }
 
 
 def pledge_fulfilment_rates(village_codes: Iterable[str], year: int) -> dict[int, Decimal]:
@@ -105,7 +111,9 @@ def annual_evidence(certificate: QualificationCertificate, year: int) -> dict:
         partly=Count("pk", filter=Q(result=Fulfilment.PARTLY)),
         not_fulfilled=Count("pk", filter=Q(result=Fulfilment.NOT)),
     )
-    rate = fulfilment_rate(counts["fulfilled"], counts["partly"], counts["n"])
+    rate = fulfilment_rate(
+        fulfilled=counts["fulfilled"], partly=counts["partly"], promises=counts["n"]
+    )
     scores = [s for _, s in inspections if s is not None]
     problems = Problem.objects.unresolved().filter(area_code=code)
     return {

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
 from types import SimpleNamespace
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, F, FloatField, Min, Q, Subquery
-from django.db.models.functions import Cast, NullIf
+from django.db.models import Count, F, Min, Q, Subquery
 
 from cadres.choices import CertificateState
 from cadres.models import QualificationCertificate
+from core.rates import fulfilment_rate, satisfaction_expression
 from ledgers.models import Disclosure
 from ledgers.selectors.handover import OVERDUE_AFTER_DAYS, handovers_due
 from villages.models import Village
@@ -43,7 +42,6 @@ __all__ = [
 
 #: a quarter's disclosure is looked for once this many days of the next quarter have passed
 DISCLOSURE_GRACE_DAYS = 15
-RATE = Decimal("0.001")
 
 # The evaluation is the system's, not a user's: it reads every village (handovers_due is scoped).
 _EVERY_VILLAGE = SimpleNamespace(is_authenticated=True, is_active=True, is_superuser=True)
@@ -92,8 +90,11 @@ def warning_facts(on: dt.date, codes: list[str] | None) -> dict:
         .annotate(n=Count("pk"), due=Min("deadline"))
     }
 
-    returned = F("satisfied") + F("basically_satisfied") + F("dissatisfied")
-    rate = Cast(F("satisfied") + F("basically_satisfied"), FloatField()) / NullIf(returned, 0)
+    rate = satisfaction_expression(
+        satisfied="satisfied",
+        basic="basically_satisfied",
+        returned=F("satisfied") + F("basically_satisfied") + F("dissatisfied"),
+    )
     satisfaction = {
         row["report__village_id"]: row
         for row in PublicReportVote.objects.filter(
@@ -151,7 +152,7 @@ def warning_facts(on: dt.date, codes: list[str] | None) -> dict:
             part=Count("pk", filter=Q(result=Fulfilment.PARTLY)),
         )
     ):
-        row["rate"] = ((row["full"] + Decimal(row["part"]) / 2) / row["n"]).quantize(RATE)
+        row["rate"] = fulfilment_rate(fulfilled=row["full"], partly=row["part"], promises=row["n"])
         redemption[row["redemption__village_id"]].append(row)
 
     rectifications = {

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Post
 from core.dates import today
+from core.rates import percent_of
 from core.rights import Right, require
 
 from ..choices import (
@@ -364,9 +365,9 @@ def inspection_remove_finding(*, actor, finding: InspectionFinding) -> Inspectio
 
 
 def total_score(scores, weights) -> Decimal:
-    """100 × the points scored / the points possible, to 0.1."""
-    possible = sum(weights, Decimal(0))
-    return _tenth(Decimal(100) * sum(scores, Decimal(0)) / possible) if possible else Decimal(0)
+    """100 × the points scored / the points possible, to 0.1 (core.rates); 0 if none possible."""
+    score = percent_of(sum(scores, Decimal(0)), sum(weights, Decimal(0)))
+    return Decimal(0) if score is None else score
 
 
 @transaction.atomic

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from decimal import Decimal
 from functools import lru_cache
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.dates import today
+from core.rates import format_percent
 from core.rights import Right, require
 from villages.signals import bulk_written
 
@@ -74,14 +74,6 @@ def _date(day: dt.date) -> str:
 @lru_cache(maxsize=4096)
 def _cached_date(day: dt.date, language: str) -> str:
     return date_format(day, "DATE_FORMAT")
-
-
-def _percent(rate) -> str:
-    return f"{Decimal(rate) * 100:.1f}%"
-
-
-def _threshold(rate: Decimal) -> str:
-    return f"{(Decimal(rate) * 100).normalize():f}%"
 
 
 def _duty_text(kind: str, n: int, period: str, due: dt.date) -> str:
@@ -142,14 +134,14 @@ def warning_reasons(facts: dict, village_id: int, is_backward: bool, policy) -> 
         ) % {"n": row["n"], "due": _date(row["due"])}
         found.append((WarningRule.PROBLEM_OVERDUE, text))
     if row := facts["satisfaction"].get(village_id):
-        low = Decimal(str(row["low"])).quantize(Decimal("0.001"))
+        low = row["low"]
         if low < policy.satisfaction_threshold:
             text = _(
                 "%(period)s public report: lowest satisfaction rate %(rate)s, below %(min)s"
             ) % {
                 "period": Period.parse(row["report__period"]).label(),
-                "rate": _percent(low),
-                "min": _threshold(policy.satisfaction_threshold),
+                "rate": format_percent(low),
+                "min": format_percent(policy.satisfaction_threshold, trim=True),
             }
             found.append((WarningRule.LOW_SATISFACTION, text))
     if village_id not in facts["disclosed"]:
@@ -179,10 +171,10 @@ def warning_reasons(facts: dict, village_id: int, is_backward: bool, policy) -> 
         text = _("%(period)s pledge fulfilment %(pledges)s, below %(min)s") % {
             "period": Period.parse(low_pledges[0]["redemption__period"]).label(),
             "pledges": "、".join(
-                _("%(name)s %(rate)s") % {"name": r["name"], "rate": _percent(r["rate"])}
+                _("%(name)s %(rate)s") % {"name": r["name"], "rate": format_percent(r["rate"])}
                 for r in low_pledges
             ),
-            "min": _threshold(policy.redemption_threshold),
+            "min": format_percent(policy.redemption_threshold, trim=True),
         }
         found.append((WarningRule.LOW_REDEMPTION, text))
     if rectification := facts["rectifications"].get(village_id):

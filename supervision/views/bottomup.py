@@ -5,8 +5,6 @@ refusal is shown on the form it came from."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -21,6 +19,7 @@ from django.views.generic import TemplateView
 from cadres.choices import CERTIFIED_POSTS
 from cadres.models import Cadre, Post, QualificationCertificate
 from core.dates import today
+from core.rates import format_percent, fulfilment_rate, satisfaction_expression
 from core.rights import Right
 from core.views import ScopedListView, ScopedMixin, ScopedObjectMixin, apply_validation_error
 from villages.changelog import history_context
@@ -54,13 +53,6 @@ from ..models import (
 from ..periods import Period
 
 # ------------------------------------------------------------------ shared pieces
-
-
-def pct(rate) -> str:
-    """A rate (0.875, or "0.875" from stored evidence) as a percentage: 87.5%."""
-    if rate in (None, ""):
-        return ""
-    return f"{Decimal(rate) * 100:.1f}%"
 
 
 class RecordMixin(ScopedObjectMixin):
@@ -333,7 +325,7 @@ class PublicReportDetailView(RecordMixin, TemplateView):
                 else {}
             )
             form = vote_forms.get(post.pk) or VoteForm(initial=initial, prefix=f"v{post.pk}")
-            rate = pct(vote.satisfaction_rate) if vote else ""
+            rate = format_percent(vote.satisfaction_rate) if vote else ""
             rows.append({"post": post, "vote": vote, "form": form, "rate": rate})
         return {
             **super().get_context_data(**kwargs),
@@ -402,19 +394,20 @@ class PublicReportListView(RecordListView):
     template_name = "supervision/bottomup/public_report_list.html"
 
     def base_queryset(self):
+        satisfied, basic = Sum("votes__satisfied"), Sum("votes__basically_satisfied")
         return PublicReport.objects.select_related("village").annotate(
             n_votes=Count("votes"),
-            n_satisfied=Sum("votes__satisfied"),
-            n_basic=Sum("votes__basically_satisfied"),
-            n_dissatisfied=Sum("votes__dissatisfied"),
+            satisfaction=satisfaction_expression(
+                satisfied=satisfied,
+                basic=basic,
+                returned=satisfied + basic + Sum("votes__dissatisfied"),
+            ),
         )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         for r in ctx["object_list"]:
-            good = (r.n_satisfied or 0) + (r.n_basic or 0)
-            total = good + (r.n_dissatisfied or 0)
-            r.rate = pct(Decimal(good) / total) if total else ""
+            r.rate = format_percent(r.satisfaction)
         return ctx
 
 
@@ -462,13 +455,13 @@ class RedemptionDetailView(RecordMixin, TemplateView):
             )
             p["rows"].append(row)
         for p in pledges.values():
-            p["rate"] = pct(_rate(p["rows"]))
+            p["rate"] = format_percent(selectors.results_fulfilment_rate(p["rows"]))
         return {
             **super().get_context_data(**kwargs),
             **self.common_context(r, r.village, Period.parse(r.period).label()),
             "redemption": r,
             "pledges": list(pledges.values()),
-            "village_rate": pct(_rate(results)),
+            "village_rate": format_percent(selectors.results_fulfilment_rate(results)),
             "pending": sum(1 for row in results if not row.result or not row.appraisal),
             "update_form": kwargs.get("update_form"),
             "complete_form": kwargs.get("complete_form") or forms.Form(),
@@ -501,15 +494,6 @@ class RedemptionDetailView(RecordMixin, TemplateView):
         )
 
 
-def _rate(rows):
-    done = [row for row in rows if row.result]
-    return selectors.fulfilment_rate(
-        sum(1 for row in done if row.result == Fulfilment.FULFILLED),
-        sum(1 for row in done if row.result == Fulfilment.PARTLY),
-        len(rows),
-    )
-
-
 class RedemptionListView(RecordListView):
     """Redemptions of the villages in scope with their fulfilment rate."""
 
@@ -527,7 +511,9 @@ class RedemptionListView(RecordListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         for r in ctx["object_list"]:
-            r.rate = pct(selectors.fulfilment_rate(r.n_fulfilled, r.n_partly, r.n_promises))
+            r.rate = format_percent(
+                fulfilment_rate(fulfilled=r.n_fulfilled, partly=r.n_partly, promises=r.n_promises)
+            )
         return ctx
 
 
@@ -557,7 +543,8 @@ def evidence_rows(ev: dict) -> list[tuple[str, str]]:
         ),
         (
             _("Votes at the public reports (satisfaction rate)"),
-            sep.join(f"{v['period']}: {pct(v['rate']) or '—'}" for v in ev.get("votes", [])) or "—",
+            sep.join(f"{v['period']}: {format_percent(v['rate'])}" for v in ev.get("votes", []))
+            or "—",
         ),
         (
             _("Promises redeemed"),
@@ -569,7 +556,7 @@ def evidence_rows(ev: dict) -> list[tuple[str, str]]:
                 "n": promises.get("not_fulfilled", 0),
             },
         ),
-        (_("Pledge fulfilment rate"), pct(ev.get("fulfilment_rate")) or "—"),
+        (_("Pledge fulfilment rate"), format_percent(ev.get("fulfilment_rate"))),
         (
             _("Unresolved problems of the village"),
             _("%(n)d (%(o)d overdue)")
