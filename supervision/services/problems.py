@@ -16,6 +16,7 @@ from cadres.models import Cadre
 from villages.models import Village
 from villages.scoping import require_edit, require_organizing, scope_for, today
 
+from .. import tasks_warnings
 from ..choices import (
     Escalation,
     ProblemAction,
@@ -26,7 +27,6 @@ from ..choices import (
 )
 from ..models import Problem, ProblemStep, SupervisionPolicy
 from .common import locked, require_state
-from .warnings import warnings_refresh_later
 
 __all__ = [
     "PROBLEM_TRANSITIONS",
@@ -171,7 +171,7 @@ def _move(problem: Problem, action: str, *, actor, note: str = "", **changes) ->
     problem.full_clean()
     problem.save(update_fields=["state", *changes])
     record_step(problem, action=action, from_state=from_state, actor=actor, note=note)
-    warnings_refresh_later(problem.area_code)
+    tasks_warnings.warnings_refresh_later(problem.area_code)
     return problem
 
 
@@ -287,7 +287,7 @@ def problem_update(*, actor, problem: Problem, deadline: dt.date | None = None, 
         note=" ".join(notes),
     )
     if "deadline" in changed:
-        warnings_refresh_later(problem.area_code)
+        tasks_warnings.warnings_refresh_later(problem.area_code)
     return problem
 
 
