@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
 
+from core.fields import area_code_field
 from villages.models import Village, audited
 from villages.scoping import ScopedQuerySet
 
@@ -87,7 +88,7 @@ class Cadre(models.Model):
         _("education"), max_length=15, choices=Education.choices, blank=True
     )
     notes = models.TextField(_("notes"), blank=True)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -148,7 +149,7 @@ class TermChange(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = TermChangeQuerySet.as_manager()
@@ -208,7 +209,7 @@ class Post(models.Model):
         related_name="closed_posts",
     )
     notes = models.CharField(_("notes"), max_length=200, blank=True)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = PostQuerySet.as_manager()
 
@@ -274,7 +275,7 @@ class QualificationCertificate(models.Model):
     )
     state_changed_on = models.DateField(_("state changed on"), null=True, blank=True)
     state_reason = models.TextField(_("reason of the last change"), blank=True)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = CertificateQuerySet.as_manager()
 
@@ -312,7 +313,7 @@ class PledgeClause(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=1)
     text = models.TextField(_("text"))
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = PledgeClauseQuerySet.as_manager()
 
@@ -387,7 +388,7 @@ class Pledge(models.Model):
     )
     in_force_on = models.DateField(_("in force since"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = PledgeQuerySet.as_manager()
@@ -449,7 +450,7 @@ class Promise(models.Model):
     text = models.TextField(_("promise"))
     target = models.CharField(_("measurable target"), max_length=200)
     due_date = models.DateField(_("due date"))
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = PromiseQuerySet.as_manager()
 
@@ -493,7 +494,7 @@ class ResignationAdvice(models.Model):
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decision_notes = models.TextField(_("decision notes"), blank=True)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = ResignationAdviceQuerySet.as_manager()
 

@@ -221,3 +221,47 @@ def test_the_graph_sees_cycles_through_late_and_relative_imports(tmp_path):
     assert import_cycles(import_graph(tmp_path, ["app", "core"])) == [
         ["app.models", "app.selectors.books", "app.services"]
     ]
+
+
+# ---------------------------------------------------------------------------- shared fields
+
+MODEL_FILES = [
+    p
+    for app in APPS
+    for pattern in ("models.py", "models/*.py")
+    for p in (ROOT / app).glob(pattern)
+]
+
+
+def hand_written_area_codes(path: Path):
+    """`area_code = <anything but area_code_field(...)>` in a class body."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for stmt in node.body:
+            if (
+                isinstance(stmt, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "area_code" for t in stmt.targets)
+                and not (
+                    isinstance(stmt.value, ast.Call)
+                    and isinstance(stmt.value.func, ast.Name)
+                    and stmt.value.func.id == "area_code_field"
+                )
+            ):
+                yield f"{node.name}.area_code, line {stmt.lineno}"
+
+
+@pytest.mark.parametrize("path", MODEL_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_models_declare_the_area_code_with_the_core_field(path):
+    assert list(hand_written_area_codes(path)) == []
+
+
+def test_the_rule_catches_a_hand_written_area_code(tmp_path):
+    models = tmp_path / "models.py"
+    models.write_text(
+        "class A:\n"
+        "    area_code = area_code_field()\n"
+        "class B:\n"
+        "    area_code = models.CharField(max_length=12)\n"
+    )
+    assert list(hand_written_area_codes(models)) == ["B.area_code, line 4"]

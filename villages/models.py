@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import area_code_field
+
 from .choices import CODE_LENGTH, PARENT_LEVEL, ROLE_REGION_LEVEL, RegionLevel, RoleKind
 from .scoping import ScopedQuerySet, prefix_q, scope_for, today
 
@@ -227,7 +229,7 @@ class StaffRole(models.Model):
         related_name="staff_roles",
     )
     # The scope's area code, copied from the region or village so scoping needs no join.
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = StaffRoleQuerySet.as_manager()
 
@@ -302,7 +304,7 @@ class ContactAssignment(models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = ContactAssignmentQuerySet.as_manager()
 

@@ -5,16 +5,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import area_code_field
 from villages.scoping import ScopedQuerySet
 
 from ..choices import RecordState
 
 PERIOD_CODE = {"max_length": 7, "db_index": True}
 SCORE = {"max_digits": 5, "decimal_places": 1}
-
-
-def area_code_field():
-    return models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
 
 
 def frozen_when(state: str, name: str = "completed_record_is_final"):

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Post, Promise
+from core.fields import area_code_field
 from villages.models import Village, audited
 from villages.scoping import ScopedQuerySet
 
@@ -16,7 +17,6 @@ from ..choices import AskerKind, Fulfilment, QuestionCategory, RecordState, Sati
 from .base import (
     PERIOD_CODE,
     CompletedRecord,
-    area_code_field,
     frozen_when,
     frozen_with_parent,
     user_field,

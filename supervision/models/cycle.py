@@ -5,11 +5,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import area_code_field
 from villages.models import Village, audited, audited_in_bulk
 from villages.scoping import ScopedQuerySet, today
 
 from ..choices import TaskKind, TaskState
-from .base import PERIOD_CODE, area_code_field
+from .base import PERIOD_CODE
 
 
 class SupervisionTaskQuerySet(ScopedQuerySet):

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre
+from core.fields import area_code_field
 from villages.models import Village, audited
 from villages.scoping import ScopedQuerySet, today
 
@@ -18,7 +19,6 @@ from ..choices import (
     ProblemState,
     Severity,
 )
-from .base import area_code_field
 from .bottomup import HearingQuestion
 from .topdown import InspectionFinding
 

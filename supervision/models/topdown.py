@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Post, QualificationCertificate, ResignationAdvice
+from core.fields import area_code_field
 from villages.models import Village, audited
 from villages.scoping import ScopedQuerySet
 
@@ -24,7 +25,6 @@ from .base import (
     PERIOD_CODE,
     SCORE,
     CompletedRecord,
-    area_code_field,
     frozen_when,
     frozen_with_parent,
     user_field,
@@ -64,7 +64,7 @@ class InspectionTemplate(models.Model):
     """A county's checklist of the quarterly inspection. Versions are never edited once in use:
     a change is a new version, and each inspection keeps the version it used."""
 
-    area_code = models.CharField(_("county code"), max_length=6, db_index=True)
+    area_code = area_code_field(_("county code"), max_length=6)
     version = models.PositiveSmallIntegerField(_("version"))
     name = models.CharField(_("name"), max_length=100)
     state = models.CharField(
@@ -118,7 +118,7 @@ class InspectionTemplateItem(models.Model):
     section = models.CharField(_("section"), max_length=50, blank=True)
     text = models.CharField(_("item"), max_length=300)
     weight = models.DecimalField(_("weight (points)"), validators=[MinValueValidator(0)], **SCORE)
-    area_code = models.CharField(_("county code"), max_length=6, editable=False, db_index=True)
+    area_code = area_code_field(_("county code"), max_length=6)
 
     objects = InspectionTemplateQuerySet.as_manager()
 
