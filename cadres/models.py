@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
 
 from core.fields import area_code_field
+from core.triggers import frozen_with_parent
 from villages.models import Village, audited
 from villages.scoping import ScopedQuerySet
 
@@ -422,20 +423,12 @@ class PromiseQuerySet(ScopedQuerySet):
 @audited
 @pgtrigger.register(
     # A promise belongs to its pledge's text: frozen with it from the first signature.
-    pgtrigger.Trigger(
+    frozen_with_parent(
+        "cadres_pledge",
+        "pledge_id",
+        "state <> 'draft'",
+        "pledge % is signed: its promises cannot change",
         name="frozen_promises",
-        when=pgtrigger.Before,
-        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
-        func="""
-            IF (SELECT state FROM cadres_pledge
-                WHERE id = COALESCE(NEW.pledge_id, OLD.pledge_id)) <> 'draft' THEN
-                RAISE EXCEPTION 'pledge % is signed: its promises cannot change',
-                    COALESCE(NEW.pledge_id, OLD.pledge_id)
-                    USING ERRCODE = 'integrity_constraint_violation';
-            END IF;
-            IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-            RETURN NEW;
-        """,
     ),
 )
 class Promise(models.Model):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import area_code_field
+from core.triggers import frozen_with_parent
 from villages.models import Village, audited
 from villages.scoping import ScopedQuerySet, scope_for
 
@@ -155,20 +156,12 @@ class OpeningBalanceQuerySet(ScopedQuerySet):
 
 @audited
 @pgtrigger.register(
-    pgtrigger.Trigger(
+    frozen_with_parent(
+        "ledgers_verification",
+        "verification_id",
+        "state = 'confirmed'",
+        "verification % is confirmed: its balances cannot change",
         name="confirmed_opening_balances_are_final",
-        when=pgtrigger.Before,
-        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
-        func="""
-            IF (SELECT state FROM ledgers_verification
-                WHERE id = COALESCE(NEW.verification_id, OLD.verification_id)) = 'confirmed' THEN
-                RAISE EXCEPTION 'verification % is confirmed: its balances cannot change',
-                    COALESCE(NEW.verification_id, OLD.verification_id)
-                    USING ERRCODE = 'integrity_constraint_violation';
-            END IF;
-            IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-            RETURN NEW;
-        """,
     ),
 )
 class OpeningBalance(models.Model):

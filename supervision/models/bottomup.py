@@ -18,7 +18,7 @@ from .base import (
     PERIOD_CODE,
     CompletedRecord,
     frozen_when,
-    frozen_with_parent,
+    frozen_with_record,
     user_field,
 )
 from .cycle import SupervisionTask
@@ -57,7 +57,7 @@ class Hearing(CompletedRecord):
 
 
 @audited
-@pgtrigger.register(frozen_with_parent("supervision_hearing", "hearing_id"))
+@pgtrigger.register(frozen_with_record("supervision_hearing", "hearing_id"))
 class HearingQuestion(models.Model):
     """A question put at the hearing, who answered it and whether the asker was satisfied; an
     unsatisfied question, or one with a follow-up, goes to the problem ledger on completion."""
@@ -130,7 +130,7 @@ class PublicReport(CompletedRecord):
 
 
 @audited
-@pgtrigger.register(frozen_with_parent("supervision_publicreport", "report_id"))
+@pgtrigger.register(frozen_with_record("supervision_publicreport", "report_id"))
 class PublicReportVote(models.Model):
     """The democratic appraisal of one cadre: the three counts add up to the ballots returned."""
 
@@ -200,7 +200,7 @@ class Redemption(CompletedRecord):
 
 
 @audited
-@pgtrigger.register(frozen_with_parent("supervision_redemption", "redemption_id"))
+@pgtrigger.register(frozen_with_record("supervision_redemption", "redemption_id"))
 class PromiseRedemption(models.Model):
     redemption = models.ForeignKey(
         Redemption, verbose_name=_("redemption"), on_delete=models.CASCADE, related_name="results"

@@ -26,7 +26,7 @@ from .base import (
     SCORE,
     CompletedRecord,
     frozen_when,
-    frozen_with_parent,
+    frozen_with_record,
     user_field,
 )
 from .cycle import SupervisionTask
@@ -99,7 +99,7 @@ class InspectionTemplate(models.Model):
 
 @audited
 @pgtrigger.register(
-    frozen_with_parent(
+    frozen_with_record(
         "supervision_inspectiontemplate",
         "template_id",
         states=(TemplateState.ACTIVE, TemplateState.RETIRED),
@@ -164,7 +164,7 @@ class Inspection(CompletedRecord):
 
 
 @audited
-@pgtrigger.register(frozen_with_parent("supervision_inspection", "inspection_id"))
+@pgtrigger.register(frozen_with_record("supervision_inspection", "inspection_id"))
 class InspectionScore(models.Model):
     inspection = models.ForeignKey(
         Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="scores"
@@ -191,7 +191,7 @@ class InspectionScore(models.Model):
 
 
 @audited
-@pgtrigger.register(frozen_with_parent("supervision_inspection", "inspection_id"))
+@pgtrigger.register(frozen_with_record("supervision_inspection", "inspection_id"))
 class InspectionParticipant(models.Model):
     """Who inspected: township officials, stations, and the representatives stationed there."""
 
@@ -218,7 +218,7 @@ class InspectionParticipant(models.Model):
 
 
 @audited
-@pgtrigger.register(frozen_with_parent("supervision_inspection", "inspection_id"))
+@pgtrigger.register(frozen_with_record("supervision_inspection", "inspection_id"))
 class InspectionFinding(models.Model):
     """A problem found by the inspection; completing the inspection registers each finding in
     the problem ledger."""
@@ -269,7 +269,7 @@ class Review(CompletedRecord):
 
 
 @audited
-@pgtrigger.register(frozen_with_parent("supervision_review", "review_id"))
+@pgtrigger.register(frozen_with_record("supervision_review", "review_id"))
 class ReviewScore(models.Model):
     """One cadre's scores on each dimension, their average and the grade it gives."""
 
