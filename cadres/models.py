@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
 
+from core.fields import area_code_field
 from core.querysets import ScopedQuerySet
+from core.triggers import frozen_with_parent
 from villages.models import Village, audited
 
 from .choices import (
@@ -87,7 +89,7 @@ class Cadre(models.Model):
         _("education"), max_length=15, choices=Education.choices, blank=True
     )
     notes = models.TextField(_("notes"), blank=True)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -148,7 +150,7 @@ class TermChange(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = TermChangeQuerySet.as_manager()
@@ -208,7 +210,7 @@ class Post(models.Model):
         related_name="closed_posts",
     )
     notes = models.CharField(_("notes"), max_length=200, blank=True)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = PostQuerySet.as_manager()
 
@@ -274,7 +276,7 @@ class QualificationCertificate(models.Model):
     )
     state_changed_on = models.DateField(_("state changed on"), null=True, blank=True)
     state_reason = models.TextField(_("reason of the last change"), blank=True)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = CertificateQuerySet.as_manager()
 
@@ -312,7 +314,7 @@ class PledgeClause(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=1)
     text = models.TextField(_("text"))
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = PledgeClauseQuerySet.as_manager()
 
@@ -387,7 +389,7 @@ class Pledge(models.Model):
     )
     in_force_on = models.DateField(_("in force since"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = PledgeQuerySet.as_manager()
@@ -421,20 +423,12 @@ class PromiseQuerySet(ScopedQuerySet):
 @audited
 @pgtrigger.register(
     # A promise belongs to its pledge's text: frozen with it from the first signature.
-    pgtrigger.Trigger(
+    frozen_with_parent(
+        "cadres_pledge",
+        "pledge_id",
+        "state <> 'draft'",
+        "pledge % is signed: its promises cannot change",
         name="frozen_promises",
-        when=pgtrigger.Before,
-        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
-        func="""
-            IF (SELECT state FROM cadres_pledge
-                WHERE id = COALESCE(NEW.pledge_id, OLD.pledge_id)) <> 'draft' THEN
-                RAISE EXCEPTION 'pledge % is signed: its promises cannot change',
-                    COALESCE(NEW.pledge_id, OLD.pledge_id)
-                    USING ERRCODE = 'integrity_constraint_violation';
-            END IF;
-            IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-            RETURN NEW;
-        """,
     ),
 )
 class Promise(models.Model):
@@ -449,7 +443,7 @@ class Promise(models.Model):
     text = models.TextField(_("promise"))
     target = models.CharField(_("measurable target"), max_length=200)
     due_date = models.DateField(_("due date"))
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = PromiseQuerySet.as_manager()
 
@@ -493,7 +487,7 @@ class ResignationAdvice(models.Model):
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decision_notes = models.TextField(_("decision notes"), blank=True)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = ResignationAdviceQuerySet.as_manager()
 

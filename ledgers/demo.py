@@ -51,6 +51,7 @@ from villages.demo import SURNAMES, first_county
 from villages.models import StaffRole, Village
 from villages.templatetags.cunjian import person_name
 
+from .chain import GENESIS, chain_hash
 from .choices import (
     AssetCategory,
     AssetMovementKind,
@@ -86,10 +87,8 @@ from .models import (
     VoucherLine,
 )
 from .services import (
-    GENESIS,
     book_amount,
     canonical_statement,
-    chain_hash,
     handover_book_snapshot,
     period_bounds,
     statement_content,

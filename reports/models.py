@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import area_code_field
 from core.querysets import ScopedQuerySet
 from villages.models import audited
 
@@ -53,7 +54,7 @@ class ReportRun(models.Model):
     file's SHA-256. Earlier versions stay downloadable."""
 
     kind = models.CharField(_("report"), max_length=12, choices=ReportKind.choices)
-    area_code = models.CharField(_("area code"), max_length=12, db_index=True)
+    area_code = area_code_field()
     period = models.CharField(_("period"), max_length=7)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     state = models.CharField(

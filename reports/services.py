@@ -1,15 +1,10 @@
-"""Writes of the reports app: requesting a report run and generating it (the Celery task's body)."""
+"""Writes of the reports app: requesting a report run (generating it is `reports.generation`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import io
-import logging
-import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -18,15 +13,11 @@ from django.utils.translation import gettext as _
 from core.rights import Right, scope_for
 
 from .choices import ReportKind, RunState
+from .generation import count_pages, generate_report, report_generate
 from .models import ReportRun
-from .quarterly import parse_quarter, render_quarterly, resolve_area
+from .quarterly import parse_quarter, resolve_area
 
 __all__ = ["count_pages", "report_generate", "report_request"]
-
-log = logging.getLogger(__name__)
-
-#: the renderer of each kind of report: (area code, period code, progress) -> PDF bytes
-RENDERERS = {ReportKind.QUARTERLY: render_quarterly}
 
 
 def report_request(
@@ -64,8 +55,6 @@ def report_request(
             raise
         return active, False
     if enqueue:
-        from .tasks import generate_report
-
         transaction.on_commit(lambda: generate_report.delay(run.pk))
     return run, True
 
@@ -92,57 +81,6 @@ def _fail_stale(runs) -> int:
 
 def _active_run(runs) -> ReportRun | None:
     return runs.active().first()
-
-
-def count_pages(pdf: bytes) -> int:
-    """Pages of a PDF (WeasyPrint compresses its page tree, so it is read with pypdf)."""
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
-def _progress(run_id: int):
-    last = [-1]
-
-    def report(percent: int) -> None:
-        percent = max(0, min(int(percent), 99))
-        if percent // 5 != last[0] // 5:  # a write per 5 %: each is an audited row
-            ReportRun.objects.filter(pk=run_id, state=RunState.RUNNING).update(progress=percent)
-            last[0] = percent
-
-    return report
-
-
-def report_generate(run_id: int) -> str:
-    """Generate a queued run: mark it running, render it reporting progress, store the PDF with
-    its SHA-256, pages and seconds; a failure is recorded on the run. A run that is not queued
-    (done, failed, or taken by another worker) is left alone, so the task may run twice."""
-    claimed = ReportRun.objects.filter(pk=run_id, state=RunState.QUEUED).update(
-        state=RunState.RUNNING, started_at=timezone.now(), progress=0
-    )
-    if not claimed:
-        return ReportRun.objects.filter(pk=run_id).values_list("state", flat=True).first() or ""
-    run = ReportRun.objects.get(pk=run_id)
-    began = time.perf_counter()
-    try:
-        pdf = RENDERERS[run.kind](run.area_code, run.period, progress=_progress(run_id))
-        run.file.save("report.pdf", ContentFile(pdf), save=False)  # upload_to names it
-        run.sha256 = hashlib.sha256(pdf).hexdigest()
-        run.pages = count_pages(pdf)
-        run.state = RunState.DONE
-        run.progress = 100
-    except Exception as e:  # noqa: BLE001 -- any failure is the run's, shown on its page
-        log.exception("report run %s failed", run_id)
-        run.state = RunState.FAILED
-        run.error = f"{type(e).__name__}: {e}"[:2000]
-    run.seconds = round(time.perf_counter() - began, 3)
-    run.finished_at = timezone.now()
-    run.save(
-        update_fields=[
-            "file", "sha256", "pages", "state", "progress", "error", "seconds", "finished_at"
-        ]
-    )  # fmt: skip
-    return run.state
 
 
 def request_closed_quarter(*, period: str) -> int:

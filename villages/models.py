@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import today
+from core.fields import area_code_field
 from core.querysets import ScopedQuerySet, prefix_q
 from core.rights import Right, scope_for
 
@@ -227,7 +228,7 @@ class StaffRole(models.Model):
         related_name="staff_roles",
     )
     # The scope's area code, copied from the region or village so scoping needs no join.
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = StaffRoleQuerySet.as_manager()
 
@@ -302,7 +303,7 @@ class ContactAssignment(models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = ContactAssignmentQuerySet.as_manager()
 

@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import area_code_field
 from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
 
@@ -37,7 +38,7 @@ class AuditRecord(models.Model):
     period_end = models.DateField(_("audited to"))
     report_date = models.DateField(_("report date"), null=True, blank=True)
     conclusion = models.TextField(_("conclusion"), blank=True)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = AuditRecordQuerySet.as_manager()
 
@@ -70,7 +71,7 @@ class AuditFinding(models.Model):
     )
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = AuditFindingQuerySet.as_manager()
 

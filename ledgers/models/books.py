@@ -8,8 +8,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import area_code_field
 from core.querysets import ScopedQuerySet
 from core.rights import scope_for
+from core.triggers import frozen_with_parent
 from villages.models import Village, audited
 
 from ..choices import AccountClass, NormalSide, VerificationState, VoucherState
@@ -73,7 +75,7 @@ class Account(models.Model):
     )
     is_active = models.BooleanField(_("in use"), default=True)
     # "" for the official chart, the county's 6-digit code for its sub-accounts.
-    area_code = models.CharField(_("area code"), max_length=12, blank=True, db_index=True)
+    area_code = area_code_field(blank=True)
 
     objects = AccountQuerySet.as_manager()
 
@@ -136,7 +138,7 @@ class Verification(models.Model):
     opening_registers = models.JSONField(
         _("opening asset and resource registers"), default=dict, blank=True, editable=False
     )
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = VerificationQuerySet.as_manager()
 
@@ -154,20 +156,12 @@ class OpeningBalanceQuerySet(ScopedQuerySet):
 
 @audited
 @pgtrigger.register(
-    pgtrigger.Trigger(
+    frozen_with_parent(
+        "ledgers_verification",
+        "verification_id",
+        "state = 'confirmed'",
+        "verification % is confirmed: its balances cannot change",
         name="confirmed_opening_balances_are_final",
-        when=pgtrigger.Before,
-        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
-        func="""
-            IF (SELECT state FROM ledgers_verification
-                WHERE id = COALESCE(NEW.verification_id, OLD.verification_id)) = 'confirmed' THEN
-                RAISE EXCEPTION 'verification % is confirmed: its balances cannot change',
-                    COALESCE(NEW.verification_id, OLD.verification_id)
-                    USING ERRCODE = 'integrity_constraint_violation';
-            END IF;
-            IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-            RETURN NEW;
-        """,
     ),
 )
 class OpeningBalance(models.Model):
@@ -184,7 +178,7 @@ class OpeningBalance(models.Model):
     )
     debit = models.DecimalField(_("debit"), default=0, **MONEY)
     credit = models.DecimalField(_("credit"), default=0, **MONEY)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = OpeningBalanceQuerySet.as_manager()
 
@@ -266,7 +260,7 @@ class Voucher(models.Model):
     chain_seq = models.PositiveIntegerField(null=True, blank=True, editable=False)
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)
     hash = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = VoucherQuerySet.as_manager()
@@ -330,7 +324,8 @@ class VoucherLine(models.Model):
     counterparty = models.CharField(_("counterparty"), max_length=100, blank=True)
     date = models.DateField(_("date"))
     posted = models.BooleanField(_("posted"), default=False)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False)
+    # No index of its own: the lines' indexes lead with it.
+    area_code = area_code_field(db_index=False)
 
     objects = VoucherLineQuerySet.as_manager()
 
@@ -383,7 +378,7 @@ class ClosedPeriod(models.Model):
         related_name="+",
     )
     closed_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = ClosedPeriodQuerySet.as_manager()
 

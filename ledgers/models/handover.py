@@ -4,6 +4,7 @@ import pgtrigger
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import area_code_field
 from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
 
@@ -67,7 +68,7 @@ class Handover(models.Model):
     )
     supervisor = models.CharField(_("township supervisor"), max_length=30, blank=True)
     supervisor_signed_on = models.DateField(_("signed by the supervisor on"), null=True, blank=True)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = HandoverQuerySet.as_manager()
 

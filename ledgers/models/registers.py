@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import area_code_field
 from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
 
@@ -52,7 +53,7 @@ class Asset(models.Model):
         _("status"), max_length=10, choices=AssetStatus.choices, default=AssetStatus.IN_USE
     )
     notes = models.TextField(_("notes"), blank=True)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = AssetQuerySet.as_manager()
@@ -98,7 +99,7 @@ class AssetMovement(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = AssetMovementQuerySet.as_manager()
@@ -137,7 +138,7 @@ class Resource(models.Model):
         _("status"), max_length=10, choices=ResourceStatus.choices, default=ResourceStatus.IDLE
     )
     notes = models.TextField(_("notes"), blank=True)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ResourceQuerySet.as_manager()
@@ -182,7 +183,7 @@ class ResourceContract(models.Model):
     )
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = ResourceContractQuerySet.as_manager()
 
@@ -235,7 +236,7 @@ class ContractPayment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    area_code = models.CharField(_("area code"), max_length=12, editable=False, db_index=True)
+    area_code = area_code_field()
 
     objects = ContractPaymentQuerySet.as_manager()
 

@@ -1,10 +1,9 @@
 """Reads of the ledger: balances, the trial balance (科目余额表), journals, the income and
-expense statement, and the verification of the hash chain."""
+expense statement (the verification of the hash chain is in `ledgers.chain`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,9 +11,8 @@ from django.db.models import Q, Sum
 
 from villages.models import Village
 
-from ..choices import AccountClass, NormalSide, VoucherState
-from ..models import Account, OpeningBalance, Voucher, VoucherLine
-from ..services import GENESIS, canonical_bytes
+from ..choices import AccountClass, NormalSide
+from ..models import Account, OpeningBalance, VoucherLine
 
 ZERO = Decimal("0.00")
 
@@ -134,73 +132,3 @@ def income_statement(village: Village, start: dt.date, end: dt.date):
         ZERO,
     )
     return rows, income, expense
-
-
-@dataclass
-class ChainReport:
-    """The verdict of a village's chain: intact, or the first voucher where it breaks."""
-
-    village: Village
-    checked: int
-    broken_at: Voucher | None = None
-    reason: str = ""
-
-    @property
-    def intact(self) -> bool:
-        return self.broken_at is None
-
-
-def verify_chain(village: Village) -> ChainReport:
-    """Recompute every posted voucher's hash from its content and the previous hash; report the
-    first voucher whose stored hash, link or position does not match. Two queries."""
-    from django.db import connection
-    from django.utils.translation import gettext as _
-
-    # Plain SQL rows, amounts as text (numeric(14, 2)::text is the canonical "0.00"), account
-    # codes joined in: building model instances or Decimals would triple the time on 100,000.
-    lines_by_voucher: dict[int, list[tuple[str, str, str, str]]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""SELECT l.voucher_id, a.code, l.debit::text, l.credit::text, l.counterparty
-                FROM {VoucherLine._meta.db_table} l
-                JOIN {Account._meta.db_table} a ON a.id = l.account_id
-                WHERE l.area_code = %s AND l.posted
-                ORDER BY l.voucher_id, l.position""",
-            [village.code],
-        )
-        for voucher_id, *line in cursor.fetchall():
-            lines_by_voucher.setdefault(voucher_id, []).append(tuple(line))
-        cursor.execute(
-            f"""SELECT id, area_code, year, number, to_char(date, 'YYYY-MM-DD'), summary,
-                       attachments, reverses_id, prev_hash, hash, chain_seq
-                FROM {Voucher._meta.db_table}
-                WHERE village_id = %s AND state = %s
-                ORDER BY chain_seq""",
-            [village.pk, VoucherState.POSTED],
-        )
-        rows = cursor.fetchall()
-    previous, expected_seq, checked = GENESIS, 1, 0
-    for pk, code, year, number, date, summary, attachments, reverses, prev, stored, seq in rows:
-        checked += 1
-        broken = ""
-        if seq != expected_seq:
-            broken = _("a voucher is missing before it")
-        elif prev != previous:
-            broken = _("its link to the previous voucher was changed")
-        else:
-            content = canonical_bytes(
-                village=code,
-                number=f"记-{year}-{number:04d}",
-                date=date,
-                summary=summary,
-                attachments=attachments,
-                reverses=reverses,
-                prev=prev,
-                lines=lines_by_voucher.get(pk, ()),
-            )
-            if hashlib.sha256(content).hexdigest() != stored:
-                broken = _("its content no longer matches its hash")
-        if broken:
-            return ChainReport(village, checked, Voucher.objects.get(pk=pk), broken)
-        previous, expected_seq = stored, expected_seq + 1
-    return ChainReport(village, checked)

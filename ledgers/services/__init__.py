@@ -2,7 +2,6 @@
 
 from .audit import *  # noqa: F403
 from .books import *  # noqa: F403
-from .books import GENESIS, ZERO, canonical_content, chain_hash  # noqa: F401
 from .disclosure import *  # noqa: F403
 from .handover import *  # noqa: F403
 from .registers import *  # noqa: F403

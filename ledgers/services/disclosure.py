@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from core.rights import Right, require
 from villages.models import Village
 
+from .. import selectors
 from ..choices import DisclosureKind, DisclosureState, NormalSide, VoucherState
 from ..models import (
     AssetMovement,
@@ -80,8 +81,6 @@ def period_bounds(kind: str, year: int, number: int) -> tuple[dt.date, dt.date]:
 def statement_content(village: Village, kind: str, year: int, number: int) -> dict[str, Any]:
     """The snapshot of the period from the ledger and the registers: plain JSON, amounts as
     strings with two decimals, dates ISO."""
-    from .. import selectors  # selectors import the services: import late
-
     start, end = period_bounds(kind, year, number)
     rows = selectors.trial_balance(village, start, end)
     income_rows, income, expense = selectors.income_statement(village, start, end)

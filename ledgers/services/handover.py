@@ -20,6 +20,7 @@ from cadres.choices import CERTIFIED_POSTS
 from cadres.models import Cadre, Post
 from core.rights import Right, require
 
+from .. import selectors
 from ..choices import AssetMovementKind, HandoverState
 from ..models import Asset, AssetMovement, Handover, Resource
 
@@ -47,8 +48,6 @@ def handover_book_snapshot(village, as_of: dt.date) -> dict:
     """The books as of a date, as JSON: each account's balance ({code: "0.00"}) and the counts
     and totals of the asset and resource registers (assets acquired by then and not disposed
     of or written off by then; resources registered by then)."""
-    from .. import selectors  # the selectors import the services: import late
-
     accounts = {
         code: str(amount.quantize(ZERO))
         for code, amount in selectors.account_balances(village, on=as_of).items()

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
-from reports import services
+from reports import generation, services
 from reports.choices import RunState
 from reports.models import ReportRun
 from reports.tasks import request_quarterly_reports
@@ -124,7 +124,7 @@ def test_generate_writes_the_pdf_with_its_hash_and_pages(media, insider, village
 def test_a_failure_is_recorded_on_the_run(media, insider, village):
     run, _ = request(insider, village.code)
     with mock.patch.dict(
-        services.RENDERERS, {"quarterly": mock.Mock(side_effect=RuntimeError("no fonts"))}
+        generation.RENDERERS, {"quarterly": mock.Mock(side_effect=RuntimeError("no fonts"))}
     ):
         assert services.report_generate(run.pk) == RunState.FAILED
     run.refresh_from_db()

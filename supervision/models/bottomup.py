@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Post, Promise
 from core import rates
+from core.fields import area_code_field
 from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
 
@@ -17,9 +18,8 @@ from ..choices import AskerKind, Fulfilment, QuestionCategory, RecordState, Sati
 from .base import (
     PERIOD_CODE,
     CompletedRecord,
-    area_code_field,
     frozen_when,
-    frozen_with_parent,
+    frozen_with_record,
     user_field,
 )
 from .cycle import SupervisionTask
@@ -58,7 +58,7 @@ class Hearing(CompletedRecord):
 
 
 @audited
-@pgtrigger.register(frozen_with_parent("supervision_hearing", "hearing_id"))
+@pgtrigger.register(frozen_with_record("supervision_hearing", "hearing_id"))
 class HearingQuestion(models.Model):
     """A question put at the hearing, who answered it and whether the asker was satisfied; an
     unsatisfied question, or one with a follow-up, goes to the problem ledger on completion."""
@@ -131,7 +131,7 @@ class PublicReport(CompletedRecord):
 
 
 @audited
-@pgtrigger.register(frozen_with_parent("supervision_publicreport", "report_id"))
+@pgtrigger.register(frozen_with_record("supervision_publicreport", "report_id"))
 class PublicReportVote(models.Model):
     """The democratic appraisal of one cadre: the three counts add up to the ballots returned."""
 
@@ -199,7 +199,7 @@ class Redemption(CompletedRecord):
 
 
 @audited
-@pgtrigger.register(frozen_with_parent("supervision_redemption", "redemption_id"))
+@pgtrigger.register(frozen_with_record("supervision_redemption", "redemption_id"))
 class PromiseRedemption(models.Model):
     redemption = models.ForeignKey(
         Redemption, verbose_name=_("redemption"), on_delete=models.CASCADE, related_name="results"

@@ -6,11 +6,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import today
+from core.fields import area_code_field
 from core.querysets import ScopedQuerySet
 from villages.models import Village, audited, audited_in_bulk
 
 from ..choices import TaskKind, TaskState
-from .base import PERIOD_CODE, area_code_field
+from .base import PERIOD_CODE
 
 
 class SupervisionTaskQuerySet(ScopedQuerySet):

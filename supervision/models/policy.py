@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import area_code_field
 from core.querysets import ScopedQuerySet
 from core.rights import scope_for
 from villages.models import audited
@@ -56,7 +57,7 @@ class SupervisionPolicyQuerySet(ScopedQuerySet):
 class SupervisionPolicy(models.Model):
     """One county's rules of the cycle; a county without one uses the defaults."""
 
-    area_code = models.CharField(_("county code"), max_length=6, unique=True)
+    area_code = area_code_field(_("county code"), max_length=6, unique=True)
     due_months = models.JSONField(
         _("due dates (months from the start of the period)"), default=default_due_months
     )

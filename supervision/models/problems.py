@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre
 from core.dates import today
+from core.fields import area_code_field
 from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
 
@@ -19,7 +20,6 @@ from ..choices import (
     ProblemState,
     Severity,
 )
-from .base import area_code_field
 from .bottomup import HearingQuestion
 from .topdown import InspectionFinding
 

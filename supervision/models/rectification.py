@@ -6,11 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import area_code_field
 from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
 
 from ..choices import RectificationState
-from .base import area_code_field
 
 
 class RectificationQuerySet(ScopedQuerySet):

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Post, QualificationCertificate, ResignationAdvice
+from core.fields import area_code_field
 from core.querysets import ScopedQuerySet
 from core.rights import scope_for
 from villages.models import Village, audited
@@ -25,9 +26,8 @@ from .base import (
     PERIOD_CODE,
     SCORE,
     CompletedRecord,
-    area_code_field,
     frozen_when,
-    frozen_with_parent,
+    frozen_with_record,
     user_field,
 )
 from .cycle import SupervisionTask
@@ -62,7 +62,7 @@ class InspectionTemplate(models.Model):
     """A county's checklist of the quarterly inspection. Versions are never edited once in use:
     a change is a new version, and each inspection keeps the version it used."""
 
-    area_code = models.CharField(_("county code"), max_length=6, db_index=True)
+    area_code = area_code_field(_("county code"), max_length=6)
     version = models.PositiveSmallIntegerField(_("version"))
     name = models.CharField(_("name"), max_length=100)
     state = models.CharField(
@@ -97,7 +97,7 @@ class InspectionTemplate(models.Model):
 
 @audited
 @pgtrigger.register(
-    frozen_with_parent(
+    frozen_with_record(
         "supervision_inspectiontemplate",
         "template_id",
         states=(TemplateState.ACTIVE, TemplateState.RETIRED),
@@ -116,7 +116,7 @@ class InspectionTemplateItem(models.Model):
     section = models.CharField(_("section"), max_length=50, blank=True)
     text = models.CharField(_("item"), max_length=300)
     weight = models.DecimalField(_("weight (points)"), validators=[MinValueValidator(0)], **SCORE)
-    area_code = models.CharField(_("county code"), max_length=6, editable=False, db_index=True)
+    area_code = area_code_field(_("county code"), max_length=6)
 
     objects = InspectionTemplateQuerySet.as_manager()
 
@@ -162,7 +162,7 @@ class Inspection(CompletedRecord):
 
 
 @audited
-@pgtrigger.register(frozen_with_parent("supervision_inspection", "inspection_id"))
+@pgtrigger.register(frozen_with_record("supervision_inspection", "inspection_id"))
 class InspectionScore(models.Model):
     inspection = models.ForeignKey(
         Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="scores"
@@ -189,7 +189,7 @@ class InspectionScore(models.Model):
 
 
 @audited
-@pgtrigger.register(frozen_with_parent("supervision_inspection", "inspection_id"))
+@pgtrigger.register(frozen_with_record("supervision_inspection", "inspection_id"))
 class InspectionParticipant(models.Model):
     """Who inspected: township officials, stations, and the representatives stationed there."""
 
@@ -216,7 +216,7 @@ class InspectionParticipant(models.Model):
 
 
 @audited
-@pgtrigger.register(frozen_with_parent("supervision_inspection", "inspection_id"))
+@pgtrigger.register(frozen_with_record("supervision_inspection", "inspection_id"))
 class InspectionFinding(models.Model):
     """A problem found by the inspection; completing the inspection registers each finding in
     the problem ledger."""
@@ -267,7 +267,7 @@ class Review(CompletedRecord):
 
 
 @audited
-@pgtrigger.register(frozen_with_parent("supervision_review", "review_id"))
+@pgtrigger.register(frozen_with_record("supervision_review", "review_id"))
 class ReviewScore(models.Model):
     """One cadre's scores on each dimension, their average and the grade it gives."""
 

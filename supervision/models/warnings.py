@@ -4,11 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import area_code_field
 from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
 
 from ..choices import WarningLevel
-from .base import area_code_field
 
 
 class VillageWarningQuerySet(ScopedQuerySet):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from villages.models import Village
 from villages.signals import bulk_written
 
+from .. import tasks_warnings
 from ..choices import DEFAULT_DUE_MONTHS, RecordState, TaskState
 from ..models import SupervisionPolicy, SupervisionTask
 from ..periods import Period
@@ -63,13 +64,11 @@ def task_for(village: Village, kind: str, period: Period) -> SupervisionTask:
 def task_done(task: SupervisionTask, on: dt.date) -> None:
     """Mark the duty done on the date its record was completed (idempotent), and have the
     village's warning re-evaluated once this commits."""
-    from .warnings import warnings_refresh_later  # it imports this module
-
     SupervisionTask.objects.filter(pk=task.pk).exclude(state=TaskState.DONE).update(
         state=TaskState.DONE, done_on=on
     )
     bulk_written.send(SupervisionTask, area_codes=[task.area_code])
-    warnings_refresh_later(task.area_code)
+    tasks_warnings.warnings_refresh_later(task.area_code)
 
 
 def require_state(obj, allowed: Iterable[str], message: str) -> None:

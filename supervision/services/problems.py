@@ -4,7 +4,9 @@ reopen, and escalate overdue problems (挂账督办). Every step is a `ProblemSt
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,6 +19,7 @@ from core.dates import today
 from core.rights import Right, require, scope_for
 from villages.models import Village
 
+from .. import tasks_warnings
 from ..choices import (
     Escalation,
     ProblemAction,
@@ -27,7 +30,6 @@ from ..choices import (
 )
 from ..models import Problem, ProblemStep, SupervisionPolicy
 from .common import locked, require_state
-from .warnings import warnings_refresh_later
 
 __all__ = [
     "PROBLEM_TRANSITIONS",
@@ -35,6 +37,7 @@ __all__ = [
     "problem_close",
     "problem_from_audit_finding",
     "problem_from_disclosure_question",
+    "problem_from_record",
     "problem_open",
     "problem_reopen",
     "problem_send_back",
@@ -172,7 +175,7 @@ def _move(problem: Problem, action: str, *, actor, note: str = "", **changes) ->
     problem.full_clean()
     problem.save(update_fields=["state", *changes])
     record_step(problem, action=action, from_state=from_state, actor=actor, note=note)
-    warnings_refresh_later(problem.area_code)
+    tasks_warnings.warnings_refresh_later(problem.area_code)
     return problem
 
 
@@ -288,7 +291,7 @@ def problem_update(*, actor, problem: Problem, deadline: dt.date | None = None, 
         note=" ".join(notes),
     )
     if "deadline" in changed:
-        warnings_refresh_later(problem.area_code)
+        tasks_warnings.warnings_refresh_later(problem.area_code)
     return problem
 
 
@@ -358,71 +361,83 @@ def _title(text: str) -> str:
     return text if len(text) <= 100 else text[:99] + "…"
 
 
+@dataclass(frozen=True)
+class _Origin:
+    """What a problem registered from a record of the ledgers takes from that record."""
+
+    link: str  # the problem's field that points at the record (one problem per record)
+    category: str  # the category proposed when none is given
+    village: Callable[[Any], Village]
+    text: Callable[[Any], str]  # the description, and the title when none is given
+    note: Callable[[Any], str]  # a line added to the description, or ""
+
+
+_ORIGINS = {
+    ProblemSource.AUDIT: _Origin(
+        link="audit_finding",
+        category=ProblemCategory.FINANCE,
+        village=lambda finding: finding.audit.village,
+        text=lambda finding: finding.description,
+        note=lambda finding: (
+            _("Amount involved: %(amount)s yuan") % {"amount": finding.amount}
+            if finding.amount
+            else ""
+        ),
+    ),
+    ProblemSource.DISCLOSURE: _Origin(
+        link="disclosure_question",
+        category=ProblemCategory.AFFAIRS,
+        village=lambda question: question.disclosure.village,
+        text=lambda question: question.question,
+        note=lambda question: (
+            _("Answer given: %(answer)s") % {"answer": question.answer} if question.answer else ""
+        ),
+    ),
+}
+
+
 @transaction.atomic
-def problem_from_audit_finding(
+def problem_from_record(
     *,
     actor,
-    finding,
+    source: str,
+    record,
     deadline: dt.date,
     owner_name: str,
     title: str = "",
-    category: str = ProblemCategory.FINANCE,
+    category: str = "",
     severity: str = Severity.GENERAL,
     standard: str = "",
     owner=None,
 ) -> Problem:
-    """Register an audit finding (定期审计) as a problem; one problem per finding."""
-    if Problem.objects.filter(audit_finding=finding).exists():
+    """Register a record of the ledgers as a problem, one problem per record: an audit finding
+    (定期审计, `source` AUDIT) or a villager's question about a published statement
+    (DISCLOSURE)."""
+    origin = _ORIGINS[source]
+    if Problem.objects.filter(**{origin.link: record}).exists():
         raise ValidationError(_("This record is already registered as a problem."))
-    description = finding.description
-    if finding.amount:
-        description += "\n" + _("Amount involved: %(amount)s yuan") % {"amount": finding.amount}
+    text, note = origin.text(record), origin.note(record)
     return problem_open(
         actor=actor,
-        village=finding.audit.village,
-        source=ProblemSource.AUDIT,
-        title=title or _title(finding.description),
-        description=description,
-        category=category,
+        village=origin.village(record),
+        source=source,
+        title=title or _title(text),
+        description=f"{text}\n{note}" if note else text,
+        category=category or origin.category,
         severity=severity,
         owner_name=owner_name,
         owner=owner,
         standard=standard,
         deadline=deadline,
-        audit_finding=finding,
+        **{origin.link: record},
     )
 
 
-@transaction.atomic
-def problem_from_disclosure_question(
-    *,
-    actor,
-    question,
-    deadline: dt.date,
-    owner_name: str,
-    title: str = "",
-    category: str = ProblemCategory.AFFAIRS,
-    severity: str = Severity.GENERAL,
-    standard: str = "",
-    owner=None,
-) -> Problem:
-    """Register a villager's question about a published statement as a problem; one each."""
-    if Problem.objects.filter(disclosure_question=question).exists():
-        raise ValidationError(_("This record is already registered as a problem."))
-    description = question.question
-    if question.answer:
-        description += "\n" + _("Answer given: %(answer)s") % {"answer": question.answer}
-    return problem_open(
-        actor=actor,
-        village=question.disclosure.village,
-        source=ProblemSource.DISCLOSURE,
-        title=title or _title(question.question),
-        description=description,
-        category=category,
-        severity=severity,
-        owner_name=owner_name,
-        owner=owner,
-        standard=standard,
-        deadline=deadline,
-        disclosure_question=question,
-    )
+def problem_from_audit_finding(*, finding, **fields) -> Problem:
+    """Register an audit finding (定期审计) as a problem (`problem_from_record`)."""
+    return problem_from_record(source=ProblemSource.AUDIT, record=finding, **fields)
+
+
+def problem_from_disclosure_question(*, question, **fields) -> Problem:
+    """Register a villager's question about a published statement as a problem."""
+    return problem_from_record(source=ProblemSource.DISCLOSURE, record=question, **fields)

@@ -4,7 +4,6 @@ keep each village's level with its reasons in words, and record who acknowledged
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from functools import lru_cache
 
 from django.conf import settings
@@ -31,19 +30,11 @@ from ..models import SupervisionPolicy, VillageWarning
 from ..periods import Period
 from ..selectors.warnings import warning_facts
 
-# Imported here so that a worker, which loads supervision.tasks and with it the services, knows
-# the task this module enqueues.
-from ..tasks_warnings import evaluate_village_warnings
-from .common import locked
-
 __all__ = [
     "warning_acknowledge",
     "warning_reasons",
     "warnings_evaluate",
-    "warnings_refresh_later",
 ]
-
-logger = logging.getLogger(__name__)
 
 # One evaluation at a time: the daily run and the refreshes after a change read the current
 # warnings and write them back, so two at once could undo each other's acknowledgement rules.
@@ -274,24 +265,11 @@ def warnings_evaluate(*, on: dt.date | None = None, village_codes=None) -> int:
     return len(rose) + len(changed) + len(reworded)
 
 
-def warnings_refresh_later(village_code: str) -> None:
-    """Re-evaluate the village's warning once the current transaction commits (after a record
-    that a rule looks at has changed); the daily evaluation catches up if the broker is down."""
-
-    def enqueue():
-        try:
-            evaluate_village_warnings.delay([village_code])
-        except Exception:  # the change itself is committed; a warning may wait for the daily run
-            logger.exception("could not enqueue the warning evaluation of %s", village_code)
-
-    transaction.on_commit(enqueue)
-
-
 @transaction.atomic
 def warning_acknowledge(*, actor, warning: VillageWarning, note: str = "") -> VillageWarning:
     """A township or county manager records that they have seen the warning (who and when)."""
     require(actor, Right.EDIT, warning.area_code)
-    warning = locked(warning)
+    warning = VillageWarning.objects.select_for_update().get(pk=warning.pk)
     if warning.level == WarningLevel.NONE:
         raise ValidationError(_("This village has no warning to acknowledge."))
     if warning.acknowledged_at is not None:

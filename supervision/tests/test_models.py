@@ -43,6 +43,31 @@ def test_a_completed_inspection_and_its_scores_are_final(insider, village, check
             change()
 
 
+def test_a_score_cannot_move_out_of_a_completed_inspection(insider, village, checklist, sitting):
+    def inspection(period: str, state: str) -> Inspection:
+        return Inspection.objects.create(
+            task=services.task_for(village, TaskKind.INSPECTION, Period.parse(period)),
+            village=village,
+            period=period,
+            template=checklist,
+            date=D(2026, 8, 3),
+            created_by=insider,
+            area_code=village.code,
+            state=state,
+        )
+
+    draft = inspection("2026Q4", RecordState.DRAFT)
+    score = InspectionScore.objects.create(
+        inspection=draft, item=checklist.items.first(), score=35, area_code=village.code
+    )
+    Inspection.objects.filter(pk=draft.pk).update(state=RecordState.COMPLETED)
+    other = inspection("2027Q1", RecordState.DRAFT)
+    # The new parent is a draft, but the old one is final: its scores would change.
+    with pytest.raises(REFUSED), transaction.atomic():
+        InspectionScore.objects.filter(pk=score.pk).update(inspection=other)
+    assert InspectionScore.objects.get(pk=score.pk).inspection_id == draft.pk
+
+
 def test_the_checklist_in_use_cannot_change_its_items(checklist):
     with pytest.raises(REFUSED), transaction.atomic():
         checklist.items.update(weight=50)

@@ -2,6 +2,7 @@
 """The problem ledger's services: the flow, its refusals, escalation, the ledgers' sources."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,8 +11,15 @@ from django.db.utils import InternalError
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import override
 
+from ledgers.models import AuditFinding
 from supervision import services
-from supervision.choices import Escalation, ProblemAction, ProblemSource, ProblemState
+from supervision.choices import (
+    Escalation,
+    ProblemAction,
+    ProblemCategory,
+    ProblemSource,
+    ProblemState,
+)
 from supervision.models import Problem, ProblemStep, SupervisionPolicy
 from villages.tests.factories import VillageFactory
 
@@ -212,6 +220,32 @@ def test_a_problem_from_an_audit_finding_once(audit_finding, village, insider, c
             actor=contact, finding=audit_finding, deadline=TODAY + days(30), owner_name="会计"
         )
     assert Problem.objects.count() == 1
+
+
+def test_a_problem_from_a_record_takes_its_village_text_and_category(
+    audit_finding, disclosure_question, village, insider
+):
+    AuditFinding.objects.filter(pk=audit_finding.pk).update(amount=Decimal("1200.00"))
+    audit_finding.refresh_from_db()
+    from_audit = services.problem_from_record(
+        actor=insider,
+        source=ProblemSource.AUDIT,
+        record=audit_finding,
+        deadline=TODAY + days(30),
+        owner_name="会计",
+    )
+    assert (from_audit.village, from_audit.category) == (village, ProblemCategory.FINANCE)
+    assert from_audit.description.splitlines() == ["报销凭证缺少附件", "涉及金额：1200.00元"]
+    from_question = services.problem_from_record(
+        actor=insider,
+        source=ProblemSource.DISCLOSURE,
+        record=disclosure_question,
+        deadline=TODAY + days(30),
+        owner_name="主任",
+        category=ProblemCategory.FINANCE,
+    )
+    assert (from_question.village, from_question.category) == (village, ProblemCategory.FINANCE)
+    assert from_question.title == "修路的钱花到哪里去了?"
 
 
 def test_a_problem_from_a_disclosure_question_once(disclosure_question, village, contact):

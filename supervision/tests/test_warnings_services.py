@@ -312,7 +312,7 @@ def test_refresh_later_enqueues_after_commit(
     sent = []
     monkeypatch.setattr(tasks_warnings.evaluate_village_warnings, "delay", sent.append)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.warnings_refresh_later(clean.code)
+        tasks_warnings.warnings_refresh_later(clean.code)
     assert sent == []  # nothing before the commit
     for callback in callbacks:
         callback()
@@ -329,4 +329,4 @@ def test_refresh_later_survives_a_broker_that_is_down(
 
     monkeypatch.setattr(tasks_warnings.evaluate_village_warnings, "delay", down)
     with django_capture_on_commit_callbacks(execute=True):
-        services.warnings_refresh_later(clean.code)  # logged, not raised
+        tasks_warnings.warnings_refresh_later(clean.code)  # logged, not raised

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from config import celery_app
 from core.dates import today
-from supervision import services, tasks_warnings
+from supervision import tasks_warnings
 from supervision.choices import TaskKind, WarningLevel, WarningRule
 from supervision.models import VillageWarning
 from supervision.selectors import disclosure_quarter
@@ -77,7 +77,7 @@ def test_refresh_later_reaches_the_worker_after_the_commit(worker_queue, monkeyp
     monkeypatch.setattr(tasks_warnings.evaluate_village_warnings, "delay", delay)
     with transaction.atomic():
         overdue_inspection(village)
-        services.warnings_refresh_later(village.code)
+        tasks_warnings.warnings_refresh_later(village.code)
         assert sent == []  # not before the commit: the worker would not see the duty
 
     assert len(sent) == 1 and sent[0].get(timeout=30) == 1

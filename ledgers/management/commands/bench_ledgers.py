@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Q, Sum
 
 from ledgers import selectors
+from ledgers.chain import GENESIS, chain_hash
 from ledgers.choices import VerificationState, VoucherState
 from ledgers.models import (
     Account,
@@ -29,7 +30,6 @@ from ledgers.models import (
     Voucher,
     VoucherLine,
 )
-from ledgers.services import GENESIS, chain_hash
 from villages.choices import RegionLevel
 from villages.models import Region, Village
 
