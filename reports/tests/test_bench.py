@@ -2,12 +2,10 @@
 and the history length it asks of `seed_demo`."""
 
 import datetime as dt
-import importlib
 import re
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -37,22 +35,9 @@ def test_the_plain_table_grows_page_by_page():
     assert count_pages(plain_pdf(plain_html(200))) > count_pages(plain_pdf(plain_html(60))) > 1
 
 
-@pytest.fixture(scope="module")
-def official_chart(django_db_setup, django_db_blocker):
-    """The chart of accounts the ledger demo posts to. A migration loads it and the flush after a
-    transactional test (this one too) removes it: loaded before, and again after the flush, so
-    the tests that run next on a reused database find it (the loader is idempotent)."""
-    load = importlib.import_module("ledgers.migrations.0003_official_chart").load_chart
-    with django_db_blocker.unblock():
-        load(apps, None)
-    yield
-    with django_db_blocker.unblock():
-        load(apps, None)
-
-
 # Transactional: gunicorn's workers read the rows this process commits.
 @pytest.mark.django_db(transaction=True)
-def test_a_tiny_benchmark_builds_serves_renders_and_prints_every_figure(official_chart):
+def test_a_tiny_benchmark_builds_serves_renders_and_prints_every_figure():
     out = StringIO()
     call_command("bench_reports", *TINY, stdout=out)
     text = out.getvalue()
