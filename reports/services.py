@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import logging
 import time
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -15,22 +15,24 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.types import Actor
 from villages.scoping import scope_for
 
 from .choices import ReportKind, RunState
-from .models import ReportRun
+from .models import ReportRun, ReportRunQuerySet
+from .pdf import Pdf
 from .quarterly import parse_quarter, render_quarterly, resolve_area
 
-__all__ = ["count_pages", "report_generate", "report_request"]
+__all__ = ["report_generate", "report_request"]
 
 log = logging.getLogger(__name__)
 
-#: the renderer of each kind of report: (area code, period code, progress) -> PDF bytes
-RENDERERS = {ReportKind.QUARTERLY: render_quarterly}
+#: the renderer of each kind of report: (area code, period code, progress) -> Pdf
+RENDERERS: dict[str, Callable[..., Pdf]] = {ReportKind.QUARTERLY: render_quarterly}
 
 
 def report_request(
-    *, actor, kind: str, area_code: str, period: str, enqueue: bool = True
+    *, actor: Actor | None, kind: str, area_code: str, period: str, enqueue: bool = True
 ) -> tuple[ReportRun, bool]:
     """Ask for a report of an area the actor may see (`actor=None`: the schedule). A request
     while the same report is queued or running joins that run (`created` is False); otherwise
@@ -74,7 +76,7 @@ def report_request(
 STALE_AFTER = dt.timedelta(minutes=30)
 
 
-def _fail_stale(runs) -> int:
+def _fail_stale(runs: ReportRunQuerySet[ReportRun]) -> int:
     """Mark runs lost with their worker (no finish after STALE_AFTER) failed, so a new request
     does not join one that will never end."""
     before = timezone.now() - STALE_AFTER
@@ -90,18 +92,11 @@ def _fail_stale(runs) -> int:
     )
 
 
-def _active_run(runs) -> ReportRun | None:
+def _active_run(runs: ReportRunQuerySet[ReportRun]) -> ReportRun | None:
     return runs.active().first()
 
 
-def count_pages(pdf: bytes) -> int:
-    """Pages of a PDF (WeasyPrint compresses its page tree, so it is read with pypdf)."""
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
-def _progress(run_id: int):
+def _progress(run_id: int) -> Callable[[int], None]:
     last = [-1]
 
     def report(percent: int) -> None:
@@ -126,9 +121,9 @@ def report_generate(run_id: int) -> str:
     began = time.perf_counter()
     try:
         pdf = RENDERERS[run.kind](run.area_code, run.period, progress=_progress(run_id))
-        run.file.save("report.pdf", ContentFile(pdf), save=False)  # upload_to names it
-        run.sha256 = hashlib.sha256(pdf).hexdigest()
-        run.pages = count_pages(pdf)
+        run.file.save("report.pdf", ContentFile(pdf.content), save=False)  # upload_to names it
+        run.sha256 = hashlib.sha256(pdf.content).hexdigest()
+        run.pages = pdf.pages
         run.state = RunState.DONE
         run.progress = 100
     except Exception as e:  # noqa: BLE001 -- any failure is the run's, shown on its page

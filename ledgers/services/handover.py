@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from cadres.choices import CERTIFIED_POSTS
 from cadres.models import Cadre, Post
+from core.types import Actor
+from villages.models import Village
 from villages.scoping import require_bookkeeping, require_edit
 
 from ..choices import AssetMovementKind, HandoverState
@@ -43,7 +46,7 @@ HANDOVER_SIGNERS = {
 GONE = (AssetMovementKind.DISPOSAL, AssetMovementKind.WRITE_OFF)
 
 
-def handover_book_snapshot(village, as_of: dt.date) -> dict:
+def handover_book_snapshot(village: Village, as_of: dt.date) -> dict[str, Any]:
     """The books as of a date, as JSON: each account's balance ({code: "0.00"}) and the counts
     and totals of the asset and resource registers (assets acquired by then and not disposed
     of or written off by then; resources registered by then)."""
@@ -75,7 +78,7 @@ def handover_book_snapshot(village, as_of: dt.date) -> dict:
     }
 
 
-def book_amount(balances: dict, code: str) -> Decimal:
+def book_amount(balances: dict[str, Any], code: str) -> Decimal:
     """The frozen book balance of an account (101 cash, 102 bank); when the village posts to
     its sub-accounts only (10101, ...), their sum."""
     accounts = balances.get("accounts", {})
@@ -119,7 +122,7 @@ def _locked_draft(handover: Handover) -> Handover:
 @transaction.atomic
 def handover_start(
     *,
-    actor,
+    actor: Actor,
     ended_post: Post,
     as_of: dt.date | None = None,
     incoming: Cadre | None = None,
@@ -153,7 +156,7 @@ def handover_start(
 @transaction.atomic
 def handover_update(
     *,
-    actor,
+    actor: Actor,
     handover: Handover,
     cash_counted: Decimal,
     bank_counted: Decimal,
@@ -186,7 +189,7 @@ def handover_update(
 
 @transaction.atomic
 def handover_sign(
-    *, actor, handover: Handover, who: str, on: dt.date, supervisor: str = ""
+    *, actor: Actor, handover: Handover, who: str, on: dt.date, supervisor: str = ""
 ) -> Handover:
     """One of the three signatures: the outgoing or the incoming cadre (recorded by the
     bookkeepers) or the township's supervisor (`may_edit`, with their name). The third one
