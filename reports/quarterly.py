@@ -31,7 +31,7 @@ from villages.models import Region, Village
 
 from . import charts
 from .figures import ACTIVITIES, Figures, Row, period_figures, quarter_trend
-from .pdf import render_pdf
+from .pdf import Pdf, render_document
 
 __all__ = ["Area", "quarterly_context", "render_quarterly", "resolve_area", "parse_quarter"]
 
@@ -298,11 +298,12 @@ def quarterly_context(
 
 def render_quarterly(
     area_code: str, period_code: str, *, on: dt.date | None = None, progress: Progress = None
-) -> bytes:
-    """The report as PDF bytes; the layout by WeasyPrint takes the progress from 60 % to 95 %."""
+) -> Pdf:
+    """The report as PDF with its pages; the layout by WeasyPrint takes the progress from 60 %
+    to 95 %."""
     report = progress or (lambda percent: None)
     context = quarterly_context(area_code, period_code, on=on, progress=report)
     report(60)
-    pdf = render_pdf(TEMPLATE, context)
+    pdf = render_document(TEMPLATE, context)
     report(95)
     return pdf

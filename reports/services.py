@@ -11,17 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.rights import Right, scope_for
+from core.types import Actor
 
 from .choices import ReportKind, RunState
-from .generation import count_pages, generate_report, report_generate
-from .models import ReportRun
+from .generation import generate_report, report_generate
+from .models import ReportRun, ReportRunQuerySet
 from .quarterly import parse_quarter, resolve_area
 
-__all__ = ["count_pages", "report_generate", "report_request"]
+__all__ = ["report_generate", "report_request"]
 
 
 def report_request(
-    *, actor, kind: str, area_code: str, period: str, enqueue: bool = True
+    *, actor: Actor | None, kind: str, area_code: str, period: str, enqueue: bool = True
 ) -> tuple[ReportRun, bool]:
     """Ask for a report of an area the actor may see (`actor=None`: the schedule). A request
     while the same report is queued or running joins that run (`created` is False); otherwise
@@ -63,7 +64,7 @@ def report_request(
 STALE_AFTER = dt.timedelta(minutes=30)
 
 
-def _fail_stale(runs) -> int:
+def _fail_stale(runs: ReportRunQuerySet[ReportRun]) -> int:
     """Mark runs lost with their worker (no finish after STALE_AFTER) failed, so a new request
     does not join one that will never end."""
     before = timezone.now() - STALE_AFTER
@@ -79,7 +80,7 @@ def _fail_stale(runs) -> int:
     )
 
 
-def _active_run(runs) -> ReportRun | None:
+def _active_run(runs: ReportRunQuerySet[ReportRun]) -> ReportRun | None:
     return runs.active().first()
 
 

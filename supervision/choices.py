@@ -33,7 +33,7 @@ TASK_PERIOD = {
 #: duties organized by the township (top-down); the rest by the contact cadre (bottom-up)
 TOP_DOWN = {TaskKind.INSPECTION, TaskKind.REVIEW, TaskKind.ANNUAL_INSPECTION}
 #: months after the period's first month whose last day is the default due date
-DEFAULT_DUE_MONTHS = {
+DEFAULT_DUE_MONTHS: dict[str, int] = {
     TaskKind.INSPECTION: 2,  # by the end of the quarter's second month
     TaskKind.HEARING: 3,
     TaskKind.REVIEW: 6,

@@ -8,7 +8,6 @@ from io import StringIO
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from celery.contrib.testing.worker import start_worker
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db import OperationalError
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from config import celery_app, health
+from config import health
 from villages.management.commands.setup_periodic_tasks import SCHEDULES
 from villages.tasks import purge_expired_sessions, purge_old_login_attempts
 
@@ -258,32 +257,7 @@ def test_healthz_is_read_only(client):
     assert client.head("/healthz/").status_code in (200, 503)
 
 
-# ---------------------------------------------------------------- a real worker
-
-
-@pytest.fixture
-def worker_queue():
-    """A real Celery worker in a thread, on the real Redis broker, consuming its own queue.
-
-    A queue of its own (rather than the default one) keeps a developer's running worker, or a
-    parallel test run, from taking this test's message.
-    """
-    queue = f"cunjian-test-{uuid.uuid4().hex[:12]}"
-    overrides = {"task_always_eager": False, "worker_hijack_root_logger": False}
-    saved = {key: celery_app.conf[key] for key in overrides}
-    celery_app.conf.update(overrides)
-    try:
-        with start_worker(
-            celery_app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=20
-        ):
-            yield queue
-    finally:
-        celery_app.conf.update(saved)
-        # Leave no trace in the broker: kombu keeps binding keys named after the queue.
-        with celery_app.connection_for_write() as conn:
-            redis = conn.default_channel.client
-            for key in redis.scan_iter(match=f"*{queue}*"):
-                redis.delete(key)
+# ---------------------------------------------------------------- a real worker (conftest.py)
 
 
 @pytest.mark.services

@@ -7,11 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from core.rights import Right, forget_scope, require
+from core.types import Actor
 
 from .choices import RegionLevel, RoleKind
 from .models import ContactAssignment, Region, Village
@@ -30,7 +33,7 @@ VILLAGE_FACTS = (
 @transaction.atomic
 def village_create(
     *,
-    actor,
+    actor: Actor,
     township: Region,
     code: str,
     name: str,
@@ -62,7 +65,7 @@ def village_create(
 
 
 @transaction.atomic
-def village_update(*, actor, village: Village, **facts: Any) -> Village:
+def village_update(*, actor: Actor, village: Village, **facts: Any) -> Village:
     """Change a village's facts; its code and township are its identity and stay."""
     unknown = set(facts) - set(VILLAGE_FACTS)
     if unknown:
@@ -78,7 +81,7 @@ def village_update(*, actor, village: Village, **facts: Any) -> Village:
     return village
 
 
-def contact_cadre_candidates(village: Village):
+def contact_cadre_candidates(village: Village) -> QuerySet[User]:
     """Accounts holding the contact-cadre role in the village's township."""
     return (
         get_user_model()
@@ -94,7 +97,7 @@ def contact_cadre_candidates(village: Village):
 
 @transaction.atomic
 def contact_assignment_create(
-    *, actor, village: Village, cadre, start_date: dt.date, notes: str = ""
+    *, actor: Actor, village: Village, cadre: User, start_date: dt.date, notes: str = ""
 ) -> ContactAssignment:
     """Assign a contact cadre (包村干部) of the village's township to the village."""
     require(actor, Right.EDIT, village.code)
@@ -116,7 +119,7 @@ def contact_assignment_create(
 
 @transaction.atomic
 def contact_assignment_end(
-    *, actor, assignment: ContactAssignment, end_date: dt.date
+    *, actor: Actor, assignment: ContactAssignment, end_date: dt.date
 ) -> ContactAssignment:
     """End an assignment on a date; the history of who covered the village stays."""
     require(actor, Right.EDIT, assignment.area_code)

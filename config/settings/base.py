@@ -154,16 +154,32 @@ DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 # ------------------------------------------------------------------ static and media
 STATIC_URL = "/static/"
 STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "var" / "static"))
-# Front-end packages come from npm (package-lock.json) and are served by whitenoise,
-# never from a CDN: county intranets are often offline.
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
-    ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
-    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
-    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
-    ("vendor/swagger-ui", BASE_DIR / "node_modules" / "swagger-ui-dist"),
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "config.vendor_static.VendorFinder",
 ]
+# Front-end packages come from npm (package-lock.json) and are served by whitenoise,
+# never from a CDN: county intranets are often offline. Only the files the pages load are
+# found and collected: URL prefix -> (folder in node_modules, glob patterns).
+NODE_MODULES = BASE_DIR / "node_modules"
+VENDOR_STATIC = {
+    "vendor/bootstrap": ("bootstrap/dist", ["css/bootstrap.min.css", "js/bootstrap.bundle.min.js"]),
+    "vendor/bootstrap-icons": ("bootstrap-icons/font", ["bootstrap-icons.min.css", "fonts/*"]),
+    "vendor/htmx": ("htmx.org/dist", ["htmx.min.js"]),
+    "vendor/echarts": ("echarts/dist", ["echarts.min.js"]),
+    # What drf-spectacular's Swagger page loads (SWAGGER_UI_DIST, SWAGGER_UI_FAVICON_HREF).
+    "vendor/swagger-ui": (
+        "swagger-ui-dist",
+        [
+            "swagger-ui-bundle.js",
+            "swagger-ui-standalone-preset.js",
+            "swagger-ui.css",
+            "favicon-32x32.png",
+        ],
+    ),
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +20,8 @@ from django.utils.translation import gettext as _
 from cadres.choices import CERTIFIED_POSTS
 from cadres.models import Cadre, Post
 from core.rights import Right, require
+from core.types import Actor
+from villages.models import Village
 
 from .. import selectors
 from ..choices import AssetMovementKind, HandoverState
@@ -44,7 +47,7 @@ HANDOVER_SIGNERS = {
 GONE = (AssetMovementKind.DISPOSAL, AssetMovementKind.WRITE_OFF)
 
 
-def handover_book_snapshot(village, as_of: dt.date) -> dict:
+def handover_book_snapshot(village: Village, as_of: dt.date) -> dict[str, Any]:
     """The books as of a date, as JSON: each account's balance ({code: "0.00"}) and the counts
     and totals of the asset and resource registers (assets acquired by then and not disposed
     of or written off by then; resources registered by then)."""
@@ -74,7 +77,7 @@ def handover_book_snapshot(village, as_of: dt.date) -> dict:
     }
 
 
-def book_amount(balances: dict, code: str) -> Decimal:
+def book_amount(balances: dict[str, Any], code: str) -> Decimal:
     """The frozen book balance of an account (101 cash, 102 bank); when the village posts to
     its sub-accounts only (10101, ...), their sum."""
     accounts = balances.get("accounts", {})
@@ -118,7 +121,7 @@ def _locked_draft(handover: Handover) -> Handover:
 @transaction.atomic
 def handover_start(
     *,
-    actor,
+    actor: Actor,
     ended_post: Post,
     as_of: dt.date | None = None,
     incoming: Cadre | None = None,
@@ -152,7 +155,7 @@ def handover_start(
 @transaction.atomic
 def handover_update(
     *,
-    actor,
+    actor: Actor,
     handover: Handover,
     cash_counted: Decimal,
     bank_counted: Decimal,
@@ -185,7 +188,7 @@ def handover_update(
 
 @transaction.atomic
 def handover_sign(
-    *, actor, handover: Handover, who: str, on: dt.date, supervisor: str = ""
+    *, actor: Actor, handover: Handover, who: str, on: dt.date, supervisor: str = ""
 ) -> Handover:
     """One of the three signatures: the outgoing or the incoming cadre (recorded by the
     bookkeepers) or the township's supervisor (`Right.EDIT`, with their name). The third one

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.dates import today
 from core.rights import Right, require
+from core.types import Actor
 from villages.models import Village
 
 from ..choices import AssetMovementKind as Kind
@@ -71,7 +73,7 @@ def _not_future(field: str, date: dt.date) -> None:
 @transaction.atomic
 def asset_register(
     *,
-    actor,
+    actor: Actor,
     village: Village,
     category: str,
     name: str,
@@ -119,7 +121,7 @@ def asset_register(
 @transaction.atomic
 def asset_move(
     *,
-    actor,
+    actor: Actor,
     asset: Asset,
     kind: str,
     date: dt.date,
@@ -175,7 +177,7 @@ def asset_move(
 # ------------------------------------------------------------------ resources
 
 
-def _check_area(area_mu) -> None:
+def _check_area(area_mu: Decimal | str | None) -> None:
     if area_mu is None or Decimal(area_mu) <= 0:
         raise ValidationError({"area_mu": _("The area in mu must be greater than zero.")})
 
@@ -183,7 +185,7 @@ def _check_area(area_mu) -> None:
 @transaction.atomic
 def resource_register(
     *,
-    actor,
+    actor: Actor,
     village: Village,
     land_kind: str,
     name: str,
@@ -214,7 +216,7 @@ def resource_register(
 
 
 @transaction.atomic
-def resource_update(*, actor, resource: Resource, **facts) -> Resource:
+def resource_update(*, actor: Actor, resource: Resource, **facts: Any) -> Resource:
     """Correct the facts of a resource (kind, name, area, location, bounds, notes); its status
     follows its contracts and cannot be set here."""
     require(actor, Right.KEEP_BOOKS, resource.area_code)
@@ -239,7 +241,7 @@ def resource_update(*, actor, resource: Resource, **facts) -> Resource:
 @transaction.atomic
 def contract_sign(
     *,
-    actor,
+    actor: Actor,
     resource: Resource,
     party: str,
     start_date: dt.date,
@@ -297,7 +299,7 @@ def contract_sign(
 
 @transaction.atomic
 def contract_terminate(
-    *, actor, contract: ResourceContract, date: dt.date, notes: str = ""
+    *, actor: Actor, contract: ResourceContract, date: dt.date, notes: str = ""
 ) -> ResourceContract:
     """End a contract early: `date` becomes its last day; the resource falls idle."""
     require(actor, Right.KEEP_BOOKS, contract.area_code)
@@ -322,7 +324,7 @@ def contract_terminate(
 @transaction.atomic
 def payment_record(
     *,
-    actor,
+    actor: Actor,
     contract: ResourceContract,
     amount: Decimal,
     received_on: dt.date,

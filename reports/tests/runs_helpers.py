@@ -2,6 +2,7 @@
 temporary folder, and PDF inspection with poppler's tools."""
 
 import datetime as dt
+import re
 import subprocess
 
 import pytest
@@ -38,6 +39,12 @@ def pdftotext(pdf: bytes) -> str:
     return subprocess.run(
         ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout.decode()
+
+
+def pdfinfo_pages(pdf: bytes) -> int:
+    """The pages of a PDF as poppler reads them: a count independent of WeasyPrint's."""
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout
+    return int(re.search(rb"^Pages:\s+(\d+)$", info, re.M)[1])
 
 
 def pdffonts(pdf: bytes) -> str:

@@ -5,10 +5,9 @@ import pytest
 from django.utils import translation
 
 from reports.quarterly import quarterly_context, render_quarterly
-from reports.services import count_pages
 from villages.models import Region, Village
 
-from .runs_helpers import ON, PERIOD, build_county, pdffonts, pdftotext
+from .runs_helpers import ON, PERIOD, build_county, pdffonts, pdfinfo_pages, pdftotext
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +30,9 @@ def render(code):
 
 
 def test_the_county_report_has_its_title_villages_figures_and_cjk_fonts(demo):
-    pdf = render(demo)
+    rendered = render(demo)
+    pdf, pages = rendered.content, rendered.pages
+    assert pages == pdfinfo_pages(pdf)  # WeasyPrint's count is the file's
     text = pdftotext(pdf)
     assert "季度监督评议报告" in text
     assert "2026年第3季度" in text
@@ -44,7 +45,6 @@ def test_the_county_report_has_its_title_villages_figures_and_cjk_fonts(demo):
     fonts = pdffonts(pdf)
     assert "NotoSansCJK" in fonts.replace("-", "") or "Noto-Sans-CJK" in fonts
     assert all(" yes " in line for line in fonts.splitlines()[2:]), fonts  # all embedded
-    pages = count_pages(pdf)
     assert 4 <= pages <= 20
     assert f"共{pages}页" in text.replace(" ", "")
 
@@ -52,10 +52,10 @@ def test_the_county_report_has_its_title_villages_figures_and_cjk_fonts(demo):
 def test_a_village_report_names_the_village_and_its_township(demo):
     village = Village.objects.select_related("township").order_by("code").first()
     pdf = render(village.code)
-    text = pdftotext(pdf)
+    text = pdftotext(pdf.content)
     assert village.name in text and village.township.name in text
     assert "季度监督评议报告" in text
-    assert 2 <= count_pages(pdf) <= 8
+    assert 2 <= pdf.pages <= 8
 
 
 def test_the_figures_in_the_report_are_those_of_period_figures(demo):

@@ -16,7 +16,7 @@ from reports.choices import RunState
 from reports.models import ReportRun
 from reports.tasks import request_quarterly_reports
 
-from .runs_helpers import PERIOD, media  # noqa: F401 (fixture)
+from .runs_helpers import PERIOD, media, pdfinfo_pages  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ def test_generate_writes_the_pdf_with_its_hash_and_pages(media, insider, village
     content = run.file.read()
     assert content.startswith(b"%PDF")
     assert run.sha256 == hashlib.sha256(content).hexdigest()
-    assert run.pages == services.count_pages(content) >= 2
+    assert run.pages == pdfinfo_pages(content) >= 2
     assert run.progress == 100 and run.seconds > 0 and run.started_at and run.finished_at
     assert run.file.name == f"reports/{PERIOD}/quarterly-{village.code}-{PERIOD}-v1.pdf"
     # kept outside MEDIA_ROOT, which nginx serves to anyone

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from villages.models import Village
@@ -27,6 +28,8 @@ __all__ = [
     "task_done",
     "task_for",
 ]
+
+M = TypeVar("M", bound=models.Model)
 
 
 def policy_for(county_code: str) -> SupervisionPolicy:
@@ -71,18 +74,18 @@ def task_done(task: SupervisionTask, on: dt.date) -> None:
     tasks_warnings.warnings_refresh_later(task.area_code)
 
 
-def require_state(obj, allowed: Iterable[str], message: str) -> None:
+def require_state(obj: Any, allowed: Iterable[str], message: str) -> None:
     """Refuse a transition from a state not in `allowed` (the one place transitions are checked)."""
     if obj.state not in set(allowed):
         raise ValidationError(message)
 
 
-def require_draft(record) -> None:
+def require_draft(record: Any) -> None:
     require_state(
         record, [RecordState.DRAFT], _("This record is completed: it can no longer change.")
     )
 
 
-def locked(record):
+def locked(record: M) -> M:
     """The record again, locked for the rest of the transaction."""
-    return type(record).objects.select_for_update().get(pk=record.pk)
+    return type(record)._default_manager.select_for_update().get(pk=record.pk)

@@ -1,44 +1,20 @@
 """The cycle's Celery tasks (on a real worker and Redis), its schedules and its commands."""
 
 import threading
-import uuid
 from io import StringIO
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django_celery_beat.models import PeriodicTask
 
-from config import celery_app
 from supervision import services, tasks
 from supervision.choices import TaskKind, TaskState
 from supervision.models import SupervisionTask
 from villages.models import Village
 
 from .cycle_helpers import D, make_task, more_villages
-
-
-@pytest.fixture
-def worker_queue():
-    """A real Celery worker in a thread, on the real Redis broker, consuming its own queue
-    (as in tests/test_jobs.py)."""
-    queue = f"cunjian-test-{uuid.uuid4().hex[:12]}"
-    overrides = {"task_always_eager": False, "worker_hijack_root_logger": False}
-    saved = {key: celery_app.conf[key] for key in overrides}
-    celery_app.conf.update(overrides)
-    try:
-        with start_worker(
-            celery_app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=20
-        ):
-            yield queue
-    finally:
-        celery_app.conf.update(saved)
-        with celery_app.connection_for_write() as conn:
-            redis = conn.default_channel.client
-            for key in redis.scan_iter(match=f"*{queue}*"):
-                redis.delete(key)
 
 
 @pytest.mark.services

@@ -1,13 +1,9 @@
 """A real Celery worker on the real Redis evaluates a village's warnings, also when a change
 asks for it after its commit (`warnings_refresh_later`)."""
 
-import uuid
-
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.db import transaction
 
-from config import celery_app
 from core.dates import today
 from supervision import tasks_warnings
 from supervision.choices import TaskKind, WarningLevel, WarningRule
@@ -28,27 +24,6 @@ def overdue_inspection(village):
 
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def worker_queue():
-    """A real Celery worker in a thread, on the real Redis broker, consuming its own queue
-    (copied from tests/test_jobs.py)."""
-    queue = f"cunjian-test-{uuid.uuid4().hex[:12]}"
-    overrides = {"task_always_eager": False, "worker_hijack_root_logger": False}
-    saved = {key: celery_app.conf[key] for key in overrides}
-    celery_app.conf.update(overrides)
-    try:
-        with start_worker(
-            celery_app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=20
-        ):
-            yield queue
-    finally:
-        celery_app.conf.update(saved)
-        with celery_app.connection_for_write() as conn:
-            redis = conn.default_channel.client
-            for key in redis.scan_iter(match=f"*{queue}*"):
-                redis.delete(key)
 
 
 def test_real_worker_evaluates_the_villages_warnings(worker_queue, village, other_village):

@@ -44,8 +44,8 @@ from django.utils import translation
 
 from core.dates import today
 from reports.freshness import renew_all
+from reports.pdf import Pdf, html_to_pdf
 from reports.quarterly import TEMPLATE, quarterly_context, render_quarterly
-from reports.services import count_pages
 from reports.views.dashboards import CountyDashboardView
 from supervision.choices import PeriodKind
 from supervision.demo import window
@@ -241,10 +241,10 @@ class Command(BaseCommand):
             started = time.perf_counter()
             pdf = render_quarterly(village.code, period)
             times.append(time.perf_counter() - started)
-        (workdir / f"village-{village.code}-{period}.pdf").write_bytes(pdf)
+        (workdir / f"village-{village.code}-{period}.pdf").write_bytes(pdf.content)
         village_s = statistics.median(times)
         self.say(
-            f"village report {village.code}: {count_pages(pdf)} pages, "
+            f"village report {village.code}: {pdf.pages} pages, "
             + ", ".join(f"{t:.2f}" for t in times)
             + " s"
         )
@@ -252,8 +252,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         pdf = render_quarterly(county.code, period)
         county_s = time.perf_counter() - started
-        pages = count_pages(pdf)
-        (workdir / f"county-{county.code}-{period}.pdf").write_bytes(pdf)
+        pages = pdf.pages
+        (workdir / f"county-{county.code}-{period}.pdf").write_bytes(pdf.content)
         self.say(f"county report {county.code}: {pages} pages in {county_s:.2f} s")
 
         rows_per_page, plain_s, plain_pages = self.plain_table(pages, workdir)
@@ -287,7 +287,7 @@ class Command(BaseCommand):
         best = None
         for _i in range(6):  # a few layouts find the row count of the same page count
             rows = max(1, per_page * pages - per_page // 2)
-            got = count_pages(plain_pdf(plain_html(rows)))
+            got = plain_pdf(plain_html(rows)).pages
             if best is None or abs(got - pages) < abs(best[1] - pages):
                 best = (rows, got)
             if got == pages:
@@ -298,8 +298,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         pdf = plain_pdf(html)
         seconds = time.perf_counter() - started
-        (workdir / "plain-table.pdf").write_bytes(pdf)
-        got = count_pages(pdf)
+        (workdir / "plain-table.pdf").write_bytes(pdf.content)
+        got = pdf.pages
         return round(rows / got), seconds, got
 
     # ------------------------------------------------------------------ 5. the summary
@@ -328,11 +328,9 @@ def plain_html(rows: int) -> str:
     return PLAIN_HTML % "".join(cells)
 
 
-def plain_pdf(html: str) -> bytes:
+def plain_pdf(html: str) -> Pdf:
     """The plain table laid out by WeasyPrint, as the reports are."""
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(html, str(settings.BASE_DIR))
 
 
 def first_county() -> Region:
