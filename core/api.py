@@ -9,21 +9,34 @@ looked up among the visible ones: any other "does not exist" (400).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from .querysets import ScopedQuerySet
 from .rights import REFUSALS, Right, scope_for
+
+if TYPE_CHECKING:
+    # What the mixins below are combined with, so that mypy knows `self.request`, `self.context`
+    # and the methods they extend with super(); at run time they stay plain mixins.
+    _ViewSetBase = viewsets.GenericViewSet[Any]
+    _RelatedFieldBase = serializers.RelatedField[Any, Any, Any]
+else:
+    _ViewSetBase = _RelatedFieldBase = object
 
 
 @contextmanager
-def service_errors():
+def service_errors() -> Iterator[None]:
     """Answer a service's refusal as 400 (ValidationError) or 403 (PermissionDenied)."""
     try:
         yield
@@ -40,51 +53,63 @@ def service_errors():
         raise PermissionDenied(str(e) or None) from e
 
 
-class ScopedViewSetMixin:
+class ScopedViewSetMixin(_ViewSetBase):
     """Scoped rows; writes on a row need `required_right` over its area."""
 
+    #: the domain model's rows (every domain model's queryset is a ScopedQuerySet)
+    queryset: ScopedQuerySet[Any]
     #: the right a write on a row needs over the row's area
     required_right: Right = Right.EDIT
 
-    def base_queryset(self):
+    def base_queryset(self) -> ScopedQuerySet[Any]:
         return self.queryset.all()
 
-    def get_queryset(self):
+    def get_queryset(self) -> ScopedQuerySet[Any]:
         return self.base_queryset().visible_to(self.request.user)
 
-    def check_object_permissions(self, request, obj):
+    def check_object_permissions(self, request: Request, obj: Any) -> None:
         super().check_object_permissions(request, obj)
         if request.method not in SAFE_METHODS:
             if not scope_for(request.user).allows(self.required_right, self.scope_code(obj)):
                 raise PermissionDenied(str(REFUSALS[self.required_right]))
 
-    def scope_code(self, obj) -> str:
-        return getattr(obj, "area_code", None) or obj.code
+    def scope_code(self, obj: Any) -> str:
+        # Any model: a row holding its area's `area_code`, or a village or region (`code`).
+        code: str = getattr(obj, "area_code", None) or obj.code
+        return code
 
 
-class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet[Any]):
     pass
 
 
 class ScopedServiceViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Any],
 ):
     """Scoped list and detail; `create` and the actions call the services."""
 
     #: keyword under which the services take the viewset's object (`cadre=`, `pledge=`, ...)
     service_arg: str
 
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with service_errors():
             instance = self.create_with_service(**serializer.validated_data)
         return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
 
-    def create_with_service(self, **data):
+    def create_with_service(self, **data: Any) -> models.Model:
         raise NotImplementedError
 
-    def act(self, service, input_class, response_status=status.HTTP_200_OK):
+    def act(
+        self,
+        service: Callable[..., models.Model],
+        input_class: type[serializers.BaseSerializer[Any]],
+        response_status: int = status.HTTP_200_OK,
+    ) -> Response:
         """Validate the body with `input_class`, call `service` on this object, show the result."""
         obj = self.get_object()  # 404 outside the scope, 403 without the right to write
         body = input_class(data=self.request.data, context=self.get_serializer_context())
@@ -96,14 +121,15 @@ class ScopedServiceViewSet(
         return Response(self.get_serializer(result).data, status=response_status)
 
 
-class ScopedRelatedMixin:
+class ScopedRelatedMixin(_RelatedFieldBase):
     """A related row is chosen among those the user may see; any other "does not exist"."""
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
+    def get_queryset(self) -> ScopedQuerySet[Any]:
+        # The field's queryset is the related domain model's, a ScopedQuerySet.
+        queryset = cast("ScopedQuerySet[Any]", super().get_queryset())
         request = self.context.get("request")
         return queryset.visible_to(request.user if request else None)
 
 
-class ScopedPrimaryKeyRelatedField(ScopedRelatedMixin, serializers.PrimaryKeyRelatedField):
+class ScopedPrimaryKeyRelatedField(ScopedRelatedMixin, serializers.PrimaryKeyRelatedField[Any]):
     pass

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import openpyxl
 from django.http import HttpResponse
@@ -23,6 +23,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .cells import aliases, blank, norm, yes_no_words
+
+if TYPE_CHECKING:
+    # openpyxl has no type information (Any for mypy): these name what is expected.
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # More rows than any county has; beyond it a file is a mistake (or an attack), not a county.
@@ -100,14 +105,15 @@ class Sheet:
 
 def column_letter(columns: Sequence[Column], key: str) -> str:
     """The Excel letter of the column with `key`."""
-    return get_column_letter(next(i for i, c in enumerate(columns, start=1) if c.key == key))
+    letter: str = get_column_letter(next(i for i, c in enumerate(columns, start=1) if c.key == key))
+    return letter
 
 
 # ---------------------------------------------------------------------------- writing
 
 
 def write_header(
-    ws, columns: Sequence[Column], *, explain: Callable[[Column], str] | None = None
+    ws: Worksheet, columns: Sequence[Column], *, explain: Callable[[Column], str] | None = None
 ) -> None:
     """Append the bold, shaded header row, set the widths and freeze the rows above the data.
 
@@ -125,7 +131,7 @@ def write_header(
     ws.freeze_panes = f"A{row + 1}"
 
 
-def format_codes(ws, columns: Sequence[Column]) -> None:
+def format_codes(ws: Worksheet, columns: Sequence[Column]) -> None:
     """Format the code columns of a sheet headed on row 1 as text."""
     # On the column (for rows typed later) and on each filled cell: otherwise Excel turns
     # 370830102201 into 3.70830E+11 and may drop digits.
@@ -139,7 +145,7 @@ def format_codes(ws, columns: Sequence[Column]) -> None:
 
 
 def write_help_sheet(
-    ws,
+    ws: Worksheet,
     lines: Iterable[str],
     sections: Iterable[tuple[Any, Iterable[tuple[str, str]]]],
     *,
@@ -233,13 +239,13 @@ def read_workbook(
 
 
 def read_sheet(
-    ws, label: str, columns: tuple[Column, ...], errors: list[ImportRowError]
+    ws: ReadOnlyWorksheet, label: str, columns: tuple[Column, ...], errors: list[ImportRowError]
 ) -> Sheet | None:
     """The non-blank rows of one sheet, or None after adding its header or size errors."""
     ws.reset_dimensions()  # some writers store a wrong <dimension>; read what is really there
     rows = ws.iter_rows(values_only=True)
     header = next(rows, ())
-    position = {}
+    position: dict[str, int] = {}
     for i, value in enumerate(header):
         if value is not None:
             position.setdefault(norm(value), i)
@@ -260,7 +266,7 @@ def read_sheet(
             where[col.key] = index
     if len(where) < len(columns):
         return None
-    data = []
+    data: list[tuple[int, dict[str, Any]]] = []
     for number, values in enumerate(rows, start=2):
         cells = {key: values[i] if i < len(values) else None for key, i in where.items()}
         if all(blank(v) for v in cells.values()):

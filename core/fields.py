@@ -1,10 +1,20 @@
 """Model fields every app declares the same way."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+    from django_stubs_ext import StrOrPromise
 
-def area_code_field(verbose_name=None, *, max_length: int = 12, **options) -> models.CharField:
+
+def area_code_field(
+    verbose_name: StrOrPromise | None = None, *, max_length: int = 12, **options: Any
+) -> models.CharField[str | int | Combinable, str]:
     """The statistical area code a row is scoped by (`ScopedQuerySet.scope_field`): a village's
     12 digits, or a region's 6 (county) or 9 (township). Copied from the row's village or
     region by the code that saves it, never typed in, and indexed for the prefix filters.

@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import reduce
 from operator import or_
+from typing import Self, TypeVar
 
 from django.db import models
 from django.db.models import Q
 
-from .rights import Right, scope_for
+from .rights import AnyUser, Right, scope_for
+
+_M = TypeVar("_M", bound=models.Model, covariant=True)
 
 VILLAGE_CODE_LENGTH = 12
 
@@ -30,21 +33,21 @@ def prefix_q(field: str, codes: Iterable[str]) -> Q:
     return reduce(or_, parts) if parts else Q(pk__in=[])
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet[_M]):
     """Base queryset of every domain model: `visible_to(user)` and `editable_by(user)`."""
 
     #: lookup path to the 12-digit (or region) area code of the row
     scope_field = "area_code"
 
-    def with_right(self, user, right: Right):
+    def with_right(self, user: AnyUser, right: Right) -> Self:
         """The rows over whose area `user` holds `right`."""
         scope = scope_for(user)
         if scope.everything:
             return self
         return self.filter(prefix_q(self.scope_field, scope.areas(right)))
 
-    def visible_to(self, user):
+    def visible_to(self, user: AnyUser) -> Self:
         return self.with_right(user, Right.SEE)
 
-    def editable_by(self, user):
+    def editable_by(self, user: AnyUser) -> Self:
         return self.with_right(user, Right.EDIT)

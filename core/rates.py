@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeAlias
 
 from django.db.models import DecimalField, Expression, F, Value
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce, NullIf, Round
 
 __all__ = [
@@ -44,14 +46,21 @@ TENTH = Decimal("0.1")
 #: how Excel shows a rate cell (the cell holds the number 0.875)
 EXCEL_PERCENT_FORMAT = "0.0%"
 
+#: a count: a number of rows or ballots, a sum of points; None from a SQL SUM over no rows
+Tally: TypeAlias = int | Decimal | None
+#: a rate to show: a Decimal (or float) from Python or SQL, a str from stored evidence, None
+ShownRate: TypeAlias = Decimal | float | str | None
+#: an operand of a rate in SQL: a field name, a number or an expression (F, Sum, Count, ...)
+Operand: TypeAlias = str | int | Decimal | Combinable
+
 # ------------------------------------------------------------------ in Python
 
 
-def _count(value) -> Decimal:
+def _count(value: Tally) -> Decimal:
     return Decimal(0) if value is None else Decimal(value)
 
 
-def share(part, whole) -> Decimal | None:
+def share(part: Tally, whole: Tally) -> Decimal | None:
     """part / whole to three places, half up; None when `whole` is 0 or None."""
     whole = _count(whole)
     if not whole:
@@ -59,32 +68,32 @@ def share(part, whole) -> Decimal | None:
     return (_count(part) / whole).quantize(PLACES, rounding=ROUND_HALF_UP)
 
 
-def satisfied_ballots(satisfied, basic) -> int:
+def satisfied_ballots(satisfied: Tally, basic: Tally) -> int:
     """The ballots that count as satisfied: 满意 and 基本满意 (not 不满意)."""
     return int(_count(satisfied) + _count(basic))
 
 
-def satisfaction_rate(*, satisfied, basic, returned) -> Decimal | None:
+def satisfaction_rate(*, satisfied: Tally, basic: Tally, returned: Tally) -> Decimal | None:
     """满意率: (满意 + 基本满意) / the ballots returned (or the questions answered)."""
     return share(satisfied_ballots(satisfied, basic), returned)
 
 
-def fulfilment_points(fulfilled, partly) -> Decimal:
+def fulfilment_points(fulfilled: Tally, partly: Tally) -> Decimal:
     """The promises kept: each 兑现 counts 1, each 部分兑现 ½, each 未兑现 0."""
     return _count(fulfilled) + _count(partly) / 2
 
 
-def fulfilment_rate(*, fulfilled, partly, promises) -> Decimal | None:
+def fulfilment_rate(*, fulfilled: Tally, partly: Tally, promises: Tally) -> Decimal | None:
     """兑现率: (兑现 + ½ 部分兑现) / every promise redeemed."""
     return share(fulfilment_points(fulfilled, partly), promises)
 
 
-def on_time_rate(*, on_time, planned) -> Decimal | None:
+def on_time_rate(*, on_time: Tally, planned: Tally) -> Decimal | None:
     """The duties done by their due date over the duties planned."""
     return share(on_time, planned)
 
 
-def percent_of(part, whole) -> Decimal | None:
+def percent_of(part: Tally, whole: Tally) -> Decimal | None:
     """100 × part / whole to one place, half up (a score on 0-100); None when `whole` is 0."""
     whole = _count(whole)
     if not whole:
@@ -109,7 +118,7 @@ RATE_FIELD = DecimalField(max_digits=4, decimal_places=3)
 _NUMERIC = DecimalField(max_digits=20, decimal_places=6)
 
 
-def _expression(value) -> Expression:
+def _expression(value: Operand) -> Combinable:
     """A field name, a number or an expression (F, Sum, Count, ...) as an expression."""
     if isinstance(value, str):
         return F(value)
@@ -118,14 +127,14 @@ def _expression(value) -> Expression:
     return value
 
 
-def share_expression(part, whole) -> Expression:
+def share_expression(part: Operand, whole: Operand) -> Expression:
     """`share(part, whole)` in SQL: round(part::numeric / NULLIF(whole, 0), 3), NULL when the
     denominator is 0 or NULL; a NULL part counts as 0."""
     part = Cast(Coalesce(_expression(part), Value(0), output_field=_NUMERIC), _NUMERIC)
     return Round(part / NullIf(_expression(whole), Value(0)), 3, output_field=RATE_FIELD)
 
 
-def satisfaction_expression(*, satisfied, basic, returned) -> Expression:
+def satisfaction_expression(*, satisfied: Operand, basic: Operand, returned: Operand) -> Expression:
     """`satisfaction_rate` in SQL, e.g. per vote:
     `satisfaction_expression(satisfied="satisfied", basic="basically_satisfied",
     returned=F("satisfied") + F("basically_satisfied") + F("dissatisfied"))`."""
@@ -135,11 +144,11 @@ def satisfaction_expression(*, satisfied, basic, returned) -> Expression:
 # ------------------------------------------------------------------ shown to users
 
 
-def _percent(rate) -> Decimal:
+def _percent(rate: Decimal | float | str) -> Decimal:
     return (Decimal(str(rate)) * 100).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
-def format_percent(rate, *, empty: str = "—", trim: bool = False) -> str:
+def format_percent(rate: ShownRate, *, empty: str = "—", trim: bool = False) -> str:
     """A rate (0.875, "0.875" from stored evidence) as 87.5%; None or "" as `empty`. `trim`
     drops a zero tenth (a threshold 0.800 as 80%)."""
     if rate is None or rate == "":
@@ -150,7 +159,7 @@ def format_percent(rate, *, empty: str = "—", trim: bool = False) -> str:
     return f"{value}%"
 
 
-def percent_number(rate) -> float | None:
+def percent_number(rate: ShownRate) -> float | None:
     """A rate as the number of a chart's percent axis (0.875 → 87.5); None stays None."""
     if rate is None or rate == "":
         return None

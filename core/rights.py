@@ -37,13 +37,21 @@ So "may this user post this voucher?" is `scope_for(user).allows(Right.EDIT, vou
 from __future__ import annotations
 
 import enum
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
 _CACHE_ATTR = "_cunjian_scope"
+
+#: whom a scope is asked for: `request.user`, a service's actor, None without a request
+AnyUser: TypeAlias = "User | AnonymousUser | None"
 
 
 class RoleKind(models.TextChoices):
@@ -109,7 +117,9 @@ class Scope:
     _areas: dict[Right, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def from_roles(cls, roles, contact_villages=()) -> Scope:
+    def from_roles(
+        cls, roles: Iterable[tuple[str, str]], contact_villages: Collection[str] = ()
+    ) -> Scope:
         """The scope of a user holding `roles` ((kind, area code) pairs) and assigned, as a
         contact cadre, to `contact_villages` (village codes)."""
         held: dict[str, set[Right]] = {}
@@ -154,11 +164,11 @@ class Scope:
         return {c[:n] for c in self.areas(Right.SEE) for n in (2, 4, 6, 9) if n < len(c)}
 
 
-def scope_for(user) -> Scope:
+def scope_for(user: AnyUser) -> Scope:
     """The user's scope, computed once per request (two queries) and cached on the user."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active:
         return Scope()
-    cached = getattr(user, _CACHE_ATTR, None)
+    cached: Scope | None = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
     if user.is_superuser:
@@ -174,13 +184,13 @@ def scope_for(user) -> Scope:
     return scope
 
 
-def forget_scope(user) -> None:
+def forget_scope(user: AnyUser) -> None:
     """Drop the cached scope after the user's roles or assignments change."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
 
-def require(actor, right: Right, code: str) -> None:
+def require(actor: AnyUser, right: Right, code: str) -> None:
     """Refuse (PermissionDenied) unless `actor` holds `right` over `code`: every service that
     changes a record calls this first."""
     if not scope_for(actor).allows(right, code):

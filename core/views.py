@@ -9,30 +9,57 @@ rights themselves are in core/rights.py.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
+from .querysets import ScopedQuerySet
 from .rights import Right, scope_for
+
+if TYPE_CHECKING:
+    from django_filters import FilterSet
+
+    # Generic in the stubs only: Django's views cannot be subscripted at run time.
+    _ListView = ListView[Any]
+    _DetailView = DetailView[Any]
+else:
+    _ListView, _DetailView = ListView, DetailView
+
+_T = TypeVar("_T")
 
 
 class ScopedMixin(LoginRequiredMixin):
     """Limits the view's queryset to what the user may see, and checks the declared rights."""
 
-    model = None
+    # Set by View.setup() on the view this mixin is combined with.
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
+    #: the rows' model, whose default manager is a ScopedQuerySet (None: base_queryset overridden)
+    model: type[models.Model] | None = None
     raise_exception = False
     #: the right needed over the object's area for any request (None: seeing it is enough)
     required_right: Right | None = None
     #: the right needed in addition for a POST
     post_right: Right | None = None
 
-    def base_queryset(self):
+    def base_queryset(self) -> ScopedQuerySet[Any]:
         """The unscoped queryset with its joins; override to add select_related/annotations."""
-        return self.model._default_manager.all()
+        if self.model is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs a model or base_queryset().")
+        # A domain model's manager is a ScopedQuerySet (core/querysets.py), which type[Model]
+        # cannot say.
+        return cast("ScopedQuerySet[Any]", self.model._default_manager.all())
 
-    def get_queryset(self):
+    def get_queryset(self) -> ScopedQuerySet[Any]:
         return self.base_queryset().visible_to(self.request.user)
 
     def allows(self, right: Right | None, code: str) -> bool:
@@ -47,23 +74,26 @@ class ScopedMixin(LoginRequiredMixin):
             raise PermissionDenied
 
 
-class ScopedListView(ScopedMixin, ListView):
+class ScopedListView(ScopedMixin, _ListView):
     """A list page with one shared FilterSet (search, filters, sorting) and pagination."""
 
-    filterset_class = None
+    filterset_class: type[FilterSet] | None = None
+    filterset: FilterSet
     paginate_by = 25
     default_ordering: tuple[str, ...] = ()
 
-    def get_queryset(self):
+    def get_queryset(self) -> ScopedQuerySet[Any]:
         qs = super().get_queryset()
         if self.default_ordering:
             qs = qs.order_by(*self.default_ordering)
+        if self.filterset_class is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs a filterset_class.")
         self.filterset = self.filterset_class(
             self.request.GET or None, queryset=qs, request=self.request
         )
         return self.filterset.qs if self.filterset.is_bound else qs
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         params = self.request.GET.copy()
         params.pop("page", None)
@@ -77,7 +107,8 @@ class ScopedListView(ScopedMixin, ListView):
         return ctx
 
 
-class ScopedDetailView(ScopedMixin, DetailView):
+# The stubs type DetailView.model as never None, though Django's own default is None.
+class ScopedDetailView(ScopedMixin, _DetailView):  # type: ignore[misc]
     """A single object fetched from the scoped queryset by its area code (or pk)."""
 
     slug_field = "code"
@@ -91,8 +122,9 @@ class ScopedObjectMixin(ScopedMixin):
     lookup_field = "code"
     lookup_url_kwarg = "code"
     required_right: Right | None = Right.EDIT
+    _object: models.Model
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         # Refuse before the handler runs, so that no form is shown to someone who may not send it.
         if request.user.is_authenticated and (
             self.required_right or (self.post_right and request.method == "POST")
@@ -100,7 +132,7 @@ class ScopedObjectMixin(ScopedMixin):
             self.get_object()
         return super().dispatch(request, *args, **kwargs)
 
-    def get_object(self):
+    def get_object(self) -> models.Model:
         if not hasattr(self, "_object"):
             self._object = get_object_or_404(
                 self.get_queryset(), **{self.lookup_field: self.kwargs[self.lookup_url_kwarg]}
@@ -108,16 +140,20 @@ class ScopedObjectMixin(ScopedMixin):
             self.check_rights(self.scope_code(self._object))
         return self._object
 
-    def scope_code(self, obj) -> str:
-        return getattr(obj, "area_code", None) or obj.code
+    def scope_code(self, obj: Any) -> str:
+        # Any model: a row holding its area's `area_code`, or a village or region (`code`).
+        code: str = getattr(obj, "area_code", None) or obj.code
+        return code
 
 
-def paginate(request, queryset, per_page: int = 25):
+def paginate(
+    request: HttpRequest, queryset: Sequence[_T] | models.QuerySet[Any, _T], per_page: int = 25
+) -> Page[_T]:
     """A page of `queryset` for `?page=` (used for secondary lists on detail pages)."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def apply_validation_error(form, error: ValidationError) -> None:
+def apply_validation_error(form: BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form instead of losing the input."""
     if hasattr(error, "error_dict"):
         for field, errs in error.error_dict.items():
