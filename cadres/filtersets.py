@@ -101,7 +101,7 @@ class PostFilterSet(AreaFilterMixin):
         return qs.filter(end_date__isnull=True, term_ends__lte=soon)
 
 
-class CertificateFilterSet(AreaFilterMixin):
+class QualificationCertificateFilterSet(AreaFilterMixin):
     q = SearchFilter(fields=("number", "post__cadre__name"))
     state = django_filters.ChoiceFilter(choices=CertificateState.choices, label=_("State"))
     year = django_filters.NumberFilter(label=_("Year"))

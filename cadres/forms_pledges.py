@@ -29,11 +29,11 @@ def text_area(rows: int = 3) -> forms.Textarea:
 # ------------------------------------------------------------------ certificates
 
 
-class CertificateIssueForm(forms.Form):
+class QualificationCertificateIssueForm(forms.Form):
     issued_on = date_field(_("issued on"))
 
 
-class CertificateChangeForm(forms.Form):
+class QualificationCertificateChangeForm(forms.Form):
     """Suspend, reinstate or revoke: the day and the reason, both kept on the certificate."""
 
     on = date_field(_("Effective on"))
@@ -128,7 +128,7 @@ class PledgeCountersignForm(forms.Form):
 # ------------------------------------------------------------------ advised resignations
 
 
-class AdviceOpenForm(forms.Form):
+class ResignationAdviceOpenForm(forms.Form):
     grounds = forms.CharField(
         label=_("grounds"),
         widget=text_area(4),
@@ -137,13 +137,13 @@ class AdviceOpenForm(forms.Form):
     opened_on = date_field(_("opened on"))
 
 
-class AdviceTalkForm(forms.Form):
+class ResignationAdviceTalkForm(forms.Form):
     talk_on = date_field(_("talk held on"))
     talk_by = forms.CharField(label=_("talk held by"), max_length=100)
     talk_notes = forms.CharField(label=_("record of the talk"), widget=text_area(4))
 
 
-class AdviceDecideForm(forms.Form):
+class ResignationAdviceDecideForm(forms.Form):
     outcome = forms.ChoiceField(label=_("outcome"), choices=BLANK + AdviceOutcome.choices)
     decided_on = date_field(_("decided on"))
     notes = forms.CharField(label=_("decision notes"), widget=text_area(), required=False)

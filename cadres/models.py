@@ -250,7 +250,7 @@ class Post(models.Model):
         return self.kind in CERTIFIED_POSTS
 
 
-class CertificateQuerySet(ScopedQuerySet):
+class QualificationCertificateQuerySet(ScopedQuerySet):
     def expiring_within(self, days: int, on: dt.date | None = None):
         on = on or dt.date.today()
         return self.filter(
@@ -278,7 +278,7 @@ class QualificationCertificate(models.Model):
     state_reason = models.TextField(_("reason of the last change"), blank=True)
     area_code = area_code_field()
 
-    objects = CertificateQuerySet.as_manager()
+    objects = QualificationCertificateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("qualification certificate")

@@ -4,9 +4,9 @@ from rest_framework.routers import DefaultRouter
 
 from cadres.api.views import (
     CadreViewSet,
-    CertificateViewSet,
     PledgeViewSet,
     PostViewSet,
+    QualificationCertificateViewSet,
     ResignationAdviceViewSet,
     TermChangeViewSet,
 )
@@ -31,7 +31,7 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("villages", VillageViewSet, basename="village")
 router.register("cadres", CadreViewSet, basename="cadre")
 router.register("posts", PostViewSet, basename="post")
-router.register("certificates", CertificateViewSet, basename="certificate")
+router.register("certificates", QualificationCertificateViewSet, basename="certificate")
 router.register("pledges", PledgeViewSet, basename="pledge")
 router.register("advices", ResignationAdviceViewSet, basename="advice")
 router.register("term-changes", TermChangeViewSet, basename="term-change")

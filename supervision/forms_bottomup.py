@@ -89,7 +89,7 @@ class ResultForm(forms.Form):
     )
 
 
-class AnnualDecideForm(forms.Form):
+class CertificateInspectionDecideForm(forms.Form):
     verdict = forms.ChoiceField(label=_("Verdict"), choices=Verdict.choices)
     reasons = forms.CharField(
         label=_("Reasons"),

@@ -19,7 +19,7 @@ from core.rights import Right, scope_for
 
 from .choices import CODE_LENGTH, PARENT_LEVEL, ROLE_REGION_LEVEL, RegionLevel, RoleKind
 
-__all__ = ["Region", "Village", "StaffRole", "ContactAssignment", "Account", "ChangeEvent"]
+__all__ = ["Region", "Village", "StaffRole", "ContactAssignment", "StaffAccount", "ChangeEvent"]
 
 digits_only = RegexValidator(r"^\d+$", _("An area code consists of digits only."))
 
@@ -338,9 +338,9 @@ class ContactAssignment(models.Model):
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
     exclude=["password", "last_login"],
-    model_name="AccountEvent",
+    model_name="StaffAccountEvent",
 )
-class Account(User):
+class StaffAccount(User):
     """Staff accounts, audited (created, renamed, deactivated, made staff) through this proxy so
     the triggers live in our migrations; password hashes and the last-login stamp that every
     login rewrites stay out of the log."""

@@ -215,7 +215,7 @@ class PostSummaryMixin(serializers.Serializer):
     SUMMARY = ["cadre_id", "cadre_name", "village", "village_name", "post_kind"]
 
 
-class CertificateSerializer(PostSummaryMixin, serializers.ModelSerializer):
+class QualificationCertificateSerializer(PostSummaryMixin, serializers.ModelSerializer):
     """任职资格证书; created with `post` and `issued_on`, numbered by the service."""
 
     post = ScopedPrimaryKeyRelatedField(queryset=Post.objects.all())
@@ -241,7 +241,7 @@ class CertificateSerializer(PostSummaryMixin, serializers.ModelSerializer):
         validators = []  # one certificate per post: the service answers in words
 
 
-class CertificateChangeSerializer(serializers.Serializer):
+class QualificationCertificateChangeSerializer(serializers.Serializer):
     """Body of `suspend`, `reinstate` and `revoke`."""
 
     on = serializers.DateField()
@@ -344,7 +344,7 @@ class PledgeAmendSerializer(serializers.Serializer):
 # ------------------------------------------------------------------ advised resignations
 
 
-class AdviceSerializer(PostSummaryMixin, serializers.ModelSerializer):
+class ResignationAdviceSerializer(PostSummaryMixin, serializers.ModelSerializer):
     """劝辞; opened with `post`, `grounds` and `opened_on`, then `talk` and `decide`."""
 
     post = ScopedPrimaryKeyRelatedField(queryset=Post.objects.all())
@@ -384,7 +384,7 @@ class AdviceSerializer(PostSummaryMixin, serializers.ModelSerializer):
         return person_name(advice.opened_by)
 
 
-class AdviceTalkSerializer(serializers.Serializer):
+class ResignationAdviceTalkSerializer(serializers.Serializer):
     """Body of `talk`."""
 
     talk_on = serializers.DateField()
@@ -392,7 +392,7 @@ class AdviceTalkSerializer(serializers.Serializer):
     talk_notes = serializers.CharField()
 
 
-class AdviceDecideSerializer(serializers.Serializer):
+class ResignationAdviceDecideSerializer(serializers.Serializer):
     """Body of `decide`."""
 
     outcome = serializers.ChoiceField(choices=AdviceOutcome.choices)

@@ -14,9 +14,9 @@ from core.api import ScopedServiceViewSet, service_errors
 from .. import services
 from ..filtersets import (
     CadreFilterSet,
-    CertificateFilterSet,
     PledgeFilterSet,
     PostFilterSet,
+    QualificationCertificateFilterSet,
     ResignationAdviceFilterSet,
     TermChangeFilterSet,
 )
@@ -123,13 +123,13 @@ class TermChangeViewSet(ScopedServiceViewSet):
 # ------------------------------------------------------------------ certificates
 
 
-class CertificateViewSet(ScopedServiceViewSet):
+class QualificationCertificateViewSet(ScopedServiceViewSet):
     """任职资格证书 in the user's scope; issued once per post, then suspended, reinstated or
     revoked."""
 
     queryset = QualificationCertificate.objects.all()
-    serializer_class = s.CertificateSerializer
-    filterset_class = CertificateFilterSet
+    serializer_class = s.QualificationCertificateSerializer
+    filterset_class = QualificationCertificateFilterSet
     service_arg = "certificate"
 
     def base_queryset(self):
@@ -138,20 +138,29 @@ class CertificateViewSet(ScopedServiceViewSet):
     def create_with_service(self, **data):
         return services.certificate_issue(actor=self.request.user, **data)
 
-    @extend_schema(request=s.CertificateChangeSerializer, responses=s.CertificateSerializer)
+    @extend_schema(
+        request=s.QualificationCertificateChangeSerializer,
+        responses=s.QualificationCertificateSerializer,
+    )
     @action(detail=True, methods=["post"])
     def suspend(self, request, pk=None):
-        return self.act(services.certificate_suspend, s.CertificateChangeSerializer)
+        return self.act(services.certificate_suspend, s.QualificationCertificateChangeSerializer)
 
-    @extend_schema(request=s.CertificateChangeSerializer, responses=s.CertificateSerializer)
+    @extend_schema(
+        request=s.QualificationCertificateChangeSerializer,
+        responses=s.QualificationCertificateSerializer,
+    )
     @action(detail=True, methods=["post"])
     def reinstate(self, request, pk=None):
-        return self.act(services.certificate_reinstate, s.CertificateChangeSerializer)
+        return self.act(services.certificate_reinstate, s.QualificationCertificateChangeSerializer)
 
-    @extend_schema(request=s.CertificateChangeSerializer, responses=s.CertificateSerializer)
+    @extend_schema(
+        request=s.QualificationCertificateChangeSerializer,
+        responses=s.QualificationCertificateSerializer,
+    )
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
-        return self.act(services.certificate_revoke, s.CertificateChangeSerializer)
+        return self.act(services.certificate_revoke, s.QualificationCertificateChangeSerializer)
 
 
 # ------------------------------------------------------------------ pledges
@@ -213,7 +222,7 @@ class ResignationAdviceViewSet(ScopedServiceViewSet):
     """劝辞 in the user's scope: opened, then a talk, then a decision."""
 
     queryset = ResignationAdvice.objects.all()
-    serializer_class = s.AdviceSerializer
+    serializer_class = s.ResignationAdviceSerializer
     filterset_class = ResignationAdviceFilterSet
     service_arg = "advice"
 
@@ -223,12 +232,16 @@ class ResignationAdviceViewSet(ScopedServiceViewSet):
     def create_with_service(self, **data):
         return services.advice_open(actor=self.request.user, **data)
 
-    @extend_schema(request=s.AdviceTalkSerializer, responses=s.AdviceSerializer)
+    @extend_schema(
+        request=s.ResignationAdviceTalkSerializer, responses=s.ResignationAdviceSerializer
+    )
     @action(detail=True, methods=["post"])
     def talk(self, request, pk=None):
-        return self.act(services.advice_record_talk, s.AdviceTalkSerializer)
+        return self.act(services.advice_record_talk, s.ResignationAdviceTalkSerializer)
 
-    @extend_schema(request=s.AdviceDecideSerializer, responses=s.AdviceSerializer)
+    @extend_schema(
+        request=s.ResignationAdviceDecideSerializer, responses=s.ResignationAdviceSerializer
+    )
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
-        return self.act(services.advice_decide, s.AdviceDecideSerializer)
+        return self.act(services.advice_decide, s.ResignationAdviceDecideSerializer)

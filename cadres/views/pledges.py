@@ -34,17 +34,21 @@ from ..choices import (
     PledgeState,
     PromiseAudience,
 )
-from ..filtersets import CertificateFilterSet, PledgeFilterSet, ResignationAdviceFilterSet
+from ..filtersets import (
+    PledgeFilterSet,
+    QualificationCertificateFilterSet,
+    ResignationAdviceFilterSet,
+)
 from ..forms_pledges import (
-    AdviceDecideForm,
-    AdviceOpenForm,
-    AdviceTalkForm,
-    CertificateChangeForm,
-    CertificateIssueForm,
     PledgeAmendForm,
     PledgeCountersignForm,
     PledgeDraftForm,
     PledgeSignForm,
+    QualificationCertificateChangeForm,
+    QualificationCertificateIssueForm,
+    ResignationAdviceDecideForm,
+    ResignationAdviceOpenForm,
+    ResignationAdviceTalkForm,
     promise_formset,
 )
 from ..models import Pledge, Post, QualificationCertificate, ResignationAdvice
@@ -166,9 +170,9 @@ class FilteredListView(ScopedListView):
 # ------------------------------------------------------------------ certificates
 
 
-class CertificateListView(FilteredListView):
+class QualificationCertificateListView(FilteredListView):
     model = QualificationCertificate
-    filterset_class = CertificateFilterSet
+    filterset_class = QualificationCertificateFilterSet
     template_name = TEMPLATES + "certificate_list.html"
     default_ordering = ("-year", "-sequence", "pk")
 
@@ -179,7 +183,7 @@ class CertificateListView(FilteredListView):
         return {**super().get_context_data(**kwargs), "states": CertificateState.choices}
 
 
-class CertificateDetailView(ScopedDetailView):
+class QualificationCertificateDetailView(ScopedDetailView):
     model = QualificationCertificate
     template_name = TEMPLATES + "certificate_detail.html"
 
@@ -241,8 +245,8 @@ def _state_label(value):
     return value
 
 
-class CertificateIssueView(PostActionView):
-    form_class = CertificateIssueForm
+class QualificationCertificateIssueView(PostActionView):
+    form_class = QualificationCertificateIssueForm
     title = gettext_lazy("Issue the qualification certificate")
     intro = gettext_lazy(
         "The certificate is numbered by county and year and is valid for the term of the post."
@@ -267,11 +271,11 @@ class CertificateIssueView(PostActionView):
         return _("Certificate %(number)s issued.") % {"number": result.number}
 
 
-class CertificateChangeView(ActionView):
+class QualificationCertificateChangeView(ActionView):
     """Suspend, reinstate or revoke a certificate (the service checks the transition)."""
 
     model = QualificationCertificate
-    form_class = CertificateChangeForm
+    form_class = QualificationCertificateChangeForm
     service = None
     done = ""
 
@@ -290,7 +294,7 @@ class CertificateChangeView(ActionView):
         return str(self.done)
 
 
-class CertificateSuspendView(CertificateChangeView):
+class QualificationCertificateSuspendView(QualificationCertificateChangeView):
     service = services.certificate_suspend
     title = gettext_lazy("Suspend the certificate")
     submit_label = gettext_lazy("Suspend")
@@ -298,14 +302,14 @@ class CertificateSuspendView(CertificateChangeView):
     danger = True
 
 
-class CertificateReinstateView(CertificateChangeView):
+class QualificationCertificateReinstateView(QualificationCertificateChangeView):
     service = services.certificate_reinstate
     title = gettext_lazy("Reinstate the certificate")
     submit_label = gettext_lazy("Reinstate")
     done = gettext_lazy("Certificate reinstated.")
 
 
-class CertificateRevokeView(CertificateChangeView):
+class QualificationCertificateRevokeView(QualificationCertificateChangeView):
     service = services.certificate_revoke
     title = gettext_lazy("Revoke the certificate")
     intro = gettext_lazy("A revoked certificate cannot be reinstated.")
@@ -556,7 +560,7 @@ class PledgeDiscardView(DraftOnlyMixin, PledgeActionView):
 # ------------------------------------------------------------------ advised resignations
 
 
-class AdviceListView(FilteredListView):
+class ResignationAdviceListView(FilteredListView):
     model = ResignationAdvice
     filterset_class = ResignationAdviceFilterSet
     template_name = TEMPLATES + "advice_list.html"
@@ -573,7 +577,7 @@ class AdviceListView(FilteredListView):
         }
 
 
-class AdviceDetailView(ScopedDetailView):
+class ResignationAdviceDetailView(ScopedDetailView):
     model = ResignationAdvice
     template_name = TEMPLATES + "advice_detail.html"
 
@@ -592,8 +596,8 @@ class AdviceDetailView(ScopedDetailView):
         return ctx
 
 
-class AdviceOpenView(PostActionView):
-    form_class = AdviceOpenForm
+class ResignationAdviceOpenView(PostActionView):
+    form_class = ResignationAdviceOpenForm
     title = gettext_lazy("Open an advised resignation")
     intro = gettext_lazy(
         "The township party committee advises a cadre who broke the pledge to resign: first a "
@@ -609,7 +613,7 @@ class AdviceOpenView(PostActionView):
         return _("Advised resignation opened; record the talk next.")
 
 
-class AdviceActionView(ActionView):
+class ResignationAdviceActionView(ActionView):
     model = ResignationAdvice
 
     def base_queryset(self):
@@ -618,8 +622,8 @@ class AdviceActionView(ActionView):
         )
 
 
-class AdviceTalkView(AdviceActionView):
-    form_class = AdviceTalkForm
+class ResignationAdviceTalkView(ResignationAdviceActionView):
+    form_class = ResignationAdviceTalkForm
     title = gettext_lazy("Record the talk")
     submit_label = gettext_lazy("Record the talk")
 
@@ -632,8 +636,8 @@ class AdviceTalkView(AdviceActionView):
         return _("Talk recorded.")
 
 
-class AdviceDecideView(AdviceActionView):
-    form_class = AdviceDecideForm
+class ResignationAdviceDecideView(ResignationAdviceActionView):
+    form_class = ResignationAdviceDecideForm
     title = gettext_lazy("Record the outcome")
     intro = gettext_lazy("If the cadre resigns, the post ends with the reason 'advised to resign'.")
     submit_label = gettext_lazy("Record the outcome")
@@ -648,24 +652,30 @@ class AdviceDecideView(AdviceActionView):
 
 
 urlpatterns = [
-    path("certificates/", CertificateListView.as_view(), name="certificate-list"),
-    path("certificates/<int:pk>/", CertificateDetailView.as_view(), name="certificate-detail"),
+    path("certificates/", QualificationCertificateListView.as_view(), name="certificate-list"),
+    path(
+        "certificates/<int:pk>/",
+        QualificationCertificateDetailView.as_view(),
+        name="certificate-detail",
+    ),
     path(
         "certificates/<int:pk>/suspend/",
-        CertificateSuspendView.as_view(),
+        QualificationCertificateSuspendView.as_view(),
         name="certificate-suspend",
     ),
     path(
         "certificates/<int:pk>/reinstate/",
-        CertificateReinstateView.as_view(),
+        QualificationCertificateReinstateView.as_view(),
         name="certificate-reinstate",
     ),
     path(
-        "certificates/<int:pk>/revoke/", CertificateRevokeView.as_view(), name="certificate-revoke"
+        "certificates/<int:pk>/revoke/",
+        QualificationCertificateRevokeView.as_view(),
+        name="certificate-revoke",
     ),
     path(
         "posts/<int:post_pk>/certificate/",
-        CertificateIssueView.as_view(),
+        QualificationCertificateIssueView.as_view(),
         name="certificate-issue",
     ),
     path("pledges/", PledgeListView.as_view(), name="pledge-list"),
@@ -680,9 +690,9 @@ urlpatterns = [
     path("pledges/<int:pk>/amend/", PledgeAmendView.as_view(), name="pledge-amend"),
     path("pledges/<int:pk>/discard/", PledgeDiscardView.as_view(), name="pledge-discard"),
     path("posts/<int:post_pk>/pledge/add/", PledgeDraftView.as_view(), name="pledge-add"),
-    path("advices/", AdviceListView.as_view(), name="advice-list"),
-    path("advices/<int:pk>/", AdviceDetailView.as_view(), name="advice-detail"),
-    path("advices/<int:pk>/talk/", AdviceTalkView.as_view(), name="advice-talk"),
-    path("advices/<int:pk>/decide/", AdviceDecideView.as_view(), name="advice-decide"),
-    path("posts/<int:post_pk>/advice/add/", AdviceOpenView.as_view(), name="advice-add"),
+    path("advices/", ResignationAdviceListView.as_view(), name="advice-list"),
+    path("advices/<int:pk>/", ResignationAdviceDetailView.as_view(), name="advice-detail"),
+    path("advices/<int:pk>/talk/", ResignationAdviceTalkView.as_view(), name="advice-talk"),
+    path("advices/<int:pk>/decide/", ResignationAdviceDecideView.as_view(), name="advice-decide"),
+    path("posts/<int:post_pk>/advice/add/", ResignationAdviceOpenView.as_view(), name="advice-add"),
 ]

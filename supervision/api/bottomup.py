@@ -236,7 +236,7 @@ class CertificateInspectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AnnualStartSerializer(serializers.Serializer):
+class CertificateInspectionStartSerializer(serializers.Serializer):
     task = ScopedTaskField()
     certificate = ScopedPrimaryKeyRelatedField(queryset=QualificationCertificate.objects.all())
 
@@ -409,7 +409,7 @@ class CertificateInspectionViewSet(OrganizingViewSet):
     serializer_class = CertificateInspectionSerializer
     filterset_class = CertificateInspectionFilterSet
     service_arg = "record"
-    start_serializer = AnnualStartSerializer
+    start_serializer = CertificateInspectionStartSerializer
     start_service = services.annual_inspection_start
 
     def base_queryset(self):
@@ -417,7 +417,10 @@ class CertificateInspectionViewSet(OrganizingViewSet):
 
     required_right = Right.EDIT  # the township's verdict, not the organizers'
 
-    @extend_schema(request=AnnualStartSerializer, responses={201: CertificateInspectionSerializer})
+    @extend_schema(
+        request=CertificateInspectionStartSerializer,
+        responses={201: CertificateInspectionSerializer},
+    )
     def create(self, request, *args, **kwargs):
         return super().create(request, *args, **kwargs)
 

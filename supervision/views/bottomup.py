@@ -34,7 +34,7 @@ from ..filtersets_bottomup import (
     RedemptionFilterSet,
 )
 from ..forms_bottomup import (
-    AnnualDecideForm,
+    CertificateInspectionDecideForm,
     HearingForm,
     HearingUpdateForm,
     PublicReportForm,
@@ -101,7 +101,7 @@ class RecordMixin(ScopedObjectMixin):
         return self.render_to_response(self.get_context_data(**{name: form}))
 
 
-class TaskMixin(ScopedMixin):
+class SupervisionTaskPageMixin(ScopedMixin):
     """A page about one duty of `kind`: 404 outside the scope, 403 without `required_right`."""
 
     model = SupervisionTask
@@ -124,7 +124,7 @@ class TaskMixin(ScopedMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class StartView(TaskMixin, TemplateView):
+class StartView(SupervisionTaskPageMixin, TemplateView):
     """Start the record of a duty; a duty that has one goes to it."""
 
     form_class = forms.Form
@@ -565,7 +565,7 @@ def evidence_rows(ev: dict) -> list[tuple[str, str]]:
     ]
 
 
-class AnnualInspectionCreateView(TaskMixin, TemplateView):
+class CertificateInspectionCreateView(SupervisionTaskPageMixin, TemplateView):
     """The village's certificates for the year's inspection; `?certificate=` previews one's
     evidence, and POST starts its inspection."""
 
@@ -622,7 +622,7 @@ class AnnualInspectionCreateView(TaskMixin, TemplateView):
         return redirect(reverse("supervision:annual-inspection-detail", args=[record.pk]))
 
 
-class AnnualInspectionDetailView(RecordMixin, TemplateView):
+class CertificateInspectionDetailView(RecordMixin, TemplateView):
     """One certificate's annual inspection: the evidence table and the verdict."""
 
     model = CertificateInspection
@@ -643,12 +643,12 @@ class AnnualInspectionDetailView(RecordMixin, TemplateView):
             "inspection": rec,
             "evidence": evidence_rows(rec.evidence),
             "decide_form": kwargs.get("decide_form")
-            or AnnualDecideForm(initial={"verdict": Verdict.PASS}),
+            or CertificateInspectionDecideForm(initial={"verdict": Verdict.PASS}),
         }
 
     def do_decide(self):
         return self.run(
-            AnnualDecideForm(self.request.POST),
+            CertificateInspectionDecideForm(self.request.POST),
             "decide_form",
             services.annual_inspection_decide,
             _("Verdict recorded."),
@@ -656,7 +656,7 @@ class AnnualInspectionDetailView(RecordMixin, TemplateView):
         )
 
 
-class AnnualInspectionListView(RecordListView):
+class CertificateInspectionListView(RecordListView):
     """Annual certificate inspections in scope, with their verdicts."""
 
     model = CertificateInspection
@@ -740,20 +740,24 @@ urlpatterns = [
         {"action": "result"},
         name="redemption-result",
     ),
-    path("annual-inspections/", AnnualInspectionListView.as_view(), name="annual-inspection-list"),
+    path(
+        "annual-inspections/",
+        CertificateInspectionListView.as_view(),
+        name="annual-inspection-list",
+    ),
     path(
         "annual-inspections/start/<int:task_pk>/",
-        AnnualInspectionCreateView.as_view(),
+        CertificateInspectionCreateView.as_view(),
         name="annual-inspection-create",
     ),
     path(
         "annual-inspections/<int:pk>/",
-        AnnualInspectionDetailView.as_view(),
+        CertificateInspectionDetailView.as_view(),
         name="annual-inspection-detail",
     ),
     *_actions(
         "annual-inspections",
-        AnnualInspectionDetailView,
+        CertificateInspectionDetailView,
         "annual-inspection",
         [("decide", "decide", "decide")],
     ),

@@ -101,7 +101,7 @@ class VillageSupervisionView(ScopedDetailView):
 # ------------------------------------------------------------------ one duty
 
 
-class TaskDetailView(ScopedMixin, DetailView):
+class SupervisionTaskDetailView(ScopedMixin, DetailView):
     """One duty: its record if there is one, else the duty and a button to start the record
     for those who may; an annual inspection lists the village's certificates instead."""
 
@@ -228,7 +228,7 @@ class NotificationsReadAllView(LoginRequiredMixin, View):
 # ------------------------------------------------------------------ the list of duties
 
 
-class TaskListView(ScopedListView):
+class SupervisionTaskListView(ScopedListView):
     """Duties of the villages in scope, for the township and the county: by period, kind,
     state, township, village name, overdue only."""
 
@@ -317,8 +317,8 @@ class PolicyView(LoginRequiredMixin, TemplateView):
 
 urlpatterns = [
     path("villages/<str:code>/", VillageSupervisionView.as_view(), name="village-supervision"),
-    path("tasks/", TaskListView.as_view(), name="task-list"),
-    path("tasks/<int:pk>/", TaskDetailView.as_view(), name="task-detail"),
+    path("tasks/", SupervisionTaskListView.as_view(), name="task-list"),
+    path("tasks/<int:pk>/", SupervisionTaskDetailView.as_view(), name="task-detail"),
     path("my-work/", MyWorkView.as_view(), name="my-work"),
     path(
         "notifications/<int:pk>/read/",

@@ -261,7 +261,7 @@ class TemplateNewVersionView(PostOnly, ObjectMixin, View):
 # ------------------------------------------------------------------ inspections
 
 
-class TaskMixin(ObjectMixin):
+class SupervisionTaskRecordMixin(ObjectMixin):
     """The duty a new record fulfils (`task_pk`); township and county staff only."""
 
     model = SupervisionTask
@@ -294,7 +294,7 @@ class TaskMixin(ObjectMixin):
         }
 
 
-class InspectionCreateView(TaskMixin, TemplateView):
+class InspectionCreateView(SupervisionTaskRecordMixin, TemplateView):
     """Start the quarterly inspection of a planned duty on the county's checklist in use."""
 
     kind = TaskKind.INSPECTION
@@ -507,7 +507,7 @@ class InspectionListView(ScopedListView):
 # ------------------------------------------------------------------ reviews
 
 
-class ReviewCreateView(TaskMixin, TemplateView):
+class ReviewCreateView(SupervisionTaskRecordMixin, TemplateView):
     """Start the semi-annual review of a planned duty."""
 
     kind = TaskKind.REVIEW
