@@ -32,6 +32,12 @@ class Migration(migrations.Migration):
                 ('objects', django.contrib.auth.models.UserManager()),
             ],
         ),
+        # The change log must point at the proxy before Account goes, or the state breaks.
+        migrations.AlterField(
+            model_name='accountevent',
+            name='pgh_obj',
+            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='villages.staffaccount'),
+        ),
         pgtrigger.migrations.RemoveTrigger(
             model_name='account',
             name='insert_insert',
@@ -62,10 +68,5 @@ class Migration(migrations.Migration):
         pgtrigger.migrations.AddTrigger(
             model_name='staffaccount',
             trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "villages_staffaccountevent" ("date_joined", "email", "first_name", "id", "is_active", "is_staff", "is_superuser", "last_name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "username") VALUES (OLD."date_joined", OLD."email", OLD."first_name", OLD."id", OLD."is_active", OLD."is_staff", OLD."is_superuser", OLD."last_name", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."username"); RETURN NULL;', hash='04b603c101c4b4ceb1a778dd35a0b4bc5897f672', operation='DELETE', pgid='pgtrigger_delete_delete_713b4', table='auth_user', when='AFTER')),
-        ),
-        migrations.AlterField(
-            model_name='staffaccountevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='villages.staffaccount'),
         ),
     ]
