@@ -294,7 +294,7 @@ class QualificationCertificate(models.Model):
         return self.number
 
     def get_absolute_url(self):
-        return reverse("cadres:certificate-detail", args=[self.pk])
+        return reverse("cadres:qualification-certificate-detail", args=[self.pk])
 
 
 class PledgeClauseQuerySet(ScopedQuerySet):
@@ -507,4 +507,4 @@ class ResignationAdvice(models.Model):
         return f"{self.post} · {self.opened_on:%Y-%m-%d}"
 
     def get_absolute_url(self):
-        return reverse("cadres:advice-detail", args=[self.pk])
+        return reverse("cadres:resignation-advice-detail", args=[self.pk])

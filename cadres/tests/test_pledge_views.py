@@ -117,22 +117,34 @@ def records(insider, chair, secretary):
 
 def page_urls(r):
     return {
-        "certificate-list": reverse("cadres:certificate-list"),
+        "qualification-certificate-list": reverse("cadres:qualification-certificate-list"),
         "pledge-list": reverse("cadres:pledge-list"),
-        "advice-list": reverse("cadres:advice-list"),
-        "certificate-detail": reverse("cadres:certificate-detail", args=[r["certificate"].pk]),
+        "resignation-advice-list": reverse("cadres:resignation-advice-list"),
+        "qualification-certificate-detail": reverse(
+            "cadres:qualification-certificate-detail", args=[r["certificate"].pk]
+        ),
         "pledge-detail": reverse("cadres:pledge-detail", args=[r["pledge"].pk]),
-        "advice-detail": reverse("cadres:advice-detail", args=[r["advice"].pk]),
+        "resignation-advice-detail": reverse(
+            "cadres:resignation-advice-detail", args=[r["advice"].pk]
+        ),
     }
 
 
 def action_urls(r):
     c, p, a, post = r["certificate"].pk, r["pledge"].pk, r["advice"].pk, r["post"].pk
     return {
-        "certificate-issue": reverse("cadres:certificate-issue", args=[post]),
-        "certificate-suspend": reverse("cadres:certificate-suspend", args=[c]),
-        "certificate-reinstate": reverse("cadres:certificate-reinstate", args=[c]),
-        "certificate-revoke": reverse("cadres:certificate-revoke", args=[c]),
+        "qualification-certificate-issue": reverse(
+            "cadres:qualification-certificate-issue", args=[post]
+        ),
+        "qualification-certificate-suspend": reverse(
+            "cadres:qualification-certificate-suspend", args=[c]
+        ),
+        "qualification-certificate-reinstate": reverse(
+            "cadres:qualification-certificate-reinstate", args=[c]
+        ),
+        "qualification-certificate-revoke": reverse(
+            "cadres:qualification-certificate-revoke", args=[c]
+        ),
         "pledge-add": reverse("cadres:pledge-add", args=[post]),
         "pledge-edit": reverse("cadres:pledge-edit", args=[p]),
         "pledge-sign": reverse("cadres:pledge-sign", args=[p]),
@@ -142,25 +154,25 @@ def action_urls(r):
         ),
         "pledge-amend": reverse("cadres:pledge-amend", args=[p]),
         "pledge-discard": reverse("cadres:pledge-discard", args=[p]),
-        "advice-add": reverse("cadres:advice-add", args=[post]),
-        "advice-talk": reverse("cadres:advice-talk", args=[a]),
-        "advice-decide": reverse("cadres:advice-decide", args=[a]),
+        "resignation-advice-add": reverse("cadres:resignation-advice-add", args=[post]),
+        "resignation-advice-talk": reverse("cadres:resignation-advice-talk", args=[a]),
+        "resignation-advice-decide": reverse("cadres:resignation-advice-decide", args=[a]),
     }
 
 
 PAGES = [
-    "certificate-list",
+    "qualification-certificate-list",
     "pledge-list",
-    "advice-list",
-    "certificate-detail",
+    "resignation-advice-list",
+    "qualification-certificate-detail",
     "pledge-detail",
-    "advice-detail",
+    "resignation-advice-detail",
 ]
 ACTIONS = [
-    "certificate-issue",
-    "certificate-suspend",
-    "certificate-reinstate",
-    "certificate-revoke",
+    "qualification-certificate-issue",
+    "qualification-certificate-suspend",
+    "qualification-certificate-reinstate",
+    "qualification-certificate-revoke",
     "pledge-add",
     "pledge-edit",
     "pledge-sign",
@@ -168,9 +180,9 @@ ACTIONS = [
     "pledge-countersign-government",
     "pledge-amend",
     "pledge-discard",
-    "advice-add",
-    "advice-talk",
-    "advice-decide",
+    "resignation-advice-add",
+    "resignation-advice-talk",
+    "resignation-advice-decide",
 ]
 
 
@@ -198,12 +210,14 @@ def test_lists_show_only_the_scope(client, people, records, insider, other_villa
     far = certificate(UserFactory(is_superuser=True), far_post)
     login(client, insider)
     numbers = [
-        c.number for c in client.get(reverse("cadres:certificate-list")).context["object_list"]
+        c.number
+        for c in client.get(reverse("cadres:qualification-certificate-list")).context["object_list"]
     ]
     assert numbers == [records["certificate"].number]
     login(client, people["contact"])
     numbers = [
-        c.number for c in client.get(reverse("cadres:certificate-list")).context["object_list"]
+        c.number
+        for c in client.get(reverse("cadres:qualification-certificate-list")).context["object_list"]
     ]
     assert far.number not in numbers and records["certificate"].number in numbers
     login(client, people["outsider"])
@@ -228,7 +242,7 @@ def action_setups(insider, chair, secretary):
         return setup
 
     def issue():
-        url = reverse("cadres:certificate-issue", args=[chair.pk])
+        url = reverse("cadres:qualification-certificate-issue", args=[chair.pk])
         return (
             url,
             {"issued_on": "2024-01-20"},
@@ -272,7 +286,7 @@ def action_setups(insider, chair, secretary):
         return url, {}, lambda: not Pledge.objects.filter(pk=pledge.pk).exists()
 
     def advice_add():
-        url = reverse("cadres:advice-add", args=[secretary.pk])
+        url = reverse("cadres:resignation-advice-add", args=[secretary.pk])
         data = {"grounds": "承诺未兑现", "opened_on": "2025-03-01"}
         return url, data, lambda: ResignationAdvice.objects.filter(post=secretary).exists()
 
@@ -292,15 +306,17 @@ def action_setups(insider, chair, secretary):
     sign_data = {"signed_on": "2024-01-15"}
     counter = {"signer": "赵书记", "signed_on": "2024-01-16"}
     return {
-        "certificate-issue": issue,
-        "certificate-suspend": cert_change(
-            "certificate-suspend", CertificateState.VALID, CertificateState.SUSPENDED
+        "qualification-certificate-issue": issue,
+        "qualification-certificate-suspend": cert_change(
+            "qualification-certificate-suspend", CertificateState.VALID, CertificateState.SUSPENDED
         ),
-        "certificate-reinstate": cert_change(
-            "certificate-reinstate", CertificateState.SUSPENDED, CertificateState.VALID
+        "qualification-certificate-reinstate": cert_change(
+            "qualification-certificate-reinstate",
+            CertificateState.SUSPENDED,
+            CertificateState.VALID,
         ),
-        "certificate-revoke": cert_change(
-            "certificate-revoke", CertificateState.VALID, CertificateState.REVOKED
+        "qualification-certificate-revoke": cert_change(
+            "qualification-certificate-revoke", CertificateState.VALID, CertificateState.REVOKED
         ),
         "pledge-add": pledge_add,
         "pledge-edit": pledge_edit,
@@ -313,16 +329,16 @@ def action_setups(insider, chair, secretary):
         ),
         "pledge-amend": amend,
         "pledge-discard": discard,
-        "advice-add": advice_add,
-        "advice-talk": advice_step(
+        "resignation-advice-add": advice_add,
+        "resignation-advice-talk": advice_step(
             False,
-            "advice-talk",
+            "resignation-advice-talk",
             {"talk_on": "2025-03-05", "talk_by": "赵书记", "talk_notes": "谈话记录"},
             AdviceState.TALKED,
         ),
-        "advice-decide": advice_step(
+        "resignation-advice-decide": advice_step(
             True,
-            "advice-decide",
+            "resignation-advice-decide",
             {"outcome": "warned", "decided_on": "2025-03-10", "notes": ""},
             AdviceState.DECIDED,
         ),
@@ -362,7 +378,7 @@ def test_unknown_countersigning_body_is_404(client, insider, chair):
 
 def test_a_certificate_is_issued_once_with_a_chinese_refusal(client, insider, chair):
     login(client, insider)
-    url = reverse("cadres:certificate-issue", args=[chair.pk])
+    url = reverse("cadres:qualification-certificate-issue", args=[chair.pk])
     first = client.post(url, {"issued_on": "2024-01-20"})
     cert = QualificationCertificate.objects.get(post=chair)
     assert first.status_code == 302 and first["Location"] == cert.get_absolute_url()
@@ -377,9 +393,9 @@ def test_a_certificate_is_issued_once_with_a_chinese_refusal(client, insider, ch
 def test_certificate_detail_shows_facts_and_state_history(client, insider, chair):
     cert = certificate(insider, chair)
     login(client, insider)
-    url = reverse("cadres:certificate-suspend", args=[cert.pk])
+    url = reverse("cadres:qualification-certificate-suspend", args=[cert.pk])
     assert client.post(url, {"on": "2025-01-05", "reason": "年检不合格"}).status_code == 302
-    url = reverse("cadres:certificate-reinstate", args=[cert.pk])
+    url = reverse("cadres:qualification-certificate-reinstate", args=[cert.pk])
     assert client.post(url, {"on": "2025-04-01", "reason": "整改到位"}).status_code == 302
     page = client.get(cert.get_absolute_url())
     text = html(page)
@@ -398,7 +414,8 @@ def test_certificate_change_needs_a_reason_and_keeps_the_date(client, insider, c
     cert = certificate(insider, chair)
     login(client, insider)
     response = client.post(
-        reverse("cadres:certificate-revoke", args=[cert.pk]), {"on": "2025-02-03", "reason": ""}
+        reverse("cadres:qualification-certificate-revoke", args=[cert.pk]),
+        {"on": "2025-02-03", "reason": ""},
     )
     assert response.status_code == 200
     assert "该字段是必填项。" in html(response)
@@ -412,7 +429,7 @@ def test_a_revoked_certificate_cannot_be_reinstated(client, insider, chair):
     services.certificate_revoke(actor=insider, certificate=cert, on=D(2025, 1, 1), reason="违纪")
     login(client, insider)
     response = client.post(
-        reverse("cadres:certificate-reinstate", args=[cert.pk]),
+        reverse("cadres:qualification-certificate-reinstate", args=[cert.pk]),
         {"on": "2025-02-01", "reason": "复核"},
     )
     assert response.status_code == 200
@@ -607,23 +624,23 @@ def test_discard_a_draft(client, insider, chair):
 
 def test_advice_from_opening_to_resignation(client, insider, secretary):
     login(client, insider)
-    open_url = reverse("cadres:advice-add", args=[secretary.pk])
+    open_url = reverse("cadres:resignation-advice-add", args=[secretary.pk])
     bad = client.post(open_url, {"grounds": "", "opened_on": "2025-03-01"})
     assert bad.status_code == 200 and "该字段是必填项。" in html(bad)
     assert client.post(open_url, {"grounds": "三项承诺未兑现", "opened_on": "2025-03-01"})
     a = ResignationAdvice.objects.get(post=secretary)
     too_early = client.post(
-        reverse("cadres:advice-decide", args=[a.pk]),
+        reverse("cadres:resignation-advice-decide", args=[a.pk]),
         {"outcome": "resigned", "decided_on": "2025-03-02"},
     )
     assert too_early.status_code == 200 and "请先登记谈话" in html(too_early)
     talk = client.post(
-        reverse("cadres:advice-talk", args=[a.pk]),
+        reverse("cadres:resignation-advice-talk", args=[a.pk]),
         {"talk_on": "2025-03-05", "talk_by": "赵书记", "talk_notes": "本人表示愿意辞职"},
     )
     assert talk.status_code == 302
     decided = client.post(
-        reverse("cadres:advice-decide", args=[a.pk]),
+        reverse("cadres:resignation-advice-decide", args=[a.pk]),
         {"outcome": "resigned", "decided_on": "2025-03-10", "notes": "本人书面辞职"},
     )
     assert decided.status_code == 302
@@ -646,7 +663,9 @@ def fill(township, insider, n, start):
         advice(insider, post)
 
 
-@pytest.mark.parametrize("name", ["certificate-list", "pledge-list", "advice-list"])
+@pytest.mark.parametrize(
+    "name", ["qualification-certificate-list", "pledge-list", "resignation-advice-list"]
+)
 def test_list_pages_query_count_is_the_same_for_2_and_50_rows(
     client, supervisor, insider, township, count_queries, name
 ):
@@ -664,7 +683,7 @@ def test_lists_filter_by_state_and_township(client, insider, township, chair, se
     certificate(insider, secretary, CertificateState.SUSPENDED)
     in_force(insider, chair)
     login(client, insider)
-    certs = client.get(reverse("cadres:certificate-list"), {"state": "suspended"})
+    certs = client.get(reverse("cadres:qualification-certificate-list"), {"state": "suspended"})
     assert [c.post for c in certs.context["object_list"]] == [secretary]
     pledges = client.get(
         reverse("cadres:pledge-list"), {"state": "in_force", "township": township.code}

@@ -173,7 +173,7 @@ class FilteredListView(ScopedListView):
 class QualificationCertificateListView(FilteredListView):
     model = QualificationCertificate
     filterset_class = QualificationCertificateFilterSet
-    template_name = TEMPLATES + "certificate_list.html"
+    template_name = TEMPLATES + "qualification_certificate_list.html"
     default_ordering = ("-year", "-sequence", "pk")
 
     def base_queryset(self):
@@ -185,7 +185,7 @@ class QualificationCertificateListView(FilteredListView):
 
 class QualificationCertificateDetailView(ScopedDetailView):
     model = QualificationCertificate
-    template_name = TEMPLATES + "certificate_detail.html"
+    template_name = TEMPLATES + "qualification_certificate_detail.html"
 
     def base_queryset(self):
         return QualificationCertificate.objects.select_related(
@@ -563,7 +563,7 @@ class PledgeDiscardView(DraftOnlyMixin, PledgeActionView):
 class ResignationAdviceListView(FilteredListView):
     model = ResignationAdvice
     filterset_class = ResignationAdviceFilterSet
-    template_name = TEMPLATES + "advice_list.html"
+    template_name = TEMPLATES + "resignation_advice_list.html"
     default_ordering = ("-opened_on", "-pk")
 
     def base_queryset(self):
@@ -579,7 +579,7 @@ class ResignationAdviceListView(FilteredListView):
 
 class ResignationAdviceDetailView(ScopedDetailView):
     model = ResignationAdvice
-    template_name = TEMPLATES + "advice_detail.html"
+    template_name = TEMPLATES + "resignation_advice_detail.html"
 
     def base_queryset(self):
         return ResignationAdvice.objects.select_related(
@@ -652,31 +652,35 @@ class ResignationAdviceDecideView(ResignationAdviceActionView):
 
 
 urlpatterns = [
-    path("certificates/", QualificationCertificateListView.as_view(), name="certificate-list"),
+    path(
+        "certificates/",
+        QualificationCertificateListView.as_view(),
+        name="qualification-certificate-list",
+    ),
     path(
         "certificates/<int:pk>/",
         QualificationCertificateDetailView.as_view(),
-        name="certificate-detail",
+        name="qualification-certificate-detail",
     ),
     path(
         "certificates/<int:pk>/suspend/",
         QualificationCertificateSuspendView.as_view(),
-        name="certificate-suspend",
+        name="qualification-certificate-suspend",
     ),
     path(
         "certificates/<int:pk>/reinstate/",
         QualificationCertificateReinstateView.as_view(),
-        name="certificate-reinstate",
+        name="qualification-certificate-reinstate",
     ),
     path(
         "certificates/<int:pk>/revoke/",
         QualificationCertificateRevokeView.as_view(),
-        name="certificate-revoke",
+        name="qualification-certificate-revoke",
     ),
     path(
         "posts/<int:post_pk>/certificate/",
         QualificationCertificateIssueView.as_view(),
-        name="certificate-issue",
+        name="qualification-certificate-issue",
     ),
     path("pledges/", PledgeListView.as_view(), name="pledge-list"),
     path("pledges/<int:pk>/", PledgeDetailView.as_view(), name="pledge-detail"),
@@ -690,9 +694,23 @@ urlpatterns = [
     path("pledges/<int:pk>/amend/", PledgeAmendView.as_view(), name="pledge-amend"),
     path("pledges/<int:pk>/discard/", PledgeDiscardView.as_view(), name="pledge-discard"),
     path("posts/<int:post_pk>/pledge/add/", PledgeDraftView.as_view(), name="pledge-add"),
-    path("advices/", ResignationAdviceListView.as_view(), name="advice-list"),
-    path("advices/<int:pk>/", ResignationAdviceDetailView.as_view(), name="advice-detail"),
-    path("advices/<int:pk>/talk/", ResignationAdviceTalkView.as_view(), name="advice-talk"),
-    path("advices/<int:pk>/decide/", ResignationAdviceDecideView.as_view(), name="advice-decide"),
-    path("posts/<int:post_pk>/advice/add/", ResignationAdviceOpenView.as_view(), name="advice-add"),
+    path("advices/", ResignationAdviceListView.as_view(), name="resignation-advice-list"),
+    path(
+        "advices/<int:pk>/", ResignationAdviceDetailView.as_view(), name="resignation-advice-detail"
+    ),
+    path(
+        "advices/<int:pk>/talk/",
+        ResignationAdviceTalkView.as_view(),
+        name="resignation-advice-talk",
+    ),
+    path(
+        "advices/<int:pk>/decide/",
+        ResignationAdviceDecideView.as_view(),
+        name="resignation-advice-decide",
+    ),
+    path(
+        "posts/<int:post_pk>/advice/add/",
+        ResignationAdviceOpenView.as_view(),
+        name="resignation-advice-add",
+    ),
 ]

@@ -118,7 +118,7 @@ def test_a_statement_that_is_not_published_is_never_confirmed(client, draft_stat
 
 
 DETAIL_PAGES = {
-    "certificate": "cadres:certificate-detail",
+    "certificate": "cadres:qualification-certificate-detail",
     "pledge": "cadres:pledge-detail",
     "handover": "ledgers:handover-detail",
     "disclosure": "ledgers:disclosure-detail",

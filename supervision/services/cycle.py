@@ -211,7 +211,7 @@ def reminders_send(*, on: dt.date) -> int:
         for task in due:
             overdue = task.due_date < on
             key = f"task:{task.pk}:{'overdue' if overdue else 'due'}"
-            url = reverse("supervision:task-detail", args=[task.pk])
+            url = reverse("supervision:supervision-task-detail", args=[task.pk])
             message = _message(task, overdue)
             for user in people[task.pk]:
                 wanted.append(

@@ -50,11 +50,11 @@ def detail_urls(r):
         reverse("supervision:hearing-detail", args=[r["hearing"].pk]),
         reverse("supervision:public-report-detail", args=[r["report"].pk]),
         reverse("supervision:redemption-detail", args=[r["redemption"].pk]),
-        reverse("supervision:annual-inspection-detail", args=[r["annual"].pk]),
+        reverse("supervision:certificate-inspection-detail", args=[r["annual"].pk]),
     ]
 
 
-LISTS = ["hearing-list", "public-report-list", "redemption-list", "annual-inspection-list"]
+LISTS = ["hearing-list", "public-report-list", "redemption-list", "certificate-inspection-list"]
 
 
 @pytest.mark.parametrize("persona", list(READ) + ["other_contact"])
@@ -151,7 +151,7 @@ def test_writes_of_strangers_are_refused(client, everyone, records, sitting):
         reverse("supervision:public-report-complete", args=[r["report"].pk]),
         reverse("supervision:redemption-complete", args=[r["redemption"].pk]),
     ]
-    decide = reverse("supervision:annual-inspection-decide", args=[r["annual"].pk])
+    decide = reverse("supervision:certificate-inspection-decide", args=[r["annual"].pk])
     for persona, status in (("outsider", 404), ("other_contact", 404), ("anonymous", 302)):
         login(client, everyone[persona])
         for url in [*posts, decide]:
@@ -160,7 +160,7 @@ def test_writes_of_strangers_are_refused(client, everyone, records, sitting):
     assert client.post(decide, {"verdict": "pass"}).status_code == 403
     assert (
         client.get(
-            reverse("supervision:annual-inspection-create", args=[r["annual"].task_id])
+            reverse("supervision:certificate-inspection-create", args=[r["annual"].task_id])
         ).status_code
         == 403
     )
@@ -213,15 +213,15 @@ def test_township_decides_an_annual_inspection_on_the_page(client, insider, vill
     task = duty(village, TaskKind.ANNUAL_INSPECTION, "2026")
     certificate = sitting["chair"].certificate
     login(client, insider)
-    url = reverse("supervision:annual-inspection-create", args=[task.pk])
+    url = reverse("supervision:certificate-inspection-create", args=[task.pk])
     listing = client.get(url)
     assert listing.status_code == 200 and certificate.number in listing.content.decode()
     preview = client.get(url, {"certificate": certificate.pk})
     assert 'data-testid="evidence"' in preview.content.decode()
     response = client.post(url, {"certificate": certificate.pk})
     record = CertificateInspection.objects.get()
-    assert response.url == reverse("supervision:annual-inspection-detail", args=[record.pk])
-    decide = reverse("supervision:annual-inspection-decide", args=[record.pk])
+    assert response.url == reverse("supervision:certificate-inspection-detail", args=[record.pk])
+    decide = reverse("supervision:certificate-inspection-decide", args=[record.pk])
     refused = client.post(decide, {"verdict": "fail", "reasons": ""})
     assert refused.status_code == 200 and refused.context["decide_form"].errors
     assert client.post(decide, {"verdict": "fail", "reasons": "不合格"}).status_code == 302

@@ -4,13 +4,14 @@ tried as anonymous, outsider, insider, supervisor and contact cadre, lists at co
 import re
 
 import pytest
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from core.dates import today
 from supervision import services
 from supervision.choices import ProblemState, TaskKind, TaskState
 from supervision.models import Hearing, Notification, SupervisionPolicy, SupervisionTask
 from supervision.periods import Period
+from supervision.views.cycle import CREATE_PAGES
 from villages.models import ContactAssignment
 from villages.tests.helpers import login
 
@@ -68,7 +69,7 @@ def test_village_tab_persona_matrix(client, everyone, persona, village, duties):
         assert status_of(html, "hearing", f"{YEAR}Q1") == "overdue"
         assert status_of(html, "hearing", f"{YEAR}Q2") == "not_planned"
         assert status_of(html, "redemption", str(YEAR)) == "due"
-        assert reverse("supervision:task-detail", args=[duties["hearing"].pk]) in html
+        assert reverse("supervision:supervision-task-detail", args=[duties["hearing"].pk]) in html
 
 
 def test_village_tab_shows_another_year_and_a_late_duty(client, insider, village):
@@ -122,7 +123,7 @@ def test_task_detail_persona_matrix(client, everyone, persona, village, duties):
     }
     for kind in ("inspection", "hearing"):
         task = duties[kind]
-        response = client.get(reverse("supervision:task-detail", args=[task.pk]))
+        response = client.get(reverse("supervision:supervision-task-detail", args=[task.pk]))
         assert response.status_code == expected
         if expected == 200:
             create = reverse(f"supervision:{kind}-create", args=[task.pk])
@@ -142,17 +143,23 @@ def test_task_detail_leads_to_the_record(client, contact, insider, village, duti
         area_code=village.code,
     )
     login(client, contact)
-    response = client.get(reverse("supervision:task-detail", args=[task.pk]))
+    response = client.get(reverse("supervision:supervision-task-detail", args=[task.pk]))
     assert response.status_code == 302
     assert response.url == reverse("supervision:hearing-detail", args=[hearing.pk])
+
+
+@pytest.mark.parametrize("kind", TaskKind.values)
+def test_every_duty_kind_has_the_page_that_starts_its_record(kind):
+    view = resolve(reverse(f"supervision:{CREATE_PAGES[kind]}", args=[1])).func.view_class
+    assert view.kind == kind
 
 
 def test_annual_inspection_duty_lists_the_villages_certificates(
     client, insider, contact, village, sitting
 ):
     task = make_task(village, TaskKind.ANNUAL_INSPECTION, Period(YEAR), D(YEAR + 1, 1, 31))
-    url = reverse("supervision:task-detail", args=[task.pk])
-    create = reverse("supervision:annual-inspection-create", args=[task.pk])
+    url = reverse("supervision:supervision-task-detail", args=[task.pk])
+    create = reverse("supervision:certificate-inspection-create", args=[task.pk])
 
     login(client, insider)
     response = client.get(url)
@@ -194,7 +201,7 @@ def work(village, other_village, insider, contact, outsider):
             task=tasks[task],
             key=f"task:{tasks[task].pk}:due",
             message=f"提醒 {task}",
-            url=reverse("supervision:task-detail", args=[tasks[task].pk]),
+            url=reverse("supervision:supervision-task-detail", args=[tasks[task].pk]),
             area_code=tasks[task].area_code,
         )
     problems = {}
@@ -312,7 +319,7 @@ def test_my_work_in_constant_queries(
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_task_list_persona_matrix(client, everyone, persona, work, village, other_village):
     login(client, everyone[persona])
-    response = client.get(reverse("supervision:task-list"))
+    response = client.get(reverse("supervision:supervision-task-list"))
     if persona == "anonymous":
         assert response.status_code == 302
         return
@@ -329,7 +336,7 @@ def test_task_list_persona_matrix(client, everyone, persona, work, village, othe
 
 def test_task_list_filters(client, supervisor, work, village, other_village):
     login(client, supervisor)
-    url = reverse("supervision:task-list")
+    url = reverse("supervision:supervision-task-list")
     t = work["tasks"]
 
     def pks(**params):
@@ -348,7 +355,7 @@ def test_task_list_filters(client, supervisor, work, village, other_village):
 
 def test_task_list_in_constant_queries(client, supervisor, township, village, count_queries):
     login(client, supervisor)
-    url = reverse("supervision:task-list")
+    url = reverse("supervision:supervision-task-list")
     make_task(village, TaskKind.INSPECTION, QUARTER, D(YEAR, 2, 28))
     make_task(village, TaskKind.HEARING, QUARTER, D(YEAR, 3, 31))
     few = count_queries(url)

@@ -571,7 +571,7 @@ class CertificateInspectionCreateView(SupervisionTaskPageMixin, TemplateView):
 
     kind = TaskKind.ANNUAL_INSPECTION
     required_right = Right.EDIT
-    template_name = "supervision/bottomup/annual_form.html"
+    template_name = "supervision/bottomup/certificate_inspection_form.html"
 
     def certificates(self):
         task = self.get_task()
@@ -619,7 +619,7 @@ class CertificateInspectionCreateView(SupervisionTaskPageMixin, TemplateView):
         except ValidationError as e:
             return self.render_to_response(self.get_context_data(error=" ".join(e.messages)))
         messages.success(request, _("Annual inspection started with the year's evidence."))
-        return redirect(reverse("supervision:annual-inspection-detail", args=[record.pk]))
+        return redirect(reverse("supervision:certificate-inspection-detail", args=[record.pk]))
 
 
 class CertificateInspectionDetailView(RecordMixin, TemplateView):
@@ -627,8 +627,8 @@ class CertificateInspectionDetailView(RecordMixin, TemplateView):
 
     model = CertificateInspection
     post_right = Right.EDIT
-    url_name = "annual-inspection-detail"
-    template_name = "supervision/bottomup/annual_detail.html"
+    url_name = "certificate-inspection-detail"
+    template_name = "supervision/bottomup/certificate_inspection_detail.html"
 
     def base_queryset(self):
         return CertificateInspection.objects.select_related(
@@ -661,7 +661,7 @@ class CertificateInspectionListView(RecordListView):
 
     model = CertificateInspection
     filterset_class = CertificateInspectionFilterSet
-    template_name = "supervision/bottomup/annual_list.html"
+    template_name = "supervision/bottomup/certificate_inspection_list.html"
     default_ordering = ("-year", "area_code")
 
     def base_queryset(self):
@@ -743,22 +743,22 @@ urlpatterns = [
     path(
         "annual-inspections/",
         CertificateInspectionListView.as_view(),
-        name="annual-inspection-list",
+        name="certificate-inspection-list",
     ),
     path(
         "annual-inspections/start/<int:task_pk>/",
         CertificateInspectionCreateView.as_view(),
-        name="annual-inspection-create",
+        name="certificate-inspection-create",
     ),
     path(
         "annual-inspections/<int:pk>/",
         CertificateInspectionDetailView.as_view(),
-        name="annual-inspection-detail",
+        name="certificate-inspection-detail",
     ),
     *_actions(
         "annual-inspections",
         CertificateInspectionDetailView,
-        "annual-inspection",
+        "certificate-inspection",
         [("decide", "decide", "decide")],
     ),
 ]

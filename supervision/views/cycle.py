@@ -54,8 +54,15 @@ def link(name: str, *args) -> str:
     return reverse(f"supervision:{name}", args=args)
 
 
-def create_name(kind: str) -> str:
-    return f"{kind.replace('_', '-')}-create"
+#: the page that starts each duty's record (URL names follow the record's model, not the kind)
+CREATE_PAGES = {
+    TaskKind.INSPECTION: "inspection-create",
+    TaskKind.HEARING: "hearing-create",
+    TaskKind.REVIEW: "review-create",
+    TaskKind.PUBLIC_REPORT: "public-report-create",
+    TaskKind.REDEMPTION: "redemption-create",
+    TaskKind.ANNUAL_INSPECTION: "certificate-inspection-create",
+}
 
 
 def may_do(user, task: SupervisionTask) -> bool:
@@ -106,7 +113,7 @@ class SupervisionTaskDetailView(ScopedMixin, DetailView):
     for those who may; an annual inspection lists the village's certificates instead."""
 
     model = SupervisionTask
-    template_name = "supervision/cycle/task_detail.html"
+    template_name = "supervision/cycle/supervision_task_detail.html"
     context_object_name = "task"
 
     def base_queryset(self):
@@ -142,11 +149,11 @@ class SupervisionTaskDetailView(ScopedMixin, DetailView):
             )
             .order_by("post__kind", "number")
         )
-        create = link(create_name(task.kind), task.pk)
+        create = link(CREATE_PAGES[task.kind], task.pk)
         for cert in certs:
             cert.inspection = cert.this_year[0] if cert.this_year else None
             if cert.inspection:
-                cert.url = link("annual-inspection-detail", cert.inspection.pk)
+                cert.url = link("certificate-inspection-detail", cert.inspection.pk)
             else:
                 cert.url = f"{create}?certificate={cert.pk}" if may else ""
         return certs
@@ -160,7 +167,7 @@ class SupervisionTaskDetailView(ScopedMixin, DetailView):
             period=Period.parse(task.period),
             status=selectors.task_status(task, today()),
             may_do=may,
-            create_url=link(create_name(task.kind), task.pk) if may else "",
+            create_url=link(CREATE_PAGES[task.kind], task.pk) if may else "",
             top_down=task.kind in TOP_DOWN,
             certificates=self.certificates(task, may)
             if task.kind == TaskKind.ANNUAL_INSPECTION
@@ -234,7 +241,7 @@ class SupervisionTaskListView(ScopedListView):
 
     model = SupervisionTask
     filterset_class = SupervisionTaskFilterSet
-    template_name = "supervision/cycle/task_list.html"
+    template_name = "supervision/cycle/supervision_task_list.html"
     default_ordering = ("due_date", "area_code", "kind")
 
     def base_queryset(self):
@@ -317,8 +324,8 @@ class PolicyView(LoginRequiredMixin, TemplateView):
 
 urlpatterns = [
     path("villages/<str:code>/", VillageSupervisionView.as_view(), name="village-supervision"),
-    path("tasks/", SupervisionTaskListView.as_view(), name="task-list"),
-    path("tasks/<int:pk>/", SupervisionTaskDetailView.as_view(), name="task-detail"),
+    path("tasks/", SupervisionTaskListView.as_view(), name="supervision-task-list"),
+    path("tasks/<int:pk>/", SupervisionTaskDetailView.as_view(), name="supervision-task-detail"),
     path("my-work/", MyWorkView.as_view(), name="my-work"),
     path(
         "notifications/<int:pk>/read/",
