@@ -32,12 +32,6 @@ class Migration(migrations.Migration):
                 ('objects', django.contrib.auth.models.UserManager()),
             ],
         ),
-        # The change log must point at the proxy before Account goes, or the state breaks.
-        migrations.AlterField(
-            model_name='accountevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='villages.staffaccount'),
-        ),
         pgtrigger.migrations.RemoveTrigger(
             model_name='account',
             name='insert_insert',
