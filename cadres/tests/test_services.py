@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import translation
 
 from cadres import services
@@ -315,6 +315,42 @@ def test_the_database_refuses_to_change_a_signed_pledges_text(insider, chair):
         Pledge.objects.filter(pk=pledge.pk).delete()
     promise.refresh_from_db()
     assert promise.text == "硬化村内主干道"
+
+
+def test_the_frozen_check_finds_the_pledge_by_its_key_however_the_table_grew(insider, chair):
+    """The check runs before every promise is written: it must not read the whole pledge table
+    (a plan kept from when the table was small made the 2,000-village demo quadratic)."""
+    pledge = services.pledge_draft(
+        actor=insider, post=chair, drafted_on=D(2026, 1, 6), promises=promise_data(10)
+    )
+    Pledge.objects.bulk_create(
+        Pledge(post=chair, version=v, drafted_on=D(2026, 1, 6), area_code=pledge.area_code)
+        for v in range(2, 3002)
+    )
+    before = pledge_rows_scanned()
+    Promise.objects.bulk_create(
+        Promise(
+            pledge=pledge,
+            position=n,
+            audience="villagers",
+            category="other",
+            text="x",
+            target="x",
+            due_date=D(2026, 12, 31),
+            area_code=pledge.area_code,
+        )
+        for n in range(11, 211)
+    )
+    # A sequential scan per promise would read 200 × 3,001 rows.
+    assert pledge_rows_scanned() - before < 3001
+
+
+def pledge_rows_scanned():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT seq_tup_read FROM pg_stat_xact_user_tables WHERE relname = 'cadres_pledge'"
+        )
+        return cursor.fetchone()[0]
 
 
 def test_countersigning_needs_the_cadres_signature_first(insider, chair):
