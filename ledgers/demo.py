@@ -41,6 +41,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg2.extras import execute_batch
 
 from cadres.choices import CERTIFIED_POSTS
 from cadres.demo import _insert, _Row
@@ -51,7 +52,7 @@ from villages.demo import SURNAMES, first_county
 from villages.models import StaffRole, Village
 from villages.templatetags.cunjian import person_name
 
-from .chain import GENESIS, chain_hash
+from .chain import CHAIN_VERSION, GENESIS, chain_hash
 from .choices import (
     AssetCategory,
     AssetMovementKind,
@@ -160,8 +161,12 @@ def _plan_village(
     maker: int,
     approver: int,
     light: bool = False,
+    account_names: dict[str, str] | None = None,
 ) -> _Plan:
-    """Every row of one village's books, from a generator seeded with the seed and its code."""
+    """Every row of one village's books, from a generator seeded with the seed and its code
+    (and the accounts' names, read from the chart when not given)."""
+    if account_names is None:
+        account_names = official_account_names()
     rng = random.Random(f"ledgers:{seed}:{village.code}")
     code = village.code
     year = on.year
@@ -479,12 +484,14 @@ def _plan_village(
         events = paid + rng.sample(others, LIGHT_VOUCHERS - len(paid))
     events.sort(key=lambda e: (e[0], e[1]))
 
-    # Vouchers in date order, numbered and chained as voucher_post does.
-    codes_by_pk = {pk: c for c, pk in accounts.items()}
+    # Vouchers in date order, numbered and chained as voucher_post does; written as drafts
+    # carrying their chain fields, then posted in chain order (`post_prepared`).
     previous, posted_at = GENESIS, _at(dt.date(year, 1, 3), 9)
     plan.verification.confirmed_at = posted_at - dt.timedelta(hours=1)
     cap = _at(on, 0) - dt.timedelta(minutes=1)
     for number, (day, summary, entries, payment) in enumerate(events, start=1):
+        wanted = _at(day + dt.timedelta(days=rng.randint(0, 6)), 16, rng.randint(0, 59))
+        posted_at = max(min(wanted, cap), posted_at + dt.timedelta(seconds=1))
         voucher = Voucher(
             area_code=code,
             year=year,
@@ -493,6 +500,10 @@ def _plan_village(
             summary=summary,
             attachments=rng.randint(1, 4),
             reverses_id=None,
+            made_by_id=maker,
+            approved_by_id=approver,
+            posted_at=posted_at,
+            chain_seq=number,
             prev_hash=previous,
         )
         lines = [
@@ -500,18 +511,18 @@ def _plan_village(
                 voucher_id=None,
                 position=position,
                 account_id=accounts[account_code],
+                account_code=account_code,
+                account_name=account_names[account_code],
                 debit=_yuan(debit),
                 credit=_yuan(credit),
                 counterparty=counterparty,
                 date=day,
-                posted=True,
+                posted=False,
                 **common,
             )
             for position, (account_code, debit, credit, counterparty) in enumerate(entries, 1)
         ]
-        voucher.hash = chain_hash(voucher, lines, codes_by_pk)
-        wanted = _at(day + dt.timedelta(days=rng.randint(0, 6)), 16, rng.randint(0, 59))
-        posted_at = max(min(wanted, cap), posted_at + dt.timedelta(seconds=1))
+        voucher.hash = chain_hash(voucher, lines, None)
         row = _Row(
             village_id=village.pk,
             year=year,
@@ -519,7 +530,7 @@ def _plan_village(
             date=day,
             summary=summary,
             attachments=voucher.attachments,
-            state=VoucherState.POSTED,
+            state=VoucherState.DRAFT,
             reverses_id=None,
             made_by_id=maker,
             approved_by_id=approver,
@@ -527,6 +538,7 @@ def _plan_village(
             chain_seq=number,
             prev_hash=previous,
             hash=voucher.hash,
+            chain_version=CHAIN_VERSION,
             created_at=_at(day, 10),
             **common,
         )
@@ -636,6 +648,12 @@ class LedgerDemoResult:
         return text
 
 
+def official_account_names() -> dict[str, str]:
+    """The names of the official chart's accounts the demo posts to, by code: a posted line
+    keeps its account's name."""
+    return dict(Account.objects.filter(area_code="", code__in=CODES).values_list("code", "name"))
+
+
 def official_accounts() -> dict[str, int]:
     """The ids of the official chart's accounts the demo posts to, by code."""
     accounts = dict(Account.objects.filter(area_code="").values_list("code", "pk"))
@@ -662,6 +680,7 @@ def build_ledger_demo(
     light_run = len(todo) > LIGHT_ABOVE
     first = first_county(v.code for v in todo)
     accounts = official_accounts()
+    account_names = official_account_names()
     people = _people() if todo else None
     totals: dict[str, int] = defaultdict(int)
     with connection.cursor() as cursor:
@@ -682,6 +701,7 @@ def build_ledger_demo(
                     maker=maker,
                     approver=approver,
                     light=light,
+                    account_names=account_names,
                 )
                 plans.append((village, plan, approver, light))
             _write([p for _v, p, _a, _l in plans])
@@ -722,7 +742,33 @@ def _write(plans: list[_Plan]) -> None:
     _insert(ResourceContract, [c for p in plans for c in p.contracts])
     _insert(Voucher, [v for p in plans for v in p.vouchers])
     _insert(VoucherLine, [x for p in plans for x in p.lines])
+    post_prepared([v.id for p in plans for v in p.vouchers])
     _insert(ContractPayment, [x for p in plans for x in p.payments])
+
+
+def post_prepared(voucher_ids: list[int]) -> None:
+    """Post drafts written with their chain fields already set (chain position, hashes,
+    approver, posting time), as the database allows posting: lines first, then each voucher
+    in chain order, one statement each (sent in pages, run in order), so the database's guard
+    checks every link as it does for `voucher_post`."""
+    if not voucher_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE ledgers_voucherline SET posted = true WHERE voucher_id = ANY(%s)",
+            [voucher_ids],
+        )
+        cursor.execute(
+            "SELECT id FROM ledgers_voucher WHERE id = ANY(%s) ORDER BY village_id, chain_seq",
+            [voucher_ids],
+        )
+        ordered = [(pk,) for (pk,) in cursor.fetchall()]
+        execute_batch(
+            cursor.cursor,
+            "UPDATE ledgers_voucher SET state = 'posted' WHERE id = %s",
+            ordered,
+            page_size=500,
+        )
 
 
 def _statements(

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from core.rights import Right, require
 from villages.models import Region, Village
 
-from ..chain import GENESIS, chain_hash
+from ..chain import CHAIN_VERSION, GENESIS, chain_hash
 from ..choices import VerificationState, VoucherState
 from ..models import Account, ClosedPeriod, OpeningBalance, Verification, Voucher, VoucherLine
 
@@ -343,24 +343,41 @@ def voucher_post(*, actor, voucher: Voucher) -> Voucher:
     if sum(x.debit for x in lines) != sum(x.credit for x in lines) or len(lines) < 2:
         raise ValidationError(_("The voucher does not balance."))
     last = (
-        Voucher.objects.filter(village=village, chain_seq__isnull=False)
+        Voucher.objects.filter(village=village, state=VoucherState.POSTED)
         .order_by("-chain_seq")
         .values("chain_seq", "hash")
         .first()
     )
-    voucher.chain_seq = (last["chain_seq"] + 1) if last else 1
-    voucher.prev_hash = last["hash"] if last else GENESIS
-    codes = dict(
-        Account.objects.filter(pk__in={x.account_id for x in lines}).values_list("pk", "code")
-    )
-    voucher.hash = chain_hash(voucher, lines, codes)
-    voucher.state = VoucherState.POSTED
+    if last is None:
+        voucher.chain_seq, voucher.prev_hash = 1, GENESIS
+    else:
+        voucher.chain_seq, voucher.prev_hash = last["chain_seq"] + 1, last["hash"]
     voucher.approved_by = actor
     voucher.posted_at = timezone.now()
+    voucher.chain_version = CHAIN_VERSION
+    # The lines keep the account's code and name as posted (the chain never reads the chart),
+    # and are marked posted while the voucher is still a draft: the database refuses any change
+    # to a line of a posted voucher, and checks at commit that lines and voucher agree.
+    accounts = Account.objects.in_bulk({x.account_id for x in lines})
+    for line in lines:
+        line.account_code = accounts[line.account_id].code
+        line.account_name = accounts[line.account_id].name
+        line.posted = True
+    VoucherLine.objects.bulk_update(lines, ["account_code", "account_name", "posted"])
+    reversed_hash = voucher.reverses.hash if voucher.reverses_id else None
+    voucher.hash = chain_hash(voucher, lines, reversed_hash)
+    voucher.state = VoucherState.POSTED
     voucher.save(
-        update_fields=["chain_seq", "prev_hash", "hash", "state", "approved_by", "posted_at"]
+        update_fields=[
+            "chain_seq",
+            "prev_hash",
+            "hash",
+            "state",
+            "approved_by",
+            "posted_at",
+            "chain_version",
+        ]
     )
-    VoucherLine.objects.filter(voucher=voucher).update(posted=True)
     return voucher
 
 

@@ -1,9 +1,11 @@
 """Fixtures of the ledger: accounts of the chart, a clerk, a village whose books are open."""
 
 import datetime as dt
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from ledgers import services
 from ledgers.models import Account
@@ -68,3 +70,17 @@ def lines(chart, debit_key, credit_key, amount, counterparty=""):
         {"account": chart[debit_key], "debit": amount, "counterparty": counterparty},
         {"account": chart[credit_key], "credit": amount, "counterparty": counterparty},
     ]
+
+
+@contextmanager
+def as_superuser_with_triggers_off():
+    """What a database superuser can do and the application's role cannot: write with every
+    trigger switched off (`session_replication_role = replica`), the guards of the books, the
+    change log and the foreign keys' checks included. The tests tamper this way to show that
+    what the guards cannot stop, the chain's verification finds."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        try:
+            yield cursor
+        finally:
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")

@@ -1,16 +1,15 @@
 import datetime as dt
 from decimal import Decimal
 
-import pgtrigger
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from ledgers import chain, selectors, services
 from ledgers.choices import VoucherState
 from ledgers.models import OpeningBalance, Verification, Voucher
-from ledgers.tests.conftest import lines
+from ledgers.tests.conftest import as_superuser_with_triggers_off, lines
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -175,6 +174,9 @@ def test_the_database_refuses_update_delete_and_truncate_of_posted_rows(
 ):
     voucher = posted(clerk, insider, village, chart, "cash", "income", "100")
     line = voucher.lines.first()
+    with connection.cursor() as cursor:
+        # Posting left checks deferred to the commit; TRUNCATE refuses to run before them.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     for sql, args in [
         ("UPDATE ledgers_voucher SET summary = 'x' WHERE id = %s", [voucher.pk]),
         ("DELETE FROM ledgers_voucher WHERE id = %s", [voucher.pk]),
@@ -183,7 +185,7 @@ def test_the_database_refuses_update_delete_and_truncate_of_posted_rows(
         ("TRUNCATE ledgers_voucherline CASCADE", []),
         ("TRUNCATE ledgers_voucher CASCADE", []),
     ]:
-        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, args)
     voucher.refresh_from_db()
     assert voucher.summary == "x" and voucher.lines.count() == 2
@@ -251,7 +253,7 @@ def test_tampering_by_sql_is_found_by_verify_ledgers(
     call_command("verify_ledgers", "--village", village.code)
     assert "记-" not in capsys.readouterr().out  # an intact chain names no voucher
     # A database administrator bypasses the triggers and changes an amount.
-    with pgtrigger.ignore("ledgers.VoucherLine:posted_line_is_final"), connection.cursor() as c:
+    with as_superuser_with_triggers_off() as c:
         c.execute(
             "UPDATE ledgers_voucherline SET debit = 2000 WHERE voucher_id = %s AND debit > 0",
             [second.pk],
@@ -305,3 +307,53 @@ def test_the_hand_written_canonical_bytes_are_the_json_of_the_voucher(summary, c
             separators=(",", ":"),
         ).encode()
         assert chain.canonical_bytes(**fields, reverses=reverses, lines=lines) == reference
+
+
+@pytest.mark.parametrize(
+    "summary,counterparty",
+    [
+        ("收到承包费", ""),
+        ('引号"反斜杠\\换行\n制表\t', "控制字符\x01\x1f"),
+        ("emoji 🌾 and \u2028 separators", "Ünïcödé ‘quotes’"),
+    ],
+)
+def test_the_hand_written_canonical_bytes_v2_are_the_json_of_the_voucher(summary, counterparty):
+    """Version 2 of the canonical form is this json.dumps as well."""
+    import json
+
+    lines = [
+        (1, "101", "库存现金", "1200.50", "0.00", counterparty, "2026-03-05"),
+        (2, "501", '经营"收入', "0.00", "1200.50", "", "2026-03-05"),
+    ]
+    fields = {
+        "village": "370830102201",
+        "year": 2026,
+        "number": "记-2026-0007",
+        "seq": 12,
+        "date": "2026-03-05",
+        "summary": summary,
+        "attachments": 3,
+        "made_by": 7,
+        "approved_by": 9,
+        "posted_at": "2026-03-06T08:01:02.000300Z",
+        "prev": "ab" * 32,
+    }
+    for reverses in (None, "cd" * 32):
+        reference = json.dumps(
+            {**fields, "v": 2, "reverses": reverses, "lines": [list(x) for x in lines]},
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        ).encode()
+        assert chain.canonical_bytes_v2(**fields, reverses=reverses, lines=lines) == reference
+
+
+def test_the_posting_time_is_written_as_postgresql_writes_it(db):
+    moment = dt.datetime(2026, 3, 6, 16, 1, 2, 300, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_char(%s::timestamptz AT TIME ZONE 'UTC', "
+            """'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""",
+            [moment],
+        )
+        assert cursor.fetchone()[0] == chain.posting_time(moment) == "2026-03-06T08:01:02.000300Z"
