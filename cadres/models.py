@@ -1,6 +1,7 @@
 """Cadres, their posts and terms, and the two certificates (两证) that bind them."""
 
 import datetime as dt
+from typing import Self
 
 import pghistory
 import pgtrigger
@@ -457,7 +458,7 @@ class Promise(models.Model):
 
 
 class ResignationAdviceQuerySet(ScopedQuerySet):
-    def undecided(self):
+    def undecided(self) -> Self:
         return self.exclude(state=AdviceState.DECIDED)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import NotRequired, TypedDict
 
 import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.rights import Right, require, scope_for
+from core.types import Actor
 from villages.models import Region, Village
 from villages.signals import bulk_written
 
@@ -65,7 +66,36 @@ CADRE_FIELDS = (
 PROMISE_FIELDS = ("audience", "category", "text", "target", "due_date")
 
 
-def _transition(obj, allowed_from: Iterable[str], message: str) -> None:
+class PersonalData(TypedDict):
+    """A cadre's full ID number and phone, as revealed to staff who may see them."""
+
+    id_number: str
+    phone: str
+
+
+class NewPost(TypedDict):
+    """One elected post of a term change, as the form and the API give it."""
+
+    cadre: Cadre
+    kind: str
+    term_ends: NotRequired[dt.date | None]
+
+
+class PromiseInput(TypedDict):
+    """One promise of a pledge, as the form and the API give it (the `PROMISE_FIELDS`)."""
+
+    audience: str
+    category: str
+    text: str
+    target: str
+    due_date: dt.date
+
+
+#: the models whose `state` moves through `_transition`
+_Stateful = QualificationCertificate | Pledge | ResignationAdvice
+
+
+def _transition(obj: _Stateful, allowed_from: Iterable[str], message: str) -> None:
     """Refuse a state change from any state outside `allowed_from`."""
     if obj.state not in set(allowed_from):
         raise ValidationError(message % {"state": obj.get_state_display()})
@@ -106,7 +136,9 @@ def _prepare_identity(cadre: Cadre) -> None:
 
 
 @transaction.atomic
-def cadre_create(*, actor, village: Village, name: str, id_number: str, **fields: Any) -> Cadre:
+def cadre_create(
+    *, actor: Actor, village: Village, name: str, id_number: str, **fields: object
+) -> Cadre:
     """Register a person in a village the actor manages."""
     require(actor, Right.EDIT, village.code)
     unknown = set(fields) - set(CADRE_FIELDS)
@@ -122,7 +154,7 @@ def cadre_create(*, actor, village: Village, name: str, id_number: str, **fields
 
 
 @transaction.atomic
-def cadre_update(*, actor, cadre: Cadre, **fields: Any) -> Cadre:
+def cadre_update(*, actor: Actor, cadre: Cadre, **fields: object) -> Cadre:
     """Correct a person's data; a corrected ID number is validated and re-hashed."""
     require(actor, Right.EDIT, cadre.area_code)
     unknown = set(fields) - set(CADRE_FIELDS)
@@ -143,7 +175,7 @@ def cadre_update(*, actor, cadre: Cadre, **fields: Any) -> Cadre:
     return cadre
 
 
-def cadre_reveal_personal_data(*, actor, cadre: Cadre) -> dict[str, str]:
+def cadre_reveal_personal_data(*, actor: Actor, cadre: Cadre) -> PersonalData:
     """The full ID number and phone, for staff who may see them; every look is logged."""
     if not scope_for(actor).allows(Right.REVEAL, cadre.area_code):
         raise PermissionDenied(_("Your role may not see full ID numbers and phone numbers."))
@@ -224,7 +256,7 @@ def _add_years(day: dt.date, years: int) -> dt.date:
 @transaction.atomic
 def post_open(
     *,
-    actor,
+    actor: Actor,
     village: Village,
     cadre: Cadre,
     kind: str,
@@ -271,7 +303,7 @@ def _close_post(
 
 
 @transaction.atomic
-def post_close(*, actor, post: Post, end_date: dt.date, end_reason: str) -> Post:
+def post_close(*, actor: Actor, post: Post, end_date: dt.date, end_reason: str) -> Post:
     """End a post (resignation, transfer, death, ...); its certificate and pledges end too."""
     require(actor, Right.EDIT, post.area_code)
     if end_reason == EndReason.ADVISED:
@@ -284,10 +316,10 @@ def post_close(*, actor, post: Post, end_date: dt.date, end_reason: str) -> Post
 @transaction.atomic
 def term_change_record(
     *,
-    actor,
+    actor: Actor,
     village: Village,
     held_on: dt.date,
-    new_posts: Sequence[dict[str, Any]],
+    new_posts: Sequence[NewPost],
     notes: str = "",
 ) -> TermChange:
     """换届 in one step: close every sitting post (term ended) and open the elected ones."""
@@ -331,7 +363,7 @@ def term_change_record(
 
 
 @transaction.atomic
-def certificate_issue(*, actor, post: Post, issued_on: dt.date) -> QualificationCertificate:
+def certificate_issue(*, actor: Actor, post: Post, issued_on: dt.date) -> QualificationCertificate:
     """Issue the qualification certificate of a sitting secretary or chair, numbered
     <county>-<year>-<sequence>; a post gets one certificate only."""
     require(actor, Right.EDIT, post.area_code)
@@ -345,9 +377,9 @@ def certificate_issue(*, actor, post: Post, issued_on: dt.date) -> Qualification
     # Lock the county row: numbers are handed out one at a time per county.
     Region.objects.select_for_update().filter(code=county_code).first()
     year = issued_on.year
-    last = QualificationCertificate.objects.filter(county_code=county_code, year=year).aggregate(
-        n=Max("sequence")
-    )["n"]
+    last: int | None = QualificationCertificate.objects.filter(
+        county_code=county_code, year=year
+    ).aggregate(n=Max("sequence"))["n"]
     sequence = (last or 0) + 1
     certificate = QualificationCertificate(
         post=post,
@@ -370,7 +402,7 @@ def certificate_issue(*, actor, post: Post, issued_on: dt.date) -> Qualification
 def _change_certificate(
     certificate: QualificationCertificate,
     *,
-    actor,
+    actor: Actor,
     to: str,
     allowed: Iterable[str],
     on: dt.date,
@@ -388,7 +420,9 @@ def _change_certificate(
 
 
 @transaction.atomic
-def certificate_suspend(*, actor, certificate, on: dt.date, reason: str):
+def certificate_suspend(
+    *, actor: Actor, certificate: QualificationCertificate, on: dt.date, reason: str
+) -> QualificationCertificate:
     """Suspend a valid certificate (e.g. a failed annual inspection)."""
     return _change_certificate(
         certificate,
@@ -401,7 +435,9 @@ def certificate_suspend(*, actor, certificate, on: dt.date, reason: str):
 
 
 @transaction.atomic
-def certificate_reinstate(*, actor, certificate, on: dt.date, reason: str):
+def certificate_reinstate(
+    *, actor: Actor, certificate: QualificationCertificate, on: dt.date, reason: str
+) -> QualificationCertificate:
     """Make a suspended certificate valid again."""
     return _change_certificate(
         certificate,
@@ -414,7 +450,9 @@ def certificate_reinstate(*, actor, certificate, on: dt.date, reason: str):
 
 
 @transaction.atomic
-def certificate_revoke(*, actor, certificate, on: dt.date, reason: str):
+def certificate_revoke(
+    *, actor: Actor, certificate: QualificationCertificate, on: dt.date, reason: str
+) -> QualificationCertificate:
     """Revoke a valid or suspended certificate for good."""
     return _change_certificate(
         certificate,
@@ -440,7 +478,7 @@ def standard_clauses(county_code: str) -> list[str]:
         return [str(clause) for clause in DEFAULT_CLAUSES]
 
 
-def _write_promises(pledge: Pledge, promises: Sequence[dict[str, Any]]) -> None:
+def _write_promises(pledge: Pledge, promises: Sequence[PromiseInput]) -> None:
     if not promises:
         raise ValidationError(_("A pledge needs at least one promise."))
     pledge.promises.all().delete()
@@ -464,7 +502,7 @@ def _require_draft(pledge: Pledge) -> None:
 
 @transaction.atomic
 def pledge_draft(
-    *, actor, post: Post, drafted_on: dt.date, promises: Sequence[dict[str, Any]]
+    *, actor: Actor, post: Post, drafted_on: dt.date, promises: Sequence[PromiseInput]
 ) -> Pledge:
     """Draft the pledge of a sitting secretary or chair with its promises."""
     require(actor, Right.EDIT, post.area_code)
@@ -488,7 +526,9 @@ def pledge_draft(
 
 
 @transaction.atomic
-def pledge_update_draft(*, actor, pledge: Pledge, promises: Sequence[dict[str, Any]]) -> Pledge:
+def pledge_update_draft(
+    *, actor: Actor, pledge: Pledge, promises: Sequence[PromiseInput]
+) -> Pledge:
     """Replace the promises of a draft; refused from the first signature on."""
     require(actor, Right.EDIT, pledge.area_code)
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
@@ -498,7 +538,7 @@ def pledge_update_draft(*, actor, pledge: Pledge, promises: Sequence[dict[str, A
 
 
 @transaction.atomic
-def pledge_sign(*, actor, pledge: Pledge, signed_on: dt.date) -> Pledge:
+def pledge_sign(*, actor: Actor, pledge: Pledge, signed_on: dt.date) -> Pledge:
     """Record the cadre's signature: from now on the text is frozen."""
     require(actor, Right.EDIT, pledge.area_code)
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
@@ -518,7 +558,7 @@ COUNTERSIGNING_BODIES = ("party", "government")
 
 @transaction.atomic
 def pledge_countersign(
-    *, actor, pledge: Pledge, body: str, signer: str, signed_on: dt.date
+    *, actor: Actor, pledge: Pledge, body: str, signer: str, signed_on: dt.date
 ) -> Pledge:
     """Record the countersignature of the township party committee or government; with both,
     the pledge is in force (and the version it amends is superseded)."""
@@ -555,11 +595,11 @@ def pledge_countersign(
 @transaction.atomic
 def pledge_amend(
     *,
-    actor,
+    actor: Actor,
     pledge: Pledge,
     reason: str,
     drafted_on: dt.date,
-    promises: Sequence[dict[str, Any]] | None = None,
+    promises: Sequence[PromiseInput] | None = None,
 ) -> Pledge:
     """Start an amendment: a new draft version linked to the pledge in force, starting from its
     promises; it needs the same three signatures before it replaces the old one."""
@@ -576,7 +616,14 @@ def pledge_amend(
         raise ValidationError({"reason": _("Give the reason for the amendment.")})
     if promises is None:
         promises = [
-            {f: getattr(p, f) for f in PROMISE_FIELDS} for p in pledge.promises.order_by("position")
+            PromiseInput(
+                audience=p.audience,
+                category=p.category,
+                text=p.text,
+                target=p.target,
+                due_date=p.due_date,
+            )
+            for p in pledge.promises.order_by("position")
         ]
     amendment = Pledge(
         post=pledge.post,
@@ -594,7 +641,7 @@ def pledge_amend(
 
 
 @transaction.atomic
-def pledge_discard_draft(*, actor, pledge: Pledge) -> None:
+def pledge_discard_draft(*, actor: Actor, pledge: Pledge) -> None:
     """Throw away a draft that was never signed (its history stays in the change log)."""
     require(actor, Right.EDIT, pledge.area_code)
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
@@ -607,7 +654,7 @@ def pledge_discard_draft(*, actor, pledge: Pledge) -> None:
 
 
 @transaction.atomic
-def advice_open(*, actor, post: Post, grounds: str, opened_on: dt.date) -> ResignationAdvice:
+def advice_open(*, actor: Actor, post: Post, grounds: str, opened_on: dt.date) -> ResignationAdvice:
     """Open an advised resignation (劝辞) against a sitting cadre's post."""
     require(actor, Right.EDIT, post.area_code)
     if post.end_date is not None:
@@ -626,7 +673,7 @@ def advice_open(*, actor, post: Post, grounds: str, opened_on: dt.date) -> Resig
 
 @transaction.atomic
 def advice_record_talk(
-    *, actor, advice: ResignationAdvice, talk_on: dt.date, talk_by: str, talk_notes: str
+    *, actor: Actor, advice: ResignationAdvice, talk_on: dt.date, talk_by: str, talk_notes: str
 ) -> ResignationAdvice:
     """Record the talk in which the township advised the cadre to resign."""
     require(actor, Right.EDIT, advice.area_code)
@@ -647,7 +694,7 @@ def advice_record_talk(
 
 @transaction.atomic
 def advice_decide(
-    *, actor, advice: ResignationAdvice, outcome: str, decided_on: dt.date, notes: str = ""
+    *, actor: Actor, advice: ResignationAdvice, outcome: str, decided_on: dt.date, notes: str = ""
 ) -> ResignationAdvice:
     """Record the outcome; a resignation ends the post with the reason 劝辞."""
     require(actor, Right.EDIT, advice.area_code)
@@ -658,6 +705,8 @@ def advice_decide(
     )
     if outcome not in AdviceOutcome.values:
         raise ValidationError({"outcome": _("Choose the outcome.")})
+    # Only advice_record_talk makes an advice TALKED, and it sets the talk's date.
+    assert advice.talk_on is not None
     if decided_on < advice.talk_on:
         raise ValidationError({"decided_on": _("The decision cannot precede the talk.")})
     advice.state = AdviceState.DECIDED

@@ -37,7 +37,9 @@ def _signed(account: Account, debit: Decimal, credit: Decimal) -> Decimal:
     return debit - credit if account.normal_side == NormalSide.DEBIT else credit - debit
 
 
-def trial_balance(village: Village, start: dt.date | None = None, end: dt.date | None = None):
+def trial_balance(
+    village: Village, start: dt.date | None = None, end: dt.date | None = None
+) -> list[BalanceRow]:
     """科目余额表: per account, the balance at `start`, the period's debits and credits, and the
     balance at `end` (opening balances of the verification included). Three queries."""
     # No default ordering: it would join the voucher table into the aggregate for nothing.
@@ -107,7 +109,9 @@ def journal(village: Village, account: Account, start: dt.date, end: dt.date):
     return opening, rows
 
 
-def income_statement(village: Village, start: dt.date, end: dt.date):
+def income_statement(
+    village: Village, start: dt.date, end: dt.date
+) -> tuple[list[BalanceRow], Decimal, Decimal]:
     """Income and expense by account for a period (收益及收益分配 basis): the income and expense
     class only, each with its period movement on its normal side."""
     rows = [

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Post
 from core.rights import Right, require
+from core.types import Actor
 from villages.models import Village
 
 from ..choices import AuditKind, FindingStatus
@@ -28,7 +29,8 @@ __all__ = [
     "finding_update_status",
 ]
 
-FINDING_TRANSITIONS = {
+#: a finding's status → the statuses it may move to
+FINDING_TRANSITIONS: dict[str, set[str]] = {
     FindingStatus.OPEN: {FindingStatus.RECTIFYING, FindingStatus.RESOLVED},
     FindingStatus.RECTIFYING: {FindingStatus.RESOLVED},
     FindingStatus.RESOLVED: set(),
@@ -38,7 +40,7 @@ FINDING_TRANSITIONS = {
 @transaction.atomic
 def audit_record(
     *,
-    actor,
+    actor: Actor,
     village: Village,
     kind: str,
     auditor: str,
@@ -70,7 +72,7 @@ def audit_record(
 
 @transaction.atomic
 def audit_report(
-    *, actor, audit: AuditRecord, report_date: dt.date, conclusion: str
+    *, actor: Actor, audit: AuditRecord, report_date: dt.date, conclusion: str
 ) -> AuditRecord:
     """The audit's report: its date and conclusion."""
     require(actor, Right.EDIT, audit.area_code)
@@ -89,7 +91,7 @@ def audit_report(
 @transaction.atomic
 def finding_add(
     *,
-    actor,
+    actor: Actor,
     audit: AuditRecord,
     category: str,
     description: str,
@@ -114,7 +116,7 @@ def finding_add(
 @transaction.atomic
 def finding_update_status(
     *,
-    actor,
+    actor: Actor,
     finding: AuditFinding,
     status: str,
     resolved_on: dt.date | None = None,

@@ -13,8 +13,9 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.rights import Right, require
+from core.types import Actor
 from villages.models import Village
 
 from .. import selectors
@@ -35,9 +37,11 @@ from ..models import (
     ResourceContract,
     Voucher,
 )
+from ..selectors import BalanceRow
 
 __all__ = [
     "LARGE_ITEM_THRESHOLD",
+    "StatementContent",
     "canonical_statement",
     "disclosure_approve",
     "disclosure_generate",
@@ -56,11 +60,111 @@ PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 QUESTION_MAX = 1000
 
 
-def _money(value) -> str:
+# The layout of `content` (CONTENT_FORMAT 1): amounts are strings with two decimals, dates ISO.
+
+
+class StatementVillage(TypedDict):
+    code: str
+    name: str
+
+
+class StatementPeriod(TypedDict):
+    kind: str
+    year: int
+    number: int
+    start: str
+    end: str
+
+
+class StatementAccount(TypedDict):
+    """An income or expense account with its movement in the period."""
+
+    code: str
+    name: str
+    amount: str
+
+
+class StatementTotals(TypedDict):
+    income: str
+    expense: str
+    net: str
+
+
+class StatementBalance(TypedDict):
+    """One account of the trial balance."""
+
+    code: str
+    name: str
+    opening: str
+    debit: str
+    credit: str
+    closing: str
+
+
+class StatementVoucher(TypedDict):
+    """A posted voucher of at least the threshold (大额收支)."""
+
+    number: str
+    date: str
+    summary: str
+    amount: str
+
+
+class StatementLargeItems(TypedDict):
+    threshold: str
+    vouchers: list[StatementVoucher]
+
+
+class StatementAssetMovement(TypedDict):
+    asset: str
+    kind: str
+    date: str
+    counterparty: str
+    amount: str
+    status_after: str
+
+
+class StatementContract(TypedDict):
+    resource: str
+    land_kind: str
+    area_mu: str
+    party: str
+    start: str
+    end: str
+    annual_fee: str
+    paid_in_period: str
+
+
+class StatementContractPayment(TypedDict):
+    resource: str
+    party: str
+    date: str
+    amount: str
+    #: the voucher's number, or "" when the payment has no voucher
+    voucher: str
+
+
+class StatementContent(TypedDict):
+    """What `statement_content` returns and a `Disclosure` keeps as its `content`."""
+
+    format: int
+    village: StatementVillage
+    period: StatementPeriod
+    income: list[StatementAccount]
+    expense: list[StatementAccount]
+    totals: StatementTotals
+    balances: list[StatementBalance]
+    large_items: StatementLargeItems
+    asset_movements: list[StatementAssetMovement]
+    contracts: list[StatementContract]
+    contract_payments: list[StatementContractPayment]
+
+
+def _money(value: Decimal | None) -> str:
     return f"{Decimal(value or 0):.2f}"
 
 
-def canonical_statement(content: dict) -> bytes:
+def canonical_statement(content: Mapping[str, object]) -> bytes:
     """The bytes a published statement is hashed and served as: sorted keys, no spaces."""
     return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
@@ -78,19 +182,19 @@ def period_bounds(kind: str, year: int, number: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, first, 1), dt.date(year, last, calendar.monthrange(year, last)[1])
 
 
-def statement_content(village: Village, kind: str, year: int, number: int) -> dict[str, Any]:
+def statement_content(village: Village, kind: str, year: int, number: int) -> StatementContent:
     """The snapshot of the period from the ledger and the registers: plain JSON, amounts as
     strings with two decimals, dates ISO."""
     start, end = period_bounds(kind, year, number)
     rows = selectors.trial_balance(village, start, end)
     income_rows, income, expense = selectors.income_statement(village, start, end)
 
-    def movement(r):
+    def movement(r: BalanceRow) -> Decimal:
         if r.account.normal_side == NormalSide.CREDIT:
             return r.credit - r.debit
         return r.debit - r.credit
 
-    def account_amount(r):
+    def account_amount(r: BalanceRow) -> StatementAccount:
         return {"code": r.account.code, "name": r.account.name, "amount": _money(movement(r))}
 
     large = (
@@ -206,7 +310,7 @@ def statement_content(village: Village, kind: str, year: int, number: int) -> di
                 "party": p.contract.party,
                 "date": p.received_on.isoformat(),
                 "amount": _money(p.amount),
-                "voucher": p.voucher.display_number if p.voucher_id else "",
+                "voucher": p.voucher.display_number if p.voucher is not None else "",
             }
             for p in payments
         ],
@@ -215,7 +319,7 @@ def statement_content(village: Village, kind: str, year: int, number: int) -> di
 
 @transaction.atomic
 def disclosure_generate(
-    *, actor, village: Village, kind: str, year: int, number: int
+    *, actor: Actor, village: Village, kind: str, year: int, number: int
 ) -> Disclosure:
     """Generate (or re-generate) the draft statement of a period from the ledger."""
     require(actor, Right.KEEP_BOOKS, village.code)
@@ -255,7 +359,7 @@ def disclosure_generate(
 def _locked(disclosure: Disclosure, state: str) -> Disclosure:
     disclosure = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
     if disclosure.state != state:
-        messages = {
+        messages: dict[str, str] = {
             DisclosureState.DRAFT: _("Only a statement under review is approved."),
             DisclosureState.APPROVED: _("Only an approved statement is published."),
         }
@@ -264,7 +368,7 @@ def _locked(disclosure: Disclosure, state: str) -> Disclosure:
 
 
 @transaction.atomic
-def disclosure_approve(*, actor, disclosure: Disclosure) -> Disclosure:
+def disclosure_approve(*, actor: Actor, disclosure: Disclosure) -> Disclosure:
     """The township approves a generated statement (it is not generated again afterwards)."""
     require(actor, Right.EDIT, disclosure.area_code)
     disclosure = _locked(disclosure, DisclosureState.DRAFT)
@@ -276,7 +380,7 @@ def disclosure_approve(*, actor, disclosure: Disclosure) -> Disclosure:
 
 
 @transaction.atomic
-def disclosure_publish(*, actor, disclosure: Disclosure) -> Disclosure:
+def disclosure_publish(*, actor: Actor, disclosure: Disclosure) -> Disclosure:
     """The township publishes an approved statement: it gets its SHA-256 and, from now on,
     the database refuses any change to it."""
     require(actor, Right.EDIT, disclosure.area_code)
@@ -296,7 +400,7 @@ def question_ask(
     if disclosure.state != DisclosureState.PUBLISHED:
         raise ValidationError(_("Questions are asked about published statements only."))
     question, name, phone = question.strip(), name.strip(), phone.strip()
-    errors = {}
+    errors: dict[str, str] = {}
     if not question:
         errors["question"] = _("Write your question.")
     elif len(question) > QUESTION_MAX:
@@ -318,7 +422,9 @@ def question_ask(
 
 
 @transaction.atomic
-def question_answer(*, actor, question: DisclosureQuestion, answer: str) -> DisclosureQuestion:
+def question_answer(
+    *, actor: Actor, question: DisclosureQuestion, answer: str
+) -> DisclosureQuestion:
     """Answer a villager's question in public, once."""
     require(actor, Right.ANSWER, question.area_code)
     question = DisclosureQuestion.objects.select_for_update().get(pk=question.pk)
