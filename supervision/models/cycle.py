@@ -1,6 +1,9 @@
 """The cycle: one planned duty per village, kind and period, and the reminders it sends."""
 
+from typing import Self
+
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -78,10 +81,10 @@ class SupervisionTask(models.Model):
 class NotificationQuerySet(ScopedQuerySet):
     scope_field = "area_code"
 
-    def for_user(self, user):
+    def for_user(self, user: User) -> Self:
         return self.filter(user=user)
 
-    def unread(self):
+    def unread(self) -> Self:
         return self.filter(read_at__isnull=True)
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from decimal import Decimal
 from types import SimpleNamespace
+from typing import TypedDict
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, F, Min, Q, Subquery
@@ -65,7 +67,71 @@ def disclosure_quarter(on: dt.date) -> Period:
     ).previous()
 
 
-def warning_facts(on: dt.date, codes: list[str] | None) -> dict:
+class DutyFacts(TypedDict):
+    """A village's overdue duties of one kind: how many, the first period and due date."""
+
+    village_id: int
+    kind: str
+    n: int
+    period: str
+    due: dt.date
+
+
+class ProblemFacts(TypedDict):
+    """A village's problems past their deadline: how many, the first deadline."""
+
+    village_id: int
+    n: int
+    due: dt.date
+
+
+class SatisfactionFacts(TypedDict):
+    """The lowest satisfaction rate of the village's latest completed public report."""
+
+    report__village_id: int
+    report__period: str
+    low: Decimal
+
+
+class HandoverFacts(TypedDict):
+    """A village's overdue handovers: how many, the first end of a post."""
+
+    village_id: int
+    n: int
+    ended: dt.date
+
+
+class PledgeFacts(TypedDict):
+    """One pledge's results in the village's latest completed redemption."""
+
+    redemption__village_id: int
+    redemption__period: str
+    promise__pledge_id: int
+    name: str
+    n: int
+    full: int
+    part: int
+    rate: Decimal  # never None: a row counts at least one promise
+
+
+class WarningFacts(TypedDict):
+    """What `warning_facts` gathers, keyed by village id (or county code for the policies)."""
+
+    villages: list[tuple[int, str, bool]]  # (pk, code, is_backward)
+    policies: dict[str, SupervisionPolicy]
+    duties: dict[int, list[DutyFacts]]
+    problems: dict[int, ProblemFacts]
+    satisfaction: dict[int, SatisfactionFacts]
+    disclosure_quarter: Period
+    disclosed: set[int]
+    handovers: dict[int, HandoverFacts]
+    handover_days: int
+    suspended: dict[int, list[str]]  # the names of the cadres, sorted
+    redemption: dict[int, list[PledgeFacts]]
+    rectifications: dict[int, tuple[int, str]]  # (year, state)
+
+
+def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
     """Everything the rules need, for the villages `codes` (None: all), as plain values keyed by
     village id; a fixed number of queries."""
     villages = list(

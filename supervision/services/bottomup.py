@@ -5,10 +5,12 @@ redemption (承诺集中兑现); and the township's annual certificate inspectio
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import TypedDict, TypeVar, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +19,8 @@ from cadres.choices import CERTIFIED_POSTS, CHAIR_SEAT, SECRETARY_SEAT, Certific
 from cadres.models import Cadre, Pledge, Post, Promise, QualificationCertificate, ResignationAdvice
 from core.dates import today
 from core.rights import Right, require
+from core.types import Actor
+from villages.models import Village
 from villages.signals import bulk_written
 
 from ..choices import (
@@ -39,6 +43,7 @@ from ..models import (
     Redemption,
     SupervisionTask,
 )
+from ..models.base import CompletedRecord
 from ..periods import Period
 from .common import locked, require_draft, task_done
 from .problems import problem_open
@@ -67,7 +72,7 @@ __all__ = [
 PROBLEM_DAYS = 30
 
 #: a hearing question's category as a category of the problem ledger
-QUESTION_TO_PROBLEM = {
+QUESTION_TO_PROBLEM: dict[str, ProblemCategory] = {
     QuestionCategory.FINANCE: ProblemCategory.FINANCE,
     QuestionCategory.LAND: ProblemCategory.FINANCE,
     QuestionCategory.PROJECTS: ProblemCategory.SERVICES,
@@ -88,7 +93,7 @@ _KIND_ORDER = [
 ]
 
 
-def post_order():
+def post_order() -> Case:
     """Secretary first, then chair, deputies and members (the order of a meeting's agenda)."""
     return Case(
         *[When(kind=k, then=Value(i)) for i, k in enumerate(_KIND_ORDER)],
@@ -97,7 +102,7 @@ def post_order():
     )
 
 
-def sitting_posts(village, on: dt.date):
+def sitting_posts(village: Village, on: dt.date) -> QuerySet[Post]:
     """The posts of the village held on the date, secretary first."""
     return (
         Post.objects.filter(village=village, start_date__lte=on)
@@ -122,7 +127,11 @@ def _require_in_period(task: SupervisionTask, date: dt.date) -> None:
         raise ValidationError({"date": _("The date is in the future.")})
 
 
-def _save_new(record, message: str):
+#: a record of the cycle (hearing, public report, redemption, certificate inspection)
+R = TypeVar("R", bound=CompletedRecord)
+
+
+def _save_new(record: R, message: str) -> R:
     """Save a record for its duty; a second record for the same duty is refused."""
     # The database's unique constraints answer with our message, not Django's generic one.
     record.full_clean(validate_unique=False, validate_constraints=False)
@@ -134,14 +143,14 @@ def _save_new(record, message: str):
     return record
 
 
-def _complete(record, actor) -> None:
+def _complete(record: CompletedRecord, actor: Actor) -> None:
     record.state = RecordState.COMPLETED
     record.completed_by = actor
     record.completed_at = timezone.now()
     record.save(update_fields=["state", "completed_by", "completed_at"])
 
 
-def _apply(record, fields: dict, allowed: set[str]) -> None:
+def _apply(record: CompletedRecord, fields: Mapping[str, object], allowed: set[str]) -> None:
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"cannot change {sorted(unknown)}")
@@ -164,10 +173,22 @@ HEARING_FIELDS = {
 }
 
 
+class HearingChanges(TypedDict, total=False):
+    """What `hearing_update` may change (HEARING_FIELDS)."""
+
+    date: dt.date
+    place: str
+    agenda: str
+    party_members_present: int
+    representatives_present: int
+    others_present: int
+    follow_ups: str
+
+
 @transaction.atomic
 def hearing_start(
     *,
-    actor,
+    actor: Actor,
     task: SupervisionTask,
     date: dt.date,
     agenda: str,
@@ -199,7 +220,7 @@ def hearing_start(
 
 
 @transaction.atomic
-def hearing_update(*, actor, hearing: Hearing, **fields) -> Hearing:
+def hearing_update(*, actor: Actor, hearing: Hearing, **fields: Unpack[HearingChanges]) -> Hearing:
     """Correct a draft hearing's date, place, agenda, attendance or follow-ups."""
     require(actor, Right.ORGANIZE, hearing.area_code)
     hearing = locked(hearing)
@@ -213,7 +234,7 @@ def hearing_update(*, actor, hearing: Hearing, **fields) -> Hearing:
 @transaction.atomic
 def hearing_add_question(
     *,
-    actor,
+    actor: Actor,
     hearing: Hearing,
     asker_kind: str,
     category: str,
@@ -248,16 +269,16 @@ def hearing_add_question(
 
 
 @transaction.atomic
-def hearing_remove_question(*, actor, question: HearingQuestion) -> None:
+def hearing_remove_question(*, actor: Actor, question: HearingQuestion) -> None:
     """Remove a question from a draft hearing."""
     require(actor, Right.ORGANIZE, question.area_code)
     require_draft(locked(question.hearing))
     question.delete()
 
 
-def _secretary(village):
+def _secretary(village: Village) -> Cadre | None:
     """The cadre who answers for the village when nobody answered: the secretary, else the chair."""
-    posts = Post.objects.current().filter(village=village).select_related("cadre")
+    posts: QuerySet[Post] = Post.objects.current().filter(village=village).select_related("cadre")
     for seat in (SECRETARY_SEAT, CHAIR_SEAT):
         post = posts.filter(kind__in=seat).first()
         if post is not None:
@@ -266,7 +287,7 @@ def _secretary(village):
 
 
 @transaction.atomic
-def hearing_complete(*, actor, hearing: Hearing, on: dt.date | None = None) -> Hearing:
+def hearing_complete(*, actor: Actor, hearing: Hearing, on: dt.date | None = None) -> Hearing:
     """Complete the hearing: each unsatisfied question, and each follow-up agreed, goes to the
     problem ledger (owner: the answering cadre or the secretary, 30 days); then it is frozen."""
     require(actor, Right.ORGANIZE, hearing.area_code)
@@ -276,7 +297,7 @@ def hearing_complete(*, actor, hearing: Hearing, on: dt.date | None = None) -> H
     if hearing.attendance < 1:
         raise ValidationError(_("Record who attended the hearing before completing it."))
     questions = list(hearing.questions.select_related("answered_by"))
-    fallback = None
+    fallback: Cadre | None = None
     for q in questions:
         if q.satisfied and not q.follow_up.strip():
             continue
@@ -328,7 +349,7 @@ def _check_ballots(issued: int, returned: int) -> None:
 @transaction.atomic
 def public_report_start(
     *,
-    actor,
+    actor: Actor,
     task: SupervisionTask,
     date: dt.date,
     ballots_issued: int,
@@ -354,8 +375,19 @@ def public_report_start(
     return _save_new(report, _("The public report of this duty has already been recorded."))
 
 
+class PublicReportChanges(TypedDict, total=False):
+    """What `public_report_update` may change."""
+
+    date: dt.date
+    ballots_issued: int
+    ballots_returned: int
+    notes: str
+
+
 @transaction.atomic
-def public_report_update(*, actor, report: PublicReport, **fields) -> PublicReport:
+def public_report_update(
+    *, actor: Actor, report: PublicReport, **fields: Unpack[PublicReportChanges]
+) -> PublicReport:
     """Correct a draft report's date, ballots or notes."""
     require(actor, Right.ORGANIZE, report.area_code)
     report = locked(report)
@@ -385,7 +417,7 @@ def _check_counts(returned: int, satisfied: int, basically: int, dissatisfied: i
 @transaction.atomic
 def public_report_set_vote(
     *,
-    actor,
+    actor: Actor,
     report: PublicReport,
     post: Post,
     satisfied: int,
@@ -417,7 +449,7 @@ def public_report_set_vote(
 
 @transaction.atomic
 def public_report_complete(
-    *, actor, report: PublicReport, on: dt.date | None = None
+    *, actor: Actor, report: PublicReport, on: dt.date | None = None
 ) -> PublicReport:
     """Record the votes: every sitting cadre has one that adds up; then it is frozen."""
     require(actor, Right.ORGANIZE, report.area_code)
@@ -442,7 +474,7 @@ def public_report_complete(
 # ------------------------------------------------------------------ pledge redemption
 
 
-def _promises_in_force(village):
+def _promises_in_force(village: Village) -> QuerySet[Promise]:
     pledges = Pledge.objects.in_force().filter(
         post__in=Post.objects.current().certified().filter(village=village)
     )
@@ -451,7 +483,7 @@ def _promises_in_force(village):
 
 @transaction.atomic
 def redemption_start(
-    *, actor, task: SupervisionTask, date: dt.date, attendance: int = 0, notes: str = ""
+    *, actor: Actor, task: SupervisionTask, date: dt.date, attendance: int = 0, notes: str = ""
 ) -> Redemption:
     """Record the year's redemption meeting; every promise of every pledge in force of the
     sitting secretary and chair is listed, waiting for its result."""
@@ -485,7 +517,7 @@ def redemption_start(
 @transaction.atomic
 def redemption_set_result(
     *,
-    actor,
+    actor: Actor,
     redemption: Redemption,
     promise: Promise,
     result: str,
@@ -510,7 +542,9 @@ def redemption_set_result(
 
 
 @transaction.atomic
-def redemption_complete(*, actor, redemption: Redemption, on: dt.date | None = None) -> Redemption:
+def redemption_complete(
+    *, actor: Actor, redemption: Redemption, on: dt.date | None = None
+) -> Redemption:
     """Complete the redemption once every promise has a result; then it is frozen."""
     require(actor, Right.ORGANIZE, redemption.area_code)
     redemption = locked(redemption)
@@ -529,7 +563,7 @@ def redemption_complete(*, actor, redemption: Redemption, on: dt.date | None = N
 
 @transaction.atomic
 def annual_inspection_start(
-    *, actor, task: SupervisionTask, certificate: QualificationCertificate
+    *, actor: Actor, task: SupervisionTask, certificate: QualificationCertificate
 ) -> CertificateInspection:
     """Start the year's inspection of one valid certificate of the duty's village, with the
     year's evidence rolled up now."""
@@ -574,7 +608,7 @@ def _valid_certificates_left(task: SupervisionTask, year: int) -> bool:
 @transaction.atomic
 def annual_inspection_decide(
     *,
-    actor,
+    actor: Actor,
     record: CertificateInspection,
     verdict: str,
     reasons: str = "",

@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import zlib
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
@@ -22,6 +24,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from core.rights import Right, scope_for
+from core.types import Actor
 from villages.choices import RoleKind
 from villages.models import ContactAssignment, StaffRole, Village
 from villages.signals import bulk_written
@@ -144,17 +147,17 @@ def tasks_mark_overdue(*, on: dt.date) -> int:
 # ------------------------------------------------------------------ reminders
 
 
-def _responsible(tasks: list[SupervisionTask], on: dt.date) -> dict[int, list]:
+def _responsible(tasks: list[SupervisionTask], on: dt.date) -> dict[int, list[User]]:
     """The people to remind of each duty: a top-down duty's township staff, a bottom-up duty's
     active contact cadres (two queries for all the duties)."""
     townships = {t.area_code[:9] for t in tasks if t.kind in TOP_DOWN}
     villages = {t.village_id for t in tasks if t.kind not in TOP_DOWN}
-    staff = defaultdict(list)
+    staff: defaultdict[str, list[User]] = defaultdict(list)
     for role in StaffRole.objects.filter(
         kind=RoleKind.TOWNSHIP_STAFF, area_code__in=townships, user__is_active=True
     ).select_related("user"):
         staff[role.area_code].append(role.user)
-    contacts = defaultdict(list)
+    contacts: defaultdict[int, list[User]] = defaultdict(list)
     for a in (
         ContactAssignment.objects.active(on)
         .filter(village_id__in=villages, cadre__is_active=True)
@@ -252,7 +255,7 @@ def _not_reminded(on: dt.date) -> Q:
 # ------------------------------------------------------------------ notifications
 
 
-def notification_read(*, actor, notification: Notification) -> Notification:
+def notification_read(*, actor: Actor, notification: Notification) -> Notification:
     """Mark one of the actor's own notifications read (idempotent)."""
     if notification.user_id != actor.pk:
         raise PermissionDenied(_("This is not your notification."))
@@ -264,7 +267,7 @@ def notification_read(*, actor, notification: Notification) -> Notification:
     return notification
 
 
-def notifications_read_all(*, actor) -> int:
+def notifications_read_all(*, actor: Actor) -> int:
     """Mark all the actor's unread notifications read; return how many."""
     return Notification.objects.for_user(actor).unread().update(read_at=timezone.now())
 
@@ -284,7 +287,7 @@ POLICY_FIELDS = (
 )
 
 
-def _whole(value) -> int | None:
+def _whole(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -294,7 +297,7 @@ def _whole(value) -> int | None:
     return None
 
 
-def policy_errors(fields: dict) -> dict[str, list[str]]:
+def policy_errors(fields: Mapping[str, object]) -> dict[str, list[str]]:
     """What is wrong with the policy fields given (the form and the API both ask here)."""
     errors: dict[str, list[str]] = {}
     if "due_months" in fields:
@@ -319,9 +322,10 @@ def policy_errors(fields: dict) -> dict[str, list[str]]:
             errors["grade_floors"] = [_("Give the lowest score of every grade.")]
         else:
             values = [_whole(floors[g]) for g in DEFAULT_GRADE_FLOORS]  # best grade first
-            if any(v is None or not 0 <= v <= 100 for v in values):
+            scores = [v for v in values if v is not None and 0 <= v <= 100]
+            if len(scores) != len(values):
                 errors["grade_floors"] = [_("A lowest score lies between 0 and 100.")]
-            elif values != sorted(values, reverse=True):
+            elif scores != sorted(scores, reverse=True):
                 errors["grade_floors"] = [_("A better grade needs a higher score.")]
     for name in ("satisfaction_threshold", "redemption_threshold"):
         if name in fields:
@@ -340,22 +344,23 @@ def policy_errors(fields: dict) -> dict[str, list[str]]:
     return errors
 
 
-def _normalized(policy: SupervisionPolicy, fields: dict) -> dict:
+def _normalized(policy: SupervisionPolicy, fields: Mapping[str, object]) -> dict[str, object]:
     """JSON fields with whole numbers and trimmed names; the kinds and rules not given keep
-    their current values."""
+    their current values. The fields passed `policy_errors` (the JSON ones have their shape)."""
     out = dict(fields)
     for name in ("due_months", "rule_levels"):
-        if name in out:
-            out[name] = {**getattr(policy, name), **{k: _whole(v) for k, v in out[name].items()}}
-    if "grade_floors" in out:
-        out["grade_floors"] = {k: _whole(v) for k, v in out["grade_floors"].items()}
-    if "review_dimensions" in out:
-        out["review_dimensions"] = [d.strip() for d in out["review_dimensions"]]
+        if isinstance(given := out.get(name), dict):
+            current: dict[str, int] = getattr(policy, name)
+            out[name] = {**current, **{k: _whole(v) for k, v in given.items()}}
+    if isinstance(floors := out.get("grade_floors"), dict):
+        out["grade_floors"] = {k: _whole(v) for k, v in floors.items()}
+    if isinstance(dims := out.get("review_dimensions"), list):
+        out["review_dimensions"] = [d.strip() for d in dims]
     return out
 
 
 @transaction.atomic
-def policy_update(*, actor, county_code: str, **fields) -> SupervisionPolicy:
+def policy_update(*, actor: Actor, county_code: str, **fields: object) -> SupervisionPolicy:
     """Change the county's policy of the cycle; only the county's supervisor may."""
     if not scope_for(actor).allows(Right.SUPERVISE, county_code):
         raise PermissionDenied(_("Only the county's supervisor changes its policy."))

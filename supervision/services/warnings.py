@@ -4,7 +4,9 @@ keep each village's level with its reasons in words, and record who acknowledged
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +19,7 @@ from django.utils.translation import ngettext
 from core.dates import today
 from core.rates import format_percent
 from core.rights import Right, require
+from core.types import Actor
 from villages.signals import bulk_written
 
 from ..choices import (
@@ -28,7 +31,7 @@ from ..choices import (
 )
 from ..models import SupervisionPolicy, VillageWarning
 from ..periods import Period
-from ..selectors.warnings import warning_facts
+from ..selectors.warnings import WarningFacts, warning_facts
 
 __all__ = [
     "warning_acknowledge",
@@ -56,6 +59,14 @@ _CHANGE_FIELDS = ["level", "reasons", "evaluated_at", "since"]
 _REASON_FIELDS = ["reasons", "evaluated_at"]
 
 
+class WarningReason(TypedDict):
+    """One reason of a village's warning, as stored in `VillageWarning.reasons`."""
+
+    rule: str  # a WarningRule value
+    level: int  # a WarningLevel value, at least yellow
+    text: str
+
+
 def _date(day: dt.date) -> str:
     return _cached_date(day, translation.get_language())
 
@@ -73,9 +84,9 @@ def _duty_text(kind: str, n: int, period: str, due: dt.date) -> str:
 
 @lru_cache(maxsize=4096)
 def _cached_duty_text(kind: str, n: int, period: str, due: dt.date, language: str) -> str:
-    label, due = Period.parse(period).label(), _date(due)
+    label, date = Period.parse(period).label(), _date(due)
     if n == 1:
-        one = {
+        one: dict[str, str] = {
             TaskKind.INSPECTION: _("%(period)s inspection overdue (due by %(due)s)"),
             TaskKind.HEARING: _("%(period)s village-affairs hearing overdue (due by %(due)s)"),
             TaskKind.REVIEW: _("%(period)s review of the cadres overdue (due by %(due)s)"),
@@ -84,9 +95,9 @@ def _cached_duty_text(kind: str, n: int, period: str, due: dt.date, language: st
             TaskKind.ANNUAL_INSPECTION: _(
                 "%(period)s annual certificate inspection overdue (due by %(due)s)"
             ),
-        }[kind]
-        return one % {"period": label, "due": due}
-    many = {
+        }
+        return one[kind] % {"period": label, "due": date}
+    many: dict[str, str] = {
         TaskKind.INSPECTION: _(
             "%(n)d inspections overdue, the first of %(period)s (due by %(due)s)"
         ),
@@ -105,32 +116,34 @@ def _cached_duty_text(kind: str, n: int, period: str, due: dt.date, language: st
         TaskKind.ANNUAL_INSPECTION: _(
             "%(n)d annual certificate inspections overdue, the first of %(period)s (due by %(due)s)"
         ),
-    }[kind]
-    return many % {"n": n, "period": label, "due": due}
+    }
+    return many[kind] % {"n": n, "period": label, "due": date}
 
 
-def warning_reasons(facts: dict, village_id: int, is_backward: bool, policy) -> list[dict]:
+def warning_reasons(
+    facts: WarningFacts, village_id: int, is_backward: bool, policy: SupervisionPolicy
+) -> list[WarningReason]:
     """The rules that fire for one village, each `{"rule", "level", "text"}` with a sentence that
     names the facts; a rule the county set to level 0 is switched off."""
-    found: list[tuple[str, str]] = []
+    found: list[tuple[WarningRule, str]] = []
     for row in sorted(facts["duties"].get(village_id, []), key=lambda r: (r["due"], r["kind"])):
         found.append(
             (WarningRule.TASK_OVERDUE, _duty_text(row["kind"], row["n"], row["period"], row["due"]))
         )
-    if row := facts["problems"].get(village_id):
+    if problems := facts["problems"].get(village_id):
         text = ngettext(
             "%(n)d problem past its deadline for rectification (due by %(due)s)",
             "%(n)d problems past their deadline for rectification (the first due by %(due)s)",
-            row["n"],
-        ) % {"n": row["n"], "due": _date(row["due"])}
+            problems["n"],
+        ) % {"n": problems["n"], "due": _date(problems["due"])}
         found.append((WarningRule.PROBLEM_OVERDUE, text))
-    if row := facts["satisfaction"].get(village_id):
-        low = row["low"]
+    if vote := facts["satisfaction"].get(village_id):
+        low = vote["low"]
         if low < policy.satisfaction_threshold:
             text = _(
                 "%(period)s public report: lowest satisfaction rate %(rate)s, below %(min)s"
             ) % {
-                "period": Period.parse(row["report__period"]).label(),
+                "period": Period.parse(vote["report__period"]).label(),
                 "rate": format_percent(low),
                 "min": format_percent(policy.satisfaction_threshold, trim=True),
             }
@@ -140,14 +153,14 @@ def warning_reasons(facts: dict, village_id: int, is_backward: bool, policy) -> 
             "period": facts["disclosure_quarter"].label()
         }
         found.append((WarningRule.NO_DISCLOSURE, text))
-    if row := facts["handovers"].get(village_id):
+    if handovers := facts["handovers"].get(village_id):
         text = ngettext(
             "Handover overdue: %(n)d post ended more than %(days)d days ago without a handover "
             "(ended %(end)s)",
             "Handover overdue: %(n)d posts ended more than %(days)d days ago without a handover "
             "(the first ended %(end)s)",
-            row["n"],
-        ) % {"n": row["n"], "days": facts["handover_days"], "end": _date(row["ended"])}
+            handovers["n"],
+        ) % {"n": handovers["n"], "days": facts["handover_days"], "end": _date(handovers["ended"])}
         found.append((WarningRule.HANDOVER_OVERDUE, text))
     if names := facts["suspended"].get(village_id):
         text = _("Qualification certificate suspended: %(names)s") % {"names": "、".join(names)}
@@ -179,7 +192,7 @@ def warning_reasons(facts: dict, village_id: int, is_backward: bool, policy) -> 
         found.append((WarningRule.BACKWARD, _("Designated a backward village")))
 
     levels = policy.rule_levels or {}
-    reasons = []
+    reasons: list[WarningReason] = []
     for rule, text in found:
         level = int(levels.get(str(rule), DEFAULT_RULE_LEVELS[rule]))
         if level > WarningLevel.NONE:
@@ -187,7 +200,7 @@ def warning_reasons(facts: dict, village_id: int, is_backward: bool, policy) -> 
     return reasons
 
 
-def _level(reasons: list[dict], policy) -> int:
+def _level(reasons: list[WarningReason], policy: SupervisionPolicy) -> int:
     """The highest level among the reasons, one step higher (at most red) when there are many."""
     if not reasons:
         return WarningLevel.NONE
@@ -197,7 +210,9 @@ def _level(reasons: list[dict], policy) -> int:
     return int(level)
 
 
-def warnings_evaluate(*, on: dt.date | None = None, village_codes=None) -> int:
+def warnings_evaluate(
+    *, on: dt.date | None = None, village_codes: Iterable[str] | None = None
+) -> int:
     """Evaluate the warning rules for every village (or those of `village_codes`) as of `on` and
     store each village's level and reasons; returns how many villages' warnings changed. A fixed
     number of queries however many villages; safe to run twice or concurrently."""
@@ -210,7 +225,7 @@ def warnings_evaluate(*, on: dt.date | None = None, village_codes=None) -> int:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
         facts = warning_facts(on, codes)
-        existing = {
+        existing: dict[int, tuple[int, list[WarningReason]]] = {
             village_id: (level, reasons)
             for village_id, level, reasons in (
                 VillageWarning.objects
@@ -266,7 +281,7 @@ def warnings_evaluate(*, on: dt.date | None = None, village_codes=None) -> int:
 
 
 @transaction.atomic
-def warning_acknowledge(*, actor, warning: VillageWarning, note: str = "") -> VillageWarning:
+def warning_acknowledge(*, actor: Actor, warning: VillageWarning, note: str = "") -> VillageWarning:
     """A township or county manager records that they have seen the warning (who and when)."""
     require(actor, Right.EDIT, warning.area_code)
     warning = VillageWarning.objects.select_for_update().get(pk=warning.pk)
