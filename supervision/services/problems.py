@@ -6,17 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Generic, NotRequired, TypedDict, TypeVar, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import IntegerField, OuterRef, Subquery, Value
+from django.db.models import ForeignObjectRel, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Left
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
 from core.dates import today
-from core.rights import Right, require, scope_for
+from core.rights import AnyUser, Right, require, scope_for
+from core.types import Actor
+from ledgers.models import AuditFinding, DisclosureQuestion
 from villages.models import Village
 
 from .. import tasks_warnings
@@ -28,7 +30,7 @@ from ..choices import (
     ProblemState,
     Severity,
 )
-from ..models import Problem, ProblemStep, SupervisionPolicy
+from ..models import HearingQuestion, InspectionFinding, Problem, ProblemStep, SupervisionPolicy
 from .common import locked, require_state
 
 __all__ = [
@@ -60,7 +62,7 @@ EDITABLE_FIELDS = (
     "standard",
 )
 #: escalation levels from the lowest; a problem only ever moves up
-ESCALATION_ORDER = [Escalation.NONE, Escalation.TOWNSHIP, Escalation.COUNTY]
+ESCALATION_ORDER: list[str] = [Escalation.NONE, Escalation.TOWNSHIP, Escalation.COUNTY]
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ class Transition:
 
 
 #: the one table of the problem's flow; services and the detail page's action forms read it
-PROBLEM_TRANSITIONS = {
+PROBLEM_TRANSITIONS: dict[str, Transition] = {
     ProblemAction.START: Transition((ProblemState.OPEN,), ProblemState.RECTIFYING, Right.ORGANIZE),
     ProblemAction.SUBMIT: Transition(
         (ProblemState.RECTIFYING,), ProblemState.SUBMITTED, Right.ORGANIZE
@@ -87,7 +89,37 @@ PROBLEM_TRANSITIONS = {
 }
 
 
-def may_take(user, problem: Problem, action: str) -> bool:
+class SourceLink(TypedDict, total=False):
+    """The record a problem came from (`problem_open`'s keywords; at most one, see SOURCE_LINKS)."""
+
+    inspection_finding: InspectionFinding
+    hearing_question: HearingQuestion
+    audit_finding: AuditFinding
+    disclosure_question: DisclosureQuestion
+
+
+class ProblemFacts(TypedDict, total=False):
+    """The facts `problem_update` corrects (EDITABLE_FIELDS)."""
+
+    title: str
+    description: str
+    category: str
+    severity: str
+    owner: Cadre | None
+    owner_name: str
+    standard: str
+
+
+class _Changes(TypedDict, total=False):
+    """The fields a transition sets besides the state (`_move`)."""
+
+    rectification: str
+    closure_evidence: str
+    closed_by: Actor | None
+    closed_on: dt.date | None
+
+
+def may_take(user: AnyUser, problem: Problem, action: str) -> bool:
     """True if `user` may make the `action` on the problem now (its state and their rights)."""
     move = PROBLEM_TRANSITIONS[action]
     if problem.state not in move.sources:
@@ -95,7 +127,9 @@ def may_take(user, problem: Problem, action: str) -> bool:
     return scope_for(user).allows(move.right, problem.area_code)
 
 
-def record_step(problem: Problem, *, action: str, from_state: str, actor, note: str = "") -> None:
+def record_step(
+    problem: Problem, *, action: str, from_state: str, actor: Actor | None, note: str = ""
+) -> None:
     ProblemStep.objects.create(
         problem=problem,
         action=action,
@@ -110,7 +144,7 @@ def record_step(problem: Problem, *, action: str, from_state: str, actor, note: 
 @transaction.atomic
 def problem_open(
     *,
-    actor,
+    actor: Actor | None,
     village: Village,
     source: str,
     title: str,
@@ -120,10 +154,10 @@ def problem_open(
     severity: str = Severity.GENERAL,
     description: str = "",
     standard: str = "",
-    owner=None,
+    owner: Cadre | None = None,
     opened_on: dt.date | None = None,
     check_permission: bool = True,
-    **source_link,
+    **source_link: Unpack[SourceLink],
 ) -> Problem:
     """Register a problem in the ledger. `source_link` names the record it came from
     (`inspection_finding=`, `hearing_question=`, `audit_finding=`, `disclosure_question=`).
@@ -162,7 +196,9 @@ def problem_open(
     return problem
 
 
-def _move(problem: Problem, action: str, *, actor, note: str = "", **changes) -> Problem:
+def _move(
+    problem: Problem, action: str, *, actor: Actor, note: str = "", **changes: Unpack[_Changes]
+) -> Problem:
     """Check the transition against PROBLEM_TRANSITIONS, apply it with `changes`, log the step."""
     move = PROBLEM_TRANSITIONS[action]
     require(actor, move.right, problem.area_code)
@@ -187,20 +223,22 @@ def _required(value: str, field: str, message: str) -> str:
 
 
 @transaction.atomic
-def problem_start(*, actor, problem: Problem, note: str = "") -> Problem:
+def problem_start(*, actor: Actor, problem: Problem, note: str = "") -> Problem:
     """The village starts rectifying the problem (the organizer side)."""
     return _move(problem, ProblemAction.START, actor=actor, note=note)
 
 
 @transaction.atomic
-def problem_submit(*, actor, problem: Problem, rectification: str) -> Problem:
+def problem_submit(*, actor: Actor, problem: Problem, rectification: str) -> Problem:
     """The rectification is done: submit it, saying what was done, for the township to verify."""
     done = _required(rectification, "rectification", _("Say what was done."))
     return _move(problem, ProblemAction.SUBMIT, actor=actor, note=done, rectification=done)
 
 
 @transaction.atomic
-def problem_close(*, actor, problem: Problem, evidence: str, on: dt.date | None = None) -> Problem:
+def problem_close(
+    *, actor: Actor, problem: Problem, evidence: str, on: dt.date | None = None
+) -> Problem:
     """销号: the township or county verifies the rectification and closes the problem."""
     evidence = _required(evidence, "evidence", _("Give the evidence that the problem is solved."))
     on = on or today()
@@ -220,14 +258,14 @@ def problem_close(*, actor, problem: Problem, evidence: str, on: dt.date | None 
 
 
 @transaction.atomic
-def problem_send_back(*, actor, problem: Problem, note: str) -> Problem:
+def problem_send_back(*, actor: Actor, problem: Problem, note: str) -> Problem:
     """The township finds the rectification insufficient and sends it back, saying why."""
     note = _required(note, "note", _("Say why the rectification is sent back."))
     return _move(problem, ProblemAction.REJECT, actor=actor, note=note)
 
 
 @transaction.atomic
-def problem_reopen(*, actor, problem: Problem, reason: str) -> Problem:
+def problem_reopen(*, actor: Actor, problem: Problem, reason: str) -> Problem:
     """A closed problem has come back: reopen it (the only change a closed problem allows)."""
     reason = _required(reason, "reason", _("Say why the problem is reopened."))
     return _move(
@@ -240,8 +278,22 @@ def problem_reopen(*, actor, problem: Problem, reason: str) -> Problem:
     )
 
 
+def _label(name: str) -> str:
+    """The verbose name of one of the problem's own fields (EDITABLE_FIELDS)."""
+    field = Problem._meta.get_field(name)
+    if isinstance(field, ForeignObjectRel):
+        raise TypeError(f"{name!r} is a relation to the problem, not one of its fields")
+    return str(field.verbose_name)
+
+
 @transaction.atomic
-def problem_update(*, actor, problem: Problem, deadline: dt.date | None = None, **facts) -> Problem:
+def problem_update(
+    *,
+    actor: Actor,
+    problem: Problem,
+    deadline: dt.date | None = None,
+    **facts: Unpack[ProblemFacts],
+) -> Problem:
     """Correct the facts of an unresolved problem (四明确: task, owner, deadline, standard).
     Moving the deadline is the township's decision and is logged as a step."""
     unknown = set(facts) - set(EDITABLE_FIELDS)
@@ -254,10 +306,11 @@ def problem_update(*, actor, problem: Problem, deadline: dt.date | None = None, 
     owner = facts.get("owner", problem.owner)
     if isinstance(owner, Cadre) and owner.village_id != problem.village_id:
         raise ValidationError({"owner": _("The responsible cadre must be of the same village.")})
-    changed = [f for f, v in facts.items() if getattr(problem, f) != v]
-    notes = []
+    changes = {f: v for f, v in facts.items() if getattr(problem, f) != v}
+    changed = list(changes)
+    notes: list[str] = []
     if changed:
-        labels = ", ".join(str(Problem._meta.get_field(f).verbose_name) for f in changed)
+        labels = ", ".join(_label(f) for f in changed)
         notes.append(_("Changed: %(fields)s.") % {"fields": labels})
     if deadline is not None and deadline != problem.deadline:
         # The deadline decides escalation: the organizer side may not move its own.
@@ -278,9 +331,8 @@ def problem_update(*, actor, problem: Problem, deadline: dt.date | None = None, 
         changed.append("deadline")
     if not changed:
         return problem
-    for field in changed:
-        if field != "deadline":
-            setattr(problem, field, facts[field])
+    for field, value in changes.items():
+        setattr(problem, field, value)
     problem.full_clean()
     problem.save(update_fields=changed)
     record_step(
@@ -323,8 +375,8 @@ def problems_escalate(*, on: dt.date) -> int:
         .select_for_update(skip_locked=True, of=("self",))
         .values_list("pk", "area_code", "state", "escalation", "deadline", "county_days")
     )
-    moves: dict[str, list] = {Escalation.TOWNSHIP: [], Escalation.COUNTY: []}
-    steps = []
+    moves: dict[str, list[int]] = {Escalation.TOWNSHIP: [], Escalation.COUNTY: []}
+    steps: list[ProblemStep] = []
     for pk, area_code, state, escalation, deadline, days in rows:
         overdue = (on - deadline).days
         target = _target_level(overdue, days)
@@ -361,20 +413,41 @@ def _title(text: str) -> str:
     return text if len(text) <= 100 else text[:99] + "…"
 
 
+_R = TypeVar("_R", AuditFinding, DisclosureQuestion)
+
+
 @dataclass(frozen=True)
-class _Origin:
+class _Origin(Generic[_R]):
     """What a problem registered from a record of the ledgers takes from that record."""
 
-    link: str  # the problem's field that points at the record (one problem per record)
+    model: type[_R]  # the record's model
+    #: the problem's field that points at the record (one problem per record), as the keyword
+    #: `problem_open` takes
+    link: Callable[[_R], SourceLink]
     category: str  # the category proposed when none is given
-    village: Callable[[Any], Village]
-    text: Callable[[Any], str]  # the description, and the title when none is given
-    note: Callable[[Any], str]  # a line added to the description, or ""
+    village: Callable[[_R], Village]
+    text: Callable[[_R], str]  # the description, and the title when none is given
+    note: Callable[[_R], str]  # a line added to the description, or ""
+
+    def link_of(self, record: AuditFinding | DisclosureQuestion) -> SourceLink:
+        return self.link(self._own(record))
+
+    def read(self, record: AuditFinding | DisclosureQuestion) -> tuple[str, str, Village]:
+        """The record's text, note and village."""
+        own = self._own(record)
+        return self.text(own), self.note(own), self.village(own)
+
+    def _own(self, record: AuditFinding | DisclosureQuestion) -> _R:
+        """`record`, which must be of this origin's model (the source and the record agree)."""
+        if not isinstance(record, self.model):
+            raise TypeError(f"not a {self.model.__name__}: {record!r}")
+        return record
 
 
-_ORIGINS = {
+_ORIGINS: dict[str, _Origin[AuditFinding] | _Origin[DisclosureQuestion]] = {
     ProblemSource.AUDIT: _Origin(
-        link="audit_finding",
+        model=AuditFinding,
+        link=lambda finding: {"audit_finding": finding},
         category=ProblemCategory.FINANCE,
         village=lambda finding: finding.audit.village,
         text=lambda finding: finding.description,
@@ -385,7 +458,8 @@ _ORIGINS = {
         ),
     ),
     ProblemSource.DISCLOSURE: _Origin(
-        link="disclosure_question",
+        model=DisclosureQuestion,
+        link=lambda question: {"disclosure_question": question},
         category=ProblemCategory.AFFAIRS,
         village=lambda question: question.disclosure.village,
         text=lambda question: question.question,
@@ -399,27 +473,28 @@ _ORIGINS = {
 @transaction.atomic
 def problem_from_record(
     *,
-    actor,
+    actor: Actor,
     source: str,
-    record,
+    record: AuditFinding | DisclosureQuestion,
     deadline: dt.date,
     owner_name: str,
     title: str = "",
     category: str = "",
     severity: str = Severity.GENERAL,
     standard: str = "",
-    owner=None,
+    owner: Cadre | None = None,
 ) -> Problem:
     """Register a record of the ledgers as a problem, one problem per record: an audit finding
     (定期审计, `source` AUDIT) or a villager's question about a published statement
     (DISCLOSURE)."""
     origin = _ORIGINS[source]
-    if Problem.objects.filter(**{origin.link: record}).exists():
+    link = origin.link_of(record)
+    if Problem.objects.filter(**link).exists():
         raise ValidationError(_("This record is already registered as a problem."))
-    text, note = origin.text(record), origin.note(record)
+    text, note, village = origin.read(record)
     return problem_open(
         actor=actor,
-        village=origin.village(record),
+        village=village,
         source=source,
         title=title or _title(text),
         description=f"{text}\n{note}" if note else text,
@@ -429,15 +504,32 @@ def problem_from_record(
         owner=owner,
         standard=standard,
         deadline=deadline,
-        **{origin.link: record},
+        **link,
     )
 
 
-def problem_from_audit_finding(*, finding, **fields) -> Problem:
+class RecordProblemFields(TypedDict):
+    """The keywords of `problem_from_record` besides the source and the record."""
+
+    actor: Actor
+    deadline: dt.date
+    owner_name: str
+    title: NotRequired[str]
+    category: NotRequired[str]
+    severity: NotRequired[str]
+    standard: NotRequired[str]
+    owner: NotRequired[Cadre | None]
+
+
+def problem_from_audit_finding(
+    *, finding: AuditFinding, **fields: Unpack[RecordProblemFields]
+) -> Problem:
     """Register an audit finding (定期审计) as a problem (`problem_from_record`)."""
     return problem_from_record(source=ProblemSource.AUDIT, record=finding, **fields)
 
 
-def problem_from_disclosure_question(*, question, **fields) -> Problem:
+def problem_from_disclosure_question(
+    *, question: DisclosureQuestion, **fields: Unpack[RecordProblemFields]
+) -> Problem:
     """Register a villager's question about a published statement as a problem."""
     return problem_from_record(source=ProblemSource.DISCLOSURE, record=question, **fields)

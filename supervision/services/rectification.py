@@ -12,7 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.dates import today
-from core.rights import Right, require, scope_for
+from core.rights import AnyUser, Right, require, scope_for
+from core.types import Actor
 from villages import services as village_services
 from villages.models import Village
 
@@ -39,7 +40,7 @@ UNDER_WAY = (S.PLANNED, S.APPLIED, S.FAILED)
 #: each step after the designation: the states it is taken from and the right it needs (the
 #: county's acceptance inspection, the township's management, or the organizer side incl. the
 #: contact cadre)
-RECTIFICATION_STEPS = {
+RECTIFICATION_STEPS: dict[str, tuple[tuple[str, ...], Right]] = {
     "plan": (PLANNABLE, Right.EDIT),
     "progress": (UNDER_WAY, Right.ORGANIZE),
     "apply": ((S.PLANNED,), Right.EDIT),
@@ -48,7 +49,9 @@ RECTIFICATION_STEPS = {
 }
 
 
-def may_step(user, rectification: Rectification, step: str, *, any_state: bool = False) -> bool:
+def may_step(
+    user: AnyUser, rectification: Rectification, step: str, *, any_state: bool = False
+) -> bool:
     """True if `user` may take `step` on the rectification (in its state, unless `any_state`)."""
     states, right = RECTIFICATION_STEPS[step]
     if not any_state and rectification.state not in states:
@@ -56,13 +59,15 @@ def may_step(user, rectification: Rectification, step: str, *, any_state: bool =
     return scope_for(user).allows(right, rectification.area_code)
 
 
-def _set_backward(actor, village: Village, value: bool) -> None:
+def _set_backward(actor: Actor, village: Village, value: bool) -> None:
     if village.is_backward != value:
         village_services.village_update(actor=actor, village=village, is_backward=value)
 
 
 @transaction.atomic
-def rectification_designate(*, actor, village: Village, year: int, reasons: str) -> Rectification:
+def rectification_designate(
+    *, actor: Actor, village: Village, year: int, reasons: str
+) -> Rectification:
     """Designate the village as backward for the year, with the reasons (county or township)."""
     require(actor, Right.EDIT, village.code)
     if not (reasons or "").strip():
@@ -93,7 +98,7 @@ def rectification_designate(*, actor, village: Village, year: int, reasons: str)
 @transaction.atomic
 def rectification_plan(
     *,
-    actor,
+    actor: Actor,
     rectification: Rectification,
     measures: str,
     leader: str,
@@ -107,7 +112,7 @@ def rectification_plan(
     require_state(
         rectification, RECTIFICATION_STEPS["plan"][0], _("The plan can no longer change.")
     )
-    errors = {}
+    errors: dict[str, str] = {}
     for field, value in (("measures", measures), ("leader", leader), ("work_team", work_team)):
         if not (value or "").strip():
             errors[field] = _("This field is required.")
@@ -127,7 +132,7 @@ def rectification_plan(
 
 @transaction.atomic
 def rectification_add_progress(
-    *, actor, rectification: Rectification, month: dt.date, progress: str
+    *, actor: Actor, rectification: Rectification, month: dt.date, progress: str
 ) -> RectificationProgress:
     """The month's progress report (one per month), by the work team or the contact cadre."""
     require(actor, Right.ORGANIZE, rectification.area_code)
@@ -159,7 +164,7 @@ def rectification_add_progress(
 
 @transaction.atomic
 def rectification_apply(
-    *, actor, rectification: Rectification, on: dt.date | None = None
+    *, actor: Actor, rectification: Rectification, on: dt.date | None = None
 ) -> Rectification:
     """申报验收: the township applies for the county's acceptance inspection."""
     require(actor, Right.EDIT, rectification.area_code)
@@ -182,7 +187,7 @@ def rectification_apply(
 @transaction.atomic
 def rectification_accept(
     *,
-    actor,
+    actor: Actor,
     rectification: Rectification,
     passed: bool,
     by: str,
@@ -199,7 +204,7 @@ def rectification_accept(
         _("The village has not applied for acceptance."),
     )
     on = on or today()
-    errors = {}
+    errors: dict[str, str] = {}
     if not (by or "").strip():
         errors["by"] = _("Say who inspected it.")
     if on > today():
@@ -225,7 +230,7 @@ def rectification_accept(
 @transaction.atomic
 def rectification_add_visit(
     *,
-    actor,
+    actor: Actor,
     rectification: Rectification,
     date: dt.date,
     visitor: str,
@@ -239,7 +244,7 @@ def rectification_add_visit(
         RECTIFICATION_STEPS["visit"][0],
         _("Follow-up visits come after passing acceptance."),
     )
-    errors = {}
+    errors: dict[str, str] = {}
     if date > today():
         errors["date"] = _("The date is in the future.")
     elif rectification.accepted_on and date < rectification.accepted_on:

@@ -4,7 +4,9 @@ township's quarterly inspections (一季一巡查) and semi-annual reviews (半�
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TypeAlias, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +17,7 @@ from cadres.models import Post
 from core.dates import today
 from core.rates import percent_of
 from core.rights import Right, require
+from core.types import Actor
 
 from ..choices import (
     Grade,
@@ -61,12 +64,35 @@ __all__ = [
 
 TENTH = Decimal("0.1")
 
+#: a number, or its text
+Number: TypeAlias = Decimal | int | float | str
+#: a number as a form, the API or a caller gives it (`_decimal` reads it; None is refused)
+NumberInput: TypeAlias = Number | None
+
+
+class ChecklistItem(TypedDict, total=False):
+    """One item given to `template_create` / `template_set_items`; an item without a position
+    takes its place in the list."""
+
+    position: int
+    section: str
+    text: str
+    weight: NumberInput
+
+
+class ParticipantInput(TypedDict, total=False):
+    """One participant given to `inspection_set_participants`."""
+
+    name: str
+    kind: str
+    organization: str
+
 
 def _tenth(value: Decimal) -> Decimal:
     return value.quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
-def _decimal(value, message: str) -> Decimal:
+def _decimal(value: NumberInput, message: str) -> Decimal:
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError, TypeError):
@@ -79,9 +105,11 @@ def _decimal(value, message: str) -> Decimal:
 # ------------------------------------------------------------------ checklists
 
 
-def _write_items(template: InspectionTemplate, items) -> None:
+def _write_items(template: InspectionTemplate, items: Iterable[ChecklistItem]) -> None:
     """Replace the draft's items by `items` (dicts: position, section, text, weight)."""
-    rows, errors, positions = [], [], set()
+    rows: list[InspectionTemplateItem] = []
+    errors: list[str] = []
+    positions: set[int] = set()
     for n, item in enumerate(items, 1):
         position = int(item.get("position") or n)
         text = (item.get("text") or "").strip()
@@ -115,7 +143,9 @@ def _write_items(template: InspectionTemplate, items) -> None:
 
 
 @transaction.atomic
-def template_create(*, actor, county_code: str, name: str, items=()) -> InspectionTemplate:
+def template_create(
+    *, actor: Actor, county_code: str, name: str, items: Iterable[ChecklistItem] = ()
+) -> InspectionTemplate:
     """A county's new checklist, a draft numbered after the county's last version."""
     county_code = county_code[:6]
     require(actor, Right.EDIT, county_code)
@@ -132,7 +162,9 @@ def template_create(*, actor, county_code: str, name: str, items=()) -> Inspecti
 
 
 @transaction.atomic
-def template_set_items(*, actor, template: InspectionTemplate, items) -> InspectionTemplate:
+def template_set_items(
+    *, actor: Actor, template: InspectionTemplate, items: Iterable[ChecklistItem]
+) -> InspectionTemplate:
     """Replace the items of a draft checklist (a checklist in use changes by a new version)."""
     require(actor, Right.EDIT, template.area_code)
     template = locked(template)
@@ -146,7 +178,7 @@ def template_set_items(*, actor, template: InspectionTemplate, items) -> Inspect
 
 
 @transaction.atomic
-def template_activate(*, actor, template: InspectionTemplate) -> InspectionTemplate:
+def template_activate(*, actor: Actor, template: InspectionTemplate) -> InspectionTemplate:
     """Put a draft in use; the county's checklist in use until now is retired."""
     require(actor, Right.EDIT, template.area_code)
     template = locked(template)
@@ -164,7 +196,7 @@ def template_activate(*, actor, template: InspectionTemplate) -> InspectionTempl
 
 
 @transaction.atomic
-def template_new_version(*, actor, county_code: str, name: str = "") -> InspectionTemplate:
+def template_new_version(*, actor: Actor, county_code: str, name: str = "") -> InspectionTemplate:
     """A new draft copying the items of the county's checklist in use (or its latest version)."""
     county_code = county_code[:6]
     require(actor, Right.EDIT, county_code)
@@ -176,7 +208,7 @@ def template_new_version(*, actor, county_code: str, name: str = "") -> Inspecti
     source = templates.filter(state=TemplateState.ACTIVE).first() or templates.first()
     if source is None:
         raise ValidationError(_("The county has no checklist yet: create the first one."))
-    items = [
+    items: list[ChecklistItem] = [
         {"position": i.position, "section": i.section, "text": i.text, "weight": i.weight}
         for i in source.items.all()
     ]
@@ -203,7 +235,11 @@ def _check_record_date(task: SupervisionTask, date: dt.date) -> None:
 
 @transaction.atomic
 def inspection_start(
-    *, actor, task: SupervisionTask, date: dt.date, template: InspectionTemplate | None = None
+    *,
+    actor: Actor,
+    task: SupervisionTask,
+    date: dt.date,
+    template: InspectionTemplate | None = None,
 ) -> Inspection:
     """Start the quarterly inspection of a duty on the county's checklist in use."""
     require(actor, Right.EDIT, task.area_code)
@@ -240,7 +276,7 @@ def inspection_start(
     return inspection
 
 
-def _editable_inspection(actor, inspection: Inspection) -> Inspection:
+def _editable_inspection(actor: Actor, inspection: Inspection) -> Inspection:
     require(actor, Right.EDIT, inspection.area_code)
     inspection = locked(inspection)
     require_draft(inspection)
@@ -249,7 +285,7 @@ def _editable_inspection(actor, inspection: Inspection) -> Inspection:
 
 @transaction.atomic
 def inspection_update(
-    *, actor, inspection: Inspection, date: dt.date, summary: str = ""
+    *, actor: Actor, inspection: Inspection, date: dt.date, summary: str = ""
 ) -> Inspection:
     """Change the date and summary of a draft inspection."""
     inspection = _editable_inspection(actor, inspection)
@@ -262,12 +298,15 @@ def inspection_update(
 
 
 @transaction.atomic
-def inspection_set_scores(*, actor, inspection: Inspection, scores: dict) -> Inspection:
+def inspection_set_scores(
+    *, actor: Actor, inspection: Inspection, scores: Mapping[int, tuple[NumberInput, str]]
+) -> Inspection:
     """Score items of the checklist: `{item_id: (score, note)}`; 0 ≤ score ≤ the item's weight.
     Items not named keep their score."""
     inspection = _editable_inspection(actor, inspection)
     items = {i.pk: i for i in inspection.template.items.all()}
-    errors, values = [], {}
+    errors: list[str] = []
+    values: dict[InspectionTemplateItem, tuple[Decimal, str]] = {}
     for item_id, (score, note) in scores.items():
         item = items.get(int(item_id))
         if item is None:
@@ -298,10 +337,13 @@ def inspection_set_scores(*, actor, inspection: Inspection, scores: dict) -> Ins
 
 
 @transaction.atomic
-def inspection_set_participants(*, actor, inspection: Inspection, participants) -> Inspection:
+def inspection_set_participants(
+    *, actor: Actor, inspection: Inspection, participants: Iterable[ParticipantInput]
+) -> Inspection:
     """Replace who took part: `[{name, kind, organization}]`."""
     inspection = _editable_inspection(actor, inspection)
-    rows, errors = [], []
+    rows: list[InspectionParticipant] = []
+    errors: list[str] = []
     for n, p in enumerate(participants, 1):
         name = (p.get("name") or "").strip()
         kind = p.get("kind") or ""
@@ -330,7 +372,7 @@ def inspection_set_participants(*, actor, inspection: Inspection, participants) 
 @transaction.atomic
 def inspection_add_finding(
     *,
-    actor,
+    actor: Actor,
     inspection: Inspection,
     description: str,
     category: str,
@@ -357,21 +399,21 @@ def inspection_add_finding(
 
 
 @transaction.atomic
-def inspection_remove_finding(*, actor, finding: InspectionFinding) -> Inspection:
+def inspection_remove_finding(*, actor: Actor, finding: InspectionFinding) -> Inspection:
     """Take a finding off a draft inspection."""
     inspection = _editable_inspection(actor, finding.inspection)
     finding.delete()
     return inspection
 
 
-def total_score(scores, weights) -> Decimal:
+def total_score(scores: Iterable[Decimal], weights: Iterable[Decimal]) -> Decimal:
     """100 × the points scored / the points possible, to 0.1 (core.rates); 0 if none possible."""
     score = percent_of(sum(scores, Decimal(0)), sum(weights, Decimal(0)))
     return Decimal(0) if score is None else score
 
 
 @transaction.atomic
-def inspection_complete(*, actor, inspection: Inspection) -> Inspection:
+def inspection_complete(*, actor: Actor, inspection: Inspection) -> Inspection:
     """Complete the inspection: score it, register its findings as problems, mark the duty
     done. It is final from here on (the database refuses changes too)."""
     inspection = _editable_inspection(actor, inspection)
@@ -414,7 +456,7 @@ def inspection_complete(*, actor, inspection: Inspection) -> Inspection:
 # ------------------------------------------------------------------ reviews
 
 
-def grade_for(average: Decimal, floors: dict) -> str:
+def grade_for(average: Decimal, floors: Mapping[str, Number]) -> str:
     """The best grade whose lowest score the average reaches (the county's `grade_floors`)."""
     for grade, floor in sorted(floors.items(), key=lambda kv: -Decimal(str(kv[1]))):
         if grade in Grade.values and average >= Decimal(str(floor)):
@@ -423,7 +465,7 @@ def grade_for(average: Decimal, floors: dict) -> str:
 
 
 @transaction.atomic
-def review_start(*, actor, task: SupervisionTask, date: dt.date, panel: str) -> Review:
+def review_start(*, actor: Actor, task: SupervisionTask, date: dt.date, panel: str) -> Review:
     """Start the semi-annual review of a duty on the county's dimensions."""
     require(actor, Right.EDIT, task.area_code)
     task = locked(task)
@@ -447,7 +489,7 @@ def review_start(*, actor, task: SupervisionTask, date: dt.date, panel: str) -> 
     return review
 
 
-def _editable_review(actor, review: Review) -> Review:
+def _editable_review(actor: Actor, review: Review) -> Review:
     require(actor, Right.EDIT, review.area_code)
     review = locked(review)
     require_draft(review)
@@ -456,7 +498,12 @@ def _editable_review(actor, review: Review) -> Review:
 
 @transaction.atomic
 def review_set_score(
-    *, actor, review: Review, post: Post, scores: dict, comment: str = ""
+    *,
+    actor: Actor,
+    review: Review,
+    post: Post,
+    scores: Mapping[str, NumberInput],
+    comment: str = "",
 ) -> ReviewScore:
     """Score one cadre sitting in the village on the review's date: `{dimension: 0..100}`."""
     review = _editable_review(actor, review)
@@ -464,7 +511,8 @@ def review_set_score(
         raise ValidationError(
             {"post": _("This post does not sit in the village on the date of the review.")}
         )
-    errors, values = [], {}
+    errors: list[str] = []
+    values: dict[str, str] = {}
     for dimension in review.dimensions:
         message = _("%(dimension)s: give a score from 0 to 100.") % {"dimension": dimension}
         try:
@@ -494,7 +542,7 @@ def review_set_score(
 
 
 @transaction.atomic
-def review_complete(*, actor, review: Review) -> Review:
+def review_complete(*, actor: Actor, review: Review) -> Review:
     """Complete the review once every sitting cadre is scored; the duty is done."""
     review = _editable_review(actor, review)
     sitting = set(sitting_posts(review.village, review.date).values_list("pk", flat=True))
