@@ -1,6 +1,8 @@
 """一账: the village ledger of collective funds — chart of accounts, verification (清理认定),
 vouchers posted into a tamper-evident hash chain, and closed periods."""
 
+from typing import Self
+
 import pgtrigger
 from django.conf import settings
 from django.db import models
@@ -36,7 +38,7 @@ class AccountQuerySet(ScopedQuerySet):
             return self
         return self.filter(Q(area_code="") | Q(area_code__in=scope.counties()))
 
-    def usable_in(self, county_code: str):
+    def usable_in(self, county_code: str) -> Self:
         """Accounts a village of this county posts to: official ones and the county's own."""
         return self.filter(Q(area_code="") | Q(area_code=county_code), is_active=True)
 

@@ -11,15 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Required, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Sum
+from django.db.models import Exists, Max, OuterRef, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.rights import Right, require
+from core.types import Actor
 from villages.models import Region, Village
 
 from ..chain import CHAIN_VERSION, GENESIS, chain_hash
@@ -29,12 +30,43 @@ from ..models import Account, ClosedPeriod, OpeningBalance, Verification, Vouche
 ZERO = Decimal("0.00")
 LINE_FIELDS = ("account", "debit", "credit", "counterparty")
 
+#: an amount as forms, the API and imports give it (empty is zero)
+Amount = Decimal | int | str | None
+
+
+class LineInput(TypedDict, total=False):
+    """One line of a voucher to write (LINE_FIELDS); one side has an amount."""
+
+    account: Required[Account]
+    debit: Amount
+    credit: Amount
+    counterparty: str
+
+
+class BalanceInput(TypedDict, total=False):
+    """One account's opening balance, on one side."""
+
+    account: Required[Account]
+    debit: Amount
+    credit: Amount
+
+
+class OpeningRegisters(TypedDict):
+    """The registers frozen with a confirmed verification (`opening_registers_snapshot`)."""
+
+    assets: list[dict[str, object]]
+    assets_value: str
+    resources: list[dict[str, object]]
+    resources_area_mu: str
+
 
 # ------------------------------------------------------------------ chart of accounts
 
 
 @transaction.atomic
-def account_add_sub(*, actor, county: Region, parent: Account, code: str, name: str) -> Account:
+def account_add_sub(
+    *, actor: Actor, county: Region, parent: Account, code: str, name: str
+) -> Account:
     """A county's sub-account under an account of the chart: parent's code plus two digits,
     same class and side; the official accounts themselves never change."""
     require(actor, Right.EDIT, county.code)
@@ -62,7 +94,7 @@ def account_add_sub(*, actor, county: Region, parent: Account, code: str, name: 
     return account
 
 
-def _usable_accounts(village: Village):
+def _usable_accounts(village: Village) -> QuerySet[Account]:
     return Account.objects.usable_in(village.code[:6])
 
 
@@ -70,7 +102,9 @@ def _usable_accounts(village: Village):
 
 
 @transaction.atomic
-def verification_start(*, actor, village: Village, as_of: dt.date, notes: str = "") -> Verification:
+def verification_start(
+    *, actor: Actor, village: Village, as_of: dt.date, notes: str = ""
+) -> Verification:
     """Start the village's verification: the opening position its books start from."""
     require(actor, Right.KEEP_BOOKS, village.code)
     if Verification.objects.filter(village=village).exists():
@@ -85,7 +119,7 @@ def verification_start(*, actor, village: Village, as_of: dt.date, notes: str = 
 
 @transaction.atomic
 def verification_set_balances(
-    *, actor, verification: Verification, balances: Sequence[dict[str, Any]]
+    *, actor: Actor, verification: Verification, balances: Sequence[BalanceInput]
 ) -> Verification:
     """Replace the opening balances of a verification that is still being prepared."""
     require(actor, Right.KEEP_BOOKS, verification.area_code)
@@ -122,7 +156,7 @@ def verification_set_balances(
 
 
 @transaction.atomic
-def verification_confirm(*, actor, verification: Verification) -> Verification:
+def verification_confirm(*, actor: Actor, verification: Verification) -> Verification:
     """The township confirms the opening position; from now on vouchers may post."""
     require(actor, Right.EDIT, verification.area_code)
     verification = Verification.objects.select_for_update().get(pk=verification.pk)
@@ -145,7 +179,7 @@ def verification_confirm(*, actor, verification: Verification) -> Verification:
     return verification
 
 
-def opening_registers_snapshot(village: Village, as_of: dt.date) -> dict:
+def opening_registers_snapshot(village: Village, as_of: dt.date) -> OpeningRegisters:
     """The asset register as of the verification date (acquired by then and not disposed of or
     written off by then) and the resource register as it stands, item by item, as JSON."""
     from ..choices import AssetMovementKind
@@ -156,7 +190,13 @@ def opening_registers_snapshot(village: Village, as_of: dt.date) -> dict:
         kind__in=(AssetMovementKind.DISPOSAL, AssetMovementKind.WRITE_OFF),
         date__lte=as_of,
     )
-    assets = [
+    asset_rows = list(
+        Asset.objects.filter(village=village, acquired_on__lte=as_of)
+        .exclude(Exists(gone))
+        .order_by("category", "pk")
+    )
+    resource_rows = list(Resource.objects.filter(village=village).order_by("land_kind", "pk"))
+    assets: list[dict[str, object]] = [
         {
             "id": a.pk,
             "category": a.get_category_display(),
@@ -167,11 +207,9 @@ def opening_registers_snapshot(village: Village, as_of: dt.date) -> dict:
             "acquired_on": a.acquired_on.isoformat(),
             "status": a.get_status_display(),
         }
-        for a in Asset.objects.filter(village=village, acquired_on__lte=as_of)
-        .exclude(Exists(gone))
-        .order_by("category", "pk")
+        for a in asset_rows
     ]
-    resources = [
+    resources: list[dict[str, object]] = [
         {
             "id": r.pk,
             "land_kind": r.get_land_kind_display(),
@@ -180,20 +218,20 @@ def opening_registers_snapshot(village: Village, as_of: dt.date) -> dict:
             "location": r.location,
             "status": r.get_status_display(),
         }
-        for r in Resource.objects.filter(village=village).order_by("land_kind", "pk")
+        for r in resource_rows
     ]
     return {
         "assets": assets,
-        "assets_value": str(sum((Decimal(a["original_value"]) for a in assets), ZERO)),
+        "assets_value": str(sum((a.original_value for a in asset_rows), ZERO)),
         "resources": resources,
-        "resources_area_mu": str(sum((Decimal(r["area_mu"]) for r in resources), Decimal("0"))),
+        "resources_area_mu": str(sum((r.area_mu for r in resource_rows), Decimal("0"))),
     }
 
 
 # ------------------------------------------------------------------ vouchers
 
 
-def _build_lines(voucher: Voucher, lines: Sequence[dict[str, Any]]) -> list[VoucherLine]:
+def _build_lines(voucher: Voucher, lines: Sequence[LineInput]) -> list[VoucherLine]:
     if len(lines) < 2:
         raise ValidationError(_("A voucher has at least two lines: a debit and a credit."))
     usable = set(_usable_accounts(voucher.village).values_list("pk", flat=True))
@@ -238,11 +276,11 @@ def _build_lines(voucher: Voucher, lines: Sequence[dict[str, Any]]) -> list[Vouc
 @transaction.atomic
 def voucher_create(
     *,
-    actor,
+    actor: Actor,
     village: Village,
     date: dt.date,
     summary: str,
-    lines: Sequence[dict[str, Any]],
+    lines: Sequence[LineInput],
     attachments: int = 0,
     reverses: Voucher | None = None,
 ) -> Voucher:
@@ -279,11 +317,11 @@ def _require_draft(voucher: Voucher) -> None:
 @transaction.atomic
 def voucher_update_draft(
     *,
-    actor,
+    actor: Actor,
     voucher: Voucher,
     date: dt.date,
     summary: str,
-    lines: Sequence[dict[str, Any]],
+    lines: Sequence[LineInput],
     attachments: int = 0,
 ) -> Voucher:
     """Change a draft voucher (its number stays; a new year is not allowed)."""
@@ -302,7 +340,7 @@ def voucher_update_draft(
 
 
 @transaction.atomic
-def voucher_discard_draft(*, actor, voucher: Voucher) -> None:
+def voucher_discard_draft(*, actor: Actor, voucher: Voucher) -> None:
     """Throw away a draft that was never posted (the change log keeps it)."""
     require(actor, Right.KEEP_BOOKS, voucher.area_code)
     voucher = Voucher.objects.select_for_update().get(pk=voucher.pk)
@@ -315,7 +353,7 @@ def is_period_closed(village: Village, day: dt.date) -> bool:
 
 
 @transaction.atomic
-def voucher_post(*, actor, voucher: Voucher) -> Voucher:
+def voucher_post(*, actor: Actor, voucher: Voucher) -> Voucher:
     """The township approves and posts a balanced draft: it joins the village's hash chain and
     can never change again."""
     require(actor, Right.EDIT, voucher.area_code)
@@ -345,13 +383,14 @@ def voucher_post(*, actor, voucher: Voucher) -> Voucher:
     last = (
         Voucher.objects.filter(village=village, state=VoucherState.POSTED)
         .order_by("-chain_seq")
-        .values("chain_seq", "hash")
+        .only("chain_seq", "hash")
         .first()
     )
     if last is None:
         voucher.chain_seq, voucher.prev_hash = 1, GENESIS
     else:
-        voucher.chain_seq, voucher.prev_hash = last["chain_seq"] + 1, last["hash"]
+        assert last.chain_seq is not None  # posted, hence chained
+        voucher.chain_seq, voucher.prev_hash = last.chain_seq + 1, last.hash
     voucher.approved_by = actor
     voucher.posted_at = timezone.now()
     voucher.chain_version = CHAIN_VERSION
@@ -364,7 +403,7 @@ def voucher_post(*, actor, voucher: Voucher) -> Voucher:
         line.account_name = accounts[line.account_id].name
         line.posted = True
     VoucherLine.objects.bulk_update(lines, ["account_code", "account_name", "posted"])
-    reversed_hash = voucher.reverses.hash if voucher.reverses_id else None
+    reversed_hash = voucher.reverses.hash if voucher.reverses is not None else None
     voucher.hash = chain_hash(voucher, lines, reversed_hash)
     voucher.state = VoucherState.POSTED
     voucher.save(
@@ -382,7 +421,7 @@ def voucher_post(*, actor, voucher: Voucher) -> Voucher:
 
 
 @transaction.atomic
-def voucher_reverse(*, actor, voucher: Voucher, date: dt.date, reason: str) -> Voucher:
+def voucher_reverse(*, actor: Actor, voucher: Voucher, date: dt.date, reason: str) -> Voucher:
     """Draft the reversing voucher of a posted one (its lines with debit and credit swapped);
     it posts like any voucher, and a voucher is reversed once."""
     require(actor, Right.KEEP_BOOKS, voucher.area_code)
@@ -393,7 +432,7 @@ def voucher_reverse(*, actor, voucher: Voucher, date: dt.date, reason: str) -> V
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the reversal.")})
     lines = [
-        {"account": x.account, "debit": x.credit, "credit": x.debit, "counterparty": x.counterparty}
+        LineInput(account=x.account, debit=x.credit, credit=x.debit, counterparty=x.counterparty)
         for x in voucher.lines.select_related("account").order_by("position")
     ]
     return voucher_create(
@@ -407,7 +446,7 @@ def voucher_reverse(*, actor, voucher: Voucher, date: dt.date, reason: str) -> V
 
 
 @transaction.atomic
-def period_close(*, actor, village: Village, year: int, month: int) -> ClosedPeriod:
+def period_close(*, actor: Actor, village: Village, year: int, month: int) -> ClosedPeriod:
     """The township confirms a month of the village's books; nothing posts into it afterwards."""
     require(actor, Right.EDIT, village.code)
     if not 1 <= month <= 12:
