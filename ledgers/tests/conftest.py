@@ -84,3 +84,18 @@ def as_superuser_with_triggers_off():
             yield cursor
         finally:
             cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+
+
+JAN_10 = D(2026, 1, 10)
+
+
+def posted(clerk, insider, village, chart, debit, credit, amount, day=JAN_10, summary="x"):
+    """A voucher the clerk makes and the township posts."""
+    voucher = services.voucher_create(
+        actor=clerk,
+        village=village,
+        date=day,
+        summary=summary,
+        lines=lines(chart, debit, credit, amount),
+    )
+    return services.voucher_post(actor=insider, voucher=voucher)

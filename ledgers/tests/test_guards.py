@@ -12,25 +12,14 @@ from django.utils.translation import gettext as _
 from ledgers import chain, selectors, services
 from ledgers.choices import VoucherState
 from ledgers.models import Account, Voucher, VoucherLine
-from ledgers.tests.conftest import as_superuser_with_triggers_off, lines
+from ledgers.tests.conftest import as_superuser_with_triggers_off, lines, posted
 from villages.choices import RoleKind
 from villages.tests.factories import StaffRoleFactory, UserFactory
 
 D = dt.date
 
 
-JAN_10, FEB_1 = D(2026, 1, 10), D(2026, 2, 1)
-
-
-def post(clerk, insider, village, chart, amount="100", day=JAN_10, summary="收款"):
-    voucher = services.voucher_create(
-        actor=clerk,
-        village=village,
-        date=day,
-        summary=summary,
-        lines=lines(chart, "cash", "income", amount),
-    )
-    return services.voucher_post(actor=insider, voucher=voucher)
+FEB_1 = D(2026, 2, 1)
 
 
 def refused(sql, args=()):
@@ -61,8 +50,8 @@ def draft_sql_voucher(village, maker, number=99, day=FEB_1):
 def books(clerk, insider, village, chart, open_books):
     """Two posted vouchers of the village."""
     return [
-        post(clerk, insider, village, chart, "100", summary="第一笔"),
-        post(clerk, insider, village, chart, "200", summary="第二笔"),
+        posted(clerk, insider, village, chart, "cash", "income", "100", summary="第一笔"),
+        posted(clerk, insider, village, chart, "cash", "income", "200", summary="第二笔"),
     ]
 
 
@@ -75,7 +64,7 @@ def other_books(outsider, other_village, chart):
         actor=clerk, village=other_village, as_of=D(2025, 12, 31)
     )
     services.verification_confirm(actor=outsider, verification=verification)
-    return post(clerk, outsider, other_village, chart, "50")
+    return posted(clerk, outsider, other_village, chart, "cash", "income", "50")
 
 
 # ------------------------------------------------------------------ what the database refuses
@@ -86,12 +75,12 @@ def test_a_posted_line_is_not_slipped_under_another_villages_voucher(
 ):
     """The attack of the review: two posted lines with this village's code under a posted
     voucher of another village moved 50,000.00 out of its bank balance."""
-    for posted in (True, False):
+    for is_posted in (True, False):
         refused(
             """INSERT INTO ledgers_voucherline (voucher_id, position, account_id, debit, credit,
                    counterparty, date, posted, account_code, account_name, area_code)
                VALUES (%s, 9, %s, 0, 50000, '', %s, %s, '102', '银行存款', %s)""",
-            [other_books.pk, chart["bank"].pk, other_books.date, posted, village.code],
+            [other_books.pk, chart["bank"].pk, other_books.date, is_posted, village.code],
         )
     assert selectors.verify_chain(village).intact
 
@@ -193,10 +182,9 @@ def test_a_line_is_not_moved_out_of_or_into_a_posted_voucher(books, village, cle
         summary="草稿",
         lines=lines(chart, "cash", "income", "5"),
     )
-    draft_line = draft.lines.first()
-    refused(
-        "UPDATE ledgers_voucherline SET voucher_id = %s WHERE id = %s", [books[0].pk, draft_line.pk]
-    )
+    move = "UPDATE ledgers_voucherline SET voucher_id = %s WHERE id = %s"
+    refused(move, [books[0].pk, draft.lines.first().pk])
+    refused(move, [draft.pk, books[0].lines.first().pk])
 
 
 def test_the_guards_do_not_step_aside_for_pgtriggers_ignore(books):

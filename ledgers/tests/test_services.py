@@ -9,24 +9,10 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from ledgers import chain, selectors, services
 from ledgers.choices import VoucherState
 from ledgers.models import OpeningBalance, Verification, Voucher
-from ledgers.tests.conftest import as_superuser_with_triggers_off, lines
+from ledgers.tests.conftest import as_superuser_with_triggers_off, lines, posted
 
 pytestmark = pytest.mark.django_db
 D = dt.date
-
-
-JAN_10 = D(2026, 1, 10)
-
-
-def posted(clerk, insider, village, chart, debit, credit, amount, day=JAN_10, summary="x"):
-    voucher = services.voucher_create(
-        actor=clerk,
-        village=village,
-        date=day,
-        summary=summary,
-        lines=lines(chart, debit, credit, amount),
-    )
-    return services.voucher_post(actor=insider, voucher=voucher)
 
 
 def test_an_unbalanced_voucher_is_refused(clerk, village, chart, open_books):
