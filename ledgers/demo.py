@@ -76,6 +76,7 @@ from .models import (
     AssetMovement,
     AuditFinding,
     AuditRecord,
+    ClosedPeriod,
     ContractPayment,
     Disclosure,
     DisclosureQuestion,
@@ -779,6 +780,27 @@ def _statements(
     rng = random.Random(f"ledgers-disclosure:{seed}:{village.code}")
     rows, questions = [], []
     over = [q for q in range(1, 5) if period_bounds(DisclosureKind.QUARTER, on.year, q)[1] < on]
+    # A statement covers closed months only: the township closed each month of the quarters
+    # that are over, a few days after the quarter's end.
+    _insert(
+        ClosedPeriod,
+        [
+            _Row(
+                village_id=village.pk,
+                year=on.year,
+                month=month,
+                closed_by_id=approver,
+                closed_at=min(
+                    _at(period_bounds(DisclosureKind.QUARTER, on.year, q)[1], 17)
+                    + dt.timedelta(days=1),
+                    _at(on, 0),
+                ),
+                area_code=village.code,
+            )
+            for q in over
+            for month in range(3 * q - 2, 3 * q + 1)
+        ],
+    )
     for quarter in over[-1:] if light else over:
         end = period_bounds(DisclosureKind.QUARTER, on.year, quarter)[1]
         content = statement_content(village, DisclosureKind.QUARTER, on.year, quarter)

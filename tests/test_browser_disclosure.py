@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from ledgers.models import Disclosure, DisclosureQuestion, Voucher
+from ledgers.models import ClosedPeriod, Disclosure, DisclosureQuestion, Voucher
 from ledgers.tests.conftest import chart, clerk, open_books  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,6 +41,14 @@ def test_a_quarter_statement_from_voucher_to_villager(page, village, chart, open
     page.goto(page.base_url + voucher.get_absolute_url())
     page.get_by_role("button", name="审核记账").click()
     expect(page.get_by_test_id("voucher-state")).to_have_text("已记账")
+    # a statement covers closed months only: the township closes January to March
+    for month in ("1", "2", "3"):
+        page.goto(f"{page.base_url}/ledgers/villages/{village.code}/close/")
+        page.locator("#id_year").fill("2026")
+        page.locator("#id_month").fill(month)
+        with page.expect_navigation():
+            page.get_by_role("button", name="结账").click()
+    assert ClosedPeriod.objects.filter(village=village, year=2026).count() == 3
     page.goto(f"{page.base_url}/ledgers/villages/{village.code}/")
     page.get_by_role("link", name="定期公开").click()
     page.get_by_role("link", name="生成公开表").click()

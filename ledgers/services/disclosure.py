@@ -23,6 +23,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import today
 from core.rights import Right, require
 from core.types import Actor
 from villages.models import Village
@@ -31,6 +32,7 @@ from .. import selectors
 from ..choices import DisclosureKind, DisclosureState, NormalSide, VoucherState
 from ..models import (
     AssetMovement,
+    ClosedPeriod,
     ContractPayment,
     Disclosure,
     DisclosureQuestion,
@@ -317,6 +319,30 @@ def statement_content(village: Village, kind: str, year: int, number: int) -> St
     }
 
 
+def require_period_ended_and_closed(village: Village, start: dt.date, end: dt.date) -> None:
+    """A statement tells villagers what a finished period holds: the period is over and the
+    township has closed each of its months (nothing posts into them any more)."""
+    if end >= today():
+        raise ValidationError(
+            _("%(s)s – %(e)s has not ended yet: only an ended month or quarter is published.")
+            % {"s": start.isoformat(), "e": end.isoformat()}
+        )
+    closed = set(
+        ClosedPeriod.objects.filter(
+            village=village, year=start.year, month__gte=start.month, month__lte=end.month
+        ).values_list("month", flat=True)
+    )
+    open_months = [m for m in range(start.month, end.month + 1) if m not in closed]
+    if open_months:
+        raise ValidationError(
+            _("Close %(months)s of %(y)d first: a statement covers closed months only.")
+            % {
+                "months": "、".join(_("month %(m)d") % {"m": m} for m in open_months),
+                "y": start.year,
+            }
+        )
+
+
 @transaction.atomic
 def disclosure_generate(
     *, actor: Actor, village: Village, kind: str, year: int, number: int
@@ -326,6 +352,7 @@ def disclosure_generate(
     if kind not in DisclosureKind.values:
         raise ValidationError({"kind": _("Choose a month or a quarter.")})
     start, end = period_bounds(kind, year, number)
+    require_period_ended_and_closed(village, start, end)
     Village.objects.select_for_update().filter(pk=village.pk).first()
     disclosure = Disclosure.objects.filter(
         village=village, kind=kind, year=year, number=number

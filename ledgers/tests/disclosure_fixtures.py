@@ -35,8 +35,9 @@ def posted(chart, village, clerk, insider, day, debit, credit, amount, summary):
 
 @pytest.fixture
 def quarter_books(chart, village, clerk, insider, open_books):
-    """Q1 2026: 500 and 12,000 of income, 300 of expense; a Q2 income and a Q1 draft that the
-    statement leaves out; an asset leased in February, a contract paid in March."""
+    """Q1 2026, its three months closed: 500 and 12,000 of income, 300 of expense; a Q2 income
+    and a Q2 draft that the statement leaves out; an asset leased in February, a contract paid
+    in March."""
     posted(chart, village, clerk, insider, D(2026, 1, 10), "cash", "income", "500", "收取租金")
     big = posted(
         chart, village, clerk, insider, D(2026, 2, 15), "bank", "income", "12000", "土地流转费"
@@ -46,7 +47,7 @@ def quarter_books(chart, village, clerk, insider, open_books):
     services.voucher_create(
         actor=clerk,
         village=village,
-        date=D(2026, 3, 20),
+        date=D(2026, 4, 20),
         summary="未记账草稿",
         lines=lines(chart, "cash", "income", "20000"),
     )
@@ -91,6 +92,8 @@ def quarter_books(chart, village, clerk, insider, open_books):
         recorded_by=insider,
         area_code=village.code,
     )
+    for month in (1, 2, 3):
+        services.period_close(actor=insider, village=village, year=2026, month=month)
     return big
 
 

@@ -26,6 +26,7 @@ from ledgers.models import (
     AssetMovement,
     AuditFinding,
     AuditRecord,
+    ClosedPeriod,
     ContractPayment,
     Disclosure,
     DisclosureQuestion,
@@ -119,6 +120,12 @@ def test_published_statements_match_their_digest(built):
         assert statement.content["period"]["number"] == statement.number
         assert Decimal(statement.content["totals"]["income"]) > 0
         assert statement.published_at and statement.approved_by_id
+        # ... of months the township closed (as disclosure_generate requires).
+        assert set(
+            ClosedPeriod.objects.filter(
+                village=statement.village_id, year=statement.year
+            ).values_list("month", flat=True)
+        ) >= set(range(statement.start.month, statement.end.month + 1))
     questions = DisclosureQuestion.objects.all()
     assert 60 <= questions.count() <= 120
     assert questions.exclude(answer="").exists() and questions.filter(answer="").exists()

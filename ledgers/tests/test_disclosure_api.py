@@ -56,6 +56,8 @@ def test_generate_approve_publish(api, clerk, contact, insider, village, quarter
     assert api.post(f"{API}/disclosures/{pk}/approve/").status_code == 403
     bad = api.post(f"{API}/disclosures/generate/", {**body, "number": 9}, format="json")
     assert bad.status_code == 400
+    still_open = api.post(f"{API}/disclosures/generate/", {**body, "number": 2}, format="json")
+    assert still_open.status_code == 400 and "请先对 2026 年4月、5月、6月结账" in still_open.text
     api_login(api, insider)
     assert api.post(f"{API}/disclosures/{pk}/publish/").status_code == 400
     assert api.post(f"{API}/disclosures/{pk}/approve/").json()["state"] == "approved"

@@ -1,8 +1,10 @@
 # ruff: noqa: F811 -- pytest fixtures are imported from disclosure_fixtures
 """定期公开 services: the snapshot of a small ledger, the states, the frozen published row."""
 
+import datetime as dt
 import hashlib
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -88,16 +90,53 @@ def test_a_month_statement_covers_the_month_only(quarter_books, village, clerk):
     assert march.content["expense"][0]["amount"] == "300.00"
 
 
-def test_generating_again_replaces_the_draft(draft_statement, village, clerk, insider, chart):
-    from ledgers.tests.disclosure_fixtures import D, posted
+def test_generating_again_replaces_the_draft(draft_statement, village, clerk, insider):
+    from ledgers.models import ContractPayment
 
-    posted(chart, village, clerk, insider, D(2026, 3, 30), "cash", "income", "50", "补记")
+    # A fee recorded late in the register (the closed books do not change).
+    contract = ContractPayment.objects.get().contract
+    ContractPayment.objects.create(
+        contract=contract,
+        received_on=dt.date(2026, 3, 30),
+        amount=Decimal("500"),
+        recorded_by=insider,
+        area_code=village.code,
+    )
     again = services.disclosure_generate(
         actor=clerk, village=village, kind=DisclosureKind.QUARTER, year=2026, number=1
     )
     assert again.pk == draft_statement.pk
     assert Disclosure.objects.count() == 1
-    assert again.content["totals"]["income"] == "12550.00"
+    assert [p["amount"] for p in again.content["contract_payments"]] == ["2000.00", "500.00"]
+
+
+def test_only_an_ended_period_with_closed_months_is_generated(quarter_books, village, clerk):
+    with pytest.raises(ValidationError) as refused:
+        services.disclosure_generate(
+            actor=clerk, village=village, kind=DisclosureKind.QUARTER, year=2026, number=2
+        )
+    assert "4月、5月、6月" in str(refused.value)
+    with pytest.raises(ValidationError) as refused:
+        services.disclosure_generate(
+            actor=clerk, village=village, kind=DisclosureKind.MONTH, year=2100, number=1
+        )
+    assert "尚未结束" in str(refused.value)
+    assert not Disclosure.objects.exists()
+
+
+def test_the_last_day_of_a_period_is_not_its_end(quarter_books, village, clerk, monkeypatch):
+    """On 31 March the first quarter is still running; on 1 April it has ended."""
+    import ledgers.services.disclosure as disclosure
+
+    monkeypatch.setattr(disclosure, "today", lambda: dt.date(2026, 3, 31))
+    with pytest.raises(ValidationError):
+        services.disclosure_generate(
+            actor=clerk, village=village, kind=DisclosureKind.QUARTER, year=2026, number=1
+        )
+    monkeypatch.setattr(disclosure, "today", lambda: dt.date(2026, 4, 1))
+    assert services.disclosure_generate(
+        actor=clerk, village=village, kind=DisclosureKind.QUARTER, year=2026, number=1
+    )
 
 
 def test_period_and_rights_are_checked(quarter_books, village, other_village, clerk, contact):
