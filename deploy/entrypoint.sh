@@ -1,13 +1,24 @@
 #!/bin/sh
 # Container entrypoint.
-#   release      one-off deploy steps: migrate, declare periodic tasks, publish static files
+#   release      one-off deploy steps: migrate (as the owner), grant the runtime role, declare
+#                periodic tasks, publish static files
 #   healthcheck  exit 0 when gunicorn answers /healthz/ with 200 (compose healthcheck)
 #   anything else is run as given (gunicorn, celery, python manage.py shell, ...)
 set -eu
 
 case "${1:-}" in
 release)
-    python manage.py migrate --noinput
+    # Migrations run as the tables' owner; then the runtime role (web, worker, beat) gets the
+    # rows of every table and nothing more (see manage.py grant_runtime_role).
+    if [ -n "${OWNER_DATABASE_URL:-}" ]; then
+        DATABASE_URL="$OWNER_DATABASE_URL" python manage.py migrate --noinput
+        DATABASE_URL="$OWNER_DATABASE_URL" python manage.py grant_runtime_role \
+            "${DATABASE_RUNTIME_ROLE:-cunjian_app}"
+    else
+        echo "release: OWNER_DATABASE_URL is not set: migrating as the application's role" \
+            "(one role for everything: see README, Database roles)" >&2
+        python manage.py migrate --noinput
+    fi
     python manage.py setup_periodic_tasks
     # Dashboards cached by the previous release were rendered by its templates.
     python manage.py renew_dashboards

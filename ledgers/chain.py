@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 
 from villages.models import Village
 
-from .choices import VoucherState
-from .models import Voucher, VoucherLine
+from .choices import DisclosureState, VoucherState
+from .models import Disclosure, Voucher, VoucherLine
 
 __all__ = [
     "CHAIN_VERSION",
@@ -156,21 +156,33 @@ def chain_hash(voucher: Voucher, lines: Sequence[VoucherLine], reverses_hash: st
 
 @dataclass
 class ChainReport:
-    """The verdict of a village's chain: intact, or the first voucher where it breaks."""
+    """The verdict of a village's chain: intact, or the first voucher where it breaks (or,
+    when the vouchers a published statement anchored are gone, that statement)."""
 
     village: Village
     checked: int
     broken_at: Voucher | None = None
     reason: str = ""
+    #: published chain heads the chain was checked against
+    anchors: int = 0
+    statement: Disclosure | None = None
 
     @property
     def intact(self) -> bool:
-        return self.broken_at is None
+        return not self.reason
+
+    @property
+    def where(self) -> str:
+        """What a reader looks up: the voucher's number, else the statement's title."""
+        if self.broken_at is not None:
+            return self.broken_at.display_number
+        return self.statement.title if self.statement is not None else ""
 
 
 def verify_chain(village: Village) -> ChainReport:
     """Recompute every posted voucher's hash from its content and the previous hash; report the
-    first voucher whose stored hash, link, position or lines do not match. Three queries.
+    first voucher whose stored hash, link, position or lines do not match, then check the chain
+    heads that published statements hold. Four queries.
 
     Lines are read through their voucher, never by the village code they carry: a line posted
     under another village's voucher with this village's code (which moves this village's
@@ -216,7 +228,19 @@ def verify_chain(village: Village) -> ChainReport:
             [village.code, village.pk, VoucherState.POSTED],
         )
         stray = cursor.fetchone()
+        # The heads published statements froze (format 2 on): villagers hold them on paper.
+        cursor.execute(
+            f"""SELECT id, (content -> 'chain_head' ->> 'seq')::integer,
+                       content -> 'chain_head' ->> 'hash'
+                FROM {Disclosure._meta.db_table}
+                WHERE village_id = %s AND state = %s
+                    AND jsonb_typeof(content -> 'chain_head') = 'object'
+                ORDER BY 2, id""",
+            [village.pk, DisclosureState.PUBLISHED],
+        )
+        heads = cursor.fetchall()
     previous, expected_seq, checked = GENESIS, 1, 0
+    by_seq: dict[int, tuple[int, str]] = {}
     for row in rows:
         pk, code, year, number, date, summary, attachments, reverses_id, reverses_hash = row[:9]
         made_by, approved_by, posted_at, prev, stored, seq, version = row[9:]
@@ -262,6 +286,7 @@ def verify_chain(village: Village) -> ChainReport:
                 broken = _("its content no longer matches its hash")
         if broken:
             return ChainReport(village, checked, Voucher.objects.get(pk=pk), broken)
+        by_seq[seq] = (pk, stored)
         previous, expected_seq = stored, expected_seq + 1
     if stray is not None:
         return ChainReport(
@@ -270,4 +295,27 @@ def verify_chain(village: Village) -> ChainReport:
             Voucher.objects.get(pk=stray[0]),
             _("it carries lines posted with this village's code outside this village's chain"),
         )
-    return ChainReport(village, checked)
+    # A chain consistent in itself may still have lost its end, been restored from an older
+    # backup or been rewritten as a whole: the published heads say what it was.
+    for statement_id, seq, digest in heads:
+        if seq not in by_seq:
+            return ChainReport(
+                village,
+                checked,
+                None,
+                _("the chain ends before voucher no. %(n)d, whose hash a published statement holds")
+                % {"n": seq},
+                len(heads),
+                Disclosure.objects.get(pk=statement_id),
+            )
+        pk, stored = by_seq[seq]
+        if stored != digest:
+            return ChainReport(
+                village,
+                checked,
+                Voucher.objects.get(pk=pk),
+                _("a published statement holds another hash for it: the chain was rewritten"),
+                len(heads),
+                Disclosure.objects.get(pk=statement_id),
+            )
+    return ChainReport(village, checked, anchors=len(heads))

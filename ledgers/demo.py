@@ -803,8 +803,10 @@ def _statements(
     )
     for quarter in over[-1:] if light else over:
         end = period_bounds(DisclosureKind.QUARTER, on.year, quarter)[1]
-        content = statement_content(village, DisclosureKind.QUARTER, on.year, quarter)
         generated = _at(end + dt.timedelta(days=rng.randint(1, 3)), 9)
+        content = statement_content(
+            village, DisclosureKind.QUARTER, on.year, quarter, as_of=generated
+        )
         published = min(generated + dt.timedelta(days=rng.randint(2, 6)), _at(on, 0))
         row = _Row(
             village_id=village.pk,

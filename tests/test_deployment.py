@@ -20,6 +20,8 @@ DJANGO_SERVICES = ("release", "web", "worker", "beat")
 SECRETS = {
     "DJANGO_SECRET_KEY": "compose-test-secret",
     "POSTGRES_PASSWORD": "composetestpw",
+    "CUNJIAN_OWNER_PASSWORD": "ownertestpw",
+    "CUNJIAN_APP_PASSWORD": "apptestpw",
     "FIELD_ENCRYPTION_SALT": "compose-test-salt",
     "ID_NUMBER_HASH_KEY": "compose-test-hash-key",
 }
@@ -100,9 +102,39 @@ def test_django_services_share_image_and_environment(services):
         env = services[name]["environment"]
         assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
         assert env["DJANGO_SECRET_KEY"] == SECRETS["DJANGO_SECRET_KEY"]
-        assert env["DATABASE_URL"] == "postgres://cunjian:composetestpw@postgres:5432/cunjian"
+        # The runtime role, never the owner nor the superuser.
+        assert env["DATABASE_URL"] == "postgres://cunjian_app:apptestpw@postgres:5432/cunjian"
         assert env["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
         assert env["DJANGO_ALLOWED_HOSTS"]
+
+
+def test_only_the_release_job_holds_the_owners_credentials(services):
+    release = services["release"]["environment"]
+    assert release["OWNER_DATABASE_URL"] == (
+        "postgres://cunjian_owner:ownertestpw@postgres:5432/cunjian"
+    )
+    assert release["DATABASE_RUNTIME_ROLE"] == "cunjian_app"
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert "OWNER_DATABASE_URL" not in env
+        assert not any("ownertestpw" in str(v) or "composetestpw" in str(v) for v in env.values())
+    # The database's first start makes the two roles (deploy/postgres-roles.sh).
+    assert any(
+        v.endswith("/deploy/postgres-roles.sh:/docker-entrypoint-initdb.d/10-roles.sh:ro")
+        for v in services["postgres"]["volumes"]
+    )
+    entrypoint = (ROOT / "deploy" / "entrypoint.sh").read_text()
+    assert 'DATABASE_URL="$OWNER_DATABASE_URL" python manage.py migrate' in entrypoint
+    assert "grant_runtime_role" in entrypoint
+
+
+def test_the_roles_script_makes_an_owner_and_a_runtime_role():
+    script = (ROOT / "deploy" / "postgres-roles.sh").read_text()
+    assert "CREATE ROLE cunjian_owner LOGIN" in script
+    assert "CREATE ROLE cunjian_app LOGIN" in script
+    assert "CREATE DATABASE cunjian OWNER cunjian_owner" in script
+    assert "SUPERUSER" not in script
+    assert os.access(ROOT / "deploy" / "postgres-roles.sh", os.X_OK)
 
 
 def test_app_waits_for_release_and_healthy_database(services):

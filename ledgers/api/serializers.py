@@ -302,8 +302,16 @@ class ChainStatusSerializer(serializers.Serializer):
     checked = serializers.IntegerField()
     broken_at = serializers.SerializerMethodField()
     reason = serializers.CharField()
+    anchors = serializers.IntegerField(help_text="published chain heads checked")
+    statement = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.DictField(allow_null=True))
     def get_broken_at(self, report):
         v = report.broken_at
         return None if v is None else {"id": v.pk, "display_number": v.display_number}
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_statement(self, report):
+        """The published statement whose chain head the chain no longer matches."""
+        d = report.statement
+        return None if d is None else {"id": d.pk, "title": d.title}

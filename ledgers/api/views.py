@@ -251,6 +251,7 @@ class LedgerReportViewSet(viewsets.ViewSet):
     )
     @action(detail=False, methods=["get"])
     def chain(self, request):
-        """Recompute the village's hash chain: {intact, checked, broken_at, reason}."""
+        """Recompute the village's hash chain and check it against the published heads:
+        {intact, checked, anchors, broken_at, statement, reason}."""
         village, _start, _end = self.village_and_dates(request)
         return Response(s.ChainStatusSerializer(selectors.verify_chain(village)).data)

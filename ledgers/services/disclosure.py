@@ -57,12 +57,13 @@ __all__ = [
 #: a posted voucher of at least this many yuan is listed one by one (大额收支)
 LARGE_ITEM_THRESHOLD = Decimal("10000.00")
 #: the layout of `content`; raise it when the keys change so old statements stay readable
-CONTENT_FORMAT = 1
+#: (2: `chain_head` added)
+CONTENT_FORMAT = 2
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 QUESTION_MAX = 1000
 
 
-# The layout of `content` (CONTENT_FORMAT 1): amounts are strings with two decimals, dates ISO.
+# The layout of `content` (CONTENT_FORMAT 2): amounts are strings with two decimals, dates ISO.
 
 
 class StatementVillage(TypedDict):
@@ -146,6 +147,15 @@ class StatementContractPayment(TypedDict):
     voucher: str
 
 
+class StatementChainHead(TypedDict):
+    """The last voucher of the village's chain when the statement was generated: its position
+    and hash. Published, it anchors the chain outside the database (on every printout);
+    `verify_chain` checks the chain against it."""
+
+    seq: int
+    hash: str
+
+
 class StatementContent(TypedDict):
     """What `statement_content` returns and a `Disclosure` keeps as its `content`."""
 
@@ -160,6 +170,7 @@ class StatementContent(TypedDict):
     asset_movements: list[StatementAssetMovement]
     contracts: list[StatementContract]
     contract_payments: list[StatementContractPayment]
+    chain_head: StatementChainHead | None
 
 
 def _money(value: Decimal | None) -> str:
@@ -184,9 +195,11 @@ def period_bounds(kind: str, year: int, number: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, first, 1), dt.date(year, last, calendar.monthrange(year, last)[1])
 
 
-def statement_content(village: Village, kind: str, year: int, number: int) -> StatementContent:
+def statement_content(
+    village: Village, kind: str, year: int, number: int, *, as_of: dt.datetime | None = None
+) -> StatementContent:
     """The snapshot of the period from the ledger and the registers: plain JSON, amounts as
-    strings with two decimals, dates ISO."""
+    strings with two decimals, dates ISO; with the chain's head as posted by `as_of` (now)."""
     start, end = period_bounds(kind, year, number)
     rows = selectors.trial_balance(village, start, end)
     income_rows, income, expense = selectors.income_statement(village, start, end)
@@ -316,7 +329,21 @@ def statement_content(village: Village, kind: str, year: int, number: int) -> St
             }
             for p in payments
         ],
+        "chain_head": _chain_head(village, as_of or timezone.now()),
     }
+
+
+def _chain_head(village: Village, as_of: dt.datetime) -> StatementChainHead | None:
+    head = (
+        Voucher.objects.filter(village=village, state=VoucherState.POSTED, posted_at__lte=as_of)
+        .order_by("-chain_seq")
+        .only("chain_seq", "hash")
+        .first()
+    )
+    if head is None:
+        return None
+    assert head.chain_seq is not None  # posted, hence chained
+    return {"seq": head.chain_seq, "hash": head.hash}
 
 
 def require_period_ended_and_closed(village: Village, start: dt.date, end: dt.date) -> None:

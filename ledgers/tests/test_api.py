@@ -162,6 +162,8 @@ def test_reports_trial_balance_and_chain(api, everyone, village, posted, who):
             "checked": 1,
             "broken_at": None,
             "reason": "",
+            "anchors": 0,
+            "statement": None,
         }
 
 

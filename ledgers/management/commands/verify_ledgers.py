@@ -31,11 +31,11 @@ class Command(BaseCommand):
                 broken += 1
                 self.stdout.write(
                     self.style.ERROR(
-                        _("%(code)s %(name)s: BROKEN at voucher %(voucher)s: %(reason)s")
+                        _("%(code)s %(name)s: BROKEN at %(where)s: %(reason)s")
                         % {
                             "code": v.code,
                             "name": v.name,
-                            "voucher": report.broken_at.display_number,
+                            "where": report.where,
                             "reason": report.reason,
                         }
                     )
