@@ -128,6 +128,16 @@ def test_only_the_release_job_holds_the_owners_credentials(services):
     assert "grant_runtime_role" in entrypoint
 
 
+def test_only_the_worker_signs_and_keeps_the_ledger_digests(services):
+    worker = services["worker"]
+    assert worker["environment"]["LEDGER_DIGEST_DIR"] == "/srv/digests"
+    assert "LEDGER_SIGNING_KEY" in worker["environment"]
+    assert "digests:/srv/digests:rw" in worker["volumes"]
+    for name in ("web", "beat", "release", "postgres", "nginx"):
+        assert "LEDGER_SIGNING_KEY" not in (services[name].get("environment") or {})
+        assert not any("digests" in v for v in services[name].get("volumes") or [])
+
+
 def test_the_roles_script_makes_an_owner_and_a_runtime_role():
     script = (ROOT / "deploy" / "postgres-roles.sh").read_text()
     assert "CREATE ROLE cunjian_owner LOGIN" in script

@@ -190,6 +190,13 @@ MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 # anyone, and are only ever sent by the download view after its permission check.
 PRIVATE_MEDIA_ROOT = env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))
 
+# ------------------------------------------------------------------ ledger digests
+# The nightly signed digests of every village's chain head (ledgers/digests.py): a directory
+# (volume) outside PostgreSQL, and the county's Ed25519 key (base64 of the 32 raw bytes; make one
+# with `manage.py ledger_digest --new-key`). Without a key no digest is written.
+LEDGER_DIGEST_DIR = env("LEDGER_DIGEST_DIR", default=str(BASE_DIR / "var" / "digests"))
+LEDGER_SIGNING_KEY = env("LEDGER_SIGNING_KEY", default="")
+
 # ------------------------------------------------------------------ security
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

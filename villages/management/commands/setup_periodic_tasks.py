@@ -38,6 +38,13 @@ SCHEDULES: list[ScheduledJob] = [
         crontab={"minute": "0", "hour": "3"},
         description="Delete login attempt records older than AXES_RETENTION_DAYS (daily 03:00).",
     ),
+    ScheduledJob(
+        name="sign the ledger chain digests",
+        task="ledgers.tasks.write_chain_digest",
+        crontab={"minute": "30", "hour": "3"},
+        description="Sign every village's chain head and write the digest outside the database "
+        "(daily 03:30).",
+    ),
     # Daily rather than on the 1st of each quarter only: planning is idempotent and cheap when
     # nothing is missing, and a server down on the 1st still plans the quarter the next night.
     ScheduledJob(
