@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cadres.filtersets import AreaFilterMixin
 
 from .choices import VoucherState
-from .models import Voucher
+from .models import ChainCheck, Voucher
 
 # "12", "记-2025-0012" or "2025-0012": the trailing digits are the voucher number.
 NUMBER_RE = re.compile(r"^(?:记-?)?(?:(\d{4})-)?0*(\d+)$")
@@ -44,3 +44,20 @@ class VoucherFilterSet(AreaFilterMixin):
                 number_q &= Q(year=int(year))
             q |= number_q
         return qs.filter(q)
+
+
+class ChainCheckFilterSet(AreaFilterMixin):
+    """The chains' verdicts by township, village name and state; broken ones first."""
+
+    q = django_filters.CharFilter(
+        field_name="village__name", lookup_expr="icontains", label=_("Village name")
+    )
+    intact = django_filters.BooleanFilter(label=_("Intact"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("area_code", "village"), ("checked_at", "checked_at"), ("vouchers", "vouchers")),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = ChainCheck
+        fields = ["q", "township", "intact"]

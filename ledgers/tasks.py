@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from . import digests
+from . import digests, services
 
 logger = logging.getLogger(__name__)
 
@@ -20,3 +20,9 @@ def write_chain_digest() -> str:
         logger.warning("LEDGER_SIGNING_KEY is not set: no chain digest written (see README)")
         return ""
     return str(digests.write_digest())
+
+
+@shared_task
+def check_all_chains() -> dict[str, int]:
+    """Verify every village's chain and keep the verdicts for the county's page (nightly)."""
+    return services.chains_check()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import books as views
-from .views import disclosure, exports, handover, imports, registers
+from .views import disclosure, exports, handover, imports, integrity, registers
 
 app_name = "ledgers"
 urlpatterns = [
@@ -37,3 +37,4 @@ urlpatterns = [
 urlpatterns += registers.urlpatterns + disclosure.urlpatterns + handover.urlpatterns
 urlpatterns += exports.urlpatterns
 urlpatterns += imports.urlpatterns
+urlpatterns += integrity.urlpatterns

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from ledgers import services
 from ledgers.models import Account
@@ -78,7 +78,8 @@ def as_superuser_with_triggers_off():
     trigger switched off (`session_replication_role = replica`), the guards of the books, the
     change log and the foreign keys' checks included. The tests tamper this way to show that
     what the guards cannot stop, the chain's verification finds."""
-    with connection.cursor() as cursor:
+    # In a transaction (or savepoint) of its own: SET LOCAL does nothing outside one.
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
         try:
             yield cursor

@@ -39,6 +39,13 @@ SCHEDULES: list[ScheduledJob] = [
         description="Delete login attempt records older than AXES_RETENTION_DAYS (daily 03:00).",
     ),
     ScheduledJob(
+        name="verify the ledger chains",
+        task="ledgers.tasks.check_all_chains",
+        crontab={"minute": "0", "hour": "3"},
+        description="Verify every village's chain of vouchers against its published heads and "
+        "keep the verdicts for the integrity page (daily 03:00).",
+    ),
+    ScheduledJob(
         name="sign the ledger chain digests",
         task="ledgers.tasks.write_chain_digest",
         crontab={"minute": "30", "hour": "3"},

@@ -1,0 +1,39 @@
+"""A county supervisor, on a phone, finds the village whose chain is broken from the menu."""
+
+# ruff: noqa: F811 -- fixtures imported from the ledger tests' conftest
+
+import pytest
+from playwright.sync_api import expect
+
+from ledgers import services
+from ledgers.tests.conftest import as_superuser_with_triggers_off, chart, clerk, open_books, posted  # noqa: F401
+from tests.test_browser_ledger import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_supervisor_finds_the_broken_chain(
+    page,
+    village,
+    other_village,
+    chart,
+    clerk,
+    insider,
+    supervisor,
+    open_books,  # noqa: F811
+):
+    first = posted(clerk, insider, village, chart, "cash", "income", "100")
+    with as_superuser_with_triggers_off() as cursor:
+        cursor.execute("UPDATE ledgers_voucher SET summary = '改' WHERE id = %s", [first.pk])
+    services.chains_check()
+
+    log_in(page, supervisor.username)
+    page.get_by_role("button", name="菜单").click()
+    page.get_by_test_id("nav-integrity").click()
+    expect(page.get_by_test_id("broken-count")).to_contain_text("1 个村的凭证链已断裂")
+    page.locator("#id_intact").select_option("false")
+    table = page.get_by_test_id("chain-checks")
+    expect(table).to_contain_text("南旺村")
+    expect(table).to_contain_text("在 记-2026-0001 处断裂")
+    table.get_by_role("link", name="南旺村").click()
+    expect(page.get_by_test_id("chain-status")).to_contain_text("断裂")
