@@ -18,6 +18,7 @@ import base64
 import datetime as dt
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,8 @@ __all__ = [
     "Head",
     "chain_heads",
     "check_digests",
+    "digest_file",
+    "digest_files",
     "generate_key",
     "public_key_text",
     "signing_key",
@@ -48,6 +51,8 @@ __all__ = [
 ]
 
 DIGEST_FORMAT = 1
+#: the names write_digest gives (the only files the download page serves)
+FILE_NAME = re.compile(r"^chain-digest-\d{8}T\d{12}Z\.json$")
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,9 @@ def public_key_text(key: Ed25519PublicKey) -> str:
 
 
 def trusted_public_key(text: str = "") -> Ed25519PublicKey:
-    """The public key digests are checked with: `text` if given, else the configured key's."""
+    """The public key digests are checked with: `text` if given, else `LEDGER_PUBLIC_KEY`, else
+    the signing key's."""
+    text = text or settings.LEDGER_PUBLIC_KEY
     if not text:
         return signing_key().public_key()
     try:
@@ -209,3 +216,36 @@ def check_digests(directory: Path | str, key: Ed25519PublicKey) -> tuple[int, li
                     )
                 )
     return len(files), findings
+
+
+@dataclass(frozen=True)
+class DigestFile:
+    name: str
+    size: int
+    written_at: dt.datetime
+
+
+def digest_files(directory: Path | str | None = None) -> list[DigestFile]:
+    """The digest files of `directory` (`LEDGER_DIGEST_DIR`), newest first."""
+    target = Path(directory or settings.LEDGER_DIGEST_DIR)
+    if not target.is_dir():
+        return []
+    found = []
+    for path in target.iterdir():
+        if FILE_NAME.match(path.name) and path.is_file():
+            stat = path.stat()
+            found.append(
+                DigestFile(
+                    path.name, stat.st_size, dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC)
+                )
+            )
+    return sorted(found, key=lambda f: f.name, reverse=True)
+
+
+def digest_file(name: str, directory: Path | str | None = None) -> Path | None:
+    """The path of the digest file called `name`, or None: nothing but a digest's own name
+    (no directory, no other file) is ever looked up."""
+    if not FILE_NAME.match(name):
+        return None
+    path = Path(directory or settings.LEDGER_DIGEST_DIR) / name
+    return path if path.is_file() else None

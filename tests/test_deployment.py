@@ -128,13 +128,18 @@ def test_only_the_release_job_holds_the_owners_credentials(services):
     assert "grant_runtime_role" in entrypoint
 
 
-def test_only_the_worker_signs_and_keeps_the_ledger_digests(services):
+def test_only_the_worker_signs_and_writes_the_ledger_digests(services):
     worker = services["worker"]
     assert worker["environment"]["LEDGER_DIGEST_DIR"] == "/srv/digests"
     assert "LEDGER_SIGNING_KEY" in worker["environment"]
     assert "digests:/srv/digests:rw" in worker["volumes"]
+    # web serves them to county supervisors, read-only, with the public key only.
+    assert "digests:/srv/digests:ro" in services["web"]["volumes"]
+    assert services["web"]["environment"]["LEDGER_DIGEST_DIR"] == "/srv/digests"
+    assert "LEDGER_PUBLIC_KEY" in services["web"]["environment"]
     for name in ("web", "beat", "release", "postgres", "nginx"):
         assert "LEDGER_SIGNING_KEY" not in (services[name].get("environment") or {})
+    for name in ("beat", "release", "postgres", "nginx"):
         assert not any("digests" in v for v in services[name].get("volumes") or [])
 
 

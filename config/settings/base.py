@@ -196,6 +196,8 @@ PRIVATE_MEDIA_ROOT = env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "va
 # with `manage.py ledger_digest --new-key`). Without a key no digest is written.
 LEDGER_DIGEST_DIR = env("LEDGER_DIGEST_DIR", default=str(BASE_DIR / "var" / "digests"))
 LEDGER_SIGNING_KEY = env("LEDGER_SIGNING_KEY", default="")
+# Its public half, shown to the county's supervisors with the digests (web needs no private key).
+LEDGER_PUBLIC_KEY = env("LEDGER_PUBLIC_KEY", default="")
 
 # ------------------------------------------------------------------ security
 CSRF_COOKIE_HTTPONLY = False

@@ -123,3 +123,25 @@ def test_a_real_worker_writes_the_nightly_digest(
     document = json.loads(open(written).read())
     assert document["digest"]["heads"] == [{"village": village.code, "seq": 1, "hash": last.hash}]
     assert digests.check_digests(tmp_path, digests.trusted_public_key(public)) == (1, [])
+
+
+def test_county_supervisors_download_the_digests(
+    client, settings, key, books, supervisor, insider, tmp_path
+):
+    settings.LEDGER_DIGEST_DIR = str(tmp_path)
+    path = digests.write_digest()
+    (tmp_path / "secret.txt").write_text("not a digest")
+    url = "/ledgers/integrity/digests/"
+    client.force_login(insider)  # township staff: the digests cover every village
+    assert client.get(url).status_code == 403
+    assert client.get(url + path.name).status_code == 403
+    client.force_login(supervisor)
+    page = client.get(url).content.decode()
+    assert path.name in page and key in page
+    download = client.get(url + path.name)
+    assert download.status_code == 200
+    assert json.loads(b"".join(download.streaming_content))["digest"]["heads"][0]["seq"] == 3
+    for name in ("secret.txt", "..%2Fsecret.txt", "chain-digest-1.json", "x" * 300):
+        assert client.get(url + name).status_code == 404
+    listing = client.get("/ledgers/integrity/").content.decode()
+    assert "/ledgers/integrity/digests/" in listing

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
 from django.urls import path
+from django.views import View
+from django.views.generic import TemplateView
 
 from core.querysets import ScopedQuerySet
+from core.rights import Right, scope_for
 from core.views import ScopedListView
 from villages.models import Region
 
+from .. import digests
 from ..filtersets import ChainCheckFilterSet
 from ..models import ChainCheck
 
@@ -31,9 +39,50 @@ class ChainCheckListView(ScopedListView):
         checks: QuerySet[ChainCheck] = self.get_queryset()
         ctx["townships"] = Region.objects.visible_to(self.request.user).townships()
         ctx["broken_count"] = checks.filter(intact=False).count()
+        ctx["can_download_digests"] = scope_for(self.request.user).anywhere(Right.SUPERVISE)
         return ctx
+
+
+class SupervisorsOnly(LoginRequiredMixin):
+    """The digests cover every village of the installation: county supervisors only."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not scope_for(request.user).anywhere(Right.SUPERVISE):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DigestListView(SupervisorsOnly, TemplateView):
+    """The signed digests of the chain heads, newest first, with the key that checks them."""
+
+    template_name = "ledgers/digest_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        page = Paginator(digests.digest_files(), 50).get_page(self.request.GET.get("page"))
+        try:
+            public_key = digests.public_key_text(digests.trusted_public_key())
+        except ImproperlyConfigured:
+            public_key = ""
+        ctx.update(
+            page_obj=page,
+            object_list=page.object_list,
+            is_paginated=page.has_other_pages(),
+            public_key=public_key,
+        )
+        return ctx
+
+
+class DigestDownloadView(SupervisorsOnly, View):
+    def get(self, request: HttpRequest, name: str) -> FileResponse:
+        found = digests.digest_file(name)
+        if found is None:
+            raise Http404
+        return FileResponse(found.open("rb"), as_attachment=True, filename=name)
 
 
 urlpatterns = [
     path("integrity/", ChainCheckListView.as_view(), name="chain-check-list"),
+    path("integrity/digests/", DigestListView.as_view(), name="digest-list"),
+    path("integrity/digests/<str:name>", DigestDownloadView.as_view(), name="digest-download"),
 ]
