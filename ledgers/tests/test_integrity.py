@@ -59,6 +59,8 @@ def test_the_page_shows_the_verdicts_in_scope(client, checked, supervisor, insid
     assert "1 个村的凭证链已断裂" in page
     broken_only = client.get(URL, {"intact": "false"}).content.decode()
     assert "南旺村" in broken_only and "郭楼村" not in broken_only
+    intact_only = client.get(URL, {"intact": "true"}).content.decode()
+    assert "南旺村" not in intact_only and "1 个村的凭证链已断裂" in intact_only
     client.force_login(outsider)  # the other township's staff
     page = client.get(URL).content.decode()
     assert "郭楼村" in page and "南旺村" not in page

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
 from django.urls import path
 from django.views import View
@@ -36,9 +35,10 @@ class ChainCheckListView(ScopedListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        checks: QuerySet[ChainCheck] = self.get_queryset()
-        ctx["townships"] = Region.objects.visible_to(self.request.user).townships()
-        ctx["broken_count"] = checks.filter(intact=False).count()
+        user = self.request.user
+        ctx["townships"] = Region.objects.visible_to(user).townships()
+        # Over everything the user sees, whatever the filters: a broken chain is never hidden.
+        ctx["broken_count"] = ChainCheck.objects.visible_to(user).filter(intact=False).count()
         ctx["can_download_digests"] = scope_for(self.request.user).anywhere(Right.SUPERVISE)
         return ctx
 
