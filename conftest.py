@@ -201,12 +201,18 @@ def _ledger_tables_may_be_flushed():
                 cursor.execute(f"ALTER TABLE {table} {action} TRIGGER {trigger}")
 
     def handle(self, *args, **options):
+        from core.testing import RUNTIME_ROLE
+
         connection = connections[options.get("database") or DEFAULT_DB_ALIAS]
+        with connection.cursor() as cursor:
+            cursor.execute("SET ROLE NONE")  # the owner flushes; the tests run as the runtime role
         alter(connection, "DISABLE")
         try:
             return original(self, *args, **options)
         finally:
             alter(connection, "ENABLE")
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET ROLE {RUNTIME_ROLE}")
 
     with mock.patch.object(flush.Command, "handle", handle):
         yield
@@ -228,9 +234,12 @@ def load_migration_data():
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, created or reused (`--reuse-db` in pyproject), with the migrations'
     rows: a reused database may come from a run stopped before a flush was followed by a
-    reload."""
+    reload. The tests then run as the runtime role (core.testing)."""
+    from core.testing import runtime_role_for_tests
+
     with django_db_blocker.unblock():
         load_migration_data()
+        runtime_role_for_tests()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -11,10 +11,22 @@ if [ -z "${DATABASE_URL:-}" ]; then
       "which make run does, or set DATABASE_URL" >&2
     exit 1
   }
-  DATABASE_URL=$($PY -m config.embedded_postgres 2>/dev/null)
+  # Two lines: the tables' owner (migrations), then the runtime role (everything else).
+  URLS=$($PY -m config.embedded_postgres 2>/dev/null)
+  OWNER_DATABASE_URL=$(echo "$URLS" | sed -n 1p)
+  DATABASE_URL=$(echo "$URLS" | sed -n 2p)
   export DATABASE_URL
 fi
-$PY manage.py migrate --noinput
+# As in the deployment's release step: the owner migrates and grants the runtime role its rows;
+# the demo is loaded and served as the runtime role. With DATABASE_URL set by hand, one role
+# does everything unless OWNER_DATABASE_URL is set too.
+if [ -n "${OWNER_DATABASE_URL:-}" ]; then
+  DATABASE_URL="$OWNER_DATABASE_URL" $PY manage.py migrate --noinput
+  DATABASE_URL="$OWNER_DATABASE_URL" $PY manage.py grant_runtime_role \
+    "$($PY -c 'import sys, urllib.parse as u; print(u.urlparse(sys.argv[1]).username)' "$DATABASE_URL")"
+else
+  $PY manage.py migrate --noinput
+fi
 $PY manage.py seed_demo --if-empty
 $PY manage.py demo_accounts
 echo "Serving http://127.0.0.1:8000 (Celery tasks run eagerly; Ctrl-C stops)"

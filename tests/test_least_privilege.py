@@ -11,9 +11,10 @@ from decimal import Decimal
 import psycopg2
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from psycopg2 import errors
 
+from core.testing import RUNTIME_ROLE, as_owner
 from ledgers import services
 from ledgers.choices import VoucherState
 from ledgers.tests.conftest import chart, lines, open_books  # noqa: F401 -- fixtures
@@ -25,14 +26,15 @@ pytestmark = pytest.mark.django_db(transaction=True)  # the role's own connectio
 
 @pytest.fixture
 def runtime_role():
-    with connection.cursor() as cursor:
+    with as_owner() as cursor:  # the release step's part
         cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [ROLE])
         if cursor.fetchone() is None:
             try:
-                cursor.execute(f"CREATE ROLE {ROLE} LOGIN")
-            except errors.DuplicateObject:  # another test run made it meanwhile
+                with transaction.atomic():
+                    cursor.execute(f"CREATE ROLE {ROLE} LOGIN")
+            except DatabaseError:  # another test run made it meanwhile
                 pass
-    call_command("grant_runtime_role", ROLE)
+        call_command("grant_runtime_role", ROLE)
     return ROLE
 
 
@@ -115,3 +117,12 @@ def test_a_superuser_or_the_owner_is_not_made_the_runtime_role():
         call_command("grant_runtime_role", connection.settings_dict["USER"] or "postgres")
     with pytest.raises(CommandError, match="does not exist"):
         call_command("grant_runtime_role", "no_such_role_here")
+
+
+def test_the_test_suite_itself_runs_as_a_runtime_role():
+    """Every test meets the database as production's application does (core.testing)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")
+        assert cursor.fetchone() == (RUNTIME_ROLE, False)
+        with pytest.raises(DatabaseError), transaction.atomic():
+            cursor.execute("SET session_replication_role = replica")

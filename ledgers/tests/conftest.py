@@ -5,8 +5,8 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
 
+from core.testing import as_owner
 from ledgers import services
 from ledgers.models import Account
 from villages.choices import RoleKind
@@ -79,7 +79,7 @@ def as_superuser_with_triggers_off():
     change log and the foreign keys' checks included. The tests tamper this way to show that
     what the guards cannot stop, the chain's verification finds."""
     # In a transaction (or savepoint) of its own: SET LOCAL does nothing outside one.
-    with transaction.atomic(), connection.cursor() as cursor:
+    with as_owner() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
         try:
             yield cursor
