@@ -2,7 +2,8 @@
 
 A digest lists, for each village with posted vouchers, the position and hash of its last posted
 voucher at a moment, signed with the county's Ed25519 key (`LEDGER_SIGNING_KEY`). Written by a
-nightly task into `LEDGER_DIGEST_DIR`, a directory (volume) the database cannot touch, it
+nightly task into storage the database cannot touch (`LEDGER_DIGEST_DIR`, a directory or volume,
+or an S3-compatible bucket configured as the `digests` storage, see `digest_storage`), it
 anchors the chains the way printed statements do: a chain cut short, a database restored from
 an older backup, or a chain rewritten as a whole (every hash recomputed, consistent in itself)
 no longer shows the digested hash at the digested position. `manage.py verify_ledgers --digests
@@ -21,11 +22,14 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +47,7 @@ __all__ = [
     "check_digests",
     "digest_file",
     "digest_files",
+    "digest_storage",
     "generate_key",
     "public_key_text",
     "signing_key",
@@ -52,7 +57,31 @@ __all__ = [
 
 DIGEST_FORMAT = 1
 #: the names write_digest gives (the only files the download page serves)
-FILE_NAME = re.compile(r"^chain-digest-\d{8}T\d{12}Z\.json$")
+FILE_NAME = re.compile(r"^chain-digest-(\d{8}T\d{12})Z\.json$")
+
+
+class AtomicFileSystemStorage(FileSystemStorage):
+    """A directory where a file appears whole or not at all (written under a temporary name,
+    then renamed): a verification running at 03:30 never reads half a digest."""
+
+    def _save(self, name: str, content: File[Any]) -> str:
+        full = Path(self.path(name))
+        full.parent.mkdir(parents=True, exist_ok=True)
+        partial = full.with_suffix(".partial")
+        with partial.open("wb") as out:
+            for chunk in content.chunks():
+                out.write(chunk)
+        os.replace(partial, full)
+        return name
+
+
+def digest_storage(directory: Path | str | None = None) -> Storage:
+    """Where digests are written and read: `directory` when a command names one; else the
+    `digests` storage when STORAGES has one (an S3-compatible bucket, README); else the
+    directory `LEDGER_DIGEST_DIR`."""
+    if directory is None and "digests" in settings.STORAGES:
+        return storages["digests"]
+    return AtomicFileSystemStorage(location=str(directory or settings.LEDGER_DIGEST_DIR))
 
 
 @dataclass(frozen=True)
@@ -130,12 +159,9 @@ def _canonical(body: dict[str, object]) -> bytes:
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def write_digest(directory: Path | str | None = None, *, now: dt.datetime | None = None) -> Path:
-    """Sign the chain heads of this moment and write them as a new file in `directory`
-    (`LEDGER_DIGEST_DIR`); written under a temporary name and renamed, so a reader never sees
-    half a file."""
-    target = Path(directory or settings.LEDGER_DIGEST_DIR)
-    target.mkdir(parents=True, exist_ok=True)
+def write_digest(directory: Path | str | None = None, *, now: dt.datetime | None = None) -> str:
+    """Sign the chain heads of this moment and write them as a new file (see `digest_storage`);
+    the file's name."""
     moment = (now or timezone.now()).astimezone(dt.UTC)
     key = signing_key()
     body: dict[str, object] = {
@@ -148,17 +174,15 @@ def write_digest(directory: Path | str | None = None, *, now: dt.datetime | None
         "signature": _b64(key.sign(_canonical(body))),
         "public_key": public_key_text(key.public_key()),
     }
-    path = target / f"chain-digest-{moment.strftime('%Y%m%dT%H%M%S%fZ')}.json"
-    partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(partial, path)
-    return path
+    name = f"chain-digest-{moment.strftime('%Y%m%dT%H%M%S%fZ')}.json"
+    content = json.dumps(document, ensure_ascii=False, indent=1).encode()
+    return digest_storage(directory).save(name, ContentFile(content))
 
 
-def _read(path: Path, key: Ed25519PublicKey) -> tuple[list[Head], str]:
+def _read(file: IO[bytes], key: Ed25519PublicKey) -> tuple[list[Head], str]:
     """The heads of a digest file whose signature the trusted key confirms, or a reason."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(file.read().decode("utf-8"))
         body = document["digest"]
         key.verify(base64.b64decode(document["signature"]), _canonical(body))
         heads = [Head(h["village"], int(h["seq"]), h["hash"]) for h in body["heads"]]
@@ -169,15 +193,27 @@ def _read(path: Path, key: Ed25519PublicKey) -> tuple[list[Head], str]:
     return heads, ""
 
 
-def check_digests(directory: Path | str, key: Ed25519PublicKey) -> tuple[int, list[DigestFinding]]:
-    """Check every digest file of `directory` against the live chains: the number of files and
-    what they say is gone or changed (one query per file)."""
-    files = sorted(Path(directory).glob("chain-digest-*.json"))
+def _names(storage: Storage) -> list[str]:
+    try:
+        _dirs, files = storage.listdir("")
+    except FileNotFoundError:  # a directory not made yet: no digest written so far
+        return []
+    return sorted(f for f in files if f.startswith("chain-digest-") and f.endswith(".json"))
+
+
+def check_digests(
+    directory: Path | str | None, key: Ed25519PublicKey
+) -> tuple[int, list[DigestFinding]]:
+    """Check every digest file (of `directory`, or of `digest_storage()`) against the live
+    chains: the number of files and what they say is gone or changed (one query per file)."""
+    storage = digest_storage(directory)
+    files = _names(storage)
     findings: list[DigestFinding] = []
-    for path in files:
-        heads, problem = _read(path, key)
+    for name in files:
+        with storage.open(name, "rb") as file:
+            heads, problem = _read(file, key)
         if problem:
-            findings.append(DigestFinding(path.name, problem))
+            findings.append(DigestFinding(name, problem))
             continue
         if not heads:
             continue
@@ -196,7 +232,7 @@ def check_digests(directory: Path | str, key: Ed25519PublicKey) -> tuple[int, li
             if digest is None:
                 findings.append(
                     DigestFinding(
-                        path.name,
+                        name,
                         _(
                             "the chain ends before the digested voucher: cut short or restored "
                             "from an older backup"
@@ -208,7 +244,7 @@ def check_digests(directory: Path | str, key: Ed25519PublicKey) -> tuple[int, li
             elif digest != head.hash:
                 findings.append(
                     DigestFinding(
-                        path.name,
+                        name,
                         _("the voucher's hash is not the digested one: the chain was rewritten"),
                         head.village,
                         head.seq,
@@ -221,31 +257,27 @@ def check_digests(directory: Path | str, key: Ed25519PublicKey) -> tuple[int, li
 @dataclass(frozen=True)
 class DigestFile:
     name: str
-    size: int
     written_at: dt.datetime
 
 
 def digest_files(directory: Path | str | None = None) -> list[DigestFile]:
-    """The digest files of `directory` (`LEDGER_DIGEST_DIR`), newest first."""
-    target = Path(directory or settings.LEDGER_DIGEST_DIR)
-    if not target.is_dir():
-        return []
+    """The digest files (see `digest_storage`), newest first; when each was written is in its
+    name, so listing a bucket takes one request whatever the number of files."""
     found = []
-    for path in target.iterdir():
-        if FILE_NAME.match(path.name) and path.is_file():
-            stat = path.stat()
-            found.append(
-                DigestFile(
-                    path.name, stat.st_size, dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC)
-                )
-            )
+    for name in _names(digest_storage(directory)):
+        match = FILE_NAME.match(name)
+        if match:
+            moment = dt.datetime.strptime(match.group(1), "%Y%m%dT%H%M%S%f").replace(tzinfo=dt.UTC)
+            found.append(DigestFile(name, moment))
     return sorted(found, key=lambda f: f.name, reverse=True)
 
 
-def digest_file(name: str, directory: Path | str | None = None) -> Path | None:
-    """The path of the digest file called `name`, or None: nothing but a digest's own name
+def digest_file(name: str, directory: Path | str | None = None) -> IO[bytes] | None:
+    """The digest file called `name`, open for reading, or None: nothing but a digest's own name
     (no directory, no other file) is ever looked up."""
     if not FILE_NAME.match(name):
         return None
-    path = Path(directory or settings.LEDGER_DIGEST_DIR) / name
-    return path if path.is_file() else None
+    storage = digest_storage(directory)
+    if not storage.exists(name):
+        return None
+    return storage.open(name, "rb")

@@ -198,6 +198,24 @@ LEDGER_DIGEST_DIR = env("LEDGER_DIGEST_DIR", default=str(BASE_DIR / "var" / "dig
 LEDGER_SIGNING_KEY = env("LEDGER_SIGNING_KEY", default="")
 # Its public half, shown to the county's supervisors with the digests (web needs no private key).
 LEDGER_PUBLIC_KEY = env("LEDGER_PUBLIC_KEY", default="")
+# Or an S3-compatible bucket (AWS S3, MinIO, Aliyun OSS, Tencent COS...) through django-storages:
+# the worker needs a key that may put objects, web one that may only read them (README).
+LEDGER_DIGEST_S3_BUCKET = env("LEDGER_DIGEST_S3_BUCKET", default="")
+if LEDGER_DIGEST_S3_BUCKET:
+    STORAGES["digests"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": LEDGER_DIGEST_S3_BUCKET,
+            "location": env("LEDGER_DIGEST_S3_PREFIX", default="chain-digests"),
+            "endpoint_url": env("LEDGER_DIGEST_S3_ENDPOINT_URL", default=None),
+            "region_name": env("LEDGER_DIGEST_S3_REGION", default=None),
+            "access_key": env("LEDGER_DIGEST_S3_ACCESS_KEY", default=None),
+            "secret_key": env("LEDGER_DIGEST_S3_SECRET_KEY", default=None),
+            # a digest is never replaced: a name taken gets another, never an overwrite
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
 
 # ------------------------------------------------------------------ security
 CSRF_COOKIE_HTTPONLY = False

@@ -78,7 +78,7 @@ class DigestDownloadView(SupervisorsOnly, View):
         found = digests.digest_file(name)
         if found is None:
             raise Http404
-        return FileResponse(found.open("rb"), as_attachment=True, filename=name)
+        return FileResponse(found, as_attachment=True, filename=name)
 
 
 urlpatterns = [

@@ -1,6 +1,7 @@
-"""`manage.py verify_ledgers [--village CODE] [--digests DIR [--public-key KEY]]`: check every
+"""`manage.py verify_ledgers [--village CODE] [--digests [DIR] [--public-key KEY]]`: check every
 village's hash chain of vouchers, against the heads its published statements hold and, with
-`--digests`, against every signed digest in DIR (ledgers/digests.py)."""
+`--digests`, against every signed digest in DIR (without DIR: in the digest storage the nightly
+task writes to, a directory or an S3-compatible bucket; ledgers/digests.py)."""
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
@@ -16,7 +17,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--village", help="12-digit area code of one village")
-        parser.add_argument("--digests", metavar="DIR", help="also check the digests in DIR")
+        parser.add_argument(
+            "--digests",
+            metavar="DIR",
+            nargs="?",
+            const="",
+            help="also check the digests in DIR (without DIR: the configured digest storage)",
+        )
         parser.add_argument(
             "--public-key",
             default="",
@@ -50,7 +57,7 @@ class Command(BaseCommand):
                         }
                     )
                 )
-        findings = self.check_digests(digests, public_key) if digests else 0
+        findings = self.check_digests(digests or None, public_key) if digests is not None else 0
         if broken:
             raise CommandError(_("%(n)d village ledgers are broken.") % {"n": broken}, returncode=1)
         if findings:
@@ -66,7 +73,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         files, findings = digests_module.check_digests(directory, key)
         if not files:
-            raise CommandError(_("No digest file in %(d)s.") % {"d": directory})
+            where = directory or _("the digest storage")
+            raise CommandError(_("No digest file in %(d)s.") % {"d": where})
         for f in findings:
             self.stdout.write(
                 self.style.ERROR(
