@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bootstrap lint messages bench clean-db
+.PHONY: run test bootstrap lint messages bench clean-db load clean-load-db
 
 run: bootstrap
 	scripts/run.sh
@@ -55,3 +55,21 @@ bench: bootstrap
 
 clean-db:
 	psql "$(BENCH_SERVER)/postgres" -qc 'DROP DATABASE IF EXISTS "$(BENCH_DB)" WITH (FORCE)'
+
+# The load run (issue #15): on its own database, created, migrated and given the demo county here,
+# gunicorn serves the app (config.settings.bench) while 16 users read and write for 10 minutes
+# (reports/load.py); it fails on any error and on any acknowledged write not stored exactly once.
+# `make clean-load-db` drops the database. Shorter: make load LOAD_ARGS="--duration 60".
+LOAD_DB ?= cunjian_load
+LOAD_ARGS ?=
+LOAD_ENV := DATABASE_URL=$(BENCH_SERVER)/$(LOAD_DB) DJANGO_SETTINGS_MODULE=config.settings.bench
+
+load: bootstrap
+	psql "$(BENCH_SERVER)/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$(LOAD_DB)'" \
+		| grep -q 1 || psql "$(BENCH_SERVER)/postgres" -qc 'CREATE DATABASE "$(LOAD_DB)"'
+	$(LOAD_ENV) $(BIN)/python manage.py migrate --no-input -v0
+	$(LOAD_ENV) $(BIN)/python manage.py seed_demo --if-empty
+	$(LOAD_ENV) $(BIN)/python manage.py load_run $(LOAD_ARGS)
+
+clean-load-db:
+	psql "$(BENCH_SERVER)/postgres" -qc 'DROP DATABASE IF EXISTS "$(LOAD_DB)" WITH (FORCE)'
