@@ -65,6 +65,8 @@ class CadreQuerySet(ScopedQuerySet):
     pghistory.DeleteEvent(),
     # Who looked at a full ID number or phone, and when (the lists only show masked values).
     pghistory.ManualEvent("personal_data_viewed"),
+    # Someone tried to register this person's ID number again (in another village or county).
+    pghistory.ManualEvent("duplicate_id_number"),
     # The ciphertext changes on every encryption; the keyed hash shows when the number changed.
     exclude=["id_number"],
 )
