@@ -34,22 +34,18 @@ def check_existing_rows(app_label: str, operations: Sequence[Any]) -> migrations
             if not isinstance(constraint, models.CheckConstraint):
                 continue
             model = apps.get_model(app_label, op.model_name)
-            # The same SQL that ADD CONSTRAINT will use, negated.
-            condition = constraint._get_check_sql(model, schema_editor)
-            table = schema_editor.quote_name(model._meta.db_table)
-            fields = [f.column for f in model._meta.concrete_fields]
-            shown = "area_code" if "area_code" in fields else model._meta.pk.column
-            with schema_editor.connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT count(*) OVER (), {schema_editor.quote_name(model._meta.pk.column)},"
-                    f" {schema_editor.quote_name(shown)}"
-                    f" FROM {table} WHERE NOT ({condition}) ORDER BY 2 LIMIT {SHOWN}"
+            fields = {f.name for f in model._meta.concrete_fields}
+            shown = "area_code" if "area_code" in fields else "pk"
+            # The constraint's own condition, so the rows named are those PostgreSQL would refuse.
+            broken = model._base_manager.exclude(constraint.condition).order_by("pk")
+            count = broken.count()
+            if count:
+                examples = ", ".join(
+                    f"id {pk} ({shown} {value!r})"
+                    for pk, value in broken.values_list("pk", shown)[:SHOWN]
                 )
-                rows = cursor.fetchall()
-            if rows:
-                examples = ", ".join(f"id {pk} ({shown} {value!r})" for _n, pk, value in rows)
                 problems.append(
-                    f"- {model._meta.db_table}: {rows[0][0]} row(s) break {constraint.name}, "
+                    f"- {model._meta.db_table}: {count} row(s) break {constraint.name}, "
                     f"e.g. {examples}"
                 )
         if problems:
