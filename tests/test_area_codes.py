@@ -67,6 +67,15 @@ def test_raw_sql_cannot_give_a_village_record_a_bad_code(village, contact, code)
     )
 
 
+def test_raw_sql_cannot_give_the_tree_codes_of_the_wrong_length(county, township, village):
+    update = "UPDATE villages_{} SET code = %s WHERE id = %s"
+    assert refused(update.format("region"), ["370830102", county.pk])  # a county's 6 digits
+    assert refused(update.format("region"), ["37083010", township.pk])
+    assert refused(update.format("region"), ["", township.pk])
+    assert refused(update.format("village"), ["37083010220", village.pk])
+    assert refused(update.format("village"), ["37083010220x", village.pk])
+
+
 def test_the_chart_of_accounts_allows_the_official_blank_and_a_county_code_only():
     account = Account.objects.filter(area_code="").order_by("pk").first()
     update = "UPDATE ledgers_account SET area_code = %s WHERE id = %s"

@@ -1,6 +1,8 @@
 """The administrative tree (regions and villages), staff roles and contact-cadre assignments."""
 
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
 import pghistory
 from django.conf import settings
@@ -95,6 +97,20 @@ class Region(models.Model):
                 fields=["code"], name="region_code_prefix", opclasses=["varchar_pattern_ops"]
             ),
         ]
+        constraints = [
+            # A region's code is every scope's prefix: its length is its level's.
+            models.CheckConstraint(
+                condition=reduce(
+                    or_,
+                    (
+                        Q(level=level, code__regex=area_code_pattern((n,)))
+                        for level, n in CODE_LENGTH.items()
+                    ),
+                ),
+                name="region_code_fits_level",
+                violation_error_message=_("The region's code does not match its level."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -175,6 +191,7 @@ class Village(models.Model):
             ),
             models.Index(fields=["name"], name="village_name"),
         ]
+        constraints = [area_code_check(VILLAGE, field="code")]
 
     def __str__(self):
         return self.name

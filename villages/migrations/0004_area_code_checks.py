@@ -44,6 +44,28 @@ class Migration(migrations.Migration):
             model_name='staffrole',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('area_code__regex', '^([0-9]{6})$'), ('kind', 'county_supervisor')), models.Q(('area_code__regex', '^([0-9]{9})$'), ('kind__in', ['township_staff', 'contact_cadre'])), models.Q(('area_code__regex', '^([0-9]{12})$'), ('kind', 'village_clerk')), _connector='OR'), name='staff_role_area_code_fits_kind', violation_error_message="The role's area code does not match its level."),
         ),
+        migrations.AddConstraint(
+            model_name="region",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("code__regex", "^([0-9]{2})$"), ("level", "province")),
+                    models.Q(("code__regex", "^([0-9]{4})$"), ("level", "city")),
+                    models.Q(("code__regex", "^([0-9]{6})$"), ("level", "county")),
+                    models.Q(("code__regex", "^([0-9]{9})$"), ("level", "township")),
+                    _connector="OR",
+                ),
+                name="region_code_fits_level",
+                violation_error_message="The region's code does not match its level.",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="village",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("code__regex", "^([0-9]{12})$")),
+                name="villages_village_code_digits",
+                violation_error_message="The area code must be 12 digits.",
+            ),
+        ),
     ]
     # Existing rows that would break a check are named (and nothing changes) before PostgreSQL
     # refuses the constraint with a message that names no row.
