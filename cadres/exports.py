@@ -8,9 +8,7 @@ everyone: a workbook travels by e-mail and USB stick, where nobody can log who r
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-import openpyxl
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils.formats import date_format
@@ -21,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from core.cells import yes_no_words
 from core.dates import today as local_today
-from core.excel import TEXT_FORMAT, Column, write_header
+from core.excel import TEXT_FORMAT, Column, new_workbook, workbook_bytes, write_header, write_row
 from core.rights import Right, scope_for
 from villages.models import Region
 
@@ -74,7 +72,7 @@ def export_cadres(
     rows = sorted(posts, key=lambda p: (p.area_code, POST_ORDER.get(p.kind, 99), p.cadre.name))
     on = on or local_today()
 
-    wb = openpyxl.Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = str(CADRE_SHEET)
     day = date_format(on, "DATE_FORMAT")
@@ -82,7 +80,7 @@ def export_cadres(
         title = _("Cadres of %(area)s, exported on %(date)s") % {"area": township.name, "date": day}
     else:
         title = _("Cadres, exported on %(date)s") % {"date": day}
-    ws.append([title])
+    write_row(ws, [title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(EXPORT_COLUMNS))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
@@ -91,7 +89,8 @@ def export_cadres(
     yes, no = yes_no_words()
     for post in rows:
         cadre = post.cadre
-        ws.append(
+        write_row(
+            ws,
             [
                 post.village.code,
                 post.village.name,
@@ -107,7 +106,7 @@ def export_cadres(
                 post.notes,
                 _certificate(post),
                 _pledge_state(post),
-            ]
+            ],
         )
     dates = {i for i, c in enumerate(EXPORT_COLUMNS, start=1) if c.key in _DATE_KEYS}
     texts = {i for i, c in enumerate(EXPORT_COLUMNS, start=1) if c.is_code}
@@ -118,9 +117,7 @@ def export_cadres(
             elif cell.column in texts:
                 cell.number_format = TEXT_FORMAT
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(EXPORT_COLUMNS))}{ws.max_row}"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 _DATE_KEYS = {"party_joined_on", "start_date", "term_ends"}

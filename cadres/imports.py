@@ -14,14 +14,12 @@ other import.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-import openpyxl
 import pghistory
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -55,7 +53,9 @@ from core.excel import (
     WorkbookImportError,
     column_letter,
     format_codes,
+    new_workbook,
     read_workbook,
+    workbook_bytes,
     write_header,
     write_help_sheet,
 )
@@ -299,7 +299,7 @@ def build_cadre_import_template(*, township: Region, actor) -> bytes:
     one unlogged download (the export masks them instead).
     """
     villages = _editable_villages(actor, township)
-    wb = openpyxl.Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = str(CADRE_SHEET)
     write_header(ws, CADRE_COLUMNS, explain=Column.explain)
@@ -331,9 +331,7 @@ def build_cadre_import_template(*, township: Region, actor) -> bytes:
         ws.add_data_validation(codes)
         codes.add(f"{_letter('village')}2:{_letter('village')}{last}")
 
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def _write_help(ws, township: Region, villages: list[Village]) -> tuple[int, int]:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
 
-from core.fields import area_code_field
+from core.fields import COUNTY, area_code_check, area_code_field
 from core.querysets import ScopedQuerySet
 from core.triggers import frozen_with_parent
 from villages.models import Village, audited
@@ -65,6 +65,8 @@ class CadreQuerySet(ScopedQuerySet):
     pghistory.DeleteEvent(),
     # Who looked at a full ID number or phone, and when (the lists only show masked values).
     pghistory.ManualEvent("personal_data_viewed"),
+    # Someone tried to register this person's ID number again (in another village or county).
+    pghistory.ManualEvent("duplicate_id_number"),
     # The ciphertext changes on every encryption; the keyed hash shows when the number changed.
     exclude=["id_number"],
 )
@@ -108,6 +110,7 @@ class Cadre(models.Model):
         verbose_name = _("cadre")
         verbose_name_plural = _("cadres")
         ordering = ["area_code", "name"]
+        constraints = [area_code_check()]
 
     def __str__(self):
         return self.name
@@ -160,6 +163,7 @@ class TermChange(models.Model):
         verbose_name = _("term change")
         verbose_name_plural = _("term changes")
         ordering = ["-held_on"]
+        constraints = [area_code_check()]
 
     def __str__(self):
         return f"{self.village} {self.held_on:%Y-%m-%d}"
@@ -220,6 +224,7 @@ class Post(models.Model):
         verbose_name_plural = _("posts")
         ordering = ["area_code", "kind", "-start_date"]
         constraints = [
+            area_code_check(),
             # A seat (secretary, chair, or both at once) has one holder at a time.
             models.UniqueConstraint(
                 fields=["village", "kind"],
@@ -286,6 +291,7 @@ class QualificationCertificate(models.Model):
         verbose_name_plural = _("qualification certificates")
         ordering = ["-year", "-sequence"]
         constraints = [
+            area_code_check(),
             models.UniqueConstraint(
                 fields=["county_code", "year", "sequence"], name="certificate_sequence_per_county"
             ),
@@ -323,6 +329,7 @@ class PledgeClause(models.Model):
         verbose_name = _("standard pledge clause")
         verbose_name_plural = _("standard pledge clauses")
         ordering = ["county", "position"]
+        constraints = [area_code_check(COUNTY)]
 
     def __str__(self):
         return self.text[:40]
@@ -400,6 +407,7 @@ class Pledge(models.Model):
         verbose_name_plural = _("pledges")
         ordering = ["area_code", "-drafted_on", "-version"]
         constraints = [
+            area_code_check(),
             models.UniqueConstraint(fields=["post", "version"], name="one_pledge_version_per_post"),
         ]
 
@@ -452,6 +460,7 @@ class Promise(models.Model):
         verbose_name = _("promise")
         verbose_name_plural = _("promises")
         ordering = ["pledge", "position"]
+        constraints = [area_code_check()]
 
     def __str__(self):
         return self.text[:40]
@@ -497,6 +506,7 @@ class ResignationAdvice(models.Model):
         verbose_name_plural = _("advised resignations")
         ordering = ["-opened_on"]
         constraints = [
+            area_code_check(),
             models.UniqueConstraint(
                 fields=["post"],
                 condition=~Q(state=AdviceState.DECIDED),

@@ -7,6 +7,7 @@ service refuses an actor who may not change the village (township staff and coun
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Sequence
 from typing import NotRequired, TypedDict
 
@@ -51,6 +52,8 @@ from .models import (
     ResignationAdvice,
     TermChange,
 )
+
+logger = logging.getLogger(__name__)
 
 CADRE_FIELDS = (
     "name",
@@ -128,14 +131,56 @@ def _prepare_identity(cadre: Cadre) -> None:
             {"party_joined_on": _("Only a party member has a date of joining the party.")}
         )
     cadre.id_number_hash = id_number_hash(cadre.id_number)
-    duplicate = Cadre.objects.filter(id_number_hash=cadre.id_number_hash).exclude(pk=cadre.pk)
-    if duplicate.exists():
-        raise ValidationError(
-            {"id_number": _("A cadre with this ID number is already registered.")}
+    registered = (
+        Cadre.objects.filter(id_number_hash=cadre.id_number_hash)
+        .exclude(pk=cadre.pk)
+        .select_related("village")
+        .first()
+    )
+    if registered is not None:
+        raise _DuplicateIdNumber(registered)
+
+
+class _DuplicateIdNumber(Exception):
+    """The ID number belongs to `registered`: answered by `_refuse_duplicate`, outside the
+    service's transaction so that the attempt's log entry stays."""
+
+    def __init__(self, registered: Cadre):
+        self.registered = registered
+        super().__init__(registered.pk)
+
+
+def _refuse_duplicate(actor: Actor, registered: Cadre, area_code: str) -> ValidationError:
+    """Log an attempt to register a registered person's ID number and say what to do.
+
+    Inside the actor's scope the answer names the record. Outside it, it says neither whether
+    nor where the person is registered (an ID number typed in must not locate a person in
+    another county): the county organization department, which sees every county's record and
+    the logged attempt, resolves it.
+    """
+    with transaction.atomic(), pghistory.context(user=actor.pk, attempted_in=area_code):
+        # In the registered person's change log, which their county sees.
+        pghistory.create_event(registered, label="duplicate_id_number")
+    logger.warning(
+        "duplicate ID number: user %s tried to register in %s the ID number of cadre %s (%s)",
+        actor.pk,
+        area_code,
+        registered.pk,
+        registered.area_code,
+    )
+    if scope_for(actor).allows(Right.SEE, registered.area_code):
+        message = _("A cadre with this ID number is already registered: %(name)s, %(village)s.") % {
+            "name": registered.name,
+            "village": registered.village.name,
+        }
+    else:
+        message = _(
+            "This ID number cannot be registered here. Please contact the county organization "
+            "department."
         )
+    return ValidationError({"id_number": message})
 
 
-@transaction.atomic
 def cadre_create(
     *, actor: Actor, village: Village, name: str, id_number: str, **fields: object
 ) -> Cadre:
@@ -147,13 +192,16 @@ def cadre_create(
     cadre = Cadre(village=village, area_code=village.code, name=name, id_number=id_number)
     for field, value in fields.items():
         setattr(cadre, field, value)
-    _prepare_identity(cadre)
-    cadre.full_clean()
-    cadre.save()
+    try:
+        with transaction.atomic():
+            _prepare_identity(cadre)
+            cadre.full_clean()
+            cadre.save()
+    except _DuplicateIdNumber as duplicate:
+        raise _refuse_duplicate(actor, duplicate.registered, village.code) from None
     return cadre
 
 
-@transaction.atomic
 def cadre_update(*, actor: Actor, cadre: Cadre, **fields: object) -> Cadre:
     """Correct a person's data; a corrected ID number is validated and re-hashed."""
     require(actor, Right.EDIT, cadre.area_code)
@@ -165,13 +213,17 @@ def cadre_update(*, actor: Actor, cadre: Cadre, **fields: object) -> Cadre:
         return cadre
     for field in changed:
         setattr(cadre, field, fields[field])
-    _prepare_identity(cadre)
-    cadre.full_clean()
-    extra = ["id_number_hash"] if "id_number" in changed else []
-    for derived in ("birth_date", "gender"):
-        if derived not in changed:
-            extra.append(derived)
-    cadre.save(update_fields=[*changed, *extra, "updated_at"])
+    try:
+        with transaction.atomic():
+            _prepare_identity(cadre)
+            cadre.full_clean()
+            extra = ["id_number_hash"] if "id_number" in changed else []
+            for derived in ("birth_date", "gender"):
+                if derived not in changed:
+                    extra.append(derived)
+            cadre.save(update_fields=[*changed, *extra, "updated_at"])
+    except _DuplicateIdNumber as duplicate:
+        raise _refuse_duplicate(actor, duplicate.registered, cadre.area_code) from None
     return cadre
 
 

@@ -5,6 +5,10 @@ Chinese or English, with or without full-width forms, spaces or a required-marke
 themselves are read by `core.cells`. Writing gives every template the same look: a bold shaded
 header row with the column's help as a note, code columns formatted as text, and a 说明 sheet
 explaining each column.
+
+Every workbook is made by `new_workbook`, filled with `write_row` and turned into bytes by
+`workbook_bytes`, which writes every text cell as text: a villager's `=HYPERLINK(...)` is shown,
+never run (see `as_text`). tests/test_excel_lint.py keeps every export on this path.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import openpyxl
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -26,6 +31,8 @@ from .cells import aliases, blank, norm, yes_no_words
 
 if TYPE_CHECKING:
     # openpyxl has no type information (Any for mypy): these name what is expected.
+    from openpyxl.cell.cell import Cell
+    from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
     from openpyxl.worksheet.worksheet import Worksheet
 
@@ -33,6 +40,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # More rows than any county has; beyond it a file is a mistake (or an attack), not a county.
 MAX_ROWS = 5000
 TEXT_FORMAT = "@"
+# Leading characters that make Excel, LibreOffice or Sheets read typed text as a formula (OWASP's
+# CSV injection list): "=", "+", "-", "@", a tab or a carriage return.
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # ---------------------------------------------------------------------------- errors
@@ -112,6 +122,58 @@ def column_letter(columns: Sequence[Column], key: str) -> str:
 # ---------------------------------------------------------------------------- writing
 
 
+def new_workbook(*, empty: bool = False) -> Workbook:
+    """A new workbook with one sheet, or none if `empty`; save it with `workbook_bytes`."""
+    wb = openpyxl.Workbook()
+    if empty:
+        wb.remove(wb.active)
+    return wb
+
+
+def clean_text(value: Any) -> Any:
+    """`value` without the control characters an .xlsx cannot hold (openpyxl refuses them)."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def write_row(ws: Worksheet, values: Iterable[Any]) -> int:
+    """Append one row of values (text, numbers, dates, None); returns its row number."""
+    ws.append([clean_text(v) for v in values])
+    row: int = ws.max_row
+    for cell in ws[row]:
+        as_text(cell)
+    return row
+
+
+def as_text(cell: Cell) -> None:
+    """Keep a text cell text: never a formula, an error code, or text a program runs on editing.
+
+    openpyxl stores any str starting with "=" as a formula (and "#N/A" as an error), so the type
+    goes back to "s". Text starting with another formula lead is stored as text already but
+    Excel re-reads it as a formula once a user edits the cell; Excel's own quotePrefix flag (what
+    it sets when one types '+86 ...) keeps it text. It is chosen over OWASP's literal apostrophe
+    because the villager's text stays exactly as typed on screen and when the workbook comes back
+    through an import (the cadre export has the import's columns).
+    """
+    if not isinstance(cell.value, str):
+        return  # numbers, dates and blanks stay what they are
+    cell.data_type = "s"
+    if cell.value.startswith(FORMULA_LEADS):
+        cell.quotePrefix = True
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The .xlsx file of `wb`, every text cell of every sheet written as text (`as_text`)."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                as_text(cell)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 def write_header(
     ws: Worksheet, columns: Sequence[Column], *, explain: Callable[[Column], str] | None = None
 ) -> None:
@@ -119,8 +181,7 @@ def write_header(
 
     `explain(column)` gives each header cell's note; without it the headers have no notes.
     """
-    ws.append([str(c.label) for c in columns])
-    row = ws.max_row
+    row = write_row(ws, [str(c.label) for c in columns])
     for i, col in enumerate(columns, start=1):
         cell = ws.cell(row=row, column=i)
         cell.font = Font(bold=True)
@@ -155,19 +216,19 @@ def write_help_sheet(
 
     Returns the row number of each section's first entry (for formatting them further).
     """
-    ws.append([pgettext("tree import", "Column"), pgettext("tree import", "Explanation")])
+    write_row(ws, [pgettext("tree import", "Column"), pgettext("tree import", "Explanation")])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for line in lines:
-        ws.append(["", line])
+        write_row(ws, ["", line])
     firsts = []
     for title, entries in sections:
-        ws.append([])
-        ws.append([str(title)])
+        write_row(ws, [])
+        write_row(ws, [str(title)])
         ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
         firsts.append(ws.max_row + 1)
         for label, explanation in entries:
-            ws.append([label, explanation])
+            write_row(ws, [label, explanation])
     ws.column_dimensions["A"].width = label_width
     ws.column_dimensions["B"].width = 90
     for row in ws.iter_rows(min_col=2, max_col=2):

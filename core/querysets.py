@@ -25,7 +25,7 @@ VILLAGE_CODE_LENGTH = 12
 def prefix_q(field: str, codes: Iterable[str]) -> Q:
     """Q matching rows whose `field` lies inside one of the areas `codes`: a region code is a
     prefix, a village code (12 digits) is matched exactly (one index lookup for them all)."""
-    codes = list(codes)
+    codes = [c for c in codes if c]  # "" would be a prefix of everything: it matches nothing
     villages = [c for c in codes if len(c) >= VILLAGE_CODE_LENGTH]
     parts = [Q(**{f"{field}__startswith": c}) for c in codes if len(c) < VILLAGE_CODE_LENGTH]
     if villages:

@@ -126,8 +126,12 @@ class Scope:
         for kind, code in roles:
             if kind == RoleKind.CONTACT_CADRE:
                 continue  # a contact cadre's rights are over the assigned villages only
+            if not code or not code.isdigit():
+                # "" is a prefix of every code: a role without its area grants nothing, never
+                # everything (the database refuses such roles too).
+                continue
             held.setdefault(code, set()).update(GRANTS[kind])
-        for code in contact_villages:
+        for code in filter(None, contact_villages):
             held.setdefault(code, set()).update(GRANTS[RoleKind.CONTACT_CADRE])
         return cls(
             grants=tuple(sorted((code, frozenset(r)) for code, r in held.items())),

@@ -12,20 +12,18 @@ data: the registers hold names of parties and custodians only, never ID numbers 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-import openpyxl
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.styles import Font
 
 from core.dates import today
-from core.excel import Column, format_codes, write_header
+from core.excel import Column, format_codes, new_workbook, workbook_bytes, write_header, write_row
 from villages.models import Village
 
 from . import selectors
@@ -121,20 +119,20 @@ def _sheet(ws, title: str, village: Village, columns: Sequence[Column], period: 
     """Title row, the facts row (area code, period, export date) and the header row."""
     # Excel refuses these characters and more than 31 of them in a sheet name.
     ws.title = re.sub(r"[][\\/?*:]", " ", title)[:31]
-    ws.append([f"{village.name} · {title}"])
+    write_row(ws, [f"{village.name} · {title}"])
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
     facts = [_("Area code: %(code)s") % {"code": village.code}]
     if period:
         facts.append(_("Period: %(period)s") % {"period": period})
     facts.append(_("Exported on %(date)s") % {"date": today().isoformat()})
-    ws.append(["    ".join(facts)])
+    write_row(ws, ["    ".join(facts)])
     write_header(ws, columns)
 
 
 def _rows(ws, columns: Sequence[Column], rows: Iterable[dict[str, Any]], *, bold=False) -> None:
     """Append `rows` (dicts by column key) with money as numbers and dates as dates."""
     for row in rows:
-        ws.append([row.get(c.key) for c in columns])
+        write_row(ws, [row.get(c.key) for c in columns])
         for i, col in enumerate(columns, start=1):
             cell = ws.cell(row=ws.max_row, column=i)
             if col.key in NUMBER_KEYS and cell.value is not None:
@@ -143,12 +141,6 @@ def _rows(ws, columns: Sequence[Column], rows: Iterable[dict[str, Any]], *, bold
                 cell.number_format = DATE_FORMAT
             if bold:
                 cell.font = Font(bold=True)
-
-
-def _save(wb) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def period_text(start: dt.date, end: dt.date) -> str:
@@ -161,7 +153,7 @@ def period_text(start: dt.date, end: dt.date) -> str:
 def trial_balance_workbook(village: Village, start: dt.date, end: dt.date) -> bytes:
     """科目余额表 of a period, with the totals of the period's debits and credits (3 queries)."""
     rows = selectors.trial_balance(village, start, end)
-    wb = openpyxl.Workbook()
+    wb = new_workbook()
     ws = wb.active
     _sheet(ws, _("Trial balance"), village, TRIAL_BALANCE, period_text(start, end))
     _rows(
@@ -188,14 +180,14 @@ def trial_balance_workbook(village: Village, start: dt.date, end: dt.date) -> by
     _rows(ws, TRIAL_BALANCE, [total], bold=True)
     # format_codes starts below row 1: it also marks our header and facts rows, text anyway.
     format_codes(ws, TRIAL_BALANCE)
-    return _save(wb)
+    return workbook_bytes(wb)
 
 
 def journal_workbook(village: Village, account: Account, start: dt.date, end: dt.date) -> bytes:
     """日记账 of one account: the opening balance, each posted line with the running balance,
     then the totals and the closing balance (4 queries)."""
     opening, rows = selectors.journal(village, account, start, end)
-    wb = openpyxl.Workbook()
+    wb = new_workbook()
     ws = wb.active
     title = _("Journal of %(account)s") % {"account": f"{account.code} {account.name}"}
     _sheet(ws, title, village, JOURNAL, period_text(start, end))
@@ -224,7 +216,7 @@ def journal_workbook(village: Village, account: Account, start: dt.date, end: dt
         "balance": rows[-1].balance if rows else opening,
     }
     _rows(ws, JOURNAL, [total], bold=True)
-    return _save(wb)
+    return workbook_bytes(wb)
 
 
 # ---------------------------------------------------------------------------- the registers
@@ -234,7 +226,7 @@ def assets_workbook(village: Village) -> bytes:
     """资产台账: every asset of the village, disposed ones included, with the total original
     value (1 query)."""
     assets = list(Asset.objects.filter(area_code=village.code).order_by("category", "name", "pk"))
-    wb = openpyxl.Workbook()
+    wb = new_workbook()
     ws = wb.active
     _sheet(ws, _("Asset register"), village, ASSETS)
     _rows(
@@ -259,7 +251,7 @@ def assets_workbook(village: Village) -> bytes:
     )
     total = {"category": _("Total"), "value": sum((a.original_value for a in assets), ZERO)}
     _rows(ws, ASSETS, [total], bold=True)
-    return _save(wb)
+    return workbook_bytes(wb)
 
 
 def resources_workbook(village: Village) -> bytes:
@@ -273,7 +265,7 @@ def resources_workbook(village: Village) -> bytes:
         .order_by("land_kind", "name", "pk")
         .prefetch_related(Prefetch("contracts", queryset=contracts))
     )
-    wb = openpyxl.Workbook()
+    wb = new_workbook()
     ws = wb.active
     _sheet(ws, _("Resource register"), village, RESOURCES)
     _rows(
@@ -324,4 +316,4 @@ def resources_workbook(village: Village) -> bytes:
                     }
                 ],
             )
-    return _save(wb)
+    return workbook_bytes(wb)

@@ -12,12 +12,10 @@ in the village's registers through `asset_register` / `resource_register`.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 
-import openpyxl
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -32,7 +30,9 @@ from core.excel import (
     Sheet,
     WorkbookImportError,
     format_codes,
+    new_workbook,
     read_workbook,
+    workbook_bytes,
     write_header,
     write_help_sheet,
 )
@@ -161,7 +161,7 @@ def _accounts(village: Village) -> dict[str, Account]:
 def build_ledger_import_template(*, village: Village) -> bytes:
     """The workbook to fill in: the two data sheets and a 说明 sheet with the usable accounts."""
     accounts = _accounts(village)
-    wb = openpyxl.Workbook()
+    wb = new_workbook()
     for ws, label, columns in (
         (wb.active, BALANCE_SHEET, BALANCE_COLUMNS),
         (wb.create_sheet(), VOUCHER_SHEET, VOUCHER_COLUMNS),
@@ -211,9 +211,7 @@ def build_ledger_import_template(*, village: Village) -> bytes:
     # The account codes are text: 10101 must not become a number.
     for row in help_ws.iter_rows(min_row=firsts[-1], min_col=1, max_col=1):
         row[0].number_format = "@"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 # ---------------------------------------------------------------------------- cells

@@ -5,17 +5,15 @@ can sort and sum them; codes are text. Built from the same `Dashboard` as the pa
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-import openpyxl
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.styles import Font
 
-from core.excel import Column, write_header
+from core.excel import Column, new_workbook, workbook_bytes, write_header, write_row
 from core.rates import EXCEL_PERCENT_FORMAT
 from supervision.choices import WarningLevel
 from supervision.periods import Period
@@ -30,11 +28,11 @@ def _col(key: str, label, width: int = 12, *, code: bool = False) -> Column:
 def _sheet(wb, title: str, heading: str, columns: Sequence[Column], rows: Iterable[list]):
     """A sheet with a title row, the header and the rows; Decimal rates as percentages."""
     ws = wb.create_sheet(title[:31])
-    ws.append([heading])
+    write_row(ws, [heading])
     ws["A1"].font = Font(bold=True, size=13)
     write_header(ws, columns)
     for values in rows:
-        ws.append([_cell(v) for v in values])
+        write_row(ws, [_cell(v) for v in values])
         for i, v in enumerate(values, start=1):
             if isinstance(v, Decimal) and v <= 1 and columns[i - 1].key.endswith("rate"):
                 ws.cell(row=ws.max_row, column=i).number_format = EXCEL_PERCENT_FORMAT
@@ -56,8 +54,7 @@ def _cell(value: Any):
 def dashboard_workbook(d: Dashboard) -> bytes:
     """Every table of the dashboard: headline, matrix, warnings, ageing, satisfaction, trend and
     ranking."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
+    wb = new_workbook(empty=True)
     heading = f"{d.area.name} · {d.period.label()}"
 
     _sheet(
@@ -169,13 +166,12 @@ def dashboard_workbook(d: Dashboard) -> bytes:
             for u in d.ranking
         ),
     )
-    return _save(wb)
+    return workbook_bytes(wb)
 
 
 def village_figures_workbook(area, period: Period, title: str, rows: list[VillageFigure]) -> bytes:
     """The village list behind one figure."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
+    wb = new_workbook(empty=True)
     columns = (
         _col("code", gettext_lazy("Area code"), 14, code=True),
         _col("name", gettext_lazy("Village"), 16),
@@ -201,10 +197,4 @@ def village_figures_workbook(area, period: Period, title: str, rows: list[Villag
             for v in rows
         ),
     )
-    return _save(wb)
-
-
-def _save(wb) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import area_code_field
+from core.fields import area_code_check, area_code_field
 from core.querysets import ScopedQuerySet
 from villages.models import audited
 
@@ -86,6 +86,7 @@ class ReportRun(models.Model):
         verbose_name_plural = _("report runs")
         ordering = ["-created_at"]
         constraints = [
+            area_code_check((6, 9, 12)),
             models.UniqueConstraint(
                 fields=["kind", "area_code", "period"],
                 condition=Q(state__in=ACTIVE_STATES),

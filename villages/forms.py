@@ -79,6 +79,7 @@ class ChangeLogFilterForm(forms.Form):
             ("update", _("Changed")),
             ("delete", _("Deleted")),
             ("personal_data_viewed", _("Viewed personal data")),
+            ("duplicate_id_number", _("ID number registered again")),
         ],
     )
     user = forms.CharField(label=_("Account"), required=False, max_length=150)

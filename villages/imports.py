@@ -7,14 +7,12 @@ rows (upsert by area code) or writes nothing and returns every error with its sh
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
-import openpyxl
 import pghistory
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -42,9 +40,12 @@ from core.excel import (
     WorkbookImportError,
     column_letter,
     format_codes,
+    new_workbook,
     read_workbook,
+    workbook_bytes,
     write_header,
     write_help_sheet,
+    write_row,
 )
 from core.rights import Right, Scope, scope_for
 
@@ -195,19 +196,20 @@ def build_import_template(*, county: Region, actor=None) -> bytes:
     def explain(col: Column) -> str:
         return col.explain(county=county.code)
 
-    wb = openpyxl.Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = str(TOWNSHIP_SHEET)
     write_header(ws, TOWNSHIP_COLUMNS, explain=explain)
     for t in townships:
-        ws.append([t.code, t.name])
+        write_row(ws, [t.code, t.name])
     format_codes(ws, TOWNSHIP_COLUMNS)
 
     ws = wb.create_sheet(str(VILLAGE_SHEET))
     write_header(ws, VILLAGE_COLUMNS, explain=explain)
     yes, no = yes_no_words()
     for v in villages:
-        ws.append(
+        write_row(
+            ws,
             [
                 v.code,
                 v.name,
@@ -218,7 +220,7 @@ def build_import_template(*, county: Region, actor=None) -> bytes:
                 v.collective_income,
                 yes if v.is_backward else no,
                 v.notes,
-            ]
+            ],
         )
     format_codes(ws, VILLAGE_COLUMNS)
     for cell in ws[column_letter(VILLAGE_COLUMNS, "collective_income")][1:]:
@@ -229,9 +231,7 @@ def build_import_template(*, county: Region, actor=None) -> bytes:
     choice.add(f"{backward}2:{backward}{MAX_ROWS + 1}")
 
     _write_help(wb.create_sheet(str(HELP_SHEET)), county, explain)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def _write_help(ws, county: Region, explain: Callable[[Column], str]) -> None:

@@ -1,6 +1,8 @@
 """The administrative tree (regions and villages), staff roles and contact-cadre assignments."""
 
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
 import pghistory
 from django.conf import settings
@@ -13,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import today
-from core.fields import area_code_field
+from core.fields import COUNTY, VILLAGE, area_code_check, area_code_field, area_code_pattern
 from core.querysets import ScopedQuerySet, prefix_q
 from core.rights import Right, scope_for
 
@@ -93,6 +95,20 @@ class Region(models.Model):
         indexes = [
             models.Index(
                 fields=["code"], name="region_code_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
+        constraints = [
+            # A region's code is every scope's prefix: its length is its level's.
+            models.CheckConstraint(
+                condition=reduce(
+                    or_,
+                    (
+                        Q(level=level, code__regex=area_code_pattern((n,)))
+                        for level, n in CODE_LENGTH.items()
+                    ),
+                ),
+                name="region_code_fits_level",
+                violation_error_message=_("The region's code does not match its level."),
             ),
         ]
 
@@ -175,6 +191,7 @@ class Village(models.Model):
             ),
             models.Index(fields=["name"], name="village_name"),
         ]
+        constraints = [area_code_check(VILLAGE, field="code")]
 
     def __str__(self):
         return self.name
@@ -237,6 +254,21 @@ class StaffRole(models.Model):
         verbose_name_plural = _("staff roles")
         ordering = ["user_id", "kind"]
         constraints = [
+            area_code_check((6, 9, 12)),
+            # The scope's code has the length of the role's level: a county supervisor's 6
+            # digits, a township's 9, a village clerk's 12; never "", which is every prefix.
+            models.CheckConstraint(
+                condition=Q(
+                    kind=RoleKind.COUNTY_SUPERVISOR, area_code__regex=area_code_pattern(COUNTY)
+                )
+                | Q(
+                    kind__in=[RoleKind.TOWNSHIP_STAFF, RoleKind.CONTACT_CADRE],
+                    area_code__regex=area_code_pattern((9,)),
+                )
+                | Q(kind=RoleKind.VILLAGE_CLERK, area_code__regex=area_code_pattern(VILLAGE)),
+                name="staff_role_area_code_fits_kind",
+                violation_error_message=_("The role's area code does not match its level."),
+            ),
             models.UniqueConstraint(fields=["user", "kind", "area_code"], name="unique_staff_role"),
             models.CheckConstraint(
                 condition=(
@@ -252,6 +284,16 @@ class StaffRole(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.scope_name}"
+
+    def save(self, *args, **kwargs):
+        # The scope's code comes from the village or region, whoever saves the role (a script,
+        # the admin, a fixture), not only from clean(): a role with no code would see nothing
+        # (scoping ignores it) and the database refuses one whose code misfits its level.
+        if self.village_id:
+            self.area_code = self.village.code
+        elif self.region_id:
+            self.area_code = self.region.code
+        super().save(*args, **kwargs)
 
     @property
     def scope_name(self) -> str:
@@ -312,6 +354,7 @@ class ContactAssignment(models.Model):
         verbose_name_plural = _("contact-cadre assignments")
         ordering = ["village__code", "-start_date"]
         constraints = [
+            area_code_check(),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="contact_assignment_dates_ordered",

@@ -419,7 +419,9 @@ def test_a_duplicate_id_number_is_refused(api, insider, r):
         {"village": r.village.code, "name": "重复", "id_number": r.cadre.id_number},
     )
     assert response.status_code == 400
-    assert response.json() == {"id_number": ["该身份证号码的村干部已登记。"]}
+    assert response.json() == {
+        "id_number": [f"该身份证号码的村干部已登记：{r.cadre.name}（{r.village.name}）。"]
+    }
     assert Cadre.objects.count() == 1
 
 

@@ -15,10 +15,13 @@ from cadres.choices import CertificateState, PostKind
 from cadres.exports import export_cadres
 from cadres.filtersets import PostFilterSet
 from cadres.identity import id_number_hash
+from cadres.imports import build_cadre_import_template
 from cadres.models import Post
 from cadres.tests.factories import CadreFactory, PostFactory, make_id_number, promise_data
 from cadres.tests.test_imports import HEADERS as IMPORT_HEADERS
+from core.tests.test_excel import FORMULA_PAYLOADS, assert_no_formula
 from villages.choices import RoleKind
+from villages.models import Village
 from villages.tests.factories import (
     ContactAssignmentFactory,
     StaffRoleFactory,
@@ -207,3 +210,14 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(township, insider):
     # The account's roles, the posts with their people, villages and certificates, the pledges.
     assert counts == [(counts[0][0], 2), (counts[0][0], 50)]
     assert counts[0][0] <= 4
+
+
+def test_text_is_never_a_formula_in_the_export_or_the_template(township, village, supervisor):
+    link, cmd, sums, at = FORMULA_PAYLOADS
+    PostFactory(cadre=cadre(village, 5, sums), kind=PostKind.SECRETARY, notes=link)
+    PostFactory(cadre=cadre(village, 6, at), kind=PostKind.COMMITTEE_MEMBER, notes=cmd)
+    assert_no_formula(export_cadres(actor=supervisor, township=township), *FORMULA_PAYLOADS)
+    # The template lists the township's villages on its 说明 sheet.
+    Village.objects.filter(pk=village.pk).update(name=link)
+    template = build_cadre_import_template(township=township, actor=supervisor)
+    assert_no_formula(template, link)

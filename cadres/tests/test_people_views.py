@@ -297,6 +297,21 @@ def test_short_id_number_and_duplicate_are_refused_on_the_field(client, insider,
     assert "该身份证号码的村干部已登记" in str(twice.context["form"].errors["id_number"])
 
 
+def test_a_duplicate_outside_the_scope_is_shown_to_the_persons_county_not_the_user(
+    client, outsider, supervisor, cadre, other_village
+):
+    response = login(client, outsider).post(
+        reverse("cadres:cadre-add"),
+        {"village": other_village.code, "name": "重号", "id_number": FULL_ID},
+    )
+    assert response.status_code == 200
+    errors = str(response.context["form"].errors["id_number"])
+    assert "请联系县委组织部" in errors and "已登记" not in errors and "龚测甲" not in errors
+    history = login(client, supervisor).get(reverse("cadres:cadre-detail", args=[cadre.pk]))
+    html = history.content.decode()
+    assert "身份证号码被重复登记" in html and f"尝试登记地：{other_village.code}" in html
+
+
 def test_correcting_the_id_number_rederives_birth_date_and_gender(client, insider, cadre):
     number = make_id_number(D(1968, 12, 24), serial=12, male=False)
     response = login(client, insider).post(

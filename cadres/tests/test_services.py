@@ -64,6 +64,49 @@ def test_a_person_is_registered_once(insider, village):
         services.cadre_create(actor=insider, village=village, name="王", id_number=number)
 
 
+@pytest.mark.usefixtures("chinese")
+def test_a_duplicate_outside_the_users_scope_says_neither_whether_nor_where(
+    insider, outsider, village, other_village, caplog
+):
+    number = make_id_number(serial=3)
+    registered = services.cadre_create(
+        actor=insider, village=village, name="王新", id_number=number
+    )
+    with pytest.raises(ValidationError) as refusal:
+        services.cadre_create(actor=outsider, village=other_village, name="王", id_number=number)
+    [message] = refusal.value.message_dict["id_number"]
+    assert message == "该身份证号码无法在此登记，请联系县委组织部。"
+    assert "已登记" not in message and village.name not in message and "王新" not in message
+    assert Cadre.objects.count() == 1
+    # Logged where the registered person's county sees it, and in the server's log.
+    event = ChangeEvent.objects.tracks(registered).get(pgh_label="duplicate_id_number")
+    assert event.pgh_context["user"] == outsider.pk
+    assert event.pgh_context["attempted_in"] == other_village.code
+    [record] = [r for r in caplog.records if r.name == "cadres.services"]
+    assert other_village.code in record.getMessage() and number not in record.getMessage()
+
+
+@pytest.mark.usefixtures("chinese")
+def test_a_duplicate_inside_the_users_scope_points_to_the_record(insider, village):
+    number = make_id_number(serial=3)
+    registered = services.cadre_create(
+        actor=insider, village=village, name="王新", id_number=number
+    )
+    other = services.cadre_create(
+        actor=insider, village=village, name="李", id_number=make_id_number(serial=4)
+    )
+    with pytest.raises(ValidationError) as refusal:
+        # A corrected ID number that is someone else's: the same answer as a new registration.
+        services.cadre_update(actor=insider, cadre=other, id_number=number)
+    [message] = refusal.value.message_dict["id_number"]
+    assert message == f"该身份证号码的村干部已登记：王新（{village.name}）。"
+    assert (
+        ChangeEvent.objects.tracks(registered).filter(pgh_label="duplicate_id_number").count() == 1
+    )
+    other.refresh_from_db()
+    assert other.id_number_hash == id_number_hash(make_id_number(serial=4))
+
+
 def test_birth_date_contradicting_the_id_number_is_refused(insider, village):
     with pytest.raises(ValidationError):
         services.cadre_create(

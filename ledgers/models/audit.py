@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import area_code_field
+from core.fields import area_code_check, area_code_field
 from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
 
@@ -46,6 +46,7 @@ class AuditRecord(models.Model):
         verbose_name = _("audit")
         verbose_name_plural = _("audits")
         ordering = ["area_code", "-period_end"]
+        constraints = [area_code_check()]
 
     def __str__(self):
         return f"{self.village} {self.get_kind_display()} {self.period_end:%Y}"
@@ -79,6 +80,7 @@ class AuditFinding(models.Model):
         verbose_name = _("audit finding")
         verbose_name_plural = _("audit findings")
         ordering = ["audit", "pk"]
+        constraints = [area_code_check()]
 
     def __str__(self):
         return self.description[:40]

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import area_code_field
+from core.fields import COUNTY, area_code_check, area_code_field
 from core.querysets import ScopedQuerySet
 from core.rights import scope_for
 from core.triggers import frozen_with_parent
@@ -75,6 +75,7 @@ class Account(models.Model):
         verbose_name_plural = _("chart of accounts")
         ordering = ["code"]
         constraints = [
+            area_code_check(COUNTY, blank=True),
             models.UniqueConstraint(fields=["area_code", "code"], name="account_code_per_chart"),
         ]
 
@@ -136,6 +137,7 @@ class Verification(models.Model):
     class Meta:
         verbose_name = _("verification")
         verbose_name_plural = _("verifications")
+        constraints = [area_code_check()]
 
     def __str__(self):
         return f"{self.village} {self.as_of:%Y-%m-%d}"
@@ -178,6 +180,7 @@ class OpeningBalance(models.Model):
         verbose_name_plural = _("opening balances")
         ordering = ["account__code"]
         constraints = [
+            area_code_check(),
             models.UniqueConstraint(
                 fields=["verification", "account"], name="one_opening_balance_per_account"
             ),
@@ -270,6 +273,7 @@ class Voucher(models.Model):
             ),
         ]
         constraints = [
+            area_code_check(),
             models.UniqueConstraint(
                 fields=["village", "year", "number"], name="voucher_number_per_village_year"
             ),
@@ -349,6 +353,7 @@ class VoucherLine(models.Model):
             ),
         ]
         constraints = [
+            area_code_check(),
             models.CheckConstraint(
                 condition=Q(debit__gte=0, credit__gte=0)
                 & (Q(debit=0) & Q(credit__gt=0) | Q(credit=0) & Q(debit__gt=0)),
@@ -397,6 +402,7 @@ class ClosedPeriod(models.Model):
         verbose_name_plural = _("closed periods")
         ordering = ["-year", "-month"]
         constraints = [
+            area_code_check(),
             models.UniqueConstraint(
                 fields=["village", "year", "month"], name="one_close_per_village_month"
             ),

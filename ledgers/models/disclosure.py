@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import area_code_field
+from core.fields import area_code_check, area_code_field
 from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
 
@@ -69,6 +69,7 @@ class Disclosure(models.Model):
         verbose_name_plural = _("disclosure statements")
         ordering = ["area_code", "-year", "-start"]
         constraints = [
+            area_code_check(),
             models.UniqueConstraint(
                 fields=["village", "kind", "year", "number"], name="one_statement_per_period"
             ),
@@ -127,6 +128,7 @@ class DisclosureQuestion(models.Model):
         verbose_name = _("question about a statement")
         verbose_name_plural = _("questions about statements")
         ordering = ["-asked_at"]
+        constraints = [area_code_check()]
 
     def __str__(self):
         return self.question[:40]

@@ -4,7 +4,7 @@ import pgtrigger
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import area_code_field
+from core.fields import area_code_check, area_code_field
 from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
 
@@ -76,6 +76,7 @@ class Handover(models.Model):
         verbose_name = _("handover")
         verbose_name_plural = _("handovers")
         ordering = ["area_code", "-as_of"]
+        constraints = [area_code_check()]
 
     def __str__(self):
         return f"{self.village} {self.as_of:%Y-%m-%d}"

@@ -5,7 +5,7 @@ every village's verdict without recomputing a single chain."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import area_code_field
+from core.fields import area_code_check, area_code_field
 from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
 
@@ -41,11 +41,12 @@ class ChainCheck(models.Model):
         verbose_name_plural = _("chain checks")
         ordering = ["area_code"]
         constraints = [
+            area_code_check(),
             models.CheckConstraint(
                 condition=models.Q(intact=True, reason="", broken_at="")
                 | models.Q(intact=False) & ~models.Q(reason=""),
                 name="a_broken_chain_says_why",
-            )
+            ),
         ]
 
     def __str__(self):

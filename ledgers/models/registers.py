@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import area_code_field
+from core.fields import area_code_check, area_code_field
 from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
 
@@ -63,6 +63,7 @@ class Asset(models.Model):
         verbose_name_plural = _("assets")
         ordering = ["area_code", "category", "name"]
         constraints = [
+            area_code_check(),
             models.CheckConstraint(
                 condition=Q(original_value__gte=0, quantity__gt=0), name="asset_value_positive"
             ),
@@ -108,6 +109,7 @@ class AssetMovement(models.Model):
         verbose_name = _("asset movement")
         verbose_name_plural = _("asset movements")
         ordering = ["asset", "date", "pk"]
+        constraints = [area_code_check()]
 
     def __str__(self):
         return f"{self.asset} {self.get_kind_display()} {self.date:%Y-%m-%d}"
@@ -148,6 +150,7 @@ class Resource(models.Model):
         verbose_name_plural = _("resources")
         ordering = ["area_code", "land_kind", "name"]
         constraints = [
+            area_code_check(),
             models.CheckConstraint(condition=Q(area_mu__gt=0), name="resource_area_positive"),
         ]
 
@@ -192,6 +195,7 @@ class ResourceContract(models.Model):
         verbose_name_plural = _("resource contracts")
         ordering = ["area_code", "end_date"]
         constraints = [
+            area_code_check(),
             models.CheckConstraint(
                 condition=Q(end_date__gt=models.F("start_date")) & Q(annual_fee__gte=0),
                 name="contract_dates_and_fee",
@@ -244,6 +248,7 @@ class ContractPayment(models.Model):
         verbose_name = _("contract payment")
         verbose_name_plural = _("contract payments")
         ordering = ["contract", "received_on"]
+        constraints = [area_code_check()]
 
     def __str__(self):
         return f"{self.contract} {self.amount}"

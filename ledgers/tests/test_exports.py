@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from cadres.tests.factories import CadreFactory
+from core.tests.test_excel import FORMULA_PAYLOADS, assert_no_formula
 from ledgers import selectors, services
 from ledgers.exports import HEADER_ROW, MONEY_FORMAT
 from ledgers.tests.conftest import lines
@@ -223,3 +224,40 @@ def test_query_counts_do_not_grow_with_the_rows(
     add_rows(clerk, insider, village, chart, 48, 100)
     assert [count_queries(url, **PERIOD) for url in urls(village)] == with_two
     assert max(with_two) <= 10
+
+
+def test_villagers_text_is_never_a_formula_in_any_export(
+    client, clerk, insider, supervisor, village, chart, open_books
+):
+    """Text typed by a villager or clerk that starts like a formula is written as text."""
+    link, cmd, sums, at = FORMULA_PAYLOADS
+    draft = services.voucher_create(
+        actor=clerk,
+        village=village,
+        date=D(2026, 1, 10),
+        summary=link,
+        lines=lines(chart, "cash", "income", "500", counterparty=cmd),
+    )
+    services.voucher_post(actor=insider, voucher=draft)
+    make_asset(clerk, village, name=link, location=cmd, custodian=sums, notes=at)
+    resource = make_resource(clerk, village, name=cmd, east=link, notes=sums)
+    services.contract_sign(
+        actor=clerk,
+        resource=resource,
+        party=at,
+        start_date=D(2024, 1, 1),
+        end_date=D(2030, 12, 31),
+        annual_fee=Decimal("100"),
+    )
+    client = login(client, supervisor)
+    expected = {
+        "export-journal": [link, cmd],
+        "export-assets": FORMULA_PAYLOADS,
+        "export-resources": FORMULA_PAYLOADS,
+        "export-trial-balance": [],
+    }
+    for name, texts in expected.items():
+        args = [village.code, "101"] if name == "export-journal" else [village.code]
+        response = client.get(reverse(f"ledgers:{name}", args=args), PERIOD)
+        assert response.status_code == 200
+        assert_no_formula(response.content, *texts)

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from core.tests.test_excel import FORMULA_PAYLOADS, assert_no_formula
 from ledgers import services
 from ledgers.choices import VoucherState
 from ledgers.imports import (
@@ -22,7 +23,7 @@ from ledgers.imports import (
     import_resources,
     import_vouchers,
 )
-from ledgers.models import Asset, OpeningBalance, Resource, Voucher, VoucherLine
+from ledgers.models import Account, Asset, OpeningBalance, Resource, Voucher, VoucherLine
 from villages.choices import RoleKind
 from villages.tests.factories import ContactAssignmentFactory, StaffRoleFactory, UserFactory
 
@@ -637,3 +638,9 @@ def test_api_imports_vouchers_all_or_nothing_and_scoped(api, village, clerk, out
     assert Voucher.objects.filter(village=village, state=VoucherState.DRAFT).count() == 2
     api.force_authenticate(None)
     assert api.post(url, {}, format="multipart").status_code in (401, 403)
+
+
+def test_template_writes_account_names_as_text_never_formulas(village, chart):
+    link = FORMULA_PAYLOADS[0]
+    Account.objects.filter(pk=chart["cash"].pk).update(name=link)
+    assert_no_formula(build_ledger_import_template(village=village), link)

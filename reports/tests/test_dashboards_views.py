@@ -9,9 +9,11 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
+from core.tests.test_excel import FORMULA_PAYLOADS, assert_no_formula
 from reports.dashboards import composite_score, satisfaction_band
 from reports.figures import Figures
 from supervision.choices import TaskKind
+from villages.models import Region, Village
 from villages.tests.factories import VillageFactory
 from villages.tests.helpers import login
 
@@ -367,3 +369,19 @@ def test_a_level_names_its_first_ten_villages_and_links_to_them_all(client, supe
     # the API lists them all
     api = client.get("/api/v1/dashboards/county/370830/", PERIOD).json()
     assert len(next(w for w in api["warnings"] if w["level"] == 3)["villages"]) == 12
+
+
+def test_text_in_the_dashboard_workbooks_is_never_a_formula(
+    client, supervisor, village, other_village, insider
+):
+    link, cmd, sums, at = FORMULA_PAYLOADS
+    populate(village, insider, on_time=True)
+    problem(village, insider, deadline=D(2026, 8, 16), title=sums)
+    warn(other_village, text=link)
+    Village.objects.filter(pk=other_village.pk).update(name=cmd)
+    Region.objects.filter(code=other_village.code[:9]).update(name=at)
+    client = login(client, supervisor)
+    response = client.get(county_url(), {**PERIOD, "format": "xlsx"})
+    assert_no_formula(response.content, link, cmd, at)
+    query = {"area": "370830", "figure": "warning", "level": "3", "format": "xlsx", **PERIOD}
+    assert_no_formula(client.get(figures_url(), query).content, link, cmd, at)

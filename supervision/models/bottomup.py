@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Post, Promise
 from core import rates
-from core.fields import area_code_field
+from core.fields import area_code_check, area_code_field
 from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
 
@@ -51,6 +51,7 @@ class Hearing(CompletedRecord):
         verbose_name = _("village-affairs hearing")
         verbose_name_plural = _("village-affairs hearings")
         ordering = ["-period", "area_code"]
+        constraints = [area_code_check()]
 
     @property
     def attendance(self) -> int:
@@ -89,6 +90,7 @@ class HearingQuestion(models.Model):
         verbose_name = _("hearing question")
         verbose_name_plural = _("hearing questions")
         ordering = ["pk"]
+        constraints = [area_code_check()]
 
     def __str__(self):
         return self.question[:40]
@@ -123,6 +125,7 @@ class PublicReport(CompletedRecord):
         verbose_name_plural = _("public reports")
         ordering = ["-period", "area_code"]
         constraints = [
+            area_code_check(),
             models.CheckConstraint(
                 condition=models.Q(ballots_returned__lte=models.F("ballots_issued")),
                 name="returned_ballots_not_more_than_issued",
@@ -157,6 +160,7 @@ class PublicReportVote(models.Model):
         verbose_name_plural = _("votes on cadres")
         ordering = ["post__kind", "pk"]
         constraints = [
+            area_code_check(),
             models.UniqueConstraint(fields=["report", "post"], name="one_vote_per_post"),
         ]
 
@@ -196,6 +200,7 @@ class Redemption(CompletedRecord):
         verbose_name = _("pledge redemption")
         verbose_name_plural = _("pledge redemptions")
         ordering = ["-period", "area_code"]
+        constraints = [area_code_check()]
 
 
 @audited
@@ -221,6 +226,7 @@ class PromiseRedemption(models.Model):
         verbose_name_plural = _("redemptions of promises")
         ordering = ["promise__pledge", "promise__position"]
         constraints = [
+            area_code_check(),
             models.UniqueConstraint(
                 fields=["redemption", "promise"], name="one_result_per_promise"
             ),

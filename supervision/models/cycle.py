@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import today
-from core.fields import area_code_field
+from core.fields import area_code_check, area_code_field
 from core.querysets import ScopedQuerySet
 from villages.models import Village, audited, audited_in_bulk
 
@@ -52,6 +52,7 @@ class SupervisionTask(models.Model):
         verbose_name_plural = _("supervision duties")
         ordering = ["due_date", "area_code", "kind"]
         constraints = [
+            area_code_check(),
             models.UniqueConstraint(
                 fields=["village", "kind", "period"], name="one_duty_per_village_kind_period"
             ),
@@ -121,6 +122,7 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
         constraints = [
+            area_code_check(),
             models.UniqueConstraint(fields=["user", "key"], name="one_notification_per_key"),
         ]
 

@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import area_code_field
+from core.fields import COUNTY, area_code_check, area_code_field
 from core.querysets import ScopedQuerySet
 from core.rights import scope_for
 from villages.models import audited
@@ -96,6 +96,7 @@ class SupervisionPolicy(models.Model):
     class Meta:
         verbose_name = _("supervision policy")
         verbose_name_plural = _("supervision policies")
+        constraints = [area_code_check(COUNTY)]
 
     def __str__(self):
         return self.area_code

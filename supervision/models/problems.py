@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre
 from core.dates import today
-from core.fields import area_code_field
+from core.fields import area_code_check, area_code_field
 from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
 
@@ -139,6 +139,7 @@ class Problem(models.Model):
             ),
             models.Index(fields=["state", "deadline"], name="problem_state_deadline"),
         ]
+        constraints = [area_code_check()]
 
     def __str__(self):
         return self.title
@@ -186,6 +187,7 @@ class ProblemStep(models.Model):
         verbose_name = _("problem step")
         verbose_name_plural = _("problem steps")
         ordering = ["at", "pk"]
+        constraints = [area_code_check()]
 
     def __str__(self):
         return f"{self.problem} {self.get_action_display()}"

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import area_code_field
+from core.fields import area_code_check, area_code_field
 from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
 
@@ -65,6 +65,7 @@ class Rectification(models.Model):
         verbose_name_plural = _("backward-village rectifications")
         ordering = ["-year", "area_code"]
         constraints = [
+            area_code_check(),
             models.UniqueConstraint(fields=["village", "year"], name="one_rectification_a_year"),
         ]
 
@@ -101,6 +102,7 @@ class RectificationProgress(models.Model):
         verbose_name_plural = _("monthly progress")
         ordering = ["month"]
         constraints = [
+            area_code_check(),
             models.UniqueConstraint(fields=["rectification", "month"], name="one_progress_a_month"),
         ]
 
@@ -137,6 +139,7 @@ class FollowUpVisit(models.Model):
         verbose_name = _("follow-up visit")
         verbose_name_plural = _("follow-up visits")
         ordering = ["date"]
+        constraints = [area_code_check()]
 
     def __str__(self):
         return f"{self.rectification} {self.date}"

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Post, QualificationCertificate, ResignationAdvice
-from core.fields import area_code_field
+from core.fields import COUNTY, area_code_check, area_code_field
 from core.querysets import ScopedQuerySet
 from core.rights import scope_for
 from villages.models import Village, audited
@@ -79,6 +79,7 @@ class InspectionTemplate(models.Model):
         verbose_name_plural = _("inspection checklists")
         ordering = ["area_code", "-version"]
         constraints = [
+            area_code_check(COUNTY),
             models.UniqueConstraint(fields=["area_code", "version"], name="one_template_version"),
             models.UniqueConstraint(
                 fields=["area_code"],
@@ -125,6 +126,7 @@ class InspectionTemplateItem(models.Model):
         verbose_name_plural = _("checklist items")
         ordering = ["template", "position"]
         constraints = [
+            area_code_check(COUNTY),
             models.UniqueConstraint(fields=["template", "position"], name="one_item_per_position"),
             models.CheckConstraint(condition=models.Q(weight__gt=0), name="item_weight_positive"),
         ]
@@ -159,6 +161,7 @@ class Inspection(CompletedRecord):
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
         ordering = ["-period", "area_code"]
+        constraints = [area_code_check()]
 
 
 @audited
@@ -181,6 +184,7 @@ class InspectionScore(models.Model):
         verbose_name_plural = _("inspection scores")
         ordering = ["item__position"]
         constraints = [
+            area_code_check(),
             models.UniqueConstraint(fields=["inspection", "item"], name="one_score_per_item"),
         ]
 
@@ -210,6 +214,7 @@ class InspectionParticipant(models.Model):
         verbose_name = _("inspection participant")
         verbose_name_plural = _("inspection participants")
         ordering = ["pk"]
+        constraints = [area_code_check()]
 
     def __str__(self):
         return self.name
@@ -239,6 +244,7 @@ class InspectionFinding(models.Model):
         verbose_name = _("inspection finding")
         verbose_name_plural = _("inspection findings")
         ordering = ["pk"]
+        constraints = [area_code_check()]
 
     def __str__(self):
         return self.description[:40]
@@ -264,6 +270,7 @@ class Review(CompletedRecord):
         verbose_name = _("semi-annual review")
         verbose_name_plural = _("semi-annual reviews")
         ordering = ["-period", "area_code"]
+        constraints = [area_code_check()]
 
 
 @audited
@@ -290,6 +297,7 @@ class ReviewScore(models.Model):
         verbose_name_plural = _("review scores")
         ordering = ["post__kind", "pk"]
         constraints = [
+            area_code_check(),
             models.UniqueConstraint(fields=["review", "post"], name="one_review_score_per_post"),
         ]
 
@@ -336,6 +344,7 @@ class CertificateInspection(CompletedRecord):
         verbose_name_plural = _("annual certificate inspections")
         ordering = ["-year", "area_code"]
         constraints = [
+            area_code_check(),
             models.UniqueConstraint(
                 fields=["certificate", "year"], name="one_annual_inspection_per_certificate"
             ),

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import area_code_field
+from core.fields import area_code_check, area_code_field
 from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
 
@@ -56,6 +56,7 @@ class VillageWarning(models.Model):
                 fields=["area_code"], name="warning_area_prefix", opclasses=["varchar_pattern_ops"]
             ),
         ]
+        constraints = [area_code_check()]
 
     def __str__(self):
         return f"{self.village} {self.get_level_display()}"

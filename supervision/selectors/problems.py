@@ -4,9 +4,7 @@ export of a (filtered) list."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-import openpyxl
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -15,7 +13,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from core.dates import today
-from core.excel import Column, format_codes, write_header
+from core.excel import Column, format_codes, new_workbook, workbook_bytes, write_header, write_row
 
 from ..models import Problem
 
@@ -95,11 +93,11 @@ def problems_workbook(problems, *, on: dt.date | None = None) -> bytes:
     """问题台账 as an .xlsx: a title row, the header, one row per problem of `problems` (a
     scoped, filtered queryset); two queries whatever its length."""
     on = on or today()
-    wb = openpyxl.Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = _("Problem ledger")[:31]
-    ws.append(
-        [_("Problem ledger, exported on %(date)s") % {"date": date_format(on, "DATE_FORMAT")}]
+    write_row(
+        ws, [_("Problem ledger, exported on %(date)s") % {"date": date_format(on, "DATE_FORMAT")}]
     )
     columns = PROBLEM_EXPORT_COLUMNS
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
@@ -107,7 +105,8 @@ def problems_workbook(problems, *, on: dt.date | None = None) -> bytes:
     ws["A1"].alignment = Alignment(horizontal="center")
     write_header(ws, columns)
     for p in problems.select_related("village__township"):
-        ws.append(
+        write_row(
+            ws,
             [
                 p.area_code,
                 p.village.township.name,
@@ -124,7 +123,7 @@ def problems_workbook(problems, *, on: dt.date | None = None) -> bytes:
                 p.get_escalation_display(),
                 p.closed_on,
                 p.standard,
-            ]
+            ],
         )
     dates = {i for i, c in enumerate(columns, start=1) if c.key in DATE_KEYS}
     for row in ws.iter_rows(min_row=HEADER_ROW + 1):
@@ -133,6 +132,4 @@ def problems_workbook(problems, *, on: dt.date | None = None) -> bytes:
                 cell.number_format = "yyyy-mm-dd"
     format_codes(ws, columns)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{ws.max_row}"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

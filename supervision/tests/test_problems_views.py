@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from core.tests.test_excel import FORMULA_PAYLOADS, assert_no_formula
 from supervision.choices import Escalation, ProblemSource, ProblemState
 from supervision.models import Problem
 from villages.tests.factories import VillageFactory
@@ -260,3 +261,13 @@ def test_the_list_takes_the_same_queries_for_2_and_40_problems(
     add(38)
     assert count_queries(LIST) == few
     assert count_queries(reverse("supervision:problem-export")) == few_export
+
+
+def test_the_export_writes_a_public_question_as_text_never_a_formula(client, village, contact):
+    # What a visitor's question, registered as a problem, put into the export before.
+    link, cmd, sums, at = FORMULA_PAYLOADS
+    make_problem(village, contact, title=link, owner_name=cmd, standard=sums)
+    make_problem(village, contact, title=at)
+    export = login(client, contact).get(reverse("supervision:problem-export"))
+    assert export.status_code == 200
+    assert_no_formula(export.content, *FORMULA_PAYLOADS)

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.translation import override
 
 from core import excel
+from core.tests.test_excel import FORMULA_PAYLOADS, assert_no_formula
 from villages import imports
 from villages.choices import RegionLevel, RoleKind
 from villages.imports import (
@@ -815,3 +816,13 @@ def test_the_template_has_no_stray_translations_left(county, supervisor):
             for value in row:
                 if isinstance(value, str):
                     assert not re.search(r"[A-Za-z]{4,}", value.replace("Excel", "")), value
+
+
+def test_the_template_writes_names_and_notes_as_text_never_formulas(
+    county, township, village, supervisor
+):
+    link, cmd, _sums, at = FORMULA_PAYLOADS
+    Region.objects.filter(pk=township.pk).update(name=at)
+    Village.objects.filter(pk=village.pk).update(name=link, notes=cmd)
+    template = build_import_template(county=county, actor=supervisor)
+    assert_no_formula(template, link, cmd, at)
