@@ -3,11 +3,13 @@
 import datetime as dt
 
 import pytest
+from axes.models import AccessAttempt, AccessLog
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
 from villages.tests.factories import UserFactory
+from villages.tests.helpers import through_nginx
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-9"
@@ -59,6 +61,20 @@ def test_lockout_of_one_account_spares_colleagues_behind_the_same_ip(client, ins
         reverse("login"), {"username": "outsider", "password": PASSWORD}, REMOTE_ADDR="10.1.1.1"
     )
     assert response.status_code == 302
+
+
+def test_lockout_rows_record_the_address_the_shipped_nginx_saw(client, insider, settings):
+    settings.CLIENT_PROXY_COUNT = 1  # production
+    url = reverse("login")
+    wrong = {"username": "insider", "password": "wrong"}
+    client.post(url, wrong, **through_nginx("203.0.113.9"))
+    client.post(url, wrong, **through_nginx("198.51.100.20", "127.0.0.1"))  # forged header
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {
+        "203.0.113.9",
+        "198.51.100.20",
+    }
+    client.post(url, {"username": "insider", "password": PASSWORD}, **through_nginx("192.0.2.5"))
+    assert AccessLog.objects.get().ip_address == "192.0.2.5"
 
 
 def test_idle_session_expires_after_the_configured_minutes(client, insider, settings):

@@ -127,6 +127,11 @@ AXES_RETENTION_DAYS = env.int("AXES_RETENTION_DAYS", default=180)
 # axes warns when the IP is not part of the lockout key; leaving it out is the point (above).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Lockout rows record the same client address as every other limit (core/clients.py).
+AXES_CLIENT_IP_CALLABLE = "core.clients.client_address"
+# Proxies in front of the app that append to X-Forwarded-For (core/clients.py): none for
+# `make run` and the tests, one (the shipped nginx) in production.
+CLIENT_PROXY_COUNT = env.int("CLIENT_PROXY_COUNT", default=0)
 
 # Idle sessions end this many minutes after the last request: IdleSessionMiddleware saves the
 # session (pushing its expiry forward) at most once a minute while it is used.
