@@ -124,6 +124,30 @@ def test_password_change_applies_the_validators_in_chinese(client, insider):
     assert insider.check_password("Wenshang-county-77")
 
 
+def test_wrong_old_passwords_lock_the_account_like_failed_logins(client, insider, settings):
+    settings.CLIENT_PROXY_COUNT = 1
+    client.force_login(insider)
+    url = reverse("password_change")
+    guess = {"new_password1": "Wenshang-county-77", "new_password2": "Wenshang-county-77"}
+    for i in range(settings.AXES_FAILURE_LIMIT - 1):
+        wrong = client.post(url, {**guess, "old_password": f"guess-{i}"})
+        assert wrong.status_code == 200 and "旧密码不正确" in wrong.content.decode()
+    last = client.post(url, {**guess, "old_password": "guess-last"})
+    assert last.status_code == 429 and "账号已锁定" in last.content.decode()
+    # now even the right old password changes nothing, and the login is locked too
+    right = client.post(url, {**guess, "old_password": PASSWORD}, **through_nginx("203.0.113.9"))
+    assert right.status_code == 429 and "账号已锁定" in right.content.decode()
+    insider.refresh_from_db()
+    assert insider.check_password(PASSWORD)
+    client.logout()
+    login = client.post(reverse("login"), {"username": "insider", "password": PASSWORD})
+    assert login.status_code == 429
+    # the failures are on record, without the passwords tried
+    attempt = AccessAttempt.objects.get(username="insider")
+    assert attempt.failures_since_start >= settings.AXES_FAILURE_LIMIT
+    assert "guess-" not in attempt.post_data and "Wenshang" not in attempt.post_data
+
+
 def test_language_switch_to_english_and_back(client, insider):
     client.force_login(insider)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})

@@ -127,6 +127,14 @@ AXES_RETENTION_DAYS = env.int("AXES_RETENTION_DAYS", default=180)
 # axes warns when the IP is not part of the lockout key; leaving it out is the point (above).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Never store the password change form's passwords in the failure records (villages/views.py).
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+]
 # Lockout rows record the same client address as every other limit (core/clients.py).
 AXES_CLIENT_IP_CALLABLE = "core.clients.client_address"
 # Proxies in front of the app that append to X-Forwarded-For (core/clients.py): none for
