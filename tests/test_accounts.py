@@ -134,6 +134,7 @@ def test_wrong_old_passwords_lock_the_account_like_failed_logins(client, insider
         assert wrong.status_code == 200 and "旧密码不正确" in wrong.content.decode()
     last = client.post(url, {**guess, "old_password": "guess-last"})
     assert last.status_code == 429 and "账号已锁定" in last.content.decode()
+    assert "修改密码时" in last.content.decode()
     # now even the right old password changes nothing, and the login is locked too
     right = client.post(url, {**guess, "old_password": PASSWORD}, **through_nginx("203.0.113.9"))
     assert right.status_code == 429 and "账号已锁定" in right.content.decode()
