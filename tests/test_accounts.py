@@ -8,8 +8,8 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
+from core.testing import through_nginx
 from villages.tests.factories import UserFactory
-from villages.tests.helpers import through_nginx
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-9"

@@ -16,10 +16,10 @@ from django.utils.module_loading import import_string
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from config import health
+from core.testing import through_nginx
 from villages.management.commands.setup_periodic_tasks import SCHEDULES
 from villages.tasks import purge_expired_sessions, purge_old_login_attempts
 from villages.tests.factories import UserFactory
-from villages.tests.helpers import through_nginx
 
 
 def make_sessions(*, expired: int, live: int) -> None:

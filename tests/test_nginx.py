@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from villages.tests.helpers import through_nginx
+from core.testing import through_nginx
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

@@ -7,7 +7,7 @@ import pytest
 from django.test import RequestFactory
 
 from core.clients import client_address
-from villages.tests.helpers import NGINX_ADDRESS, through_nginx
+from core.testing import NGINX_ADDRESS, through_nginx
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from core.testing import through_nginx
 from ledgers import services
 from ledgers.choices import DisclosureKind, DisclosureState
 from ledgers.models import Disclosure, DisclosureQuestion
@@ -18,7 +19,7 @@ from ledgers.tests.disclosure_fixtures import (  # noqa: F401
     quarter_books,
 )
 from ledgers.views.disclosure import QUESTION_LIMIT
-from villages.tests.helpers import login, through_nginx
+from villages.tests.helpers import login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("chinese")]
 EXPECTED = {"anonymous": 302, "outsider": 404, "insider": 200, "supervisor": 200}
