@@ -175,8 +175,15 @@ def page(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.base_url = live_server.url
+    # The CSP allows nothing inline: a refusal is something that breaks in production.
+    refusals: list[str] = []
+    page.on(
+        "console",
+        lambda m: "Content Security Policy" in m.text and refusals.append(f"{page.url}: {m.text}"),
+    )
     yield page
     context.close()
+    assert not refusals, refusals
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,8 +1,9 @@
 """GET /healthz/: can this process reach the database and the Celery broker?
 
 Used by the compose healthcheck, nginx and load balancers, so it needs no login and must answer
-quickly even when a dependency hangs. The body names only the error class, never a host,
-password or message: the endpoint is public.
+quickly even when a dependency hangs. Everyone gets the HTTP code and the overall status; which
+check failed (only its error class, never a host, password or message) is shown to staff and to
+probes on the machine itself.
 """
 
 import logging
@@ -53,11 +54,26 @@ def check_broker() -> str:
     return "ok"
 
 
+LOCALHOST = {"127.0.0.1", "::1"}
+
+
+def sees_detail(request) -> bool:
+    """Staff, or a probe on this machine that did not come through the proxy (the compose
+    healthcheck): through nginx the peer is nginx and X-Forwarded-For is always set."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_staff:
+        return True
+    return request.META.get("REMOTE_ADDR") in LOCALHOST and (
+        "HTTP_X_FORWARDED_FOR" not in request.META
+    )
+
+
 @never_cache
 @require_safe
 def healthz(request):
     """Report database and broker health: HTTP 200 when both are usable, 503 otherwise."""
     checks = {"database": check_database(), "broker": check_broker()}
     healthy = checks["database"] == "ok" and checks["broker"] in ("ok", "eager")
-    checks["status"] = "ok" if healthy else "degraded"
-    return JsonResponse(checks, status=200 if healthy else 503)
+    status = {"status": "ok" if healthy else "degraded"}
+    body = {**checks, **status} if sees_detail(request) else status
+    return JsonResponse(body, status=200 if healthy else 503)

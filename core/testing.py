@@ -1,4 +1,5 @@
-"""The test suite runs as the application's runtime role, as production does (issue #14).
+"""Test helpers every app's tests share. The test suite runs as the application's runtime role,
+as production does (issue #14).
 
 The test database is created and migrated by its owner (the server's superuser here); every
 connection then switches to a role with the runtime grants only (`SET ROLE`, see
@@ -16,7 +17,14 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.db.backends.signals import connection_created
 
-__all__ = ["RUNTIME_ROLE", "as_owner", "as_owner_session", "runtime_role_for_tests"]
+__all__ = [
+    "NGINX_ADDRESS",
+    "RUNTIME_ROLE",
+    "as_owner",
+    "as_owner_session",
+    "runtime_role_for_tests",
+    "through_nginx",
+]
 
 RUNTIME_ROLE = "cunjian_app_test"
 
@@ -72,3 +80,17 @@ def as_owner_session() -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"SET ROLE {RUNTIME_ROLE}")
+
+
+# ------------------------------------------------------------------ the deployment's proxy
+
+#: the address gunicorn sees for every request: the nginx container's
+NGINX_ADDRESS = "172.18.0.7"
+
+
+def through_nginx(address: str, forwarded_for: str | None = None) -> dict[str, str]:
+    """The request headers the shipped nginx (deploy/nginx.conf) passes on for a visitor at
+    `address` who sent `forwarded_for` as their own X-Forwarded-For (or none):
+    `$proxy_add_x_forwarded_for` appends the address nginx saw to whatever the client sent."""
+    chain = f"{forwarded_for}, {address}" if forwarded_for else address
+    return {"REMOTE_ADDR": NGINX_ADDRESS, "HTTP_X_FORWARDED_FOR": chain}

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Cunjian needs, with apt when it can.
 #   scripts/system-deps.sh run    fonts and Pango for WeasyPrint
-#   scripts/system-deps.sh test   the above, plus Chromium, poppler, zbar and docker-compose for tests
+#   scripts/system-deps.sh test   the above, plus Chromium, poppler, zbar, docker-compose and nginx for tests
 set -euo pipefail
 want=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext)
 if [ "${1:-run}" = test ]; then
-  want+=(chromium poppler-utils zbar-tools docker-compose)
+  want+=(chromium poppler-utils zbar-tools docker-compose nginx)
 fi
 missing=()
 for pkg in "${want[@]}"; do

@@ -3,10 +3,12 @@
 import datetime as dt
 
 import pytest
+from axes.models import AccessAttempt, AccessLog
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
+from core.testing import through_nginx
 from villages.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +63,20 @@ def test_lockout_of_one_account_spares_colleagues_behind_the_same_ip(client, ins
     assert response.status_code == 302
 
 
+def test_lockout_rows_record_the_address_the_shipped_nginx_saw(client, insider, settings):
+    settings.CLIENT_PROXY_COUNT = 1  # production
+    url = reverse("login")
+    wrong = {"username": "insider", "password": "wrong"}
+    client.post(url, wrong, **through_nginx("203.0.113.9"))
+    client.post(url, wrong, **through_nginx("198.51.100.20", "127.0.0.1"))  # forged header
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {
+        "203.0.113.9",
+        "198.51.100.20",
+    }
+    client.post(url, {"username": "insider", "password": PASSWORD}, **through_nginx("192.0.2.5"))
+    assert AccessLog.objects.get().ip_address == "192.0.2.5"
+
+
 def test_idle_session_expires_after_the_configured_minutes(client, insider, settings):
     client.force_login(insider)
     assert client.get(reverse("home")).status_code == 200
@@ -106,6 +122,31 @@ def test_password_change_applies_the_validators_in_chinese(client, insider):
     assert ok.status_code == 302
     insider.refresh_from_db()
     assert insider.check_password("Wenshang-county-77")
+
+
+def test_wrong_old_passwords_lock_the_account_like_failed_logins(client, insider, settings):
+    settings.CLIENT_PROXY_COUNT = 1
+    client.force_login(insider)
+    url = reverse("password_change")
+    guess = {"new_password1": "Wenshang-county-77", "new_password2": "Wenshang-county-77"}
+    for i in range(settings.AXES_FAILURE_LIMIT - 1):
+        wrong = client.post(url, {**guess, "old_password": f"guess-{i}"})
+        assert wrong.status_code == 200 and "旧密码不正确" in wrong.content.decode()
+    last = client.post(url, {**guess, "old_password": "guess-last"})
+    assert last.status_code == 429 and "账号已锁定" in last.content.decode()
+    assert "修改密码时" in last.content.decode()
+    # now even the right old password changes nothing, and the login is locked too
+    right = client.post(url, {**guess, "old_password": PASSWORD}, **through_nginx("203.0.113.9"))
+    assert right.status_code == 429 and "账号已锁定" in right.content.decode()
+    insider.refresh_from_db()
+    assert insider.check_password(PASSWORD)
+    client.logout()
+    login = client.post(reverse("login"), {"username": "insider", "password": PASSWORD})
+    assert login.status_code == 429
+    # the failures are on record, without the passwords tried
+    attempt = AccessAttempt.objects.get(username="insider")
+    assert attempt.failures_since_start >= settings.AXES_FAILURE_LIMIT
+    assert "guess-" not in attempt.post_data and "Wenshang" not in attempt.post_data
 
 
 def test_language_switch_to_english_and_back(client, insider):

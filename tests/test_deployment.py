@@ -246,6 +246,61 @@ def test_collectstatic_finds_everything_under_production_settings(tmp_path):
     assert len(vendor) < 20, vendor
 
 
+# A secret key that passes the deploy check (50+ characters, not "django-insecure-").
+STRONG_SECRET = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789" * 2
+
+
+def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy` under `env` (DATABASE_URL unused: no database is opened)."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_deploy_check_is_clean_with_the_production_defaults():
+    # README, "HTTPS settings": nothing but the required secrets set
+    result = deploy_check(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": STRONG_SECRET,
+            "FIELD_ENCRYPTION_SALT": "test-only-salt",
+            "ID_NUMBER_HASH_KEY": "test-only-hash-key",
+        }
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_is_clean_with_the_compose_environment(services):
+    env = {k: str(v) for k, v in services["web"]["environment"].items()}
+    env["DJANGO_SECRET_KEY"] = STRONG_SECRET
+    result = deploy_check(env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # the same HTTPS settings and the one trusted proxy as production.py's defaults
+    assert env["DJANGO_SSL_REDIRECT"] == "true" and env["DJANGO_SECURE_COOKIES"] == "true"
+    assert env["DJANGO_HSTS_SECONDS"] == "31536000"
+    assert env["CLIENT_PROXY_COUNT"] == "1"
+
+
+def test_nginx_is_the_tls_edge(services):
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    plain, tls = conf.split("server {")[1:3]
+    assert "listen 80 default_server;" in plain
+    assert "return 301 https://$host$request_uri;" in plain and "proxy_pass" not in plain
+    assert "listen 443 ssl default_server;" in tls and "proxy_pass" in tls
+    assert "ssl_certificate /etc/nginx/tls/fullchain.pem;" in tls
+    assert any(v.endswith(":/etc/nginx/tls:ro") for v in services["nginx"]["volumes"])
+    ports = {str(p.get("target")) for p in services["nginx"]["ports"]}
+    assert ports == {"80", "443"}
+    # the compose healthcheck probes gunicorn directly as if through HTTPS: no redirect
+    assert '"X-Forwarded-Proto": "https"' in (ROOT / "deploy" / "entrypoint.sh").read_text()
+
+
 def test_dockerfile():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert re.search(r"^FROM python:3\.11-slim-bookworm AS app$", dockerfile, re.M)

@@ -16,8 +16,10 @@ from django.utils.module_loading import import_string
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from config import health
+from core.testing import through_nginx
 from villages.management.commands.setup_periodic_tasks import SCHEDULES
 from villages.tasks import purge_expired_sessions, purge_old_login_attempts
+from villages.tests.factories import UserFactory
 
 
 def make_sessions(*, expired: int, live: int) -> None:
@@ -270,3 +272,28 @@ def test_real_worker_purges_expired_sessions(worker_queue):
     assert result.get(timeout=20) == {"sessions": 2}
     assert Session.objects.count() == 1
     assert not Session.objects.filter(expire_date__lt=timezone.now()).exists()
+
+
+@pytest.mark.urls("tests.health_urls")
+@pytest.mark.django_db
+def test_healthz_detail_only_for_staff_and_local_probes(client, broker, settings):
+    settings.CLIENT_PROXY_COUNT = 1
+    # a visitor through nginx, even one who claims to be local: the code and the status only
+    for meta in (through_nginx("203.0.113.9"), through_nginx("203.0.113.9", "127.0.0.1")):
+        response = client.get("/healthz/", **meta)
+        assert response.status_code == 200 and response.json() == {"status": "ok"}
+    # nginx on the same machine: the peer is local, but the request came through the proxy
+    proxied = client.get("/healthz/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert proxied.json() == {"status": "ok"}
+    # the compose healthcheck on the container itself, and a staff member from anywhere
+    assert client.get("/healthz/", REMOTE_ADDR="::1").json()["database"] == "ok"
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get("/healthz/", **through_nginx("203.0.113.9")).json()["broker"] == "ok"
+
+
+@pytest.mark.urls("tests.health_urls")
+@pytest.mark.django_db
+def test_healthz_keeps_its_503_without_the_detail(client, broker, settings):
+    broker.CELERY_BROKER_URL = f"redis://127.0.0.1:{closed_port()}/0"
+    response = client.get("/healthz/", **through_nginx("203.0.113.9"))
+    assert response.status_code == 503 and response.json() == {"status": "degraded"}

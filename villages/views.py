@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
 from django.contrib import messages
+from django.contrib.auth import user_login_failed
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -47,6 +51,31 @@ class HomeView(LoginRequiredMixin, TemplateView):
         ctx["my_villages"] = selectors.contact_villages_of(user)
         ctx["recent_changes"] = changelog.recent_changes_by(user, user)
         return ctx
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, where a wrong old password counts as a failed login of the
+    account: a stolen session gets no more guesses than the login form (AXES_FAILURE_LIMIT per
+    AXES_COOLOFF_TIME), and a locked account can change nothing until it is unlocked."""
+
+    def credentials(self) -> dict[str, str]:
+        return {"username": self.request.user.get_username()}
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not AxesProxyHandler.is_allowed(
+            request, self.credentials()
+        ):
+            return get_lockout_response(request, None, self.credentials())
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.has_error("old_password", "password_incorrect"):
+            # axes records the failure (with the client's address) and, at the limit, locks the
+            # account and answers with its lockout page.
+            user_login_failed.send(
+                sender=__name__, credentials=self.credentials(), request=self.request
+            )
+        return super().form_invalid(form)
 
 
 class VillageListView(ScopedListView):

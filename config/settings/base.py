@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on everything but the anonymous public pages (personal data).
+    "core.middleware.NoStoreMiddleware",
     "villages.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -127,6 +129,19 @@ AXES_RETENTION_DAYS = env.int("AXES_RETENTION_DAYS", default=180)
 # axes warns when the IP is not part of the lockout key; leaving it out is the point (above).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Never store the password change form's passwords in the failure records (villages/views.py).
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+]
+# Lockout rows record the same client address as every other limit (core/clients.py).
+AXES_CLIENT_IP_CALLABLE = "core.clients.client_address"
+# Proxies in front of the app that append to X-Forwarded-For (core/clients.py): none for
+# `make run` and the tests, one (the shipped nginx) in production.
+CLIENT_PROXY_COUNT = env.int("CLIENT_PROXY_COUNT", default=0)
 
 # Idle sessions end this many minutes after the last request: IdleSessionMiddleware saves the
 # session (pushing its expiry forward) at most once a minute while it is used.
@@ -221,13 +236,19 @@ if LEDGER_DIGEST_S3_BUCKET:
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Nothing inline, neither script nor style (a template's style="" is refused: use a class of
+# static/css/cunjian.css); no plugin, no framing, forms post only here.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "script-src": ["'self'"],
         "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
     }
 }
 

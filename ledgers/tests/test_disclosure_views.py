@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from core.testing import through_nginx
 from ledgers import services
 from ledgers.choices import DisclosureKind, DisclosureState
 from ledgers.models import Disclosure, DisclosureQuestion
@@ -147,9 +148,10 @@ def test_the_published_json_is_byte_identical_and_matches_its_sha256(client, pub
     assert published.sha256 in page and "12,000.00" in page
 
 
-def ask(client, statement, **data):
+def ask(client, statement, meta=None, **data):
+    """Post a public question; `meta`: the request's headers (through_nginx())."""
     body = {"name": "", "phone": "", "question": "为何支出300元？", "website": "", **data}
-    return client.post(reverse("public:statement", args=[statement.pk]), body)
+    return client.post(reverse("public:statement", args=[statement.pk]), body, **(meta or {}))
 
 
 def test_anyone_asks_a_question_and_the_answer_appears_publicly(client, published, contact):
@@ -188,6 +190,29 @@ def test_questions_are_throttled_per_address(client, published):
     assert DisclosureQuestion.objects.count() == QUESTION_LIMIT
     other = Client(REMOTE_ADDR="10.0.0.9")
     assert ask(other, published).status_code == 302
+
+
+def test_behind_the_shipped_nginx_each_visitor_has_their_own_limit(client, published, settings):
+    settings.CLIENT_PROXY_COUNT = 1  # production
+    for _ in range(QUESTION_LIMIT):
+        assert ask(client, published, meta=through_nginx("203.0.113.9")).status_code == 302
+    assert ask(client, published, meta=through_nginx("203.0.113.9")).status_code == 429
+    # another villager behind the same nginx is not silenced
+    assert ask(Client(), published, meta=through_nginx("198.51.100.20")).status_code == 302
+
+
+def test_a_visitor_who_forges_the_header_is_counted_under_their_real_address(
+    client, published, settings
+):
+    settings.CLIENT_PROXY_COUNT = 1
+    forged = [f"192.0.2.{i}" for i in range(QUESTION_LIMIT + 2)]
+    codes = [
+        ask(client, published, meta=through_nginx("203.0.113.66", f)).status_code for f in forged
+    ]
+    assert codes == [302] * QUESTION_LIMIT + [429, 429]
+    assert DisclosureQuestion.objects.count() == QUESTION_LIMIT
+    # claiming a neighbour's address spent none of the neighbour's questions
+    assert ask(Client(), published, meta=through_nginx("192.0.2.1")).status_code == 302
 
 
 def test_bad_input_and_the_honeypot(client, published):

@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cadres.identity import mask_phone
+from core.clients import client_address
 from core.rights import Right, scope_for
 from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, apply_validation_error
 from villages.models import Region, Village
@@ -238,14 +239,6 @@ class QuestionAnswerView(ByPkMixin, View):
 # ------------------------------------------------------------------ public pages (no login)
 
 
-def client_address(request) -> str:
-    """The visitor's address, read the way the login lockout reads it (django-axes with ipware:
-    behind nginx, X-Forwarded-For with AXES_IPWARE_PROXY_COUNT proxies trusted)."""
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or "unknown"
-
-
 class PublicVillageView(TemplateView):
     """A village's published statements, for anyone (an unknown code is a 404)."""
 
@@ -303,7 +296,7 @@ class PublicStatementView(PublicStatementMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         disclosure = self.statement()
-        key = f"disclosure-questions:{client_address(request)}"
+        key = f"disclosure-questions:{client_address(request) or 'unknown'}"
         form = PublicQuestionForm(request.POST)
         if (cache.get(key) or 0) >= QUESTION_LIMIT:
             form.is_valid()

@@ -92,7 +92,7 @@ def test_a_running_run_is_polled_by_htmx_and_stops_when_done(client, insider, to
     ReportRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, progress=45)
     url = reverse("reports:report-run", args=[run.pk])
     page = client.get(url).content.decode()
-    assert 'hx-trigger="every 2s"' in page and "width: 45%" in page
+    assert 'hx-trigger="every 2s"' in page and 'data-progress="45"' in page
     partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert partial.lstrip().startswith('<div id="run-progress"') and "<html" not in partial
     ReportRun.objects.filter(pk=run.pk).update(state=RunState.DONE, progress=100)
