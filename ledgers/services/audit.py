@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from cadres.models import Post
 from core.rights import Right, require
 from core.types import Actor
+from core.validators import check_year
 from villages.models import Village
 
 from ..choices import AuditKind, FindingStatus
@@ -50,6 +51,8 @@ def audit_record(
 ) -> AuditRecord:
     """Record an audit of the village's books; a 离任审计 names the post that was left."""
     require(actor, Right.EDIT, village.code)
+    check_year(period_start.year, field="period_start")
+    check_year(period_end.year, field="period_end")
     if period_end < period_start:
         raise ValidationError({"period_end": _("The audited period ends before it starts.")})
     if kind == AuditKind.LEAVING and leaving_post is None:
