@@ -20,6 +20,7 @@ from cadres.models import Cadre, Pledge, Post, Promise, QualificationCertificate
 from core.dates import today
 from core.rights import Right, require
 from core.types import Actor
+from core.validators import check_reason
 from villages.models import Village
 from villages.signals import bulk_written
 
@@ -622,8 +623,9 @@ def annual_inspection_decide(
     on = on or today()
     if verdict not in Verdict.values:
         raise ValidationError({"verdict": _("Choose the verdict.")})
-    if verdict != Verdict.PASS and not reasons.strip():
-        raise ValidationError({"reasons": _("Give the reasons of a verdict other than pass.")})
+    if verdict != Verdict.PASS:
+        # A fail suspends the certificate: its reasons are the suspension's.
+        reasons = check_reason(reasons, field="reasons")
     record.verdict, record.reasons = verdict, reasons
     if verdict == Verdict.FAIL:
         certificate = QualificationCertificate.objects.select_for_update().get(

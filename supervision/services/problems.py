@@ -18,7 +18,7 @@ from cadres.models import Cadre
 from core.dates import today
 from core.rights import AnyUser, Right, require, scope_for
 from core.types import Actor
-from core.validators import check_same_village
+from core.validators import check_reason, check_same_village
 from ledgers.models import AuditFinding, DisclosureQuestion
 from villages.models import Village
 
@@ -268,7 +268,7 @@ def problem_send_back(*, actor: Actor, problem: Problem, note: str) -> Problem:
 @transaction.atomic
 def problem_reopen(*, actor: Actor, problem: Problem, reason: str) -> Problem:
     """A closed problem has come back: reopen it (the only change a closed problem allows)."""
-    reason = _required(reason, "reason", _("Say why the problem is reopened."))
+    reason = check_reason(reason)
     return _move(
         problem,
         ProblemAction.REOPEN,
