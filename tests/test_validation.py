@@ -169,3 +169,17 @@ def test_the_problems_api_refuses_a_village_other_than_the_records(
     )
     assert response.status_code == 201, response.json()
     assert Problem.objects.get().village == village
+
+
+def test_the_problems_api_refuses_a_source_other_than_the_records(api, supervisor, audit_finding):
+    api_login(api, supervisor)
+    body = {
+        "audit_finding": audit_finding.pk,
+        "source": "screening",
+        "owner_name": "会计",
+        "deadline": (today() + dt.timedelta(days=30)).isoformat(),
+    }
+    response = api.post(f"{API}/problems/", body)
+    assert response.status_code == 400
+    assert response.json() == {"source": ["由记录登记的问题沿用该记录的来源，请勿另填来源。"]}
+    assert not Problem.objects.exists()

@@ -8,6 +8,7 @@ take 403, one the state does not allow 400.
 """
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -123,7 +124,12 @@ class ProblemCreateSerializer(ProblemFactsSerializer):
     def validate(self, data):
         records = [k for k in ("audit_finding", "disclosure_question") if data.get(k)]
         if len(records) > 1:
-            raise serializers.ValidationError("Name one source record at most.")
+            raise serializers.ValidationError(_("Name one source record at most."))
+        if records and data.get("source"):
+            # The record says where the problem was found: another source would be dropped.
+            raise serializers.ValidationError(
+                {"source": _("A problem from a record takes the record's source: leave it out.")}
+            )
         if not records:
             errors = {}
             for field in ("village", "source", "category", "title"):

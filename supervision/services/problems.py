@@ -496,7 +496,10 @@ def problem_from_record(
     text, note, own_village = origin.read(record)
     if village is not None:
         check_same_village(
-            village.pk, own_village.pk, field=next(iter(link)), what=origin.model._meta.verbose_name
+            village.pk,
+            own_village.pk,
+            field=next(iter(link)),
+            what=str(origin.model._meta.verbose_name),
         )
     village = own_village
     return problem_open(
