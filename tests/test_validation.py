@@ -6,13 +6,17 @@ its source record's, control characters and a reason of one character."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cadres import services as cadre_services
 from cadres.choices import CertificateState, PostKind
 from cadres.tests.factories import CadreFactory, PostFactory
 from core.dates import today
+from ledgers import services as ledger_services
 from supervision.models import Problem, Rectification
+from supervision.services import bottomup
+from supervision.tests.bottomup_helpers import HEARING_DAY, make_hearing
 from supervision.tests.problems_helpers import (  # noqa: F401 (fixtures)
     audit_finding,
     disclosure_question,
@@ -183,3 +187,57 @@ def test_the_problems_api_refuses_a_source_other_than_the_records(api, superviso
     assert response.status_code == 400
     assert response.json() == {"source": ["由记录登记的问题沿用该记录的来源，请勿另填来源。"]}
     assert not Problem.objects.exists()
+
+
+# ------------------------------------------------------------------ dates inside a record's life
+
+
+def test_a_certificate_is_issued_and_a_post_ends_inside_their_lives(insider, village):
+    post = PostFactory(
+        cadre=CadreFactory(village=village), kind=PostKind.SECRETARY, start_date=D(2026, 1, 10)
+    )
+    with pytest.raises(ValidationError, match="任职开始日期（2026年1月10日）"):
+        cadre_services.certificate_issue(actor=insider, post=post, issued_on=D(2026, 1, 9))
+    with pytest.raises(ValidationError, match="任职开始日期"):
+        cadre_services.advice_open(
+            actor=insider, post=post, grounds="未履行承诺", opened_on=D(2026, 1, 9)
+        )
+    cadre_services.certificate_issue(actor=insider, post=post, issued_on=D(2026, 2, 1))
+    # The certificate expires with the post, which cannot end before the certificate's issue.
+    with pytest.raises(ValidationError, match="证书颁发日期"):
+        cadre_services.post_close(
+            actor=insider, post=post, end_date=D(2026, 1, 31), end_reason="resigned"
+        )
+
+
+def test_a_meeting_is_completed_from_its_day_to_today(contact, village):
+    hearing = make_hearing(contact, village)
+    with pytest.raises(ValidationError, match="会议日期"):
+        bottomup.hearing_complete(
+            actor=contact, hearing=hearing, on=HEARING_DAY - dt.timedelta(days=1)
+        )
+    with pytest.raises(ValidationError):
+        bottomup.hearing_complete(actor=contact, hearing=hearing, on=today() + dt.timedelta(1))
+    bottomup.hearing_complete(actor=contact, hearing=hearing, on=HEARING_DAY)
+
+
+def test_an_audit_concerns_the_record_years_and_its_findings_follow_it(
+    insider, village, audit_finding
+):
+    with pytest.raises(ValidationError) as refused:
+        ledger_services.audit_record(
+            actor=insider,
+            village=village,
+            kind="periodic",
+            auditor="县农经站",
+            period_start=D(2014, 1, 1),
+            period_end=D(2014, 12, 31),
+        )
+    assert set(refused.value.message_dict) == {"period_start"}
+    with pytest.raises(ValidationError, match="审计期间的起始日（2025年1月1日）"):
+        ledger_services.finding_update_status(
+            actor=insider, finding=audit_finding, status="resolved", resolved_on=D(2024, 12, 31)
+        )
+    ledger_services.finding_update_status(
+        actor=insider, finding=audit_finding, status="resolved", resolved_on=D(2025, 1, 1)
+    )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from cadres.models import Post
 from core.rights import Right, require
 from core.types import Actor
-from core.validators import check_year
+from core.validators import check_not_before, check_year
 from villages.models import Village
 
 from ..choices import AuditKind, FindingStatus
@@ -140,6 +140,13 @@ def finding_update_status(
         )
     if status == FindingStatus.RESOLVED and resolved_on is None:
         raise ValidationError({"resolved_on": _("Give the date the finding was resolved.")})
+    if status == FindingStatus.RESOLVED and resolved_on is not None:
+        check_not_before(
+            resolved_on,
+            finding.audit.period_start,
+            field="resolved_on",
+            what=_("the audited period"),
+        )
     finding.status = status
     finding.resolved_on = resolved_on if status == FindingStatus.RESOLVED else None
     if notes:
