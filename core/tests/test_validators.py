@@ -203,3 +203,11 @@ def test_a_reference_to_another_village_is_refused():
     with pytest.raises(ValidationError) as refused:
         check_same_village(1, 2, field="village", what="审计发现")
     assert refused.value.message_dict == {"village": ["所选审计发现属于另一个村。"]}
+
+
+def test_an_excel_cell_with_control_characters_is_refused():
+    from core.cells import CellError, text
+
+    assert text("第一行\n第二行 ") == "第一行\n第二行"
+    with pytest.raises(CellError, match="U\\+0007"):
+        text("报销\x07凭证")
