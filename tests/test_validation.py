@@ -4,15 +4,21 @@ certificate revoked before its issue, a rectification for 2014, a problem whose 
 its source record's, control characters and a reason of one character."""
 
 import datetime as dt
+import importlib
+import pkgutil
 
 import pytest
+from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from rest_framework import serializers
 
 from cadres import services as cadre_services
 from cadres.choices import CertificateState, PostKind
 from cadres.tests.factories import CadreFactory, PostFactory
+from core.api import CleanTextSerializerMixin
 from core.dates import today
+from core.forms import CleanTextFormMixin
 from ledgers import services as ledger_services
 from supervision.models import Problem, Rectification
 from supervision.services import bottomup
@@ -241,3 +247,38 @@ def test_an_audit_concerns_the_record_years_and_its_findings_follow_it(
     ledger_services.finding_update_status(
         actor=insider, finding=audit_finding, status="resolved", resolved_on=D(2025, 1, 1)
     )
+
+
+# ------------------------------------------------------------------ every text input
+
+
+def _project_modules():
+    for app in ("villages", "cadres", "ledgers", "supervision", "reports"):
+        package = importlib.import_module(app)
+        for info in pkgutil.walk_packages(package.__path__, f"{app}."):
+            if not any(part in info.name for part in (".tests", ".migrations", ".management")):
+                yield importlib.import_module(info.name)
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_every_form_and_serializer_of_the_project_checks_its_text():
+    """A new form or serializer on Django's or DRF's own base would take control characters."""
+    modules = {m.__name__ for m in _project_modules()}
+    unchecked = [
+        f"{cls.__module__}.{cls.__name__}"
+        for base, mixin in (
+            (forms.BaseForm, CleanTextFormMixin),
+            (serializers.Serializer, CleanTextSerializerMixin),
+        )
+        for cls in _subclasses(base)
+        if cls.__module__ in modules
+        and not issubclass(cls, mixin)
+        # django-filter builds its forms itself: they filter lists and store nothing.
+        and not cls.__module__.split(".")[-1].startswith("filtersets")
+    ]
+    assert unchecked == []
