@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanForm, CleanModelForm
+
 from .choices import EndReason, PostKind
 from .identity import normalize_id_number, validate_id_number
 from .models import Cadre
@@ -33,7 +35,7 @@ def cadre_label(cadre: Cadre, village=None) -> str:
     return _("%(name)s (born %(year)s)") % {"name": cadre.name, "year": year}
 
 
-class CadreForm(forms.ModelForm):
+class CadreForm(CleanModelForm):
     """Correct a person's data. The ID number and phone are never shown in full here: they are
     changed by typing new values, and left as they are when the fields stay empty."""
 
@@ -124,7 +126,7 @@ class CadreCreateForm(CadreForm):
         return data
 
 
-class PostForm(forms.Form):
+class PostForm(CleanForm):
     """Appoint a person to a post outside a term change."""
 
     cadre = forms.ModelChoiceField(label=_("cadre"), queryset=None)
@@ -151,7 +153,7 @@ class PostForm(forms.Form):
         return data
 
 
-class PostEndForm(forms.Form):
+class PostEndForm(CleanForm):
     """End a post; an advised resignation (劝辞) ends it through its own procedure instead."""
 
     end_date = forms.DateField(label=_("end date"), widget=DATE, initial=timezone.localdate)
@@ -162,7 +164,7 @@ class PostEndForm(forms.Form):
     )
 
 
-class TermChangeForm(forms.Form):
+class TermChangeForm(CleanForm):
     """换届: the day of the election and its notes; the elected posts come in a formset."""
 
     held_on = forms.DateField(label=_("held on"), widget=DATE)
@@ -171,7 +173,7 @@ class TermChangeForm(forms.Form):
     )
 
 
-class ElectedPostForm(forms.Form):
+class ElectedPostForm(CleanForm):
     """One elected post of a term change; a row left empty is ignored."""
 
     cadre = forms.ModelChoiceField(label=_("cadre"), queryset=None, required=False)

@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanForm
+
 from .choices import AdviceOutcome, PromiseAudience, PromiseCategory
 
 BLANK = [("", _("Choose…"))]
@@ -29,11 +31,11 @@ def text_area(rows: int = 3) -> forms.Textarea:
 # ------------------------------------------------------------------ certificates
 
 
-class QualificationCertificateIssueForm(forms.Form):
+class QualificationCertificateIssueForm(CleanForm):
     issued_on = date_field(_("issued on"))
 
 
-class QualificationCertificateChangeForm(forms.Form):
+class QualificationCertificateChangeForm(CleanForm):
     """Suspend, reinstate or revoke: the day and the reason, both kept on the certificate."""
 
     on = date_field(_("Effective on"))
@@ -43,7 +45,7 @@ class QualificationCertificateChangeForm(forms.Form):
 # ------------------------------------------------------------------ pledges
 
 
-class PromiseForm(forms.Form):
+class PromiseForm(CleanForm):
     """One promise row; a row left entirely blank is skipped (that is how a row is removed)."""
 
     audience = forms.ChoiceField(label=_("made to"), choices=BLANK + PromiseAudience.choices)
@@ -103,20 +105,20 @@ def promise_formset(data=None, *, initial=None, extra: int = 3) -> BasePromiseFo
     return formset
 
 
-class PledgeDraftForm(forms.Form):
+class PledgeDraftForm(CleanForm):
     drafted_on = date_field(_("drafted on"))
 
 
-class PledgeAmendForm(forms.Form):
+class PledgeAmendForm(CleanForm):
     reason = forms.CharField(label=_("reason for the amendment"), widget=text_area())
     drafted_on = date_field(_("drafted on"))
 
 
-class PledgeSignForm(forms.Form):
+class PledgeSignForm(CleanForm):
     signed_on = date_field(_("Signed on"))
 
 
-class PledgeCountersignForm(forms.Form):
+class PledgeCountersignForm(CleanForm):
     signer = forms.CharField(
         label=_("Signed by"),
         max_length=30,
@@ -128,7 +130,7 @@ class PledgeCountersignForm(forms.Form):
 # ------------------------------------------------------------------ advised resignations
 
 
-class ResignationAdviceOpenForm(forms.Form):
+class ResignationAdviceOpenForm(CleanForm):
     grounds = forms.CharField(
         label=_("grounds"),
         widget=text_area(4),
@@ -137,13 +139,13 @@ class ResignationAdviceOpenForm(forms.Form):
     opened_on = date_field(_("opened on"))
 
 
-class ResignationAdviceTalkForm(forms.Form):
+class ResignationAdviceTalkForm(CleanForm):
     talk_on = date_field(_("talk held on"))
     talk_by = forms.CharField(label=_("talk held by"), max_length=100)
     talk_notes = forms.CharField(label=_("record of the talk"), widget=text_area(4))
 
 
-class ResignationAdviceDecideForm(forms.Form):
+class ResignationAdviceDecideForm(CleanForm):
     outcome = forms.ChoiceField(label=_("outcome"), choices=BLANK + AdviceOutcome.choices)
     decided_on = date_field(_("decided on"))
     notes = forms.CharField(label=_("decision notes"), widget=text_area(), required=False)

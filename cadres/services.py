@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from core.rights import Right, require, scope_for
 from core.types import Actor
+from core.validators import check_not_before, check_reason
 from villages.models import Region, Village
 from villages.signals import bulk_written
 
@@ -338,6 +339,12 @@ def _close_post(
         raise ValidationError({"end_date": _("The end date is before the start date.")})
     if end_reason not in EndReason.values:
         raise ValidationError({"end_reason": _("Choose why the post ends.")})
+    # The certificate expires on the end date, which cannot precede its issue.
+    certificate = QualificationCertificate.objects.filter(post=post).first()
+    if certificate is not None:
+        check_not_before(
+            end_date, certificate.issued_on, field="end_date", what=_("the certificate's issue")
+        )
     post.end_date = end_date
     post.end_reason = end_reason
     post.closed_by_change = term_change
@@ -425,6 +432,7 @@ def certificate_issue(*, actor: Actor, post: Post, issued_on: dt.date) -> Qualif
         raise ValidationError(_("This post has ended."))
     if QualificationCertificate.objects.filter(post=post).exists():
         raise ValidationError(_("A certificate has already been issued for this post."))
+    check_not_before(issued_on, post.start_date, field="issued_on", what=_("the post's start"))
     county_code = post.area_code[:6]
     # Lock the county row: numbers are handed out one at a time per county.
     Region.objects.select_for_update().filter(code=county_code).first()
@@ -462,8 +470,13 @@ def _change_certificate(
 ) -> QualificationCertificate:
     require(actor, Right.EDIT, certificate.area_code)
     _transition(certificate, allowed, _("A certificate that is %(state)s cannot do this."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason.")})
+    reason = check_reason(reason)
+    # A certificate's life runs from its issue through its changes of state, in order.
+    check_not_before(on, certificate.issued_on, field="on", what=_("the certificate's issue"))
+    if certificate.state_changed_on:
+        check_not_before(
+            on, certificate.state_changed_on, field="on", what=_("the certificate's last change")
+        )
     certificate.state = to
     certificate.state_changed_on = on
     certificate.state_reason = reason
@@ -664,8 +677,11 @@ def pledge_amend(
     )
     if Pledge.objects.filter(amends=pledge).exists():
         raise ValidationError(_("An amendment of this pledge is already under way."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for the amendment.")})
+    reason = check_reason(reason)
+    if pledge.in_force_on:
+        check_not_before(
+            drafted_on, pledge.in_force_on, field="drafted_on", what=_("the pledge in force")
+        )
     if promises is None:
         promises = [
             PromiseInput(
@@ -715,6 +731,7 @@ def advice_open(*, actor: Actor, post: Post, grounds: str, opened_on: dt.date) -
         raise ValidationError({"grounds": _("State the grounds.")})
     if ResignationAdvice.objects.undecided().filter(post=post).exists():
         raise ValidationError(_("An advised resignation for this post is already open."))
+    check_not_before(opened_on, post.start_date, field="opened_on", what=_("the post's start"))
     advice = ResignationAdvice(
         post=post, grounds=grounds, opened_on=opened_on, opened_by=actor, area_code=post.area_code
     )

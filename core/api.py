@@ -25,14 +25,16 @@ from rest_framework.settings import api_settings
 
 from .querysets import ScopedQuerySet
 from .rights import REFUSALS, Right, scope_for
+from .validators import guard_text_fields
 
 if TYPE_CHECKING:
     # What the mixins below are combined with, so that mypy knows `self.request`, `self.context`
     # and the methods they extend with super(); at run time they stay plain mixins.
     _ViewSetBase = viewsets.GenericViewSet[Any]
     _RelatedFieldBase = serializers.RelatedField[Any, Any, Any]
+    _SerializerBase = serializers.Serializer[Any]
 else:
-    _ViewSetBase = _RelatedFieldBase = object
+    _ViewSetBase = _RelatedFieldBase = _SerializerBase = object
 
 
 @contextmanager
@@ -133,3 +135,20 @@ class ScopedRelatedMixin(_RelatedFieldBase):
 
 class ScopedPrimaryKeyRelatedField(ScopedRelatedMixin, serializers.PrimaryKeyRelatedField[Any]):
     pass
+
+
+class CleanTextSerializerMixin(_SerializerBase):
+    """Checks every text field for control characters (core.validators), including fields
+    set in __init__ and those of nested serializers."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        guard_text_fields(self.fields)
+        return super().to_internal_value(data)
+
+
+class CleanSerializer(CleanTextSerializerMixin, serializers.Serializer[Any]):
+    """The base of every serializer."""
+
+
+class CleanModelSerializer(CleanTextSerializerMixin, serializers.ModelSerializer[Any]):
+    """The base of every model serializer."""

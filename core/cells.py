@@ -21,9 +21,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
+
+from .validators import validate_multiline_text
 
 __all__ = [
     "MAX_MONEY",
@@ -78,12 +81,19 @@ def blank(value: Any) -> bool:
 
 
 def text(value: Any) -> str:
-    """A cell as trimmed text; a whole number that Excel stored as a float loses its `.0`."""
+    """A cell as trimmed text; a whole number that Excel stored as a float loses its `.0`.
+    Control characters are refused as in any text typed in a form (line breaks and tabs,
+    which Alt+Enter puts in a cell, are kept)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    typed = str(value).strip()
+    try:
+        validate_multiline_text(typed)
+    except ValidationError as e:
+        raise CellError(" ".join(e.messages)) from e
+    return typed
 
 
 def norm(value: Any) -> str:

@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanForm
+
 from .models import Account
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -18,7 +20,7 @@ def usable_accounts(village):
     return Account.objects.usable_in(village.code[:6]).order_by("code")
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(CleanForm):
     """`?start=&end=` of a report; the current year when not given."""
 
     start = forms.DateField(label=_("From"), required=False, widget=DATE)
@@ -33,13 +35,13 @@ class PeriodForm(forms.Form):
         return start, end
 
 
-class VoucherForm(forms.Form):
+class VoucherForm(CleanForm):
     date = forms.DateField(label=_("Date"), widget=DATE)
     summary = forms.CharField(label=_("Summary"), max_length=200)
     attachments = forms.IntegerField(label=_("Attachments"), min_value=0, initial=0)
 
 
-class AmountRowForm(forms.Form):
+class AmountRowForm(CleanForm):
     """One account with a debit or a credit; a row left empty is ignored."""
 
     account = forms.ModelChoiceField(
@@ -88,16 +90,16 @@ def padded(rows: list[dict], blank: int = 2) -> list[dict]:
     return rows + [{}] * max(blank, MIN_ROWS - len(rows))
 
 
-class ReverseForm(forms.Form):
+class ReverseForm(CleanForm):
     date = forms.DateField(label=_("Date of the reversal"), widget=DATE)
     reason = forms.CharField(label=_("Reason"), max_length=150)
 
 
-class VerificationStartForm(forms.Form):
+class VerificationStartForm(CleanForm):
     as_of = forms.DateField(label=_("As of"), widget=DATE)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea({"rows": 3}))
 
 
-class PeriodCloseForm(forms.Form):
+class PeriodCloseForm(CleanForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     month = forms.IntegerField(label=_("Month"), min_value=1, max_value=12)

@@ -4,10 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanForm
+
 from .choices import DisclosureKind
 
 
-class DisclosureGenerateForm(forms.Form):
+class DisclosureGenerateForm(CleanForm):
     """The period of a statement: a month (1–12) or a quarter (1–4) of a year."""
 
     kind = forms.ChoiceField(
@@ -23,11 +25,11 @@ class DisclosureGenerateForm(forms.Form):
         self.fields["number"].initial = (today.month - 1) // 3 + 1
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(CleanForm):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class PublicQuestionForm(forms.Form):
+class PublicQuestionForm(CleanForm):
     """A villager's question; `website` is a honeypot that people never see nor fill."""
 
     name = forms.CharField(label=_("Your name (optional)"), max_length=30, required=False)

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cadres.filtersets import AreaFilterMixin
+from core.forms import CleanForm
 
 from .choices import AuditKind, FindingCategory, FindingStatus, HandoverState
 from .models import AuditRecord, Handover
@@ -57,7 +58,7 @@ class CadreChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class HandoverStartForm(forms.Form):
+class HandoverStartForm(CleanForm):
     as_of = forms.DateField(
         label=_("As of"),
         widget=DATE,
@@ -71,7 +72,7 @@ class HandoverStartForm(forms.Form):
         self.fields["incoming"].queryset = cadres
 
 
-class HandoverCountForm(forms.Form):
+class HandoverCountForm(CleanForm):
     cash_counted = forms.DecimalField(label=_("Cash counted (yuan)"), **MONEY)
     bank_counted = forms.DecimalField(label=_("Bank balance confirmed (yuan)"), **MONEY)
     differences = forms.CharField(
@@ -92,12 +93,12 @@ class HandoverCountForm(forms.Form):
         self.fields["incoming"].queryset = cadres
 
 
-class HandoverSignForm(forms.Form):
+class HandoverSignForm(CleanForm):
     on = forms.DateField(label=_("Signed on"), widget=DATE)
     supervisor = forms.CharField(label=_("Supervisor's name"), max_length=30, required=False)
 
 
-class AuditRecordForm(forms.Form):
+class AuditRecordForm(CleanForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=AuditKind.choices)
     auditor = forms.CharField(label=_("Auditor"), max_length=100)
     period_start = forms.DateField(label=_("Audited from"), widget=DATE)
@@ -115,18 +116,18 @@ class AuditRecordForm(forms.Form):
         )
 
 
-class AuditReportForm(forms.Form):
+class AuditReportForm(CleanForm):
     report_date = forms.DateField(label=_("Report date"), widget=DATE)
     conclusion = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class FindingForm(forms.Form):
+class FindingForm(CleanForm):
     category = forms.ChoiceField(label=_("Category"), choices=FindingCategory.choices)
     description = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 2}))
     amount = forms.DecimalField(label=_("Amount involved (yuan)"), required=False, **MONEY)
 
 
-class FindingStatusForm(forms.Form):
+class FindingStatusForm(CleanForm):
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[c for c in FindingStatus.choices if c[0] != FindingStatus.OPEN],

@@ -4,8 +4,10 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.forms import CleanForm
 
-class LedgerImportForm(forms.Form):
+
+class LedgerImportForm(CleanForm):
     """One uploaded workbook."""
 
     file = forms.FileField(

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanForm, CleanModelForm
+
 from .choices import AssetMovementKind, ResourceStatus
 from .forms import DATE
 from .models import Asset, Resource, ResourceContract, Voucher
@@ -11,7 +13,7 @@ from .services import ASSET_TRANSITIONS
 AMOUNT = {"max_digits": 16, "decimal_places": 2}
 
 
-class AssetForm(forms.ModelForm):
+class AssetForm(CleanModelForm):
     """Register an asset (the service records its acquisition)."""
 
     class Meta:
@@ -31,7 +33,7 @@ class AssetForm(forms.ModelForm):
         widgets = {"acquired_on": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
 
 
-class AssetMoveForm(forms.Form):
+class AssetMoveForm(CleanForm):
     """One movement of an asset: lease, return, transfer, idle, disposal, write-off."""
 
     kind = forms.ChoiceField(
@@ -46,7 +48,7 @@ class AssetMoveForm(forms.Form):
     )
 
 
-class ResourceForm(forms.ModelForm):
+class ResourceForm(CleanModelForm):
     """The facts of a resource; its status is set only when registering (idle or self-run)."""
 
     status = forms.ChoiceField(
@@ -80,7 +82,7 @@ class ResourceForm(forms.ModelForm):
             del self.fields["status"]
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(CleanModelForm):
     """Sign a contract for a resource: contracted out (发包) or leased."""
 
     kind = forms.ChoiceField(
@@ -105,7 +107,7 @@ class ContractForm(forms.ModelForm):
         pass
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(CleanForm):
     """A fee received; a negative amount corrects an earlier payment."""
 
     amount = forms.DecimalField(label=_("Amount (yuan)"), **AMOUNT)
@@ -121,6 +123,6 @@ class PaymentForm(forms.Form):
             self.fields["voucher"].queryset = vouchers
 
 
-class TerminateForm(forms.Form):
+class TerminateForm(CleanForm):
     date = forms.DateField(label=_("Terminated on"), widget=DATE)
     notes = forms.CharField(label=_("Reason"), max_length=200, required=False)

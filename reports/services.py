@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.rights import Right, scope_for
 from core.types import Actor
+from core.validators import check_period_year
 
 from .choices import ReportKind, RunState
 from .generation import generate_report, report_generate
@@ -29,7 +30,7 @@ def report_request(
     the next version is created and, once committed, handed to a Celery worker."""
     if kind not in ReportKind.values:
         raise ValidationError({"kind": _("Unknown report.")})
-    period = str(parse_quarter(period))
+    period = str(check_period_year(parse_quarter(period)))
     area = resolve_area(area_code)
     if actor is not None and not scope_for(actor).allows(Right.SEE, area.code):
         raise PermissionDenied(_("You may not see reports of this area."))

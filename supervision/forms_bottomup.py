@@ -4,13 +4,15 @@ so a contact cadre can fill them on a phone."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanForm
+
 from .choices import AskerKind, Fulfilment, QuestionCategory, Satisfaction, Verdict
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 COUNT = {"min_value": 0, "widget": forms.NumberInput(attrs={"inputmode": "numeric"})}
 
 
-class HearingForm(forms.Form):
+class HearingForm(CleanForm):
     date = forms.DateField(label=_("Date of the hearing"), widget=DATE)
     place = forms.CharField(label=_("Place"), max_length=100, required=False)
     party_members_present = forms.IntegerField(label=_("Party members present"), **COUNT)
@@ -32,7 +34,7 @@ class CadreChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(CleanForm):
     asker_name = forms.CharField(label=_("Asked by (optional)"), max_length=50, required=False)
     asker_kind = forms.ChoiceField(label=_("Asker is a"), choices=AskerKind.choices)
     category = forms.ChoiceField(label=_("Category"), choices=QuestionCategory.choices)
@@ -55,7 +57,7 @@ class QuestionForm(forms.Form):
         self.fields["answered_by"].queryset = cadres
 
 
-class PublicReportForm(forms.Form):
+class PublicReportForm(CleanForm):
     date = forms.DateField(label=_("Date of the meeting"), widget=DATE)
     ballots_issued = forms.IntegerField(label=_("Ballots issued"), **COUNT)
     ballots_returned = forms.IntegerField(label=_("Ballots returned"), **COUNT)
@@ -64,7 +66,7 @@ class PublicReportForm(forms.Form):
     )
 
 
-class VoteForm(forms.Form):
+class VoteForm(CleanForm):
     satisfied = forms.IntegerField(label=_("Satisfied"), **COUNT)
     basically_satisfied = forms.IntegerField(label=_("Basically satisfied"), **COUNT)
     dissatisfied = forms.IntegerField(label=_("Dissatisfied"), **COUNT)
@@ -73,7 +75,7 @@ class VoteForm(forms.Form):
     )
 
 
-class RedemptionForm(forms.Form):
+class RedemptionForm(CleanForm):
     date = forms.DateField(label=_("Date of the meeting"), widget=DATE)
     attendance = forms.IntegerField(label=_("Villagers present"), **COUNT)
     notes = forms.CharField(
@@ -81,7 +83,7 @@ class RedemptionForm(forms.Form):
     )
 
 
-class ResultForm(forms.Form):
+class ResultForm(CleanForm):
     result = forms.ChoiceField(label=_("Result"), choices=Fulfilment.choices)
     appraisal = forms.ChoiceField(label=_("Villagers' appraisal"), choices=Satisfaction.choices)
     evidence = forms.CharField(
@@ -89,7 +91,7 @@ class ResultForm(forms.Form):
     )
 
 
-class CertificateInspectionDecideForm(forms.Form):
+class CertificateInspectionDecideForm(CleanForm):
     verdict = forms.ChoiceField(label=_("Verdict"), choices=Verdict.choices)
     reasons = forms.CharField(
         label=_("Reasons"),

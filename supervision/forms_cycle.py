@@ -4,6 +4,8 @@ no room for JSON), assembled into the policy's JSON fields and checked by the se
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanForm
+
 from .choices import (
     DEFAULT_GRADE_FLOORS,
     DEFAULT_RULE_LEVELS,
@@ -19,7 +21,7 @@ RULES = [str(r) for r in DEFAULT_RULE_LEVELS]
 RATE = {"min_value": 0, "max_value": 1, "max_digits": 4, "decimal_places": 3}
 
 
-class PolicyForm(forms.Form):
+class PolicyForm(CleanForm):
     """The county's policy; `due_<kind>`, `floor_<grade>` and `level_<rule>` become the
     `due_months`, `grade_floors` and `rule_levels` of the policy."""
 

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanForm
+
 from .choices import ProblemAction, ProblemCategory, ProblemSource, Severity
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -20,7 +22,7 @@ class CadreChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class ProblemFactsForm(forms.Form):
+class ProblemFactsForm(CleanForm):
     """四明确: the task, the owner, the deadline and the standard of closing."""
 
     title = forms.CharField(label=_("Problem"), max_length=100)
@@ -72,24 +74,24 @@ class ProblemCreateForm(ProblemFactsForm):
         return data
 
 
-class StartForm(forms.Form):
+class StartForm(CleanForm):
     note = forms.CharField(label=_("Note"), required=False, widget=TEXT)
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(CleanForm):
     rectification = forms.CharField(label=_("What was done"), widget=TEXT)
 
 
-class CloseForm(forms.Form):
+class CloseForm(CleanForm):
     evidence = forms.CharField(label=_("Evidence of closing"), widget=TEXT)
     on = forms.DateField(label=_("Closed on"), widget=DATE)
 
 
-class SendBackForm(forms.Form):
+class SendBackForm(CleanForm):
     note = forms.CharField(label=_("Why it is sent back"), widget=TEXT)
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(CleanForm):
     reason = forms.CharField(label=_("Why it is reopened"), widget=TEXT)
 
 

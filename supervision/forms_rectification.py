@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cadres.filtersets import AreaFilterMixin
+from core.forms import CleanForm
 from villages.filtersets import SearchFilter
 
 from .choices import RectificationState
@@ -31,7 +32,7 @@ class RectificationFilterSet(AreaFilterMixin):
         fields = ["q", "township", "village", "year", "state"]
 
 
-class DesignateForm(forms.Form):
+class DesignateForm(CleanForm):
     village = forms.ModelChoiceField(label=_("Village"), queryset=None)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     reasons = forms.CharField(label=_("Why it is designated"), widget=TEXT)
@@ -42,7 +43,7 @@ class DesignateForm(forms.Form):
         self.fields["village"].label_from_instance = lambda v: f"{v.name} ({v.code})"
 
 
-class PlanForm(forms.Form):
+class PlanForm(CleanForm):
     measures = forms.CharField(
         label=_("Measures"), widget=forms.Textarea(attrs={"rows": 5}), help_text=_("一村一策")
     )
@@ -57,16 +58,16 @@ class MonthField(forms.DateField):
     input_formats = ["%Y-%m", "%Y-%m-%d"]
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(CleanForm):
     month = MonthField(label=_("Month"), widget=MONTH)
     progress = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class ApplyForm(forms.Form):
+class ApplyForm(CleanForm):
     on = forms.DateField(label=_("Applied on"), widget=DATE)
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(CleanForm):
     passed = forms.TypedChoiceField(
         label=_("Result"),
         choices=[("1", _("Passed")), ("0", _("Failed"))],
@@ -77,7 +78,7 @@ class AcceptForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), required=False, widget=TEXT)
 
 
-class VisitForm(forms.Form):
+class VisitForm(CleanForm):
     date = forms.DateField(label=_("Date of the visit"), widget=DATE)
     visitor = forms.CharField(label=_("Visited by"), max_length=100)
     findings = forms.CharField(label=_("Findings"), widget=TEXT)

@@ -6,17 +6,19 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanForm
+
 from .choices import ParticipantKind, ProblemCategory, Severity
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 POINTS = {"max_digits": 5, "decimal_places": 1, "min_value": Decimal(0)}
 
 
-class TemplateForm(forms.Form):
+class TemplateForm(CleanForm):
     name = forms.CharField(label=_("Name of the checklist"), max_length=100)
 
 
-class TemplateItemForm(forms.Form):
+class TemplateItemForm(CleanForm):
     """One checklist item; a row left empty is dropped."""
 
     section = forms.CharField(label=_("Section"), max_length=50, required=False)
@@ -56,11 +58,11 @@ class ItemRowFormSet(BaseRowFormSet):
 TemplateItemFormSet = forms.formset_factory(TemplateItemForm, formset=ItemRowFormSet, extra=3)
 
 
-class InspectionStartForm(forms.Form):
+class InspectionStartForm(CleanForm):
     date = forms.DateField(label=_("Date of the inspection"), widget=DATE)
 
 
-class InspectionUpdateForm(forms.Form):
+class InspectionUpdateForm(CleanForm):
     date = forms.DateField(label=_("Date of the inspection"), widget=DATE)
     summary = forms.CharField(
         label=_("Summary of the inspection"),
@@ -69,7 +71,7 @@ class InspectionUpdateForm(forms.Form):
     )
 
 
-class ScoreSheetForm(forms.Form):
+class ScoreSheetForm(CleanForm):
     """A score and a note for each item of the checklist (`score_<id>`, `note_<id>`)."""
 
     def __init__(self, *args, rows, **kwargs):
@@ -102,7 +104,7 @@ class ScoreSheetForm(forms.Form):
         }
 
 
-class ParticipantForm(forms.Form):
+class ParticipantForm(CleanForm):
     name = forms.CharField(label=_("Name of the participant"), max_length=50, required=False)
     kind = forms.ChoiceField(
         label=_("Taking part as"), choices=ParticipantKind.choices, required=False
@@ -117,7 +119,7 @@ class ParticipantRowFormSet(BaseRowFormSet):
 ParticipantFormSet = forms.formset_factory(ParticipantForm, formset=ParticipantRowFormSet, extra=2)
 
 
-class FindingForm(forms.Form):
+class FindingForm(CleanForm):
     description = forms.CharField(
         label=_("Problem found"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -129,7 +131,7 @@ class FindingForm(forms.Form):
     deadline = forms.DateField(label=_("Deadline for rectification"), widget=DATE)
 
 
-class ReviewStartForm(forms.Form):
+class ReviewStartForm(CleanForm):
     date = forms.DateField(label=_("Date of the review"), widget=DATE)
     panel = forms.CharField(
         label=_("Panel members"),
@@ -138,7 +140,7 @@ class ReviewStartForm(forms.Form):
     )
 
 
-class ReviewScoreForm(forms.Form):
+class ReviewScoreForm(CleanForm):
     """One cadre's scores on each of the review's dimensions (0–100) and a comment."""
 
     def __init__(self, *args, dimensions, **kwargs):

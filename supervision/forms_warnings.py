@@ -3,8 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanForm
 
-class WarningAcknowledgeForm(forms.Form):
+
+class WarningAcknowledgeForm(CleanForm):
     note = forms.CharField(
         label=_("Note"),
         max_length=300,

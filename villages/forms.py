@@ -4,11 +4,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanForm, CleanModelForm
+
 from .models import ContactAssignment, Village
 from .templatetags.cunjian import person_name
 
 
-class VillageForm(forms.ModelForm):
+class VillageForm(CleanModelForm):
     class Meta:
         model = Village
         fields = [
@@ -32,7 +34,7 @@ class VillageCreateForm(VillageForm):
         self.fields["township"].queryset = townships
 
 
-class ContactAssignmentForm(forms.ModelForm):
+class ContactAssignmentForm(CleanModelForm):
     class Meta:
         model = ContactAssignment
         fields = ["cadre", "start_date", "notes"]
@@ -45,7 +47,7 @@ class ContactAssignmentForm(forms.ModelForm):
         self.fields["start_date"].initial = timezone.localdate()
 
 
-class ContactAssignmentEndForm(forms.Form):
+class ContactAssignmentEndForm(CleanForm):
     end_date = forms.DateField(
         label=_("end date"),
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -53,7 +55,7 @@ class ContactAssignmentEndForm(forms.Form):
     )
 
 
-class TreeImportForm(forms.Form):
+class TreeImportForm(CleanForm):
     file = forms.FileField(
         label=_("Excel file (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
@@ -66,7 +68,7 @@ class TreeImportForm(forms.Form):
         return f
 
 
-class ChangeLogFilterForm(forms.Form):
+class ChangeLogFilterForm(CleanForm):
     """Filters of the change log: what kind of record, which action, who, when, where."""
 
     model = forms.ChoiceField(label=_("Record type"), required=False)

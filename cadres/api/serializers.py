@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api import ScopedPrimaryKeyRelatedField
+from core.api import CleanModelSerializer, CleanSerializer, ScopedPrimaryKeyRelatedField
 from villages.api.serializers import ScopedVillageField
 from villages.templatetags.cunjian import person_name
 
@@ -32,7 +32,7 @@ from ..services import COUNTERSIGNING_BODIES
 # ------------------------------------------------------------------ people
 
 
-class CurrentPostSerializer(serializers.ModelSerializer):
+class CurrentPostSerializer(CleanModelSerializer):
     """A sitting post, as listed on its holder."""
 
     class Meta:
@@ -40,7 +40,7 @@ class CurrentPostSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "start_date", "term_ends"]
 
 
-class CadreSerializer(serializers.ModelSerializer):
+class CadreSerializer(CleanModelSerializer):
     """A cadre. `id_number` and `phone` are accepted as input but never returned: responses
     carry `id_number_masked` and `phone_masked` (3708**********0511, 138****1234)."""
 
@@ -98,7 +98,7 @@ class CadreSerializer(serializers.ModelSerializer):
         return CurrentPostSerializer(sitting, many=True).data
 
 
-class PersonalDataSerializer(serializers.Serializer):
+class PersonalDataSerializer(CleanSerializer):
     """The full ID number and phone of one cadre (the response of `reveal`)."""
 
     id_number = serializers.CharField()
@@ -108,7 +108,7 @@ class PersonalDataSerializer(serializers.Serializer):
 # ------------------------------------------------------------------ posts and term changes
 
 
-class PostSerializer(serializers.ModelSerializer):
+class PostSerializer(CleanModelSerializer):
     """A post; created by `post_open`, ended by the `end` action."""
 
     cadre = ScopedPrimaryKeyRelatedField(queryset=Cadre.objects.all())
@@ -145,14 +145,14 @@ class PostSerializer(serializers.ModelSerializer):
         validators = []  # the services check seats and holders
 
 
-class PostEndSerializer(serializers.Serializer):
+class PostEndSerializer(CleanSerializer):
     """Body of `POST posts/{id}/end/`."""
 
     end_date = serializers.DateField()
     end_reason = serializers.ChoiceField(choices=EndReason.choices)
 
 
-class TermChangePostSerializer(serializers.ModelSerializer):
+class TermChangePostSerializer(CleanModelSerializer):
     """A post opened or closed by a term change."""
 
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
@@ -162,7 +162,7 @@ class TermChangePostSerializer(serializers.ModelSerializer):
         fields = ["id", "cadre", "cadre_name", "kind", "start_date", "term_ends", "end_date"]
 
 
-class NewPostSerializer(serializers.Serializer):
+class NewPostSerializer(CleanSerializer):
     """One elected post of a term change."""
 
     cadre = ScopedPrimaryKeyRelatedField(queryset=Cadre.objects.all())
@@ -170,7 +170,7 @@ class NewPostSerializer(serializers.Serializer):
     term_ends = serializers.DateField(required=False)
 
 
-class TermChangeSerializer(serializers.ModelSerializer):
+class TermChangeSerializer(CleanModelSerializer):
     """换届: created with the elected `new_posts`; shows the posts it opened and closed."""
 
     village = ScopedVillageField()
@@ -203,7 +203,7 @@ class TermChangeSerializer(serializers.ModelSerializer):
 # ------------------------------------------------------------------ certificates
 
 
-class PostSummaryMixin(serializers.Serializer):
+class PostSummaryMixin(CleanSerializer):
     """The holder, village and kind of the post a record belongs to (read only)."""
 
     cadre_id = serializers.IntegerField(source="post.cadre_id", read_only=True)
@@ -215,7 +215,7 @@ class PostSummaryMixin(serializers.Serializer):
     SUMMARY = ["cadre_id", "cadre_name", "village", "village_name", "post_kind"]
 
 
-class QualificationCertificateSerializer(PostSummaryMixin, serializers.ModelSerializer):
+class QualificationCertificateSerializer(PostSummaryMixin, CleanModelSerializer):
     """任职资格证书; created with `post` and `issued_on`, numbered by the service."""
 
     post = ScopedPrimaryKeyRelatedField(queryset=Post.objects.all())
@@ -241,7 +241,7 @@ class QualificationCertificateSerializer(PostSummaryMixin, serializers.ModelSeri
         validators = []  # one certificate per post: the service answers in words
 
 
-class QualificationCertificateChangeSerializer(serializers.Serializer):
+class QualificationCertificateChangeSerializer(CleanSerializer):
     """Body of `suspend`, `reinstate` and `revoke`."""
 
     on = serializers.DateField()
@@ -251,7 +251,7 @@ class QualificationCertificateChangeSerializer(serializers.Serializer):
 # ------------------------------------------------------------------ pledges
 
 
-class PromiseSerializer(serializers.ModelSerializer):
+class PromiseSerializer(CleanModelSerializer):
     """One promise of a pledge; `position` follows the order of the list."""
 
     class Meta:
@@ -260,7 +260,7 @@ class PromiseSerializer(serializers.ModelSerializer):
         read_only_fields = ["position"]
 
 
-class PledgeSerializer(PostSummaryMixin, serializers.ModelSerializer):
+class PledgeSerializer(PostSummaryMixin, CleanModelSerializer):
     """任职保证书 with its promises; created with `post`, `drafted_on` and `promises`."""
 
     post = ScopedPrimaryKeyRelatedField(queryset=Post.objects.all())
@@ -308,19 +308,19 @@ class PledgeSerializer(PostSummaryMixin, serializers.ModelSerializer):
         validators = []
 
 
-class PledgePromisesSerializer(serializers.Serializer):
+class PledgePromisesSerializer(CleanSerializer):
     """Body of `PUT/PATCH pledges/{id}/`: the draft's promises, replaced as a whole."""
 
     promises = PromiseSerializer(many=True)
 
 
-class PledgeSignSerializer(serializers.Serializer):
+class PledgeSignSerializer(CleanSerializer):
     """Body of `sign`: the day the cadre signed."""
 
     signed_on = serializers.DateField()
 
 
-class PledgeCountersignSerializer(serializers.Serializer):
+class PledgeCountersignSerializer(CleanSerializer):
     """Body of `countersign`: which township body, who signed for it, and when."""
 
     body = serializers.ChoiceField(
@@ -333,7 +333,7 @@ class PledgeCountersignSerializer(serializers.Serializer):
     signed_on = serializers.DateField()
 
 
-class PledgeAmendSerializer(serializers.Serializer):
+class PledgeAmendSerializer(CleanSerializer):
     """Body of `amend`; without `promises` the amendment starts from the current ones."""
 
     reason = serializers.CharField()
@@ -344,7 +344,7 @@ class PledgeAmendSerializer(serializers.Serializer):
 # ------------------------------------------------------------------ advised resignations
 
 
-class ResignationAdviceSerializer(PostSummaryMixin, serializers.ModelSerializer):
+class ResignationAdviceSerializer(PostSummaryMixin, CleanModelSerializer):
     """劝辞; opened with `post`, `grounds` and `opened_on`, then `talk` and `decide`."""
 
     post = ScopedPrimaryKeyRelatedField(queryset=Post.objects.all())
@@ -384,7 +384,7 @@ class ResignationAdviceSerializer(PostSummaryMixin, serializers.ModelSerializer)
         return person_name(advice.opened_by)
 
 
-class ResignationAdviceTalkSerializer(serializers.Serializer):
+class ResignationAdviceTalkSerializer(CleanSerializer):
     """Body of `talk`."""
 
     talk_on = serializers.DateField()
@@ -392,7 +392,7 @@ class ResignationAdviceTalkSerializer(serializers.Serializer):
     talk_notes = serializers.CharField()
 
 
-class ResignationAdviceDecideSerializer(serializers.Serializer):
+class ResignationAdviceDecideSerializer(CleanSerializer):
     """Body of `decide`."""
 
     outcome = serializers.ChoiceField(choices=AdviceOutcome.choices)

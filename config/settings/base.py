@@ -264,6 +264,12 @@ SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 SALT_KEY = env.list("FIELD_ENCRYPTION_SALT", default=["cunjian-development-salt"])
 ID_NUMBER_HASH_KEY = env("ID_NUMBER_HASH_KEY", default="cunjian-development-id-hash-key")
 
+# The first year the county keeps records for in this system: no inspection, hearing, audit,
+# disclosure, rectification or task may concern an earlier year (core.validators.check_year).
+# 2020 is the year before the current village terms began (the 2021 elections); a county
+# that brings in older records sets it lower.
+FIRST_RECORD_YEAR = env.int("FIRST_RECORD_YEAR", default=2020)
+
 # ------------------------------------------------------------------ API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cadres.identity import mask_phone
-from core.api import ScopedServiceViewSet, service_errors
+from core.api import CleanModelSerializer, CleanSerializer, ScopedServiceViewSet, service_errors
 from core.rights import Right
 from villages.api.serializers import ScopedVillageField
 from villages.templatetags.cunjian import person_name
@@ -24,7 +24,7 @@ from ..filtersets_disclosure import DisclosureFilterSet, DisclosureQuestionFilte
 from ..models import Disclosure, DisclosureQuestion
 
 
-class DisclosureSerializer(serializers.ModelSerializer):
+class DisclosureSerializer(CleanModelSerializer):
     """A statement without its content (lists)."""
 
     village = serializers.CharField(source="village.code", read_only=True)
@@ -67,7 +67,7 @@ class DisclosureDetailSerializer(DisclosureSerializer):
         read_only_fields = fields
 
 
-class DisclosureGenerateSerializer(serializers.Serializer):
+class DisclosureGenerateSerializer(CleanSerializer):
     """The period of the statement to generate."""
 
     village = ScopedVillageField()
@@ -76,7 +76,7 @@ class DisclosureGenerateSerializer(serializers.Serializer):
     number = serializers.IntegerField(min_value=1, max_value=12)
 
 
-class DisclosureQuestionSerializer(serializers.ModelSerializer):
+class DisclosureQuestionSerializer(CleanModelSerializer):
     """A villager's question; the phone only masked."""
 
     disclosure_title = serializers.CharField(source="disclosure.title", read_only=True)
@@ -108,7 +108,7 @@ class DisclosureQuestionSerializer(serializers.ModelSerializer):
         return person_name(obj.answered_by)
 
 
-class AnswerSerializer(serializers.Serializer):
+class AnswerSerializer(CleanSerializer):
     answer = serializers.CharField()
 
 

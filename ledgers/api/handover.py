@@ -15,7 +15,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cadres.models import Cadre, Post
-from core.api import ScopedPrimaryKeyRelatedField, ScopedServiceViewSet, service_errors
+from core.api import (
+    CleanModelSerializer,
+    CleanSerializer,
+    ScopedPrimaryKeyRelatedField,
+    ScopedServiceViewSet,
+    service_errors,
+)
 from villages.api.serializers import ScopedVillageField
 
 from .. import selectors, services
@@ -29,7 +35,7 @@ MONEY = {"max_digits": 16, "decimal_places": 2}
 # ------------------------------------------------------------------ serializers
 
 
-class HandoverSerializer(serializers.ModelSerializer):
+class HandoverSerializer(CleanModelSerializer):
     """A handover with its frozen `book_balances` ({accounts: {code: "0.00"}, assets: {count,
     value}, resources: {count, area_mu}}) and the three signatures."""
 
@@ -62,7 +68,7 @@ class HandoverSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class HandoverStartSerializer(serializers.Serializer):
+class HandoverStartSerializer(CleanSerializer):
     ended_post = ScopedPrimaryKeyRelatedField(queryset=Post.objects.all())
     as_of = serializers.DateField(required=False, allow_null=True)
     incoming = ScopedPrimaryKeyRelatedField(
@@ -70,7 +76,7 @@ class HandoverStartSerializer(serializers.Serializer):
     )
 
 
-class HandoverCountSerializer(serializers.Serializer):
+class HandoverCountSerializer(CleanSerializer):
     cash_counted = serializers.DecimalField(min_value=0, **MONEY)
     bank_counted = serializers.DecimalField(min_value=0, **MONEY)
     differences = serializers.CharField(required=False, allow_blank=True, default="")
@@ -80,13 +86,13 @@ class HandoverCountSerializer(serializers.Serializer):
     )
 
 
-class HandoverSignSerializer(serializers.Serializer):
+class HandoverSignSerializer(CleanSerializer):
     who = serializers.ChoiceField(choices=list(services.HANDOVER_SIGNERS))
     on = serializers.DateField()
     supervisor = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
 
 
-class DuePostSerializer(serializers.ModelSerializer):
+class DuePostSerializer(CleanModelSerializer):
     """An ended post still waiting for its handover."""
 
     village = serializers.CharField(source="village.code", read_only=True)
@@ -112,14 +118,14 @@ class DuePostSerializer(serializers.ModelSerializer):
         return obj.since_end.days
 
 
-class AuditFindingSerializer(serializers.ModelSerializer):
+class AuditFindingSerializer(CleanModelSerializer):
     class Meta:
         model = AuditFinding
         fields = ["id", "category", "description", "amount", "status", "resolved_on", "notes"]
         read_only_fields = fields
 
 
-class AuditRecordSerializer(serializers.ModelSerializer):
+class AuditRecordSerializer(CleanModelSerializer):
     """An audit with its findings; `village` is written as its 12-digit code."""
 
     village = ScopedVillageField()
@@ -146,18 +152,18 @@ class AuditRecordSerializer(serializers.ModelSerializer):
         read_only_fields = ["report_date", "conclusion", "area_code"]
 
 
-class AuditReportSerializer(serializers.Serializer):
+class AuditReportSerializer(CleanSerializer):
     report_date = serializers.DateField()
     conclusion = serializers.CharField()
 
 
-class FindingAddSerializer(serializers.Serializer):
+class FindingAddSerializer(CleanSerializer):
     category = serializers.ChoiceField(choices=FindingCategory.choices)
     description = serializers.CharField()
     amount = serializers.DecimalField(min_value=0, required=False, default=0, **MONEY)
 
 
-class FindingStatusSerializer(serializers.Serializer):
+class FindingStatusSerializer(CleanSerializer):
     finding = serializers.IntegerField()
     status = serializers.ChoiceField(choices=FindingStatus.choices)
     resolved_on = serializers.DateField(required=False, allow_null=True, default=None)

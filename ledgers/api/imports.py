@@ -13,6 +13,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from core.api import CleanSerializer
 from villages.models import Village
 
 from .. import imports
@@ -26,13 +27,13 @@ IMPORTS = {
 }
 
 
-class LedgerImportSerializer(serializers.Serializer):
+class LedgerImportSerializer(CleanSerializer):
     village = serializers.RegexField(r"^\d{12}$", help_text=_("12-digit village code"))
     kind = serializers.ChoiceField(choices=sorted(IMPORTS))
     file = serializers.FileField(help_text=_("The filled-in Excel template (.xlsx)"))
 
 
-class ImportErrorSerializer(serializers.Serializer):
+class ImportErrorSerializer(CleanSerializer):
     sheet = serializers.CharField()
     row = serializers.IntegerField(allow_null=True)
     column = serializers.CharField()

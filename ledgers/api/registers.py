@@ -10,7 +10,12 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedPrimaryKeyRelatedField, service_errors
+from core.api import (
+    CleanModelSerializer,
+    CleanSerializer,
+    ScopedPrimaryKeyRelatedField,
+    service_errors,
+)
 from villages.api.serializers import ScopedVillageField
 from villages.templatetags.cunjian import person_name
 
@@ -32,7 +37,7 @@ MONEY = {"max_digits": 16, "decimal_places": 2}
 # ------------------------------------------------------------------ serializers
 
 
-class AssetMovementSerializer(serializers.ModelSerializer):
+class AssetMovementSerializer(CleanModelSerializer):
     """One movement of an asset (append-only)."""
 
     recorded_by = serializers.SerializerMethodField()
@@ -47,7 +52,7 @@ class AssetMovementSerializer(serializers.ModelSerializer):
         return person_name(obj.recorded_by)
 
 
-class AssetSerializer(serializers.ModelSerializer):
+class AssetSerializer(CleanModelSerializer):
     """An asset; on create, the body of `asset_register` (`village` by its area code)."""
 
     village = ScopedVillageField()
@@ -77,7 +82,7 @@ class AssetSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class AssetMoveInput(serializers.Serializer):
+class AssetMoveInput(CleanSerializer):
     kind = serializers.ChoiceField(
         choices=[c for c in AssetMovementKind.choices if c[0] in services.ASSET_TRANSITIONS]
     )
@@ -87,7 +92,7 @@ class AssetMoveInput(serializers.Serializer):
     notes = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class ResourceSerializer(serializers.ModelSerializer):
+class ResourceSerializer(CleanModelSerializer):
     """A resource; its status follows its contracts (set only to idle/self-run on create)."""
 
     village = ScopedVillageField()
@@ -115,7 +120,7 @@ class ResourceSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class PaymentSerializer(CleanModelSerializer):
     """A payment received under a contract (append-only; negative = correction)."""
 
     class Meta:
@@ -124,7 +129,7 @@ class PaymentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class ContractSerializer(CleanModelSerializer):
     """A contract with what fell due to date, what was received and what is owed."""
 
     resource = ScopedPrimaryKeyRelatedField(queryset=Resource.objects.all())
@@ -170,7 +175,7 @@ class ContractSerializer(serializers.ModelSerializer):
         return str(selectors.fees_due(obj) - getattr(obj, "paid", 0))
 
 
-class PayInput(serializers.Serializer):
+class PayInput(CleanSerializer):
     amount = serializers.DecimalField(**MONEY)
     received_on = serializers.DateField()
     voucher = ScopedPrimaryKeyRelatedField(
@@ -179,7 +184,7 @@ class PayInput(serializers.Serializer):
     notes = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
 
 
-class TerminateInput(serializers.Serializer):
+class TerminateInput(CleanSerializer):
     date = serializers.DateField()
     notes = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
 

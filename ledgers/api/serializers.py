@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import CleanModelSerializer, CleanSerializer
 from villages.api.serializers import ScopedVillageField
 from villages.templatetags.cunjian import person_name
 
@@ -24,7 +25,7 @@ ZERO = Decimal("0.00")
 # ------------------------------------------------------------------ chart of accounts
 
 
-class AccountSerializer(serializers.ModelSerializer):
+class AccountSerializer(CleanModelSerializer):
     """An account of the chart; `area_code` is "" for the official chart, else the county's."""
 
     account_class_display = serializers.CharField(
@@ -51,7 +52,7 @@ class AccountSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AccountRefSerializer(serializers.Serializer):
+class AccountRefSerializer(CleanSerializer):
     """An account given by `account` (id) or by `account_code`; `validate` gives the Account."""
 
     account = serializers.IntegerField(required=False)
@@ -89,7 +90,7 @@ def resolve_accounts(rows, user, county_code: str):
 # ------------------------------------------------------------------ vouchers
 
 
-class VoucherLineSerializer(serializers.ModelSerializer):
+class VoucherLineSerializer(CleanModelSerializer):
     """One line of a voucher, with its account's code and name."""
 
     account_code = serializers.CharField(source="account.code", read_only=True)
@@ -109,7 +110,7 @@ class VoucherLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VoucherSerializer(serializers.ModelSerializer):
+class VoucherSerializer(CleanModelSerializer):
     """记账凭证 with its lines and totals; a posted voucher shows its place in the hash chain."""
 
     village_name = serializers.CharField(source="village.name", read_only=True)
@@ -175,7 +176,7 @@ class VoucherLineInputSerializer(AccountRefSerializer):
     )
 
 
-class VoucherInputSerializer(serializers.Serializer):
+class VoucherInputSerializer(CleanSerializer):
     """Body of `POST vouchers/` and `PUT/PATCH vouchers/{id}/` (no `village` on a change)."""
 
     village = ScopedVillageField()
@@ -199,7 +200,7 @@ class VoucherInputSerializer(serializers.Serializer):
         return attrs
 
 
-class VoucherReverseSerializer(serializers.Serializer):
+class VoucherReverseSerializer(CleanSerializer):
     """Body of `POST vouchers/{id}/reverse/`: the reversing voucher's date and the reason."""
 
     date = serializers.DateField()
@@ -209,7 +210,7 @@ class VoucherReverseSerializer(serializers.Serializer):
 # ------------------------------------------------------------------ verification
 
 
-class OpeningBalanceSerializer(serializers.ModelSerializer):
+class OpeningBalanceSerializer(CleanModelSerializer):
     """The balance of one account on the verification date."""
 
     account_code = serializers.CharField(source="account.code", read_only=True)
@@ -221,7 +222,7 @@ class OpeningBalanceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VerificationSerializer(serializers.ModelSerializer):
+class VerificationSerializer(CleanModelSerializer):
     """清理认定: created with `village`, `as_of` and `notes`; balances set by `PUT balances/`,
     confirmed by `POST confirm/`."""
 
@@ -280,7 +281,7 @@ class OpeningBalanceInputSerializer(AccountRefSerializer):
 # ------------------------------------------------------------------ reports
 
 
-class TrialBalanceRowSerializer(serializers.Serializer):
+class TrialBalanceRowSerializer(CleanSerializer):
     """One account of the trial balance (科目余额表), amounts on the account's normal side."""
 
     account = serializers.IntegerField(source="account.pk")
@@ -294,7 +295,7 @@ class TrialBalanceRowSerializer(serializers.Serializer):
     closing = serializers.DecimalField(**MONEY)
 
 
-class ChainStatusSerializer(serializers.Serializer):
+class ChainStatusSerializer(CleanSerializer):
     """The verdict of a village's hash chain: intact, or the first voucher where it breaks."""
 
     village = serializers.CharField(source="village.code")

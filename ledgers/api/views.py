@@ -22,7 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from core.api import ScopedServiceViewSet, service_errors
+from core.api import CleanSerializer, ScopedServiceViewSet, service_errors
 from core.rights import Right
 from villages.models import Village
 
@@ -207,7 +207,7 @@ class VerificationViewSet(BookkeepingViewSet):
 # ------------------------------------------------------------------ reports
 
 
-class ReportQuerySerializer(serializers.Serializer):
+class ReportQuerySerializer(CleanSerializer):
     """Query parameters of the ledger reports."""
 
     village = serializers.CharField(max_length=12)

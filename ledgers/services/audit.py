@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from cadres.models import Post
 from core.rights import Right, require
 from core.types import Actor
+from core.validators import check_not_before, check_year
 from villages.models import Village
 
 from ..choices import AuditKind, FindingStatus
@@ -50,6 +51,8 @@ def audit_record(
 ) -> AuditRecord:
     """Record an audit of the village's books; a 离任审计 names the post that was left."""
     require(actor, Right.EDIT, village.code)
+    check_year(period_start.year, field="period_start")
+    check_year(period_end.year, field="period_end")
     if period_end < period_start:
         raise ValidationError({"period_end": _("The audited period ends before it starts.")})
     if kind == AuditKind.LEAVING and leaving_post is None:
@@ -137,6 +140,13 @@ def finding_update_status(
         )
     if status == FindingStatus.RESOLVED and resolved_on is None:
         raise ValidationError({"resolved_on": _("Give the date the finding was resolved.")})
+    if status == FindingStatus.RESOLVED and resolved_on is not None:
+        check_not_before(
+            resolved_on,
+            finding.audit.period_start,
+            field="resolved_on",
+            what=_("the audited period"),
+        )
     finding.status = status
     finding.resolved_on = resolved_on if status == FindingStatus.RESOLVED else None
     if notes:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.rights import Right, require
 from core.types import Actor
+from core.validators import check_reason
 from villages.models import Region, Village
 
 from ..chain import CHAIN_VERSION, GENESIS, chain_hash
@@ -429,8 +430,7 @@ def voucher_reverse(*, actor: Actor, voucher: Voucher, date: dt.date, reason: st
         raise ValidationError(_("Only a posted voucher is reversed; a draft is simply changed."))
     if Voucher.objects.filter(reverses=voucher).exists():
         raise ValidationError(_("This voucher has already been reversed."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for the reversal.")})
+    reason = check_reason(reason)
     lines = [
         LineInput(account=x.account, debit=x.credit, credit=x.debit, counterparty=x.counterparty)
         for x in voucher.lines.select_related("account").order_by("position")

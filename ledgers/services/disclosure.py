@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from core.dates import today
 from core.rights import Right, require
 from core.types import Actor
+from core.validators import check_year
 from villages.models import Village
 
 from .. import selectors
@@ -378,6 +379,7 @@ def disclosure_generate(
     require(actor, Right.KEEP_BOOKS, village.code)
     if kind not in DisclosureKind.values:
         raise ValidationError({"kind": _("Choose a month or a quarter.")})
+    check_year(year)
     start, end = period_bounds(kind, year, number)
     require_period_ended_and_closed(village, start, end)
     Village.objects.select_for_update().filter(pk=village.pk).first()

@@ -21,6 +21,7 @@ from cadres.choices import CERTIFIED_POSTS
 from cadres.models import Cadre, Post
 from core.rights import Right, require
 from core.types import Actor
+from core.validators import check_not_before
 from villages.models import Village
 
 from .. import selectors
@@ -138,6 +139,7 @@ def handover_start(
     if Handover.objects.filter(ended_post=ended_post).exists():
         raise ValidationError({"ended_post": _("This post's handover is already started.")})
     as_of = as_of or ended_post.end_date
+    check_not_before(as_of, ended_post.start_date, field="as_of", what=_("the post's start"))
     handover = Handover(
         village=ended_post.village,
         ended_post=ended_post,

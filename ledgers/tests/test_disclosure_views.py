@@ -173,6 +173,24 @@ def test_anyone_asks_a_question_and_the_answer_appears_publicly(client, publishe
     )
 
 
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("question", "修路\x00的钱"),
+        ("question", "修路\x1b[2J"),
+        ("name", "赵\n六"),
+        ("name", "赵\x85六"),
+    ],
+)
+def test_a_question_with_control_characters_is_refused(client, published, field, value):
+    response = ask(client, published, **{field: value})
+    assert response.status_code == 200
+    assert "控制字符" in response.content.decode() or "空字符" in response.content.decode()
+    assert not DisclosureQuestion.objects.exists()
+    # A question on several lines is what a textarea sends.
+    assert ask(client, published, question="第一，\r\n第二。").status_code == 302
+
+
 def test_a_question_without_a_name_shows_no_name(client, published, insider):
     ask(client, published, question="合同到期后如何处理？")
     services.question_answer(

@@ -11,7 +11,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedViewSetMixin, service_errors
+from core.api import CleanModelSerializer, CleanSerializer, ScopedViewSetMixin, service_errors
 
 from .. import services
 from ..choices import ReportKind, RunState
@@ -19,7 +19,7 @@ from ..filtersets_runs import ReportRunFilterSet
 from ..models import ReportRun
 
 
-class ReportRunSerializer(serializers.ModelSerializer):
+class ReportRunSerializer(CleanModelSerializer):
     """A run; `download` is the file's address once the run is done."""
 
     download = serializers.SerializerMethodField()
@@ -44,7 +44,7 @@ class ReportRunSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
-class ReportRunRequestSerializer(serializers.Serializer):
+class ReportRunRequestSerializer(CleanSerializer):
     kind = serializers.ChoiceField(choices=ReportKind.choices, default=ReportKind.QUARTERLY)
     area_code = serializers.CharField(max_length=12)
     period = serializers.CharField(max_length=7)

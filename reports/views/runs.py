@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.dates import today
+from core.forms import CleanForm
 from core.views import ScopedDetailView, ScopedListView, apply_validation_error
 from supervision.choices import PeriodKind
 from supervision.periods import Period
@@ -30,7 +31,7 @@ TEMPLATES = "reports/runs/"
 MAX_VILLAGE_CHOICES = 500
 
 
-class ReportRequestForm(forms.Form):
+class ReportRequestForm(CleanForm):
     kind = forms.ChoiceField(
         label=gettext_lazy("Report"), choices=ReportKind.choices, initial=ReportKind.QUARTERLY
     )

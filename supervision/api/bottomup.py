@@ -21,7 +21,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cadres.models import Cadre, Post, Promise, QualificationCertificate
-from core.api import ScopedPrimaryKeyRelatedField, ScopedServiceViewSet, service_errors
+from core.api import (
+    CleanModelSerializer,
+    CleanSerializer,
+    ScopedPrimaryKeyRelatedField,
+    ScopedServiceViewSet,
+    service_errors,
+)
 from core.rights import Right
 
 from .. import services
@@ -49,7 +55,7 @@ RECORD_FIELDS = ["id", "task", "village", "period", "date", "state", "completed_
 # ------------------------------------------------------------------ serializers
 
 
-class HearingQuestionSerializer(serializers.ModelSerializer):
+class HearingQuestionSerializer(CleanModelSerializer):
     answered_by_name = serializers.CharField(source="answered_by.name", default="", read_only=True)
 
     class Meta:
@@ -69,7 +75,7 @@ class HearingQuestionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class HearingSerializer(serializers.ModelSerializer):
+class HearingSerializer(CleanModelSerializer):
     """A hearing with its attendance and questions."""
 
     village = serializers.CharField(source="village.code", read_only=True)
@@ -97,7 +103,7 @@ class ScopedTaskField(ScopedPrimaryKeyRelatedField):
         super().__init__(queryset=SupervisionTask.objects.all(), **kwargs)
 
 
-class HearingStartSerializer(serializers.Serializer):
+class HearingStartSerializer(CleanSerializer):
     task = ScopedTaskField()
     date = serializers.DateField()
     place = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
@@ -107,7 +113,7 @@ class HearingStartSerializer(serializers.Serializer):
     others_present = serializers.IntegerField(min_value=0, default=0)
 
 
-class QuestionInputSerializer(serializers.Serializer):
+class QuestionInputSerializer(CleanSerializer):
     asker_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=50)
     asker_kind = serializers.ChoiceField(choices=AskerKind.choices)
     category = serializers.ChoiceField(choices=QuestionCategory.choices)
@@ -120,7 +126,7 @@ class QuestionInputSerializer(serializers.Serializer):
     follow_up = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
-class VoteSerializer(serializers.ModelSerializer):
+class VoteSerializer(CleanModelSerializer):
     cadre_name = serializers.CharField(source="post.cadre.name", read_only=True)
     post_kind = serializers.CharField(source="post.kind", read_only=True)
     satisfaction_rate = serializers.DecimalField(max_digits=4, decimal_places=3, read_only=True)
@@ -141,7 +147,7 @@ class VoteSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PublicReportSerializer(serializers.ModelSerializer):
+class PublicReportSerializer(CleanModelSerializer):
     """A public report with one vote per cadre and its satisfaction rate."""
 
     village = serializers.CharField(source="village.code", read_only=True)
@@ -153,7 +159,7 @@ class PublicReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PublicReportStartSerializer(serializers.Serializer):
+class PublicReportStartSerializer(CleanSerializer):
     task = ScopedTaskField()
     date = serializers.DateField()
     ballots_issued = serializers.IntegerField(min_value=0)
@@ -161,7 +167,7 @@ class PublicReportStartSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class VoteInputSerializer(serializers.Serializer):
+class VoteInputSerializer(CleanSerializer):
     post = ScopedPrimaryKeyRelatedField(queryset=Post.objects.all())
     summary = serializers.CharField(required=False, allow_blank=True, default="")
     satisfied = serializers.IntegerField(min_value=0)
@@ -169,7 +175,7 @@ class VoteInputSerializer(serializers.Serializer):
     dissatisfied = serializers.IntegerField(min_value=0)
 
 
-class PromiseResultSerializer(serializers.ModelSerializer):
+class PromiseResultSerializer(CleanModelSerializer):
     promise_text = serializers.CharField(source="promise.text", read_only=True)
     pledge = serializers.IntegerField(source="promise.pledge_id", read_only=True)
 
@@ -179,7 +185,7 @@ class PromiseResultSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RedemptionSerializer(serializers.ModelSerializer):
+class RedemptionSerializer(CleanModelSerializer):
     """A redemption with one result per promise and the village's fulfilment rate."""
 
     village = serializers.CharField(source="village.code", read_only=True)
@@ -196,21 +202,21 @@ class RedemptionSerializer(serializers.ModelSerializer):
         return None if rate is None else str(rate)
 
 
-class RedemptionStartSerializer(serializers.Serializer):
+class RedemptionStartSerializer(CleanSerializer):
     task = ScopedTaskField()
     date = serializers.DateField()
     attendance = serializers.IntegerField(min_value=0, default=0)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ResultInputSerializer(serializers.Serializer):
+class ResultInputSerializer(CleanSerializer):
     promise = ScopedPrimaryKeyRelatedField(queryset=Promise.objects.all())
     result = serializers.ChoiceField(choices=Fulfilment.choices)
     appraisal = serializers.ChoiceField(choices=Satisfaction.choices)
     evidence = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CertificateInspectionSerializer(serializers.ModelSerializer):
+class CertificateInspectionSerializer(CleanModelSerializer):
     """One certificate's annual inspection with the year's evidence and the verdict."""
 
     certificate_number = serializers.CharField(source="certificate.number", read_only=True)
@@ -236,17 +242,17 @@ class CertificateInspectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CertificateInspectionStartSerializer(serializers.Serializer):
+class CertificateInspectionStartSerializer(CleanSerializer):
     task = ScopedTaskField()
     certificate = ScopedPrimaryKeyRelatedField(queryset=QualificationCertificate.objects.all())
 
 
-class DecideSerializer(serializers.Serializer):
+class DecideSerializer(CleanSerializer):
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     reasons = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class NoInput(serializers.Serializer):
+class NoInput(CleanSerializer):
     pass
 
 

@@ -13,7 +13,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedReadOnlyViewSet, service_errors
+from core.api import CleanModelSerializer, ScopedReadOnlyViewSet, service_errors
 from villages.models import Region
 
 from .. import services
@@ -24,7 +24,7 @@ from ..periods import Period
 # ------------------------------------------------------------------ serializers
 
 
-class SupervisionTaskSerializer(serializers.ModelSerializer):
+class SupervisionTaskSerializer(CleanModelSerializer):
     """A duty of the cycle; `village` is the 12-digit code."""
 
     village = serializers.CharField(source="village.code", read_only=True)
@@ -56,14 +56,14 @@ class SupervisionTaskSerializer(serializers.ModelSerializer):
         return Period.parse(task.period).label()
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(CleanModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "task", "message", "url", "emailed", "created_at", "read_at"]
         read_only_fields = fields
 
 
-class SupervisionPolicySerializer(serializers.ModelSerializer):
+class SupervisionPolicySerializer(CleanModelSerializer):
     """A county's policy; JSON fields as the cycle reads them (`due_months` {kind: months},
     `grade_floors` {grade: score}, `rule_levels` {rule: 0-3})."""
 

@@ -8,13 +8,20 @@ take 403, one the state does not allow 400.
 """
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cadres.models import Cadre
-from core.api import ScopedPrimaryKeyRelatedField, ScopedServiceViewSet, service_errors
+from core.api import (
+    CleanModelSerializer,
+    CleanSerializer,
+    ScopedPrimaryKeyRelatedField,
+    ScopedServiceViewSet,
+    service_errors,
+)
 from core.rights import Right
 from ledgers.models import AuditFinding, DisclosureQuestion
 from villages.api.serializers import ScopedVillageField
@@ -28,7 +35,7 @@ from ..selectors import days_overdue
 # ------------------------------------------------------------------ serializers
 
 
-class ProblemStepSerializer(serializers.ModelSerializer):
+class ProblemStepSerializer(CleanModelSerializer):
     """One step of the problem's life; `actor` is null for the system (escalation)."""
 
     actor_name = serializers.CharField(source="actor.username", read_only=True, default=None)
@@ -39,7 +46,7 @@ class ProblemStepSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProblemSerializer(serializers.ModelSerializer):
+class ProblemSerializer(CleanModelSerializer):
     """A problem of the ledger with its steps; `village` is the 12-digit code."""
 
     village = serializers.CharField(source="village.code", read_only=True)
@@ -84,7 +91,7 @@ class ProblemSerializer(serializers.ModelSerializer):
         return days_overdue(obj)
 
 
-class ProblemFactsSerializer(serializers.Serializer):
+class ProblemFactsSerializer(CleanSerializer):
     title = serializers.CharField(max_length=100)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     category = serializers.ChoiceField(choices=ProblemCategory.choices)
@@ -117,7 +124,12 @@ class ProblemCreateSerializer(ProblemFactsSerializer):
     def validate(self, data):
         records = [k for k in ("audit_finding", "disclosure_question") if data.get(k)]
         if len(records) > 1:
-            raise serializers.ValidationError("Name one source record at most.")
+            raise serializers.ValidationError(_("Name one source record at most."))
+        if records and data.get("source"):
+            # The record says where the problem was found: another source would be dropped.
+            raise serializers.ValidationError(
+                {"source": _("A problem from a record takes the record's source: leave it out.")}
+            )
         if not records:
             errors = {}
             for field in ("village", "source", "category", "title"):
@@ -128,7 +140,7 @@ class ProblemCreateSerializer(ProblemFactsSerializer):
         return data
 
 
-class ProblemUpdateSerializer(serializers.Serializer):
+class ProblemUpdateSerializer(CleanSerializer):
     """The facts to correct; only the fields sent change (a moved deadline is a step)."""
 
     title = serializers.CharField(max_length=100, required=False)
@@ -143,24 +155,24 @@ class ProblemUpdateSerializer(serializers.Serializer):
     standard = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class StartSerializer(serializers.Serializer):
+class StartSerializer(CleanSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class SubmitSerializer(serializers.Serializer):
+class SubmitSerializer(CleanSerializer):
     rectification = serializers.CharField(help_text="What was done.")
 
 
-class CloseSerializer(serializers.Serializer):
+class CloseSerializer(CleanSerializer):
     evidence = serializers.CharField()
     on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class SendBackSerializer(serializers.Serializer):
+class SendBackSerializer(CleanSerializer):
     note = serializers.CharField()
 
 
-class ReopenSerializer(serializers.Serializer):
+class ReopenSerializer(CleanSerializer):
     reason = serializers.CharField()
 
 
@@ -196,7 +208,8 @@ class ProblemViewSet(ScopedServiceViewSet):
         question = data.pop("disclosure_question", None)
         with service_errors():
             if finding is not None or question is not None:
-                data.pop("village", None)
+                # The record's village is the problem's: a `village` sent too must be it (the
+                # service refuses a mismatch rather than moving the problem).
                 data.pop("source", None)
                 data.pop("description", None)
                 data = {k: v for k, v in data.items() if v not in (None, "")}

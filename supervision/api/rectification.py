@@ -12,7 +12,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedServiceViewSet, service_errors
+from core.api import CleanModelSerializer, CleanSerializer, ScopedServiceViewSet, service_errors
 from core.rights import Right
 from villages.api.serializers import ScopedVillageField
 
@@ -23,21 +23,21 @@ from ..models import FollowUpVisit, Rectification, RectificationProgress
 # ------------------------------------------------------------------ serializers
 
 
-class ProgressSerializer(serializers.ModelSerializer):
+class ProgressSerializer(CleanModelSerializer):
     class Meta:
         model = RectificationProgress
         fields = ["id", "month", "progress", "recorded_by", "created_at"]
         read_only_fields = fields
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class VisitSerializer(CleanModelSerializer):
     class Meta:
         model = FollowUpVisit
         fields = ["id", "date", "visitor", "findings", "relapsed", "recorded_by"]
         read_only_fields = fields
 
 
-class RectificationSerializer(serializers.ModelSerializer):
+class RectificationSerializer(CleanModelSerializer):
     """A designated backward village's rectification with its months and visits."""
 
     village = serializers.CharField(source="village.code", read_only=True)
@@ -71,38 +71,38 @@ class RectificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DesignateSerializer(serializers.Serializer):
+class DesignateSerializer(CleanSerializer):
     village = ScopedVillageField()
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     reasons = serializers.CharField()
 
 
-class PlanSerializer(serializers.Serializer):
+class PlanSerializer(CleanSerializer):
     measures = serializers.CharField()
     leader = serializers.CharField(max_length=50)
     work_team = serializers.CharField()
     deadline = serializers.DateField()
 
 
-class ProgressInputSerializer(serializers.Serializer):
+class ProgressInputSerializer(CleanSerializer):
     month = serializers.DateField(
         input_formats=["%Y-%m", "%Y-%m-%d"], help_text="YYYY-MM (or any day of the month)."
     )
     progress = serializers.CharField()
 
 
-class ApplySerializer(serializers.Serializer):
+class ApplySerializer(CleanSerializer):
     on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class AcceptSerializer(serializers.Serializer):
+class AcceptSerializer(CleanSerializer):
     passed = serializers.BooleanField()
     by = serializers.CharField(max_length=100)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
     on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class VisitInputSerializer(serializers.Serializer):
+class VisitInputSerializer(CleanSerializer):
     date = serializers.DateField()
     visitor = serializers.CharField(max_length=100)
     findings = serializers.CharField()

@@ -18,7 +18,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cadres.models import Post
-from core.api import ScopedPrimaryKeyRelatedField, ScopedServiceViewSet, service_errors
+from core.api import (
+    CleanModelSerializer,
+    CleanSerializer,
+    ScopedPrimaryKeyRelatedField,
+    ScopedServiceViewSet,
+    service_errors,
+)
 
 from .. import services
 from ..choices import ParticipantKind, ProblemCategory, Severity
@@ -40,7 +46,7 @@ POINTS = {"max_digits": 5, "decimal_places": 1, "min_value": 0}
 # ------------------------------------------------------------------ checklists
 
 
-class InspectionTemplateItemSerializer(serializers.ModelSerializer):
+class InspectionTemplateItemSerializer(CleanModelSerializer):
     class Meta:
         model = InspectionTemplateItem
         fields = ["id", "position", "section", "text", "weight"]
@@ -48,7 +54,7 @@ class InspectionTemplateItemSerializer(serializers.ModelSerializer):
         extra_kwargs = {"position": {"required": False}, "section": {"required": False}}
 
 
-class InspectionTemplateSerializer(serializers.ModelSerializer):
+class InspectionTemplateSerializer(CleanModelSerializer):
     items = InspectionTemplateItemSerializer(many=True, read_only=True)
     county = serializers.CharField(source="area_code", read_only=True)
 
@@ -58,17 +64,17 @@ class InspectionTemplateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TemplateCreateSerializer(serializers.Serializer):
+class TemplateCreateSerializer(CleanSerializer):
     county = serializers.RegexField(r"^\d{6}$")
     name = serializers.CharField(max_length=100)
     items = InspectionTemplateItemSerializer(many=True, required=False, default=list)
 
 
-class TemplateItemsSerializer(serializers.Serializer):
+class TemplateItemsSerializer(CleanSerializer):
     items = InspectionTemplateItemSerializer(many=True)
 
 
-class NoBody(serializers.Serializer):
+class NoBody(CleanSerializer):
     pass
 
 
@@ -137,21 +143,21 @@ class InspectionTemplateViewSet(ScopedServiceViewSet):
 # ------------------------------------------------------------------ inspections
 
 
-class InspectionScoreSerializer(serializers.ModelSerializer):
+class InspectionScoreSerializer(CleanModelSerializer):
     class Meta:
         model = InspectionScore
         fields = ["item", "score", "note"]
         read_only_fields = fields
 
 
-class InspectionParticipantSerializer(serializers.ModelSerializer):
+class InspectionParticipantSerializer(CleanModelSerializer):
     class Meta:
         model = InspectionParticipant
         fields = ["id", "name", "kind", "organization"]
         read_only_fields = fields
 
 
-class InspectionFindingSerializer(serializers.ModelSerializer):
+class InspectionFindingSerializer(CleanModelSerializer):
     problem = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
@@ -168,7 +174,7 @@ class InspectionFindingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InspectionSerializer(serializers.ModelSerializer):
+class InspectionSerializer(CleanModelSerializer):
     village = serializers.CharField(source="village.code", read_only=True)
     scores = InspectionScoreSerializer(many=True, read_only=True)
     participants = InspectionParticipantSerializer(many=True, read_only=True)
@@ -195,27 +201,27 @@ class InspectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InspectionStartSerializer(serializers.Serializer):
+class InspectionStartSerializer(CleanSerializer):
     task = ScopedPrimaryKeyRelatedField(queryset=SupervisionTask.objects.all())
     date = serializers.DateField()
 
 
-class InspectionUpdateSerializer(serializers.Serializer):
+class InspectionUpdateSerializer(CleanSerializer):
     date = serializers.DateField()
     summary = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ScoreInputSerializer(serializers.Serializer):
+class ScoreInputSerializer(CleanSerializer):
     item = serializers.IntegerField()
     score = serializers.DecimalField(**POINTS)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
-class ScoresSerializer(serializers.Serializer):
+class ScoresSerializer(CleanSerializer):
     scores = ScoreInputSerializer(many=True)
 
 
-class ParticipantInputSerializer(serializers.Serializer):
+class ParticipantInputSerializer(CleanSerializer):
     name = serializers.CharField(max_length=50)
     kind = serializers.ChoiceField(choices=ParticipantKind.choices)
     organization = serializers.CharField(
@@ -223,11 +229,11 @@ class ParticipantInputSerializer(serializers.Serializer):
     )
 
 
-class ParticipantsSerializer(serializers.Serializer):
+class ParticipantsSerializer(CleanSerializer):
     participants = ParticipantInputSerializer(many=True)
 
 
-class FindingInputSerializer(serializers.Serializer):
+class FindingInputSerializer(CleanSerializer):
     description = serializers.CharField()
     category = serializers.ChoiceField(choices=ProblemCategory.choices)
     severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.GENERAL)
@@ -345,7 +351,7 @@ class InspectionViewSet(ScopedServiceViewSet):
 # ------------------------------------------------------------------ reviews
 
 
-class ReviewScoreSerializer(serializers.ModelSerializer):
+class ReviewScoreSerializer(CleanModelSerializer):
     cadre_name = serializers.CharField(source="post.cadre.name", read_only=True)
     post_kind = serializers.CharField(source="post.kind", read_only=True)
 
@@ -355,7 +361,7 @@ class ReviewScoreSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(CleanModelSerializer):
     village = serializers.CharField(source="village.code", read_only=True)
     scores = ReviewScoreSerializer(many=True, read_only=True)
 
@@ -377,13 +383,13 @@ class ReviewSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReviewStartSerializer(serializers.Serializer):
+class ReviewStartSerializer(CleanSerializer):
     task = ScopedPrimaryKeyRelatedField(queryset=SupervisionTask.objects.all())
     date = serializers.DateField()
     panel = serializers.CharField()
 
 
-class ReviewScoreInputSerializer(serializers.Serializer):
+class ReviewScoreInputSerializer(CleanSerializer):
     post = ScopedPrimaryKeyRelatedField(queryset=Post.objects.all())
     scores = serializers.DictField(child=serializers.DecimalField(max_digits=4, decimal_places=1))
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)

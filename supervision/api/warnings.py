@@ -10,14 +10,14 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedViewSetMixin, service_errors
+from core.api import CleanModelSerializer, CleanSerializer, ScopedViewSetMixin, service_errors
 
 from .. import services
 from ..filtersets_warnings import VillageWarningFilterSet
 from ..models import VillageWarning
 
 
-class WarningReasonSerializer(serializers.Serializer):
+class WarningReasonSerializer(CleanSerializer):
     """One rule that fired: its name, the level it raises and the facts in words."""
 
     rule = serializers.CharField()
@@ -25,7 +25,7 @@ class WarningReasonSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
-class VillageWarningSerializer(serializers.ModelSerializer):
+class VillageWarningSerializer(CleanModelSerializer):
     """A village's warning: level 1 yellow, 2 orange, 3 red, with the reasons."""
 
     village = serializers.CharField(source="village.code", read_only=True)
@@ -58,7 +58,7 @@ class VillageWarningSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class WarningAcknowledgeSerializer(serializers.Serializer):
+class WarningAcknowledgeSerializer(CleanSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 

@@ -20,6 +20,7 @@ from cadres.models import Cadre, Pledge, Post, Promise, QualificationCertificate
 from core.dates import today
 from core.rights import Right, require
 from core.types import Actor
+from core.validators import check_not_before, check_reason
 from villages.models import Village
 from villages.signals import bulk_written
 
@@ -148,6 +149,15 @@ def _complete(record: CompletedRecord, actor: Actor) -> None:
     record.completed_by = actor
     record.completed_at = timezone.now()
     record.save(update_fields=["state", "completed_by", "completed_at"])
+
+
+def _completed_on(record: Hearing | PublicReport | Redemption, on: dt.date | None) -> dt.date:
+    """The day a meeting's record is completed: from the meeting to today (default)."""
+    on = on or today()
+    check_not_before(on, record.date, field="on", what=_("the meeting"))
+    if on > today():
+        raise ValidationError({"on": _("The date is in the future.")})
+    return on
 
 
 def _apply(record: CompletedRecord, fields: Mapping[str, object], allowed: set[str]) -> None:
@@ -293,7 +303,7 @@ def hearing_complete(*, actor: Actor, hearing: Hearing, on: dt.date | None = Non
     require(actor, Right.ORGANIZE, hearing.area_code)
     hearing = locked(hearing)
     require_draft(hearing)
-    on = on or today()
+    on = _completed_on(hearing, on)
     if hearing.attendance < 1:
         raise ValidationError(_("Record who attended the hearing before completing it."))
     questions = list(hearing.questions.select_related("answered_by"))
@@ -455,7 +465,7 @@ def public_report_complete(
     require(actor, Right.ORGANIZE, report.area_code)
     report = locked(report)
     require_draft(report)
-    on = on or today()
+    on = _completed_on(report, on)
     votes = {v.post_id: v for v in report.votes.all()}
     missing = [p for p in sitting_posts(report.village, report.date) if p.pk not in votes]
     if missing:
@@ -549,7 +559,7 @@ def redemption_complete(
     require(actor, Right.ORGANIZE, redemption.area_code)
     redemption = locked(redemption)
     require_draft(redemption)
-    on = on or today()
+    on = _completed_on(redemption, on)
     pending = redemption.results.filter(Q(result="") | Q(appraisal="")).count()
     if pending:
         raise ValidationError(_("%(n)d promises have no result or appraisal yet.") % {"n": pending})
@@ -622,8 +632,9 @@ def annual_inspection_decide(
     on = on or today()
     if verdict not in Verdict.values:
         raise ValidationError({"verdict": _("Choose the verdict.")})
-    if verdict != Verdict.PASS and not reasons.strip():
-        raise ValidationError({"reasons": _("Give the reasons of a verdict other than pass.")})
+    if verdict != Verdict.PASS:
+        # A fail suspends the certificate: its reasons are the suspension's.
+        reasons = check_reason(reasons, field="reasons")
     record.verdict, record.reasons = verdict, reasons
     if verdict == Verdict.FAIL:
         certificate = QualificationCertificate.objects.select_for_update().get(

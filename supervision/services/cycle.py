@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from core.rights import Right, scope_for
 from core.types import Actor
+from core.validators import check_period_year
 from villages.choices import RoleKind
 from villages.models import ContactAssignment, StaffRole, Village
 from villages.signals import bulk_written
@@ -72,6 +73,7 @@ def plan_period(*, period: Period, area_prefix: str = "") -> int:
     """Plan the period's duties (e.g. a quarter's inspection and hearing) for every village
     whose code starts with `area_prefix`, due as each county's policy says; return how many
     were created (0 when the period was planned already)."""
+    check_period_year(period)
     kinds = [kind for kind, kind_period in TASK_PERIOD.items() if kind_period == period.kind]
     code = str(period)
     _period_lock(period)

@@ -18,6 +18,7 @@ from cadres.models import Cadre
 from core.dates import today
 from core.rights import AnyUser, Right, require, scope_for
 from core.types import Actor
+from core.validators import check_reason, check_same_village
 from ledgers.models import AuditFinding, DisclosureQuestion
 from villages.models import Village
 
@@ -267,7 +268,7 @@ def problem_send_back(*, actor: Actor, problem: Problem, note: str) -> Problem:
 @transaction.atomic
 def problem_reopen(*, actor: Actor, problem: Problem, reason: str) -> Problem:
     """A closed problem has come back: reopen it (the only change a closed problem allows)."""
-    reason = _required(reason, "reason", _("Say why the problem is reopened."))
+    reason = check_reason(reason)
     return _move(
         problem,
         ProblemAction.REOPEN,
@@ -483,15 +484,24 @@ def problem_from_record(
     severity: str = Severity.GENERAL,
     standard: str = "",
     owner: Cadre | None = None,
+    village: Village | None = None,
 ) -> Problem:
     """Register a record of the ledgers as a problem, one problem per record: an audit finding
     (定期审计, `source` AUDIT) or a villager's question about a published statement
-    (DISCLOSURE)."""
+    (DISCLOSURE). The problem is the record's village's; a `village` named too must be it."""
     origin = _ORIGINS[source]
     link = origin.link_of(record)
     if Problem.objects.filter(**link).exists():
         raise ValidationError(_("This record is already registered as a problem."))
-    text, note, village = origin.read(record)
+    text, note, own_village = origin.read(record)
+    if village is not None:
+        check_same_village(
+            village.pk,
+            own_village.pk,
+            field=next(iter(link)),
+            what=str(origin.model._meta.verbose_name),
+        )
+    village = own_village
     return problem_open(
         actor=actor,
         village=village,
@@ -519,6 +529,7 @@ class RecordProblemFields(TypedDict):
     severity: NotRequired[str]
     standard: NotRequired[str]
     owner: NotRequired[Cadre | None]
+    village: NotRequired[Village | None]
 
 
 def problem_from_audit_finding(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core.dates import today
 from core.rights import AnyUser, Right, require, scope_for
 from core.types import Actor
+from core.validators import check_reason, check_year
 from villages import services as village_services
 from villages.models import Village
 
@@ -70,16 +71,14 @@ def rectification_designate(
 ) -> Rectification:
     """Designate the village as backward for the year, with the reasons (county or township)."""
     require(actor, Right.EDIT, village.code)
-    if not (reasons or "").strip():
-        raise ValidationError({"reasons": _("Say why the village is designated.")})
-    if year < 2000 or year > today().year + 1:
-        raise ValidationError({"year": _("Enter a year from 2000 to next year.")})
+    check_year(year)
+    reasons = check_reason(reasons, field="reasons")
     if Rectification.objects.filter(village=village, year=year).exists():
         raise ValidationError({"year": _("The village is already designated for this year.")})
     rectification = Rectification(
         village=village,
         year=year,
-        reasons=reasons.strip(),
+        reasons=reasons,
         designated_by=actor,
         area_code=village.code,
     )

@@ -122,7 +122,10 @@ def test_the_list_filters_and_takes_constant_queries(
     def add(n, year=YEAR):
         for _ in range(n):
             services.rectification_designate(
-                actor=insider, village=VillageFactory(township=township), year=year, reasons="r"
+                actor=insider,
+                village=VillageFactory(township=township),
+                year=year,
+                reasons="软弱涣散",
             )
 
     add(2)
@@ -179,7 +182,10 @@ def test_api_list_takes_constant_queries(api, insider, township):
     def count(n):
         for _ in range(n):
             services.rectification_designate(
-                actor=insider, village=VillageFactory(township=township), year=YEAR, reasons="r"
+                actor=insider,
+                village=VillageFactory(township=township),
+                year=YEAR,
+                reasons="软弱涣散",
             )
         with CaptureQueriesContext(connection) as ctx:
             assert api.get(API).status_code == 200

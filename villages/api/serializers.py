@@ -1,10 +1,10 @@
 from rest_framework import serializers
 
-from core.api import ScopedRelatedMixin
+from core.api import CleanModelSerializer, ScopedRelatedMixin
 from villages.models import Region, Village
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(CleanModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
     village_count = serializers.IntegerField(read_only=True)
 
@@ -13,7 +13,7 @@ class RegionSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "level", "parent", "village_count"]
 
 
-class VillageSerializer(serializers.ModelSerializer):
+class VillageSerializer(CleanModelSerializer):
     township = serializers.SlugRelatedField(slug_field="code", read_only=True)
     township_name = serializers.CharField(source="township.name", read_only=True)
     county = serializers.CharField(source="county_code", read_only=True)

@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from core.validators import last_year
 from supervision import services
+from supervision.choices import PeriodKind
 from supervision.models import SupervisionTask
 from supervision.periods import Period
 from villages.models import Village
@@ -23,8 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("--villages", type=int, default=20000)
         parser.add_argument(
             "--period",
-            default="2099Q4",
-            help="the quarter to plan (default %(default)s, which no real data uses)",
+            default=str(Period(last_year(), PeriodKind.QUARTER, 4)),
+            help="the quarter to plan (default %(default)s: the last one the records allow)",
         )
         parser.add_argument(
             "--reset",

@@ -27,5 +27,8 @@ class Command(BaseCommand):
             raise CommandError(" ".join(e.messages)) from e
         if area and not area.isdigit():
             raise CommandError("--area takes the digits of an area code")
-        created = services.plan_period(period=parsed, area_prefix=area)
+        try:
+            created = services.plan_period(period=parsed, area_prefix=area)
+        except ValidationError as e:
+            raise CommandError(" ".join(e.messages)) from e
         self.stdout.write(self.style.SUCCESS(f"{parsed}: {created} duties created"))
