@@ -10,8 +10,8 @@
   (version 1 until the window's third quarter, version 2 after: both kept), with participants and
   sometimes a finding; the hearing with questions (a few unsatisfied); the review of every sitting
   cadre; the public report with votes adding up to the ballots returned (a few villages vote
-  low); last year's redemption of every promise in force and the annual inspection of every
-  certificate;
+  low); last year's redemption of every promise in force (a promise due that year mostly kept,
+  a later one mostly on schedule) and the annual inspection of every certificate;
 * the problems those findings and unsatisfied questions registered, with their steps: older ones
   mostly closed, recent ones open, being rectified or submitted, overdue ones escalated;
 * in the first county, two backward villages under rectification (one accepted and visited, one
