@@ -133,10 +133,15 @@ DUE_OUTCOMES = (Fulfilment.FULFILLED, Fulfilment.PARTLY, Fulfilment.NOT)
 LATER_OUTCOMES = (Fulfilment.FULFILLED, Fulfilment.ON_TRACK, Fulfilment.NOT_DUE)
 
 
+def is_due(due_date: dt.date, year: int) -> bool:
+    """Whether a promise due on `due_date` is due at the redemption of `year`: due in that very
+    year (even on 31 December, after the meeting) or before it."""
+    return due_date.year <= year
+
+
 def outcomes_for(due_date: dt.date, year: int) -> tuple[Fulfilment, ...]:
-    """The outcomes a promise due on `due_date` may have at the redemption of `year`: due in
-    that very year (even on 31 December) is due."""
-    return DUE_OUTCOMES if due_date.year <= year else LATER_OUTCOMES
+    """The outcomes a promise due on `due_date` may have at the redemption of `year`."""
+    return DUE_OUTCOMES if is_due(due_date, year) else LATER_OUTCOMES
 
 
 class ProblemSource(models.TextChoices):

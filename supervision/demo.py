@@ -70,6 +70,7 @@ from .choices import (
     TaskState,
     TemplateState,
     Verdict,
+    is_due,
 )
 from .models import (
     CertificateInspection,
@@ -582,7 +583,7 @@ class _Builder:
                 # A promise of a later year is mostly on schedule, not judged (a five-year
                 # promise in the term's first year); one due this year is mostly kept, less so
                 # in the few villages that vote their cadres down.
-                later = due.year > period.year
+                later = not is_due(due, period.year)
                 result, appraisal, evidence = _redemption_outcome(rng, later=later, low=low)
                 self.rows[PromiseRedemption].append(
                     _Row(

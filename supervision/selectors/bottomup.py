@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from cadres.models import QualificationCertificate
 from core.rates import fulfilment_rate
 
-from ..choices import Fulfilment, RecordState
+from ..choices import Fulfilment, RecordState, is_due
 from ..models import (
     Inspection,
     Problem,
@@ -37,7 +37,7 @@ def results_fulfilment_rate(results: Iterable[PromiseRedemption], year: int) -> 
     for r in results:
         if r.result:
             counts[r.result] += 1
-        elif r.promise.due_date.year <= year:
+        elif is_due(r.promise.due_date, year):
             counts[Fulfilment.NOT] += 1
     return fulfilment_rate(
         fulfilled=counts[Fulfilment.FULFILLED],

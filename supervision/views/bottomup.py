@@ -27,7 +27,7 @@ from villages.changelog import history_context
 from villages.models import Region
 
 from .. import selectors, services
-from ..choices import Grade, RecordState, TaskKind, Verdict
+from ..choices import Grade, RecordState, TaskKind, Verdict, is_due
 from ..filtersets_bottomup import (
     CertificateInspectionFilterSet,
     HearingFilterSet,
@@ -450,7 +450,7 @@ class RedemptionDetailView(RecordMixin, TemplateView):
         pledges: dict[int, dict] = {}
         for row in results:
             initial = {"result": row.result, "appraisal": row.appraisal, "evidence": row.evidence}
-            row.is_due = row.promise.due_date.year <= year
+            row.is_due = is_due(row.promise.due_date, year)
             row.form = result_forms.get(row.pk) or ResultForm(
                 initial=initial, prefix=f"r{row.pk}", due_date=row.promise.due_date, year=year
             )
@@ -513,7 +513,8 @@ class RedemptionListView(RecordListView):
 
     def base_queryset(self):
         # As on the redemption's page: a promise of a draft not marked yet counts as not
-        # fulfilled if it is due by the redemption's year (the period is the year).
+        # fulfilled if it is due by the redemption's year (choices.is_due; the period is the
+        # year).
         unmarked_due = Q(results__result="") & Q(
             results__promise__due_date__year__lte=Cast("period", IntegerField())
         )
