@@ -6,7 +6,7 @@ The rules, the same for every rate:
 - A rate is a `Decimal` between 0 and 1 with three places (87.5% is `Decimal("0.875")`).
 - Rounding is half up (四舍五入): 1/16 = 0.0625 → 0.063. PostgreSQL's `round(numeric, 3)` rounds
   half away from zero, which is the same for rates, so SQL and Python agree to the last place.
-- An empty denominator (0 ballots, no promise, nothing planned) gives None, shown as "—": a
+- An empty denominator (0 ballots, no promise due, nothing planned) gives None, shown as "—": a
   village without a vote has no satisfaction rate, not 0%.
 - A count that is None (a SQL SUM over no rows) counts as 0.
 
@@ -29,6 +29,7 @@ __all__ = [
     "format_percent",
     "fulfilment_points",
     "fulfilment_rate",
+    "promises_due",
     "on_time_rate",
     "percent_number",
     "percent_of",
@@ -83,9 +84,20 @@ def fulfilment_points(fulfilled: Tally, partly: Tally) -> Decimal:
     return _count(fulfilled) + _count(partly) / 2
 
 
-def fulfilment_rate(*, fulfilled: Tally, partly: Tally, promises: Tally) -> Decimal | None:
-    """兑现率: (兑现 + ½ 部分兑现) / every promise redeemed."""
-    return share(fulfilment_points(fulfilled, partly), promises)
+def promises_due(fulfilled: Tally, partly: Tally, not_fulfilled: Tally) -> int:
+    """The promises a fulfilment rate counts: those judged 兑现, 部分兑现 or 未兑现, i.e. due by
+    the redemption's year, or kept early. A promise of a later year still running (按计划推进)
+    or not yet due (未到期) is not judged, so a five-year promise does not drag down its first
+    year."""
+    return int(_count(fulfilled) + _count(partly) + _count(not_fulfilled))
+
+
+def fulfilment_rate(*, fulfilled: Tally, partly: Tally, not_fulfilled: Tally) -> Decimal | None:
+    """兑现率: (兑现 + ½ 部分兑现) / the promises due; None when no promise is due (not 0%,
+    not 100%)."""
+    return share(
+        fulfilment_points(fulfilled, partly), promises_due(fulfilled, partly, not_fulfilled)
+    )
 
 
 def on_time_rate(*, on_time: Tally, planned: Tally) -> Decimal | None:

@@ -656,9 +656,9 @@ def village_figures(
                 return None
             return _rate_text(f.satisfied_ballots, f.ballots, f.satisfaction_rate)
         if figure == "fulfilment":
-            if not f.promises:
+            if not f.promises_due:  # none due (or none redeemed): no figure
                 return None
-            return _rate_text(f.fulfilment_points, f.promises, f.fulfilment_rate)
+            return _rate_text(f.fulfilment_points, f.promises_due, f.fulfilment_rate)
         if figure == "warning":
             level = params.get("level", "")
             if not level.isdigit() or f.warning_level != int(level):

@@ -82,9 +82,10 @@ class Figures:
     ballots: int = 0  # ballots counted in the half-year's votes
     satisfied: int = 0  # of them 满意
     basically_satisfied: int = 0  # of them 基本满意
-    promises: int = 0  # promises redeemed in the year
+    promises: int = 0  # promises redeemed in the year, due or not
     fulfilled: int = 0  # of them 兑现
     partly: int = 0  # of them 部分兑现
+    not_fulfilled: int = 0  # of them 未兑现 (the rest are 按计划推进 or 未到期: not due)
     problems_opened: int = 0
     problems_closed: int = 0
     problems_overdue: int = 0  # unresolved and past the deadline at the period's end (or today)
@@ -106,6 +107,7 @@ class Figures:
             "promises",
             "fulfilled",
             "partly",
+            "not_fulfilled",
             "problems_opened",
             "problems_closed",
             "problems_overdue",
@@ -138,9 +140,14 @@ class Figures:
         return rates.fulfilment_points(self.fulfilled, self.partly)
 
     @property
+    def promises_due(self) -> int:
+        """The promises the fulfilment rate counts: due in the year, or kept early."""
+        return rates.promises_due(self.fulfilled, self.partly, self.not_fulfilled)
+
+    @property
     def fulfilment_rate(self) -> Decimal | None:
         return rates.fulfilment_rate(
-            fulfilled=self.fulfilled, partly=self.partly, promises=self.promises
+            fulfilled=self.fulfilled, partly=self.partly, not_fulfilled=self.not_fulfilled
         )
 
     @property
@@ -248,6 +255,7 @@ def period_figures(*, prefix: str, period: Period, on: dt.date | None = None) ->
             n=Count("pk"),
             full=Count("pk", filter=Q(result=Fulfilment.FULFILLED)),
             partly=Count("pk", filter=Q(result=Fulfilment.PARTLY)),
+            missed=Count("pk", filter=Q(result=Fulfilment.NOT)),
         )
         .order_by()
     ):
@@ -255,6 +263,7 @@ def period_figures(*, prefix: str, period: Period, on: dt.date | None = None) ->
         figures.promises += row["n"]
         figures.fulfilled += row["full"]
         figures.partly += row["partly"]
+        figures.not_fulfilled += row["missed"]
 
     for row in (
         Problem.objects.filter(in_area)

@@ -152,8 +152,8 @@ def _summary(total: Figures) -> list[tuple[str, str]]:
         ),
         (
             _("Pledge redemption"),
-            _("%(rate)s of %(n)d promises")
-            % {"rate": format_percent(total.fulfilment_rate), "n": total.promises},
+            _("%(rate)s of %(n)d promises due")
+            % {"rate": format_percent(total.fulfilment_rate), "n": total.promises_due},
         ),
         (_("Problems opened"), str(total.problems_opened)),
         (_("Problems closed"), str(total.problems_closed)),

@@ -1,5 +1,7 @@
 """Enumerations of the supervision app (双监督)."""
 
+import datetime as dt
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -114,9 +116,32 @@ class Satisfaction(models.TextChoices):
 
 
 class Fulfilment(models.TextChoices):
+    """A promise's outcome at a yearly redemption. A promise due by the redemption's year is
+    judged (兑现, 部分兑现, 未兑现); one due in a later year is kept early (兑现), on
+    schedule (按计划推进) or not yet due (未到期), and only a kept one counts in the rate."""
+
     FULFILLED = "fulfilled", _("Fulfilled")
     PARTLY = "partly", _("Partly fulfilled")
     NOT = "not", _("Not fulfilled")
+    ON_TRACK = "on_track", _("On schedule")
+    NOT_DUE = "not_due", _("Not yet due")
+
+
+#: the outcomes a promise due by the redemption's year may have (all count in the rate)
+DUE_OUTCOMES = (Fulfilment.FULFILLED, Fulfilment.PARTLY, Fulfilment.NOT)
+#: the outcomes a promise due in a later year may have (only 兑现 counts in the rate)
+LATER_OUTCOMES = (Fulfilment.FULFILLED, Fulfilment.ON_TRACK, Fulfilment.NOT_DUE)
+
+
+def is_due(due_date: dt.date, year: int) -> bool:
+    """Whether a promise due on `due_date` is due at the redemption of `year`: due in that very
+    year (even on 31 December, after the meeting) or before it."""
+    return due_date.year <= year
+
+
+def outcomes_for(due_date: dt.date, year: int) -> tuple[Fulfilment, ...]:
+    """The outcomes a promise due on `due_date` may have at the redemption of `year`."""
+    return DUE_OUTCOMES if is_due(due_date, year) else LATER_OUTCOMES
 
 
 class ProblemSource(models.TextChoices):

@@ -10,8 +10,8 @@
   (version 1 until the window's third quarter, version 2 after: both kept), with participants and
   sometimes a finding; the hearing with questions (a few unsatisfied); the review of every sitting
   cadre; the public report with votes adding up to the ballots returned (a few villages vote
-  low); last year's redemption of every promise in force and the annual inspection of every
-  certificate;
+  low); last year's redemption of every promise in force (a promise due that year mostly kept,
+  a later one mostly on schedule) and the annual inspection of every certificate;
 * the problems those findings and unsatisfied questions registered, with their steps: older ones
   mostly closed, recent ones open, being rectified or submitted, overdue ones escalated;
 * in the first county, two backward villages under rectification (one accepted and visited, one
@@ -70,6 +70,7 @@ from .choices import (
     TaskState,
     TemplateState,
     Verdict,
+    is_due,
 )
 from .models import (
     CertificateInspection,
@@ -214,6 +215,38 @@ def window(on: dt.date, quarters: int = 4) -> list[Period]:
     return filled + halves + years
 
 
+# ------------------------------------------------------------------ pledge redemption outcomes
+
+# (outcome, cumulative probability, villagers' appraisal, evidence)
+_DUE_OUTCOMES = (
+    (Fulfilment.FULFILLED, 0.93, Satisfaction.SATISFIED, "现场查看、群众代表核实。"),
+    (Fulfilment.PARTLY, 0.98, Satisfaction.BASIC, "已完成大部分目标，剩余部分列入下年度计划。"),
+    (Fulfilment.NOT, 1.0, Satisfaction.DISSATISFIED, "未按期完成，群众代表提出意见。"),
+)
+_LOW_DUE_OUTCOMES = (
+    (Fulfilment.FULFILLED, 0.6, Satisfaction.SATISFIED, "现场查看、群众代表核实。"),
+    (Fulfilment.PARTLY, 0.85, Satisfaction.BASIC, "已完成大部分目标，剩余部分列入下年度计划。"),
+    (Fulfilment.NOT, 1.0, Satisfaction.DISSATISFIED, "未按期完成，群众代表提出意见。"),
+)
+_LATER_OUTCOMES = (
+    (Fulfilment.FULFILLED, 0.08, Satisfaction.SATISFIED, "提前完成，现场查看、群众代表核实。"),
+    (Fulfilment.ON_TRACK, 0.85, Satisfaction.SATISFIED, "按年度计划推进，阶段目标已完成。"),
+    (Fulfilment.NOT_DUE, 1.0, Satisfaction.BASIC, "尚未到期，已列入下年度工作计划。"),
+)
+
+
+def _redemption_outcome(
+    rng: random.Random, *, later: bool, low: bool
+) -> tuple[Fulfilment, Satisfaction, str]:
+    """A promise's outcome at the demo's redemption: its result, appraisal and evidence."""
+    table = _LATER_OUTCOMES if later else _LOW_DUE_OUTCOMES if low else _DUE_OUTCOMES
+    roll = rng.random()
+    for result, upto, appraisal, evidence in table:
+        if roll < upto:
+            return result, appraisal, evidence
+    return table[-1][0], table[-1][2], table[-1][3]
+
+
 # ------------------------------------------------------------------ the facts the demo reads
 
 
@@ -223,7 +256,7 @@ class _Facts:
 
     posts: dict[int, list[tuple]]  # (post id, kind, cadre id, start, end)
     certificates: dict[int, list[tuple]]  # post id → (certificate id, issued_on, state)
-    promises: dict[int, list[tuple]]  # post id → (promise id, pledge in force since)
+    promises: dict[int, list[tuple]]  # post id → (promise id, pledge in force since, due date)
     contacts: dict[int, int]  # village id → contact cadre's user id
 
 
@@ -239,10 +272,10 @@ def _facts(village_ids: list[int]) -> _Facts:
     ).values_list("post_id", "pk", "issued_on", "state"):
         certificates[post_id].append((pk, issued, state))
     promises = defaultdict(list)
-    for post_id, pk, since in Promise.objects.filter(
+    for post_id, pk, since, due in Promise.objects.filter(
         pledge__post__village_id__in=village_ids, pledge__state=PledgeState.IN_FORCE
-    ).values_list("pledge__post_id", "pk", "pledge__in_force_on"):
-        promises[post_id].append((pk, since))
+    ).values_list("pledge__post_id", "pk", "pledge__in_force_on", "due_date"):
+        promises[post_id].append((pk, since, due))
     contacts = dict(
         ContactAssignment.objects.filter(village_id__in=village_ids)
         .order_by("village_id", "-start_date")
@@ -530,7 +563,7 @@ class _Builder:
                 )
             )
 
-    def redemption(self, rng, village, task, period, date, user, _low):
+    def redemption(self, rng, village, task, period, date, user, low):
         record = self._record(
             Redemption,
             task,
@@ -544,28 +577,20 @@ class _Builder:
         if self.light:
             return
         for post_id, _kind, _cadre, _s, _e in _sitting(self.facts, village.pk, date):
-            for promise_id, since in self.facts.promises.get(post_id, []):
+            for promise_id, since, due in self.facts.promises.get(post_id, []):
                 if since is None or since > date:
                     continue
-                roll = rng.random()
-                result = (
-                    Fulfilment.FULFILLED
-                    if roll < 0.75
-                    else Fulfilment.PARTLY
-                    if roll < 0.95
-                    else Fulfilment.NOT
-                )
-                appraisal = {
-                    Fulfilment.FULFILLED: Satisfaction.SATISFIED,
-                    Fulfilment.PARTLY: Satisfaction.BASIC,
-                    Fulfilment.NOT: Satisfaction.DISSATISFIED,
-                }[result]
+                # A promise of a later year is mostly on schedule, not judged (a five-year
+                # promise in the term's first year); one due this year is mostly kept, less so
+                # in the few villages that vote their cadres down.
+                later = not is_due(due, period.year)
+                result, appraisal, evidence = _redemption_outcome(rng, later=later, low=low)
                 self.rows[PromiseRedemption].append(
                     _Row(
                         redemption_id=record,
                         promise_id=promise_id,
                         result=result,
-                        evidence="现场查看、群众代表核实。",
+                        evidence=evidence,
                         appraisal=appraisal,
                         area_code=village.code,
                     )

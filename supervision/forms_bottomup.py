@@ -1,12 +1,25 @@
 """Forms of the hearing, public report, redemption and annual inspection pages; one column,
 so a contact cadre can fill them on a phone."""
 
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+<<<<<<< HEAD
 from core.forms import CleanForm
 
 from .choices import AskerKind, Fulfilment, QuestionCategory, Satisfaction, Verdict
+=======
+from .choices import (
+    AskerKind,
+    Fulfilment,
+    QuestionCategory,
+    Satisfaction,
+    Verdict,
+    outcomes_for,
+)
+>>>>>>> h16-promises
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 COUNT = {"min_value": 0, "widget": forms.NumberInput(attrs={"inputmode": "numeric"})}
@@ -83,12 +96,27 @@ class RedemptionForm(CleanForm):
     )
 
 
+<<<<<<< HEAD
 class ResultForm(CleanForm):
+=======
+class ResultForm(forms.Form):
+    """One promise's outcome; given the promise's due date and the redemption's year, it offers
+    only the outcomes that promise may have (the service checks them)."""
+
+>>>>>>> h16-promises
     result = forms.ChoiceField(label=_("Result"), choices=Fulfilment.choices)
     appraisal = forms.ChoiceField(label=_("Villagers' appraisal"), choices=Satisfaction.choices)
     evidence = forms.CharField(
         label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, due_date: dt.date | None = None, year: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if due_date is not None and year is not None:
+            # Only the menu narrows: a result that does not fit is refused by the service,
+            # which says why (the field's "not a valid choice" would not).
+            allowed = outcomes_for(due_date, year)
+            self.fields["result"].widget.choices = [(o.value, o.label) for o in allowed]
 
 
 class CertificateInspectionDecideForm(CleanForm):

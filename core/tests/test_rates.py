@@ -45,23 +45,32 @@ def test_only_satisfied_and_basically_satisfied_count_as_satisfied():
 
 
 @pytest.mark.parametrize(
-    "fulfilled, partly, promises, expected",
+    "fulfilled, partly, not_fulfilled, expected",
     [
-        (0, 0, 0, None),  # no promise redeemed
+        (0, 0, 0, None),  # no promise due (all on schedule or not yet due): no figure, not 0%
         (None, None, None, None),
-        (4, 0, 4, D("1.000")),
-        (0, 4, 4, D("0.500")),  # only 部分兑现: half, not fully fulfilled
+        (4, 0, 0, D("1.000")),  # every promise due fulfilled
+        (0, 4, 0, D("0.500")),  # only 部分兑现: half, not fully fulfilled
         (0, 0, 4, D("0.000")),  # only 未兑现
-        (2, 2, 6, D("0.500")),  # (2 + 1) / 6
-        (1, 1, 3, D("0.500")),
-        (2, 1, 3, D("0.833")),  # 2.5 / 3 = 0.8333
-        (0, 1, 8, D("0.063")),  # 0.5 / 8 = 0.0625: half up
-        (1, None, 2, D("0.500")),
+        (2, 2, 2, D("0.500")),  # (2 + 1) / 6
+        (1, 1, 1, D("0.500")),
+        (2, 1, 0, D("0.833")),  # 2.5 / 3 = 0.8333
+        (0, 1, 7, D("0.063")),  # 0.5 / 8 = 0.0625: half up
+        (1, None, 1, D("0.500")),
+        (1, 0, 0, D("1.000")),  # one promise kept (due, or early), the rest not due: 100%
     ],
 )
-def test_fulfilment_rate(fulfilled, partly, promises, expected):
-    got = rates.fulfilment_rate(fulfilled=fulfilled, partly=partly, promises=promises)
+def test_fulfilment_rate(fulfilled, partly, not_fulfilled, expected):
+    got = rates.fulfilment_rate(fulfilled=fulfilled, partly=partly, not_fulfilled=not_fulfilled)
     assert got == expected
+
+
+def test_only_judged_promises_are_due():
+    """按计划推进 and 未到期 have no parameter: a five-year promise in its first year is not in
+    the denominator, so a village that kept its one due promise is at 100%, not 50%."""
+    assert rates.promises_due(1, 0, 0) == 1
+    assert rates.promises_due(2, 3, 1) == 6
+    assert rates.promises_due(None, None, None) == 0
 
 
 def test_fulfilment_points_count_partly_as_half():

@@ -3,6 +3,7 @@
 ranking, the village list, the API and the quarterly report show."""
 
 import re
+from datetime import date as D
 from decimal import Decimal
 
 import pytest
@@ -15,7 +16,7 @@ from reports.quarterly import quarterly_context
 from supervision import services
 from supervision.choices import Fulfilment
 from supervision.periods import Period
-from supervision.tests.bottomup_helpers import make_redemption, make_report
+from supervision.tests.bottomup_helpers import make_redemption, make_report, pledged_secretary
 from supervision.tests.conftest import sitting_post
 from villages.tests.helpers import api_login, login
 
@@ -122,7 +123,7 @@ def test_the_quarterly_report_shows_the_exact_rates(mix):
         context = quarterly_context("370830", str(Q4))
     summary = dict((str(label), value) for label, value in context["summary"])
     assert summary["Villagers' satisfaction"] == "55.6% of 144 ballots"
-    assert summary["Pledge redemption"] == "58.3% of 6 promises"
+    assert summary["Pledge redemption"] == "58.3% of 6 promises due"
     township = next(r for r in context["township_rows"] if r["code"] == "370830102")
     assert township["cells"][4:6] == ["55.6%", "58.3%"]
 
@@ -138,3 +139,38 @@ def test_partly_fulfilled_counts_half_on_the_redemption_page_and_api(client, api
     assert page.context["village_rate"] == "58.3%"
     body = api_login(api, insider).get(f"/api/v1/redemptions/{redemption.pk}/").json()
     assert body["fulfilment_rate"] == "0.583"
+
+
+@pytest.fixture
+def multiyear(insider, village):
+    """The secretary's pledge: one promise due in 2026 and kept, two due in later years (on
+    schedule, not yet due)."""
+    pledged_secretary(insider, village, [D(2026, 12, 31), D(2027, 1, 1), D(2030, 6, 30)])
+    redemption = make_redemption(insider, village)
+    rows = redemption.results.select_related("promise").order_by("promise__position")
+    for row, result in zip(rows, ["fulfilled", "on_track", "not_due"], strict=True):
+        services.redemption_set_result(
+            actor=insider,
+            redemption=redemption,
+            promise=row.promise,
+            result=result,
+            appraisal="satisfied",
+        )
+    services.redemption_complete(actor=insider, redemption=redemption)
+    return village
+
+
+def test_promises_not_yet_due_are_left_out_of_the_figures(client, supervisor, multiyear):
+    total = period_figures(prefix="370830", period=Q4).total
+    assert (total.promises, total.promises_due, total.fulfilled) == (3, 1, 1)
+    assert total.fulfilment_rate == Decimal("1.000")  # 1 of the 1 due; not 1/3 = 33.3%
+    login(client, supervisor)
+    rows = client.get(
+        reverse("reports:village-figures"),
+        {"area": "370830", "period": str(Q4), "figure": "fulfilment"},
+    ).context["rows"]
+    assert [r.value for r in rows] == ["100.0% (1 / 1)"]
+    with override("en"):
+        context = quarterly_context("370830", str(Q4))
+    summary = dict((str(label), value) for label, value in context["summary"])
+    assert summary["Pledge redemption"] == "100.0% of 1 promises due"

@@ -48,6 +48,7 @@ from ..models import (
     Redemption,
     SupervisionTask,
 )
+from ..periods import Period
 from ..selectors import results_fulfilment_rate
 
 RECORD_FIELDS = ["id", "task", "village", "period", "date", "state", "completed_at", "area_code"]
@@ -175,13 +176,32 @@ class VoteInputSerializer(CleanSerializer):
     dissatisfied = serializers.IntegerField(min_value=0)
 
 
+<<<<<<< HEAD
 class PromiseResultSerializer(CleanModelSerializer):
+=======
+class PromiseResultSerializer(serializers.ModelSerializer):
+    """One promise's outcome; `due_date` says which outcomes it may have (a promise due by the
+    redemption's year: fulfilled, partly, not; a later one: fulfilled, on_track, not_due)."""
+
+>>>>>>> h16-promises
     promise_text = serializers.CharField(source="promise.text", read_only=True)
     pledge = serializers.IntegerField(source="promise.pledge_id", read_only=True)
+    due_date = serializers.DateField(source="promise.due_date", read_only=True)
+    result_display = serializers.CharField(source="get_result_display", read_only=True)
 
     class Meta:
         model = PromiseRedemption
-        fields = ["id", "promise", "pledge", "promise_text", "result", "appraisal", "evidence"]
+        fields = [
+            "id",
+            "promise",
+            "pledge",
+            "promise_text",
+            "due_date",
+            "result",
+            "result_display",
+            "appraisal",
+            "evidence",
+        ]
         read_only_fields = fields
 
 
@@ -198,7 +218,7 @@ class RedemptionSerializer(CleanModelSerializer):
         read_only_fields = fields
 
     def get_fulfilment_rate(self, obj) -> str | None:
-        rate = results_fulfilment_rate(obj.results.all())
+        rate = results_fulfilment_rate(obj.results.all(), Period.parse(obj.period).year)
         return None if rate is None else str(rate)
 
 

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from cadres.models import QualificationCertificate
 from core.rates import fulfilment_rate
 
-from ..choices import Fulfilment, RecordState
+from ..choices import Fulfilment, RecordState, is_due
 from ..models import (
     Inspection,
     Problem,
@@ -22,20 +22,27 @@ from ..models import (
 
 __all__ = [
     "annual_evidence",
+    "outcome_counts",
     "pledge_fulfilment_rates",
     "results_fulfilment_rate",
     "village_fulfilment_rates",
 ]
 
 
-def results_fulfilment_rate(results: Iterable[PromiseRedemption]) -> Decimal | None:
-    """The fulfilment rate of promise results already loaded; one not yet marked counts as
-    not fulfilled."""
-    results = list(results)
+def results_fulfilment_rate(results: Iterable[PromiseRedemption], year: int) -> Decimal | None:
+    """The fulfilment rate of promise results already loaded (with their promise) at the
+    redemption of `year`; a promise due that year and not yet marked counts as not fulfilled,
+    one due later and not yet marked is not counted."""
+    counts = dict.fromkeys(Fulfilment.values, 0)
+    for r in results:
+        if r.result:
+            counts[r.result] += 1
+        elif is_due(r.promise.due_date, year):
+            counts[Fulfilment.NOT] += 1
     return fulfilment_rate(
-        fulfilled=sum(1 for r in results if r.result == Fulfilment.FULFILLED),
-        partly=sum(1 for r in results if r.result == Fulfilment.PARTLY),
-        promises=len(results),
+        fulfilled=counts[Fulfilment.FULFILLED],
+        partly=counts[Fulfilment.PARTLY],
+        not_fulfilled=counts[Fulfilment.NOT],
     )
 
 
@@ -47,25 +54,40 @@ def _completed_results(village_codes: Iterable[str], year: int):
     )
 
 
-def _rates(rows, key: str) -> dict:
-    counted = rows.values(key).annotate(
-        n=Count("pk"),
-        fulfilled=Count("pk", filter=Q(result=Fulfilment.FULFILLED)),
-        partly=Count("pk", filter=Q(result=Fulfilment.PARTLY)),
-    )
+def outcome_counts(prefix: str = "") -> dict[str, Count]:
+    """Aggregates counting the results of each outcome (`fulfilled`, `partly`, `not_fulfilled`,
+    `on_track`, `not_due`), over the relation `prefix` (e.g. "results__") if given."""
+    names = {
+        "fulfilled": Fulfilment.FULFILLED,
+        "partly": Fulfilment.PARTLY,
+        "not_fulfilled": Fulfilment.NOT,
+        "on_track": Fulfilment.ON_TRACK,
+        "not_due": Fulfilment.NOT_DUE,
+    }
     return {
-        r[key]: fulfilment_rate(fulfilled=r["fulfilled"], partly=r["partly"], promises=r["n"])
+        name: Count(prefix + "pk", filter=Q(**{prefix + "result": value}))
+        for name, value in names.items()
+    }
+
+
+def _rates(rows, key: str) -> dict:
+    counted = rows.values(key).annotate(**outcome_counts())
+    return {
+        r[key]: fulfilment_rate(
+            fulfilled=r["fulfilled"], partly=r["partly"], not_fulfilled=r["not_fulfilled"]
+        )
         for r in counted
     }
 
 
-def pledge_fulfilment_rates(village_codes: Iterable[str], year: int) -> dict[int, Decimal]:
-    """{pledge id: rate} from the year's completed redemptions of the villages (one query)."""
+def pledge_fulfilment_rates(village_codes: Iterable[str], year: int) -> dict[int, Decimal | None]:
+    """{pledge id: rate} from the year's completed redemptions of the villages (one query);
+    None for a pledge with no promise due that year."""
     return _rates(_completed_results(village_codes, year), "promise__pledge_id")
 
 
-def village_fulfilment_rates(village_codes: Iterable[str], year: int) -> dict[str, Decimal]:
-    """{village code: rate} over every promise redeemed in the year (one query)."""
+def village_fulfilment_rates(village_codes: Iterable[str], year: int) -> dict[str, Decimal | None]:
+    """{village code: rate} over the promises due in the year's redemption (one query)."""
     return _rates(_completed_results(village_codes, year), "area_code")
 
 
@@ -105,14 +127,11 @@ def annual_evidence(certificate: QualificationCertificate, year: int) -> dict:
         .order_by("report__period")
     )
     promises = _completed_results([code], year).filter(promise__pledge__post_id=post_id)
-    counts = promises.aggregate(
-        n=Count("pk"),
-        fulfilled=Count("pk", filter=Q(result=Fulfilment.FULFILLED)),
-        partly=Count("pk", filter=Q(result=Fulfilment.PARTLY)),
-        not_fulfilled=Count("pk", filter=Q(result=Fulfilment.NOT)),
-    )
+    counts = promises.aggregate(n=Count("pk"), **outcome_counts())
     rate = fulfilment_rate(
-        fulfilled=counts["fulfilled"], partly=counts["partly"], promises=counts["n"]
+        fulfilled=counts["fulfilled"],
+        partly=counts["partly"],
+        not_fulfilled=counts["not_fulfilled"],
     )
     scores = [s for _, s in inspections if s is not None]
     problems = Problem.objects.unresolved().filter(area_code=code)
@@ -138,6 +157,8 @@ def annual_evidence(certificate: QualificationCertificate, year: int) -> dict:
             "fulfilled": counts["fulfilled"],
             "partly": counts["partly"],
             "not_fulfilled": counts["not_fulfilled"],
+            "on_track": counts["on_track"],
+            "not_due": counts["not_due"],
         },
         "fulfilment_rate": None if rate is None else str(rate),
         "open_problems": problems.count(),

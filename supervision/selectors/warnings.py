@@ -111,7 +111,8 @@ class PledgeFacts(TypedDict):
     n: int
     full: int
     part: int
-    rate: Decimal  # never None: a row counts at least one promise
+    missed: int
+    rate: Decimal | None  # None: none of the pledge's promises was due that year
 
 
 class WarningFacts(TypedDict):
@@ -216,9 +217,12 @@ def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
             n=Count("pk"),
             full=Count("pk", filter=Q(result=Fulfilment.FULFILLED)),
             part=Count("pk", filter=Q(result=Fulfilment.PARTLY)),
+            missed=Count("pk", filter=Q(result=Fulfilment.NOT)),
         )
     ):
-        row["rate"] = fulfilment_rate(fulfilled=row["full"], partly=row["part"], promises=row["n"])
+        row["rate"] = fulfilment_rate(
+            fulfilled=row["full"], partly=row["part"], not_fulfilled=row["missed"]
+        )
         redemption[row["redemption__village_id"]].append(row)
 
     rectifications = {

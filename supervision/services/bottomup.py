@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cadres import services as cadres_services
@@ -25,7 +26,7 @@ from villages.models import Village
 from villages.signals import bulk_written
 
 from ..choices import (
-    Fulfilment,
+    DUE_OUTCOMES,
     ProblemCategory,
     ProblemSource,
     QuestionCategory,
@@ -33,6 +34,7 @@ from ..choices import (
     Satisfaction,
     TaskKind,
     Verdict,
+    outcomes_for,
 )
 from ..models import (
     CertificateInspection,
@@ -534,15 +536,35 @@ def redemption_set_result(
     appraisal: str,
     evidence: str = "",
 ) -> PromiseRedemption:
-    """Mark one listed promise fulfilled, partly or not, with evidence and the appraisal."""
+    """Mark one listed promise with its outcome, evidence and the appraisal: a promise due by
+    the redemption's year is judged fulfilled, partly or not; one due later is fulfilled early,
+    on schedule or not yet due."""
     require(actor, Right.ORGANIZE, redemption.area_code)
     redemption = locked(redemption)
     require_draft(redemption)
-    row = PromiseRedemption.objects.filter(redemption=redemption, promise=promise).first()
+    row = (
+        PromiseRedemption.objects.filter(redemption=redemption, promise=promise)
+        .select_related("promise")
+        .first()
+    )
     if row is None:
         raise ValidationError({"promise": _("This promise is not listed in the redemption.")})
-    if result not in Fulfilment.values:
-        raise ValidationError({"result": _("Choose fulfilled, partly or not fulfilled.")})
+    allowed = outcomes_for(row.promise.due_date, Period.parse(redemption.period).year)
+    if result not in allowed:
+        # Without this a due promise could be waved through as "on schedule" and leave the rate.
+        if allowed == DUE_OUTCOMES:
+            message = _(
+                "This promise was due on %(due)s, by this year: choose fulfilled, partly "
+                "fulfilled or not fulfilled."
+            )
+        else:
+            message = _(
+                "This promise is due on %(due)s, after this year: choose fulfilled (kept "
+                "early), on schedule or not yet due."
+            )
+        raise ValidationError(
+            {"result": message % {"due": date_format(row.promise.due_date, "DATE_FORMAT")}}
+        )
     if appraisal not in Satisfaction.values:
         raise ValidationError({"appraisal": _("Choose the villagers' appraisal.")})
     row.result, row.appraisal, row.evidence = result, appraisal, evidence

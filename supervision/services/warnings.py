@@ -165,18 +165,19 @@ def warning_reasons(
     if names := facts["suspended"].get(village_id):
         text = _("Qualification certificate suspended: %(names)s") % {"names": "、".join(names)}
         found.append((WarningRule.CERTIFICATE_SUSPENDED, text))
+    # A pledge with no promise due that year has no rate (None): nothing to warn about.
     low_pledges = [
-        row
+        (row, rate)
         for row in facts["redemption"].get(village_id, [])
-        if row["rate"] < policy.redemption_threshold
+        if (rate := row["rate"]) is not None and rate < policy.redemption_threshold
     ]
     if low_pledges:
-        low_pledges.sort(key=lambda r: (r["rate"], r["name"]))
+        low_pledges.sort(key=lambda pair: (pair[1], pair[0]["name"]))
         text = _("%(period)s pledge fulfilment %(pledges)s, below %(min)s") % {
-            "period": Period.parse(low_pledges[0]["redemption__period"]).label(),
+            "period": Period.parse(low_pledges[0][0]["redemption__period"]).label(),
             "pledges": "、".join(
-                _("%(name)s %(rate)s") % {"name": r["name"], "rate": format_percent(r["rate"])}
-                for r in low_pledges
+                _("%(name)s %(rate)s") % {"name": r["name"], "rate": format_percent(rate)}
+                for r, rate in low_pledges
             ),
             "min": format_percent(policy.redemption_threshold, trim=True),
         }

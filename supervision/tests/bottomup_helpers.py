@@ -5,6 +5,9 @@ import datetime as dt
 
 import pytest
 
+from cadres import services as cadres_services
+from cadres.choices import PostKind
+from cadres.tests.factories import CadreFactory, PostFactory, promise_data
 from supervision import services
 from supervision.choices import TaskKind
 from supervision.periods import Period
@@ -62,6 +65,27 @@ def make_report(actor, village, issued=50, returned=48):
         ballots_issued=issued,
         ballots_returned=returned,
     )
+
+
+def pledged_secretary(actor, village, dues):
+    """The village's only certified post, a secretary (王书记) with a pledge in force whose
+    promises fall due on `dues`, in that order."""
+    post = PostFactory(
+        cadre=CadreFactory(village=village, name="王书记"), village=village, kind=PostKind.SECRETARY
+    )
+    cadres_services.certificate_issue(actor=actor, post=post, issued_on=D(2026, 1, 10))
+    promises = promise_data(len(dues))
+    for promise, due in zip(promises, dues, strict=True):
+        promise["due_date"] = due
+    pledge = cadres_services.pledge_draft(
+        actor=actor, post=post, drafted_on=D(2026, 1, 5), promises=promises
+    )
+    cadres_services.pledge_sign(actor=actor, pledge=pledge, signed_on=D(2026, 1, 6))
+    for body in ("party", "government"):
+        cadres_services.pledge_countersign(
+            actor=actor, pledge=pledge, body=body, signer="王镇长", signed_on=D(2026, 1, 7)
+        )
+    return post
 
 
 def make_redemption(actor, village):

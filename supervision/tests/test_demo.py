@@ -10,14 +10,24 @@ from cadres.demo import build_cadre_demo
 from cadres.models import Post
 from ledgers.demo import build_ledger_demo
 from supervision import demo
-from supervision.choices import ProblemState, RecordState, TaskKind, TaskState, TemplateState
+from supervision.choices import (
+    Fulfilment,
+    ProblemState,
+    RecordState,
+    TaskKind,
+    TaskState,
+    TemplateState,
+    outcomes_for,
+)
 from supervision.models import (
     Hearing,
     Inspection,
     InspectionTemplate,
     Problem,
+    PromiseRedemption,
     PublicReport,
     Rectification,
+    Redemption,
     SupervisionTask,
     VillageWarning,
 )
@@ -111,3 +121,24 @@ def test_a_large_run_keeps_every_detail_in_the_first_county(db, monkeypatch):
     assert {v.code[:6] for v in Village.objects.all()} == {"370830"}  # all in the first county
     assert Problem.objects.exists() and ledgers.disclosures > 0
     assert all(i.scores.exists() for i in Inspection.objects.all())
+
+
+def test_the_redemption_judges_only_the_promises_due_and_warns_a_few_villages(db):
+    """After the year's redemption (January 2027): a promise due in 2026 is judged, a later one
+    is on schedule, not yet due or kept early, as the service allows; so diligent villages with
+    five-year promises are not warned, and only a minority is."""
+    after = dt.date(2027, 1, 20)
+    tree_demo.build_demo(tree_demo.plan_demo(villages=20, townships=3, seed=7))
+    build_cadre_demo(seed=7, villages=Village.objects.all(), on=after)
+    build_ledger_demo(seed=7, villages=Village.objects.all(), on=after)
+    demo.build_supervision_demo(seed=7, villages=Village.objects.all(), on=after)
+    results = list(
+        PromiseRedemption.objects.filter(redemption__state=RecordState.COMPLETED).values_list(
+            "result", "promise__due_date", "redemption__period"
+        )
+    )
+    assert results
+    assert all(r in outcomes_for(due, int(year)) for r, due, year in results)
+    assert {r for r, _d, _y in results} >= {Fulfilment.FULFILLED, Fulfilment.ON_TRACK}
+    warned = VillageWarning.objects.filter(reasons__contains=[{"rule": "low_redemption"}])
+    assert warned.count() <= 0.3 * Redemption.objects.completed().count()

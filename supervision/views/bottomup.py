@@ -8,7 +8,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, IntegerField, Q, Sum
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -26,7 +27,7 @@ from villages.changelog import history_context
 from villages.models import Region
 
 from .. import selectors, services
-from ..choices import Fulfilment, Grade, RecordState, TaskKind, Verdict
+from ..choices import Grade, RecordState, TaskKind, Verdict, is_due
 from ..filtersets_bottomup import (
     CertificateInspectionFilterSet,
     HearingFilterSet,
@@ -444,24 +445,28 @@ class RedemptionDetailView(RecordMixin, TemplateView):
                 "promise__pledge_id", "promise__position"
             )
         )
+        year = Period.parse(r.period).year
         result_forms = kwargs.get("result_forms") or {}
         pledges: dict[int, dict] = {}
         for row in results:
             initial = {"result": row.result, "appraisal": row.appraisal, "evidence": row.evidence}
-            row.form = result_forms.get(row.pk) or ResultForm(initial=initial, prefix=f"r{row.pk}")
+            row.is_due = is_due(row.promise.due_date, year)
+            row.form = result_forms.get(row.pk) or ResultForm(
+                initial=initial, prefix=f"r{row.pk}", due_date=row.promise.due_date, year=year
+            )
             p = pledges.setdefault(
                 row.promise.pledge_id,
                 {"pledge": row.promise.pledge, "rows": []},
             )
             p["rows"].append(row)
         for p in pledges.values():
-            p["rate"] = format_percent(selectors.results_fulfilment_rate(p["rows"]))
+            p["rate"] = format_percent(selectors.results_fulfilment_rate(p["rows"], year))
         return {
             **super().get_context_data(**kwargs),
             **self.common_context(r, r.village, Period.parse(r.period).label()),
             "redemption": r,
             "pledges": list(pledges.values()),
-            "village_rate": format_percent(selectors.results_fulfilment_rate(results)),
+            "village_rate": format_percent(selectors.results_fulfilment_rate(results, year)),
             "pending": sum(1 for row in results if not row.result or not row.appraisal),
             "update_form": kwargs.get("update_form"),
             "complete_form": kwargs.get("complete_form") or forms.Form(),
@@ -470,7 +475,12 @@ class RedemptionDetailView(RecordMixin, TemplateView):
     def do_result(self):
         r = self.get_object()
         row = get_object_or_404(r.results.select_related("promise"), pk=self.kwargs["row_pk"])
-        form = ResultForm(self.request.POST, prefix=f"r{row.pk}")
+        form = ResultForm(
+            self.request.POST,
+            prefix=f"r{row.pk}",
+            due_date=row.promise.due_date,
+            year=Period.parse(r.period).year,
+        )
         if form.is_valid():
             try:
                 services.redemption_set_result(
@@ -502,17 +512,27 @@ class RedemptionListView(RecordListView):
     template_name = "supervision/bottomup/redemption_list.html"
 
     def base_queryset(self):
+        # As on the redemption's page: a promise of a draft not marked yet counts as not
+        # fulfilled if it is due by the redemption's year (choices.is_due; the period is the
+        # year).
+        unmarked_due = Q(results__result="") & Q(
+            results__promise__due_date__year__lte=Cast("period", IntegerField())
+        )
         return Redemption.objects.select_related("village").annotate(
             n_promises=Count("results"),
-            n_fulfilled=Count("results", filter=Q(results__result=Fulfilment.FULFILLED)),
-            n_partly=Count("results", filter=Q(results__result=Fulfilment.PARTLY)),
+            n_unmarked_due=Count("results", filter=unmarked_due),
+            **selectors.outcome_counts("results__"),
         )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         for r in ctx["object_list"]:
             r.rate = format_percent(
-                fulfilment_rate(fulfilled=r.n_fulfilled, partly=r.n_partly, promises=r.n_promises)
+                fulfilment_rate(
+                    fulfilled=r.fulfilled,
+                    partly=r.partly,
+                    not_fulfilled=r.not_fulfilled + r.n_unmarked_due,
+                )
             )
         return ctx
 
@@ -548,12 +568,18 @@ def evidence_rows(ev: dict) -> list[tuple[str, str]]:
         ),
         (
             _("Promises redeemed"),
-            _("%(total)d promises: %(f)d fulfilled, %(p)d partly, %(n)d not fulfilled")
+            _(
+                "%(total)d promises: %(f)d fulfilled, %(p)d partly, %(n)d not fulfilled; "
+                "%(o)d on schedule, %(d)d not yet due"
+            )
             % {
                 "total": promises.get("total", 0),
                 "f": promises.get("fulfilled", 0),
                 "p": promises.get("partly", 0),
                 "n": promises.get("not_fulfilled", 0),
+                # evidence stored before these outcomes existed has no such keys
+                "o": promises.get("on_track", 0),
+                "d": promises.get("not_due", 0),
             },
         ),
         (_("Pledge fulfilment rate"), format_percent(ev.get("fulfilment_rate"))),
