@@ -6,11 +6,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-<<<<<<< HEAD
 from core.forms import CleanForm
 
-from .choices import AskerKind, Fulfilment, QuestionCategory, Satisfaction, Verdict
-=======
 from .choices import (
     AskerKind,
     Fulfilment,
@@ -19,7 +16,6 @@ from .choices import (
     Verdict,
     outcomes_for,
 )
->>>>>>> h16-promises
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 COUNT = {"min_value": 0, "widget": forms.NumberInput(attrs={"inputmode": "numeric"})}
@@ -96,14 +92,10 @@ class RedemptionForm(CleanForm):
     )
 
 
-<<<<<<< HEAD
 class ResultForm(CleanForm):
-=======
-class ResultForm(forms.Form):
     """One promise's outcome; given the promise's due date and the redemption's year, it offers
     only the outcomes that promise may have (the service checks them)."""
 
->>>>>>> h16-promises
     result = forms.ChoiceField(label=_("Result"), choices=Fulfilment.choices)
     appraisal = forms.ChoiceField(label=_("Villagers' appraisal"), choices=Satisfaction.choices)
     evidence = forms.CharField(

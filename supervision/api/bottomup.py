@@ -176,14 +176,10 @@ class VoteInputSerializer(CleanSerializer):
     dissatisfied = serializers.IntegerField(min_value=0)
 
 
-<<<<<<< HEAD
 class PromiseResultSerializer(CleanModelSerializer):
-=======
-class PromiseResultSerializer(serializers.ModelSerializer):
     """One promise's outcome; `due_date` says which outcomes it may have (a promise due by the
     redemption's year: fulfilled, partly, not; a later one: fulfilled, on_track, not_due)."""
 
->>>>>>> h16-promises
     promise_text = serializers.CharField(source="promise.text", read_only=True)
     pledge = serializers.IntegerField(source="promise.pledge_id", read_only=True)
     due_date = serializers.DateField(source="promise.due_date", read_only=True)
