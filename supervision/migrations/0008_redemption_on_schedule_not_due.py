@@ -14,7 +14,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('supervision', '0006_lookup_planned_per_row'),
+        ('supervision', '0007_area_code_checks'),
     ]
 
     operations = [
