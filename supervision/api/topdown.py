@@ -18,7 +18,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cadres.models import Post
-from core.api import ScopedPrimaryKeyRelatedField, ScopedServiceViewSet, service_errors
+from core.api import (
+    ScopedPrimaryKeyRelatedField,
+    ScopedServiceViewSet,
+    query_id,
+    service_errors,
+)
 
 from .. import services
 from ..choices import ParticipantKind, ProblemCategory, Severity
@@ -314,10 +319,8 @@ class InspectionViewSet(ScopedServiceViewSet):
         """POST adds a finding to a draft; DELETE `?finding=<id>` removes one."""
         inspection = self.get_object()
         if request.method == "DELETE":
-            finding_id = request.query_params.get("finding", "")
-            finding = (
-                inspection.findings.filter(pk=finding_id).first() if finding_id.isdigit() else None
-            )
+            finding_id = query_id(request, "finding")
+            finding = inspection.findings.filter(pk=finding_id).first() if finding_id else None
             if finding is None:
                 message = _("Not a finding of this inspection.")
                 raise serializers.ValidationError({"finding": [message]})
