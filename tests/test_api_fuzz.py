@@ -9,6 +9,7 @@ A case's failure is recorded and the run goes on, so one test names every distin
 its operation.
 """
 
+import os
 import re
 from collections import Counter
 
@@ -32,7 +33,8 @@ from villages.models import Region, Village
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
 SEED = 2026
-EXAMPLES = 6  # per operation, persona and generation mode
+# Cases per operation, persona and generation mode; FUZZ_EXAMPLES=50 for a deeper run by hand.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 CHECKS = [not_a_server_error, response_schema_conformance]
 PERSONAS = ("county", "township")  # the demo's county supervisor and township staff
 
@@ -80,12 +82,14 @@ def _keep_connection():
 def _report(request):
     """The totals at the end of the module: cases run and server errors among them."""
     yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(
-            f"schemathesis: {TOTALS['cases']} cases, {TOTALS['5xx']} server errors, "
-            f"{TOTALS['failures']} failing cases"
-        )
+    plugins = request.config.pluginmanager
+    reporter, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(
+                f"\nschemathesis: {TOTALS['cases']} cases, {TOTALS['5xx']} server errors, "
+                f"{TOTALS['failures']} failing cases"
+            )
 
 
 def existing_keys(operation) -> list[str]:
