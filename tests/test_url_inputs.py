@@ -84,9 +84,12 @@ def test_no_url_answers_a_server_error(client, persona, village, insider):
 @pytest.mark.parametrize(
     "url", ["/public/villages/%00/", "/ledgers/audits/?q=%00", "/?next=%01", "/villages/a%1fb/"]
 )
+@pytest.mark.usefixtures("chinese")
 def test_control_characters_in_the_url_answer_400(client, url):
     path, _, query = url.partition("?")
-    assert client.get(path, QUERY_STRING=query).status_code == 400
+    response = client.get(path, QUERY_STRING=query)
+    assert response.status_code == 400
+    assert "地址中含有" in response.content.decode()
 
 
 def test_line_breaks_in_a_query_are_a_form_value_not_an_attack(client, insider):
