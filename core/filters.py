@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 
 
-class YearFilter(django_filters.NumberFilter):
+class YearFilter(django_filters.NumberFilter):  # type: ignore[misc]  # untyped package
     """A calendar year: a whole number from 1 to 9999, the years a date can hold.
 
     Any other value is an invalid filter (400 in the API, a form error on the pages), never a
