@@ -19,12 +19,15 @@ HUGE = "99999999999999999999"
 # NUL; beyond a bigint; negative; letters; a code one digit short; a code with a letter
 VALUES = ["%00", HUGE, "-1", "abc", "37083010220", "37083010220x"]
 VILLAGE = "370830102201"  # the `village` fixture's code
-# list filters with a number too large for a year or a page, malformed codes and choices
+# the list filters and the other query parameters pages read: numbers too large for a year, a
+# page or an id, negative ones, malformed codes, periods and choices
 QUERIES = [
     "?q=%00",
     f"?year=99999999999&month={HUGE}&page={HUGE}&period={HUGE}&township=abc&village=-1"
-    "&state=zz&kind=zz&ordering=zz&resource=-1&score_min=1e999",
-    "?year=0&month=-1&page=-1&period=0&township=%E4%B8%AD&village=3708301022011",
+    f"&state=zz&kind=zz&ordering=zz&resource=-1&score_min=1e999&cadre={HUGE}"
+    f"&certificate={HUGE}&area={HUGE}&county=abc&figure=zz&show=zz",
+    "?year=0&month=-1&page=-1&period=2026Q9&township=%E4%B8%AD&village=3708301022011"
+    "&cadre=abc&certificate=%C2%B2&area=-1&county=3708301&format=xlsx",
 ]
 # a regex group of the API router, or a route converter: <int:pk>, <str:code>, ...
 PARAMETER = re.compile(r"\(\?P<\w+>[^)]*\)|<(?:\w+:)?\w+>")
@@ -55,6 +58,8 @@ def urls():
             *head, last = path.split("{}")
             if head[1:]:
                 seen += ["{}".join(head).replace("{}", VILLAGE) + value + last for value in VALUES]
+            # the fixture village's pages with bad filters
+            seen += [path.replace("{}", VILLAGE) + query for query in QUERIES]
         else:
             seen += [path + query for query in QUERIES]
     return seen
