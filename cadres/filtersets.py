@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import YearFilter
 from villages.filtersets import SearchFilter
 
 from .choices import (
@@ -104,7 +105,7 @@ class PostFilterSet(AreaFilterMixin):
 class QualificationCertificateFilterSet(AreaFilterMixin):
     q = SearchFilter(fields=("number", "post__cadre__name"))
     state = django_filters.ChoiceFilter(choices=CertificateState.choices, label=_("State"))
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
     expiring = django_filters.BooleanFilter(
         method="filter_expiring", label=_("Expires within 90 days")
     )

@@ -55,6 +55,15 @@ def service_errors() -> Iterator[None]:
         raise PermissionDenied(str(e) or None) from e
 
 
+def query_id(request: Request, name: str) -> int | None:
+    """The row id in the query parameter `name`, or None when it is missing or not an id
+    (letters, signs, non-ASCII digits such as "²", or beyond a bigint)."""
+    value = request.query_params.get(name, "")
+    if value.isascii() and value.isdigit() and int(value) < 2**63:
+        return int(value)
+    return None
+
+
 class ScopedViewSetMixin(_ViewSetBase):
     """Scoped rows; writes on a row need `required_right` over its area."""
 
@@ -85,26 +94,17 @@ class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet[An
     pass
 
 
-class ScopedServiceViewSet(
+class ScopedActionViewSet(
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet[Any],
 ):
-    """Scoped list and detail; `create` and the actions call the services."""
+    """Scoped list and detail; the actions call the services. No `create`: the schema offers
+    only what exists, and a POST to the list answers 405."""
 
     #: keyword under which the services take the viewset's object (`cadre=`, `pledge=`, ...)
     service_arg: str
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        with service_errors():
-            instance = self.create_with_service(**serializer.validated_data)
-        return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
-
-    def create_with_service(self, **data: Any) -> models.Model:
-        raise NotImplementedError
 
     def act(
         self,
@@ -121,6 +121,20 @@ class ScopedServiceViewSet(
                 actor=self.request.user, **{self.service_arg: obj}, **body.validated_data
             )
         return Response(self.get_serializer(result).data, status=response_status)
+
+
+class ScopedServiceViewSet(ScopedActionViewSet):
+    """Scoped list and detail; `create` and the actions call the services."""
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            instance = self.create_with_service(**serializer.validated_data)
+        return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
+
+    def create_with_service(self, **data: Any) -> models.Model:
+        raise NotImplementedError
 
 
 class ScopedRelatedMixin(_RelatedFieldBase):

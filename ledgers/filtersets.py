@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cadres.filtersets import AreaFilterMixin
+from core.filters import YearFilter
 
 from .choices import VoucherState
 from .models import ChainCheck, Voucher
@@ -20,7 +21,7 @@ class VoucherFilterSet(AreaFilterMixin):
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     state = django_filters.ChoiceFilter(choices=VoucherState.choices, label=_("State"))
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
     month = django_filters.NumberFilter(field_name="date", lookup_expr="month", label=_("Month"))
     ordering = django_filters.OrderingFilter(
         fields=(("date", "date"), ("number", "number"), ("area_code", "village")),

@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from cadres.filtersets import AreaFilterMixin
+from core.filters import YearFilter
 
 from .choices import DisclosureKind, DisclosureState
 from .models import Disclosure, DisclosureQuestion
@@ -14,7 +15,7 @@ class DisclosureFilterSet(AreaFilterMixin):
 
     state = django_filters.ChoiceFilter(choices=DisclosureState.choices, label=_("State"))
     kind = django_filters.ChoiceFilter(choices=DisclosureKind.choices, label=_("Period"))
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
     ordering = django_filters.OrderingFilter(
         fields=(("start", "period"), ("area_code", "village"), ("published_at", "published")),
         label=_("Sort by"),

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cadres.filtersets import AreaFilterMixin
+from core.filters import YearFilter
 from core.forms import CleanForm
 
 from .choices import AuditKind, FindingCategory, FindingStatus, HandoverState
@@ -43,7 +44,7 @@ class AuditRecordFilterSet(AreaFilterMixin):
     """Audits by township/village code, kind and year of the audited period's end."""
 
     kind = django_filters.ChoiceFilter(choices=AuditKind.choices, label=_("Kind"))
-    year = django_filters.NumberFilter(field_name="period_end", lookup_expr="year", label=_("Year"))
+    year = YearFilter(field_name="period_end", lookup_expr="year", label=_("Year"))
     ordering = django_filters.OrderingFilter(
         fields=(("period_end", "period_end"), ("area_code", "village")), label=_("Sort by")
     )

@@ -5,6 +5,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from cadres.filtersets import AreaFilterMixin
+from core.filters import YearFilter
 from villages.filtersets import SearchFilter
 
 from .choices import RecordState, Verdict
@@ -50,7 +51,7 @@ class CertificateInspectionFilterSet(AreaFilterMixin):
     q = SearchFilter(
         fields=("certificate__post__village__name", "certificate__post__cadre__name", "area_code")
     )
-    period = django_filters.NumberFilter(field_name="year", label=_("Year"))
+    period = YearFilter(field_name="year", label=_("Year"))
     state = django_filters.ChoiceFilter(choices=RecordState.choices, label=_("State"))
     verdict = django_filters.ChoiceFilter(choices=Verdict.choices, label=_("Verdict"))
     ordering = django_filters.OrderingFilter(

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cadres.filtersets import AreaFilterMixin
+from core.filters import YearFilter
 from core.forms import CleanForm
 from villages.filtersets import SearchFilter
 
@@ -20,7 +21,7 @@ class RectificationFilterSet(AreaFilterMixin):
     """Rectifications by year, state, township or village code and village name."""
 
     q = SearchFilter(fields=("village__name", "area_code"), label=_("Village"))
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
     state = django_filters.ChoiceFilter(choices=RectificationState.choices, label=_("State"))
     ordering = django_filters.OrderingFilter(
         fields=(("year", "year"), ("area_code", "village"), ("deadline", "deadline")),

@@ -116,6 +116,10 @@ class PostSerializer(CleanModelSerializer):
     village = ScopedVillageField()
     village_name = serializers.CharField(source="village.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    # A sitting post has no end reason: "" (a read-only model field would lose allow_blank).
+    end_reason = serializers.ChoiceField(
+        choices=EndReason.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Post

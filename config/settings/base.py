@@ -57,6 +57,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # 400 for a NUL or another control character in the URL (inside the headers' middleware,
+    # so the refusal carries them too).
+    "core.middleware.RejectControlCharactersMiddleware",
     # pghistory attaches the acting user and URL to every audit event of the request.
     "pghistory.middleware.HistoryMiddleware",
     # axes must be last: it inspects the response of the login view.

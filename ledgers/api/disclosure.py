@@ -13,7 +13,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cadres.identity import mask_phone
-from core.api import CleanModelSerializer, CleanSerializer, ScopedServiceViewSet, service_errors
+from core.api import (
+    CleanModelSerializer,
+    CleanSerializer,
+    ScopedActionViewSet,
+    service_errors,
+)
 from core.rights import Right
 from villages.api.serializers import ScopedVillageField
 from villages.templatetags.cunjian import person_name
@@ -112,7 +117,7 @@ class AnswerSerializer(CleanSerializer):
     answer = serializers.CharField()
 
 
-class DisclosureViewSet(ScopedServiceViewSet):
+class DisclosureViewSet(ScopedActionViewSet):
     """定期公开 statements in scope; generate, approve, publish."""
 
     queryset = Disclosure.objects.all()
@@ -158,7 +163,7 @@ class DisclosureViewSet(ScopedServiceViewSet):
         return Response(DisclosureDetailSerializer(disclosure).data)
 
 
-class DisclosureQuestionViewSet(ScopedServiceViewSet):
+class DisclosureQuestionViewSet(ScopedActionViewSet):
     """Villagers' questions in scope, unanswered first; `answer`."""
 
     queryset = DisclosureQuestion.objects.all()

@@ -203,6 +203,7 @@ class HandoverViewSet(BookkeepingViewSet):
             handover = services.handover_start(actor=request.user, **body.validated_data)
         return Response(HandoverSerializer(handover).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=DuePostSerializer(many=True))
     @action(detail=False, methods=["get"], filterset_class=None)
     def due(self, request):
         """Ended secretary's and chair's posts without a handover; overdue after 30 days."""

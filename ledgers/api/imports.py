@@ -40,6 +40,14 @@ class ImportErrorSerializer(CleanSerializer):
     message = serializers.CharField()
 
 
+class ImportFailureSerializer(serializers.Serializer):
+    """A refused import: `detail` with `errors` by sheet, row and column, or (a malformed
+    request) each field's messages under its name."""
+
+    detail = serializers.CharField(required=False)
+    errors = ImportErrorSerializer(many=True, required=False)
+
+
 class LedgerImportViewSet(viewsets.ViewSet):
     """`POST /api/v1/ledger-imports/` (multipart: village, kind, file): 201 with what was
     written, or 400 with every error; nothing is written unless every row is valid."""
@@ -51,7 +59,7 @@ class LedgerImportViewSet(viewsets.ViewSet):
         request=LedgerImportSerializer,
         responses={
             201: OpenApiResponse(description="what was written"),
-            400: ImportErrorSerializer(many=True),
+            400: ImportFailureSerializer,
         },
     )
     def create(self, request):

@@ -105,3 +105,15 @@ def test_list_query_counts_are_the_same_for_2_and_50(api, insider, village):
     for i in range(48):
         services.question_ask(disclosure=statement, question=f"更多{i}")
     assert [count(api, u) for u in urls] == small
+
+
+def test_statements_and_questions_are_not_created_through_the_api(api, insider):
+    """Statements are generated and questions asked on the public page: no POST to the lists,
+    and the schema does not offer one."""
+    client = api_login(api, insider)
+    for path in ("disclosures", "disclosure-questions"):
+        assert client.post(f"{API}/{path}/", {}, format="json").status_code == 405
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    assert "post" not in schema["paths"]["/api/v1/disclosures/"]
+    assert "post" not in schema["paths"]["/api/v1/disclosure-questions/"]
+    assert "post" in schema["paths"]["/api/v1/disclosures/generate/"]

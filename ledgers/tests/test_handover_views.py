@@ -387,3 +387,17 @@ def test_pages_speak_chinese(client, insider, post, handover):
     assert "待办交接" in client.get(reverse("ledgers:handover-due")).content.decode()
     page = client.get(reverse("ledgers:handover-detail", args=[handover.pk])).content.decode()
     assert "交接基准日账面余额" in page and "乡镇监交人" in page
+
+
+@pytest.mark.parametrize("year", ["0", "-1", "99999999999", "2026.5", "abc"])
+def test_a_year_no_date_can_hold_is_a_bad_filter_not_a_crash(api, client, insider, audit, year):
+    refused = api_login(api, insider).get(f"{API}/audits/", {"year": year})
+    assert refused.status_code == 400 and "year" in refused.json()
+    # the page shows the whole list with the filter's error
+    page = login(client, insider).get(reverse("ledgers:audit-list"), {"year": year})
+    assert page.status_code == 200
+
+
+def test_a_year_filter_finds_the_audits_of_that_year(api, insider, audit):
+    listed = api_login(api, insider).get(f"{API}/audits/", {"year": audit.period_end.year})
+    assert listed.status_code == 200 and listed.json()["count"] == 1

@@ -15,7 +15,7 @@ Bottom-up writes need `Right.ORGANIZE` (the contact cadre or the township), the 
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -26,6 +26,7 @@ from core.api import (
     CleanSerializer,
     ScopedPrimaryKeyRelatedField,
     ScopedServiceViewSet,
+    query_id,
     service_errors,
 )
 from core.rights import Right
@@ -330,13 +331,22 @@ class HearingViewSet(OrganizingViewSet):
     def create(self, request, *args, **kwargs):
         return super().create(request, *args, **kwargs)
 
-    @extend_schema(request=QuestionInputSerializer, responses={201: HearingSerializer})
+    @extend_schema(
+        methods=["POST"], request=QuestionInputSerializer, responses={201: HearingSerializer}
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        request=None,
+        parameters=[OpenApiParameter("question", int, required=True)],
+        responses=HearingSerializer,
+    )
     @action(detail=True, methods=["post", "delete"])
     def questions(self, request, pk=None):
         """POST adds a question; DELETE `?question=<id>` removes one (drafts only)."""
         if request.method == "DELETE":
             hearing = self.get_object()
-            question = hearing.questions.filter(pk=request.query_params.get("question")).first()
+            question_id = query_id(request, "question")
+            question = hearing.questions.filter(pk=question_id).first() if question_id else None
             if question is None:
                 raise serializers.ValidationError(
                     {"question": [_("Not a question of this hearing.")]}

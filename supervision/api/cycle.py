@@ -67,6 +67,9 @@ class SupervisionPolicySerializer(CleanModelSerializer):
     """A county's policy; JSON fields as the cycle reads them (`due_months` {kind: months},
     `grade_floors` {grade: score}, `rule_levels` {rule: 0-3})."""
 
+    # null: a county that never saved its policy is shown the defaults, not yet stored.
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
     class Meta:
         model = SupervisionPolicy
         fields = [

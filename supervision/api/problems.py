@@ -27,7 +27,7 @@ from ledgers.models import AuditFinding, DisclosureQuestion
 from villages.api.serializers import ScopedVillageField
 
 from .. import services
-from ..choices import ProblemCategory, ProblemSource, Severity
+from ..choices import ProblemCategory, ProblemSource, ProblemState, Severity
 from ..filtersets_problems import ProblemFilterSet
 from ..models import Problem, ProblemStep
 from ..selectors import days_overdue
@@ -38,7 +38,13 @@ from ..selectors import days_overdue
 class ProblemStepSerializer(CleanModelSerializer):
     """One step of the problem's life; `actor` is null for the system (escalation)."""
 
-    actor_name = serializers.CharField(source="actor.username", read_only=True, default=None)
+    actor_name = serializers.CharField(
+        source="actor.username", read_only=True, default=None, allow_null=True
+    )
+    # The first step comes from no state: "" (a read-only model field would lose allow_blank).
+    from_state = serializers.ChoiceField(
+        choices=ProblemState.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = ProblemStep

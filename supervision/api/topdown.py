@@ -23,6 +23,7 @@ from core.api import (
     CleanSerializer,
     ScopedPrimaryKeyRelatedField,
     ScopedServiceViewSet,
+    query_id,
     service_errors,
 )
 
@@ -320,10 +321,8 @@ class InspectionViewSet(ScopedServiceViewSet):
         """POST adds a finding to a draft; DELETE `?finding=<id>` removes one."""
         inspection = self.get_object()
         if request.method == "DELETE":
-            finding_id = request.query_params.get("finding", "")
-            finding = (
-                inspection.findings.filter(pk=finding_id).first() if finding_id.isdigit() else None
-            )
+            finding_id = query_id(request, "finding")
+            finding = inspection.findings.filter(pk=finding_id).first() if finding_id else None
             if finding is None:
                 message = _("Not a finding of this inspection.")
                 raise serializers.ValidationError({"finding": [message]})

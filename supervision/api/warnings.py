@@ -35,7 +35,7 @@ class VillageWarningSerializer(CleanModelSerializer):
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     reasons = WarningReasonSerializer(many=True, read_only=True)
     acknowledged_by = serializers.CharField(
-        source="acknowledged_by.username", read_only=True, default=None
+        source="acknowledged_by.username", read_only=True, default=None, allow_null=True
     )
 
     class Meta:

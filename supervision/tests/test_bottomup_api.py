@@ -78,6 +78,9 @@ def test_hearing_journey_through_the_api(api, contact, village, sitting):
         f"{API}/hearings/{pk}/questions/?question={extra.data['questions'][1]['id']}"
     )
     assert removed.status_code == 200 and len(removed.data["questions"]) == 1
+    for bad in ("abc", "²", "-1", "99999999999999999999", ""):
+        refused = api.delete(f"{API}/hearings/{pk}/questions/", QUERY_STRING=f"question={bad}")
+        assert refused.status_code == 400 and "question" in refused.data, bad
     done = api.post(f"{API}/hearings/{pk}/complete/")
     assert done.status_code == 200 and done.data["state"] == RecordState.COMPLETED
     assert Problem.objects.get().owner == sitting["secretary"].cadre

@@ -5,7 +5,7 @@ from villages.models import Region, Village
 
 
 class RegionSerializer(CleanModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     village_count = serializers.IntegerField(read_only=True)
 
     class Meta:
