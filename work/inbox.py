@@ -94,10 +94,11 @@ def statements_to_publish(user: AnyUser) -> QuerySet[Disclosure]:
 
 def questions_to_answer(user: AnyUser) -> QuerySet[DisclosureQuestion]:
     """Villagers' unanswered questions where the user may answer (staff and contact cadres)."""
+    questions: QuerySet[DisclosureQuestion] = DisclosureQuestion.objects.with_right(
+        user, Right.ANSWER
+    ).unanswered()
     return (
-        DisclosureQuestion.objects.with_right(user, Right.ANSWER)
-        .unanswered()
-        .select_related("disclosure__village")
+        questions.select_related("disclosure__village")
         .defer("disclosure__content")
         .order_by("asked_at", "pk")
     )
@@ -127,15 +128,15 @@ def problems_to_verify(user: AnyUser) -> QuerySet[Problem]:
 
 def duties_overdue(user: AnyUser, on: dt.date | None = None) -> QuerySet[Any]:
     """The user's open duties past their due date."""
-    return duties_of(user).filter(due_date__lt=on or today())
+    duties: QuerySet[Any] = duties_of(user)
+    return duties.filter(due_date__lt=on or today())
 
 
 def duties_due(user: AnyUser, on: dt.date | None = None) -> QuerySet[Any]:
     """The user's open duties due from today to the reminder horizon."""
     on = on or today()
-    return duties_of(user).filter(
-        due_date__gte=on, due_date__lte=on + dt.timedelta(days=DUE_SOON_DAYS)
-    )
+    duties: QuerySet[Any] = duties_of(user)
+    return duties.filter(due_date__gte=on, due_date__lte=on + dt.timedelta(days=DUE_SOON_DAYS))
 
 
 def pledges_to_sign(user: AnyUser) -> QuerySet[Pledge]:
@@ -332,7 +333,7 @@ def _count(queryset: QuerySet[Any]) -> Coalesce:
 def counts(user: AnyUser) -> Counts:
     """How many items of each kind wait for `user`: one query (the scope's two aside)."""
     if user is None or not user.is_authenticated or scope_for(user).is_empty:
-        return Counts.fromkeys((kind.key for kind in KINDS), 0)
+        return Counts({kind.key: 0 for kind in KINDS})
     # One row to hang the scalar subqueries on: the user's own.
     row = (
         get_user_model()

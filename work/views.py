@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from core.dates import today
+from reports.views.runs import area_names
 from villages.views import HomeView
 
 from . import inbox
@@ -82,9 +83,14 @@ DEADLINES = {"problems_to_verify", "problems_to_rectify", "duties_overdue", "dut
 
 
 def entries(kind: inbox.Kind, user, on: dt.date) -> list[Entry]:
-    """The first items of `kind` for `user`, described: one query."""
+    """The first items of `kind` for `user`, described: one query (two for reports)."""
     shown = []
-    for obj in kind.items(user)[:SHOWN]:
+    objects = list(kind.items(user)[:SHOWN])
+    if kind.key == "reports_ready":  # a report's area by its name (one more query)
+        names = area_names(user, [run.area_code for run in objects])
+        for run in objects:
+            run.area_code = names.get(run.area_code, run.area_code)
+    for obj in objects:
         title, detail, date = DESCRIBE[kind.key](obj)
         overdue = kind.key in DEADLINES and date is not None and date < on
         shown.append(Entry(title, detail, date, kind.action_url(obj), overdue))

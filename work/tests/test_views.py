@@ -113,3 +113,11 @@ def test_pages_take_as_many_queries_with_50_villages_as_with_2(
     fill(township, 48, clerk, insider, contact, start=400)
     assert client.get(HOME).context["inbox_counts"]["vouchers_to_post"] == 50
     assert count_queries(url) == few
+
+
+def test_a_ready_report_is_named_by_its_area_and_downloads_in_one_tap(client, township, insider):
+    run = h.report(township.code, requested_by=insider)
+    html = login(client, insider).get(HOME).content.decode()
+    inbox = html.split('data-testid="inbox-reports_ready"', 1)[1].split("</section>", 1)[0]
+    assert reverse("reports:report-download", args=[run.pk]) in inbox
+    assert township.name in inbox and township.code not in inbox
