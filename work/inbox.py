@@ -249,7 +249,8 @@ KINDS: tuple[Kind, ...] = (
         "ledger",
         _("Villagers' questions to answer"),
         questions_to_answer,
-        _pk_url("ledgers:question-answer"),
+        # the statement's page, at the question's answer box (answering is a POST from there)
+        lambda q: reverse("ledgers:disclosure-detail", args=[q.disclosure_id]) + f"#answer-{q.pk}",
         _url("ledgers:question-list", "answered=false"),
     ),
     Kind(

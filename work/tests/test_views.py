@@ -44,7 +44,9 @@ def test_the_insider_sees_what_waits_in_the_township_each_a_link_to_its_action(
     assert counts["handovers_to_sign"] == 1
     assert counts["problems_to_rectify"] == 0  # the contact cadre's
     assert reverse("ledgers:voucher-detail", args=[waiting["voucher"].pk]) in html
-    assert reverse("ledgers:question-answer", args=[waiting["question"].pk]) in html
+    question = waiting["question"]
+    answer = reverse("ledgers:disclosure-detail", args=[question.disclosure_id])
+    assert f"{answer}#answer-{question.pk}" in html
     assert reverse("ledgers:voucher-detail", args=[waiting["other_voucher"].pk]) not in html
     assert f'data-testid="inbox-badge">{counts.total}<' in html
 
@@ -54,7 +56,7 @@ def test_the_outsider_sees_nothing_of_another_township(client, waiting, outsider
     html = page.content.decode()
     assert page.context["inbox_counts"].total == 0  # their own draft: another must post it
     assert reverse("ledgers:voucher-detail", args=[waiting["voucher"].pk]) not in html
-    assert reverse("ledgers:question-answer", args=[waiting["question"].pk]) not in html
+    assert f"#answer-{waiting['question'].pk}" not in html
     assert 'data-testid="inbox-empty"' in html
 
 
@@ -121,3 +123,19 @@ def test_a_ready_report_is_named_by_its_area_and_downloads_in_one_tap(client, to
     inbox = html.split('data-testid="inbox-reports_ready"', 1)[1].split("</section>", 1)[0]
     assert reverse("reports:report-download", args=[run.pk]) in inbox
     assert township.name in inbox and township.code not in inbox
+
+
+@pytest.mark.parametrize("persona", ["insider", "contact", "clerk", "supervisor"])
+def test_every_item_opens_the_page_of_its_action(client, request, waiting, village, persona):
+    h.statement(village, "draft", 5)
+    h.pledge(village)  # (a ready report's link is its download: see above)
+    login(client, request.getfixturevalue(persona))
+    urls = [
+        e.url
+        for _g, kinds in client.get(HOME).context["groups"]
+        for k in kinds
+        for e in k["entries"]
+    ]
+    assert urls
+    for url in urls:
+        assert client.get(url).status_code == 200, url
