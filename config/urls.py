@@ -4,13 +4,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from villages.views import HomeView, PasswordChangeView
+from villages.views import PasswordChangeView
+from work.views import InboxView
 
 from . import health
 from .api_router import router
 
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
+    path("", InboxView.as_view(), name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -111,7 +111,7 @@ def test_a_supervisor_drills_down_from_a_red_township_to_the_village_report(
         f"{page.base_url}{reverse('reports:report-runs')}?area={red_village.code}&period=2026Q3"
     )
     form = page.get_by_test_id("request-form")
-    expect(form.get_by_label("区划代码")).to_have_value(red_village.code)
+    expect(form.get_by_label("报告范围")).to_have_value(red_village.code)
     form.get_by_role("button", name="生成").click()
     page.wait_for_url("**/reports/runs/*/")
     with page.expect_download() as download:

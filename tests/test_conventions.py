@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["core", "villages", "cadres", "ledgers", "supervision", "reports"]
+APPS = ["core", "villages", "cadres", "ledgers", "supervision", "reports", "work"]
 # views.py modules, the modules of a views/ package, and every API module (viewsets and the
 # serializers' related fields).
 VIEW_FILES = [
@@ -87,8 +87,17 @@ def test_every_domain_model_is_audited():
 
 # ---------------------------------------------------------------------------- import graph
 
-GRAPH_PACKAGES = ["core", "villages", "cadres", "ledgers", "supervision", "reports", "config"]
-DOMAIN_APPS = {"villages", "cadres", "ledgers", "supervision", "reports"}
+GRAPH_PACKAGES = [
+    "core",
+    "villages",
+    "cadres",
+    "ledgers",
+    "supervision",
+    "reports",
+    "work",
+    "config",
+]
+DOMAIN_APPS = {"villages", "cadres", "ledgers", "supervision", "reports", "work"}
 
 
 def module_name(path: Path, root: Path) -> str:

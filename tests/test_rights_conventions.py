@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["villages", "cadres", "ledgers", "supervision", "reports"]
+APPS = ["villages", "cadres", "ledgers", "supervision", "reports", "work"]
 MODULES = [
     p
     for app in APPS

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "ledgers",
     "supervision",
     "reports",
+    "work",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "villages.context_processors.navigation",
+                "work.context_processors.inbox_badge",
             ],
         },
     },

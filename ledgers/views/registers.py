@@ -226,6 +226,58 @@ class ResourceListView(VillageRegisterList):
         return ctx
 
 
+# ------------------------------------------------------------------ across villages
+
+
+class RegisterAcrossVillages(ScopedListView):
+    """A register across the villages the user sees (the 一账 menu): the village's own list's
+    FilterSet, with the township and village selects; a row links to the village's record."""
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        villages = Village.objects.visible_to(user).order_by("code").only("code", "name")
+        township = self.request.GET.get("township", "")
+        if township:
+            villages = villages.filter(code__startswith=township)
+        ctx.update(townships=Region.objects.visible_to(user).townships(), villages=villages)
+        return ctx
+
+
+class AssetRegisterView(RegisterAcrossVillages):
+    """资产台账 of every village in scope."""
+
+    model = Asset
+    filterset_class = AssetFilterSet
+    template_name = "ledgers/registers/asset_register.html"
+    default_ordering = ("area_code", "category", "name", "pk")
+
+    def base_queryset(self):
+        return Asset.objects.select_related("village")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(categories=AssetCategory.choices, statuses=AssetStatus.choices)
+        return ctx
+
+
+class ResourceRegisterView(RegisterAcrossVillages):
+    """资源台账 of every village in scope."""
+
+    model = Resource
+    filterset_class = ResourceFilterSet
+    template_name = "ledgers/registers/resource_register.html"
+    default_ordering = ("area_code", "land_kind", "name", "pk")
+
+    def base_queryset(self):
+        return Resource.objects.select_related("village")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["land_classes"] = LAND_CLASSES
+        return ctx
+
+
 class ResourceCreateView(AssetCreateView):
     """Register a new resource of the village."""
 
@@ -470,6 +522,8 @@ class ContractAttentionView(LoginRequiredMixin, TemplateView):
 
 
 urlpatterns = [
+    path("assets/", AssetRegisterView.as_view(), name="register-assets"),
+    path("resources/", ResourceRegisterView.as_view(), name="register-resources"),
     path("villages/<str:code>/assets/", AssetListView.as_view(), name="asset-list"),
     path("villages/<str:code>/assets/add/", AssetCreateView.as_view(), name="asset-add"),
     path("assets/<int:pk>/", AssetDetailView.as_view(), name="asset-detail"),

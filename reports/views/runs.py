@@ -27,23 +27,27 @@ from ..filtersets_runs import ReportRunFilterSet
 from ..models import ReportRun
 
 TEMPLATES = "reports/runs/"
-#: villages offered in the area picker; beyond that the code is typed
-MAX_VILLAGE_CHOICES = 500
+#: villages offered in the area picker (a county has a few hundred)
+MAX_VILLAGE_CHOICES = 2000
 
 
 class ReportRequestForm(CleanForm):
     kind = forms.ChoiceField(
         label=gettext_lazy("Report"), choices=ReportKind.choices, initial=ReportKind.QUARTERLY
     )
-    area = forms.CharField(
-        label=gettext_lazy("Area code"),
-        max_length=12,
-        widget=forms.TextInput(attrs={"list": "areas", "autocomplete": "off"}),
-        help_text=gettext_lazy("The code of the county, a township or a village."),
+    # A select of the areas the user sees: nobody types a code (issue #16); an area outside
+    # the scope is no choice, refused with the service's own words.
+    area = forms.ChoiceField(
+        label=gettext_lazy("Report scope"),
+        error_messages={"invalid_choice": gettext_lazy("You may not see reports of this area.")},
     )
     period = forms.CharField(
         label=gettext_lazy("Quarter"), max_length=7, help_text=gettext_lazy("e.g. 2026Q3")
     )
+
+    def __init__(self, *args, areas: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", "---------"), *areas]
 
 
 def area_names(user, codes) -> dict[str, str]:
@@ -92,22 +96,24 @@ class ReportRunListView(ScopedListView):
         for run in runs:
             run.area_name = names.get(run.area_code, run.area_code)
         last_quarter = Period.containing(PeriodKind.QUARTER, today()).previous()
+        areas = area_choices(user)
         form = kwargs.get("form") or ReportRequestForm(
+            areas=areas,
             initial={
                 "area": self.request.GET.get("area", ""),
                 "period": self.request.GET.get("period") or str(last_quarter),
-            }
+            },
         )
         ctx.update(
             form=form,
-            areas=area_choices(user),
+            areas=areas,
             kinds=ReportKind.choices,
             states=RunState.choices,
         )
         return ctx
 
     def post(self, request, *args, **kwargs):
-        form = ReportRequestForm(request.POST)
+        form = ReportRequestForm(request.POST, areas=area_choices(request.user))
         if form.is_valid():
             try:
                 run, created = services.report_request(
