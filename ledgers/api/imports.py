@@ -40,7 +40,7 @@ class ImportErrorSerializer(CleanSerializer):
     message = serializers.CharField()
 
 
-class ImportFailureSerializer(serializers.Serializer):
+class ImportFailureSerializer(CleanSerializer):
     """A refused import: `detail` with `errors` by sheet, row and column, or (a malformed
     request) each field's messages under its name."""
 
