@@ -43,7 +43,7 @@ class AmountRowForm(forms.Form):
     """One account with a debit or a credit; a row left empty is ignored."""
 
     account = forms.ModelChoiceField(
-        label=_("Account"), queryset=Account.objects.none(), required=False
+        label=_("Ledger account"), queryset=Account.objects.none(), required=False
     )
     debit = forms.DecimalField(label=_("Debit"), **MONEY)
     credit = forms.DecimalField(label=_("Credit"), **MONEY)

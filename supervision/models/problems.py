@@ -124,7 +124,7 @@ class Problem(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_on = models.DateField(_("struck off on"), null=True, blank=True)
     area_code = area_code_field()
 
     objects = ProblemQuerySet.as_manager()
