@@ -71,6 +71,7 @@ STATES: dict[str, str] = {
     # supervision.ProblemState (also Awaiting rectification, Being rectified)
     "Awaiting verification": "待核验",
     "Struck off": "已销号",
+    "Reopened": "已重新打开",
     # supervision.RectificationState
     "Designated as backward": "已列为后进村",
     "Plan made": "已制定方案",
@@ -277,12 +278,11 @@ CHOICES: dict[str, str] = {
     "Not escalated": "未升级督办",
     "Supervised by the township": "乡镇挂账督办",
     "Supervised by the county": "县级挂账督办",
-    # supervision.ProblemAction (also Struck off)
+    # supervision.ProblemAction (also Struck off, Reopened)
     "Registered": "登记",
     "Rectification started": "开始整改",
     "Sent for verification": "提交核验",
     "Sent back": "退回整改",
-    "Reopened": "已重新打开",
     "Escalated": "升级督办",
     "Edited": "已修改",
     # supervision.WarningLevel

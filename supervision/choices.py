@@ -150,6 +150,8 @@ class ProblemState(models.TextChoices):
     RECTIFYING = "rectifying", _("Being rectified")
     SUBMITTED = "submitted", _("Awaiting verification")
     CLOSED = "closed", _("Struck off")
+    # A struck-off problem that came back: open again, and showing that it was closed once.
+    REOPENED = "reopened", _("Reopened")
 
 
 class Escalation(models.TextChoices):

@@ -85,6 +85,7 @@ def test_the_problem_states_are_the_ledger_words():
             "整改中",
             "待核验",
             "已销号",
+            "已重新打开",
         ]
 
 

@@ -44,7 +44,8 @@ class ProblemQuerySet(ScopedQuerySet):
 )
 class Problem(models.Model):
     """A problem with its "four clear points" (四明确): the task, the owner, the deadline and the
-    standard of closing it; it moves open → being rectified → submitted → closed or reopened."""
+    standard of closing it; it moves open → being rectified → submitted → closed, and a closed
+    one may be reopened (then rectified again)."""
 
     village = models.ForeignKey(
         Village, verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
