@@ -1,6 +1,7 @@
 """The change log catches ORM, bulk and raw-SQL writes, with the acting user."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pghistory
@@ -145,3 +146,19 @@ def test_json_is_shown_as_lines():
     ]
     assert selectors._as_lines([{"rule": "task_overdue", "level": 1}, None]).is_list
     assert selectors._as_lines([]) is None
+
+
+def test_every_logged_field_has_a_chinese_name():
+    from villages.changelog import event_models
+
+    missing = []
+    with translation.override("zh-hans"):
+        for event_model in event_models():
+            model = event_model.pgh_tracked_model
+            for field in model._meta.concrete_fields:
+                name = str(field.verbose_name)
+                if field.name not in selectors.HIDDEN_FIELDS and not re.search(
+                    "[\u4e00-\u9fff]", name
+                ):
+                    missing.append(f"{model._meta.label}.{field.name}: {name}")
+    assert not missing, missing
