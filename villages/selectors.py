@@ -326,13 +326,6 @@ def event_rows(events) -> list[EventRow]:
     return rows
 
 
-def model_verbose_name(label: str) -> str:
-    try:
-        return str(apps.get_model(label)._meta.verbose_name)
-    except LookupError:
-        return label
-
-
 def audited_models() -> list[tuple[str, str]]:
     """(label, verbose name) of every model whose changes are logged."""
     from pghistory.models import Event

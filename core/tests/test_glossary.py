@@ -76,19 +76,6 @@ def test_the_labels_of_one_field_read_differently():
     assert not clashes, clashes
 
 
-def test_the_problem_states_are_the_ledger_words():
-    from supervision.choices import ProblemState
-
-    with translation.override(ZH):
-        assert [str(label) for label in ProblemState.labels] == [
-            "待整改",
-            "整改中",
-            "待核验",
-            "已销号",
-            "已重新打开",
-        ]
-
-
 # ------------------------------------------------------------------ templates
 
 TEMPLATE_DIRS = [Path(settings.BASE_DIR) / "templates"]
