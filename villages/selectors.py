@@ -229,6 +229,8 @@ def describe_changes(event, names=None) -> list[FieldChange]:
     for name, old, new in _items(event):
         if name in HIDDEN_FIELDS:
             continue
+        if event.pgh_label != "update" and new in (None, "", [], {}):
+            continue  # a record's snapshot: its empty fields say nothing
         field = _field_of(model, name)
         label = str(field.verbose_name) if field is not None else name
         if name in masks:

@@ -166,9 +166,9 @@ class ProblemStep(models.Model):
     )
     action = models.CharField(_("step"), max_length=10, choices=ProblemAction.choices)
     from_state = models.CharField(
-        _("from"), max_length=12, choices=ProblemState.choices, blank=True
+        _("state before"), max_length=12, choices=ProblemState.choices, blank=True
     )
-    to_state = models.CharField(_("to"), max_length=12, choices=ProblemState.choices)
+    to_state = models.CharField(_("state after"), max_length=12, choices=ProblemState.choices)
     note = models.TextField(_("note"), blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
