@@ -56,7 +56,7 @@ class PledgeState(models.TextChoices):
     SIGNED = "signed", _("Signed by the cadre")
     IN_FORCE = "in_force", _("In force")
     SUPERSEDED = "superseded", _("Superseded by an amendment")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Ended")
 
 
 class PromiseAudience(models.TextChoices):

@@ -273,9 +273,9 @@ class QualificationCertificate(models.Model):
         Post, verbose_name=_("post"), on_delete=models.PROTECT, related_name="certificate"
     )
     number = models.CharField(_("certificate number"), max_length=20, unique=True)
-    county_code = models.CharField(max_length=6, editable=False)
+    county_code = models.CharField(_("county code"), max_length=6, editable=False)
     year = models.PositiveSmallIntegerField(_("year"))
-    sequence = models.PositiveIntegerField(editable=False)
+    sequence = models.PositiveIntegerField(_("sequence number"), editable=False)
     issued_on = models.DateField(_("issued on"))
     state = models.CharField(
         _("state"), max_length=10, choices=CertificateState.choices, default=CertificateState.VALID

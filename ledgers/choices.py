@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccountClass(models.TextChoices):
-    ASSET = "asset", _("Assets")
+    ASSET = "asset", _("Asset accounts")
     LIABILITY = "liability", _("Liabilities")
     EQUITY = "equity", _("Owners' equity")
     COST = "cost", _("Costs")
@@ -158,6 +158,6 @@ class FindingCategory(models.TextChoices):
 
 
 class FindingStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Awaiting rectification")
     RECTIFYING = "rectifying", _("Being rectified")
     RESOLVED = "resolved", _("Resolved")

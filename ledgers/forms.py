@@ -45,7 +45,7 @@ class AmountRowForm(CleanForm):
     """One account with a debit or a credit; a row left empty is ignored."""
 
     account = forms.ModelChoiceField(
-        label=_("Account"), queryset=Account.objects.none(), required=False
+        label=_("Ledger account"), queryset=Account.objects.none(), required=False
     )
     debit = forms.DecimalField(label=_("Debit"), **MONEY)
     credit = forms.DecimalField(label=_("Credit"), **MONEY)

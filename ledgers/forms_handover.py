@@ -124,7 +124,9 @@ class AuditReportForm(CleanForm):
 
 class FindingForm(CleanForm):
     category = forms.ChoiceField(label=_("Category"), choices=FindingCategory.choices)
-    description = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=_("What the audit found"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     amount = forms.DecimalField(label=_("Amount involved (yuan)"), required=False, **MONEY)
 
 

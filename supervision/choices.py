@@ -171,10 +171,12 @@ class Severity(models.TextChoices):
 
 
 class ProblemState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Awaiting rectification")
     RECTIFYING = "rectifying", _("Being rectified")
-    SUBMITTED = "submitted", _("Submitted for verification")
-    CLOSED = "closed", _("Closed")
+    SUBMITTED = "submitted", _("Awaiting verification")
+    CLOSED = "closed", _("Struck off")
+    # A struck-off problem that came back: open again, and showing that it was closed once.
+    REOPENED = "reopened", _("Reopened")
 
 
 class Escalation(models.TextChoices):
@@ -186,8 +188,8 @@ class Escalation(models.TextChoices):
 class ProblemAction(models.TextChoices):
     OPEN = "open", _("Registered")
     START = "start", _("Rectification started")
-    SUBMIT = "submit", _("Submitted for verification")
-    CLOSE = "close", _("Closed")
+    SUBMIT = "submit", _("Sent for verification")
+    CLOSE = "close", _("Struck off")
     REJECT = "reject", _("Sent back")
     REOPEN = "reopen", _("Reopened")
     ESCALATE = "escalate", _("Escalated")
@@ -211,7 +213,7 @@ class WarningRule(models.TextChoices):
     HANDOVER_OVERDUE = "handover_overdue", _("Handover overdue")
     CERTIFICATE_SUSPENDED = "certificate_suspended", _("Certificate suspended")
     LOW_REDEMPTION = "low_redemption", _("Low pledge redemption")
-    BACKWARD = "backward", _("Designated backward village")
+    BACKWARD = "backward", _("Backward village")
 
 
 #: the level each rule raises by default; a county may change them
@@ -228,7 +230,7 @@ DEFAULT_RULE_LEVELS = {
 
 
 class RectificationState(models.TextChoices):
-    DESIGNATED = "designated", _("Designated")
+    DESIGNATED = "designated", _("Designated as backward")
     PLANNED = "planned", _("Plan made")
     APPLIED = "applied", _("Applied for acceptance")
     PASSED = "passed", _("Passed acceptance")

@@ -82,5 +82,5 @@ class AcceptForm(CleanForm):
 class VisitForm(CleanForm):
     date = forms.DateField(label=_("Date of the visit"), widget=DATE)
     visitor = forms.CharField(label=_("Visited by"), max_length=100)
-    findings = forms.CharField(label=_("Findings"), widget=TEXT)
+    findings = forms.CharField(label=_("Found on the visit"), widget=TEXT)
     relapsed = forms.BooleanField(label=_("Relapsed"), required=False)

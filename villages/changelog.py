@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
 
 from django.apps import apps
@@ -125,6 +126,7 @@ class LogEvent:
     pgh_label: str
     pgh_created_at: dt.datetime
     pgh_obj_model: str
+    pgh_obj_id: object
     pgh_data: dict
     pgh_diff: dict | None
     pgh_context: dict | None
@@ -164,9 +166,11 @@ def full_events(rows) -> list[LogEvent]:
         fetched = {(label, pgh_id): rest for label, pgh_id, *rest in cursor.fetchall()}
     events = []
     for pgh_id, _created, event_label in rows:
-        # Django's PostgreSQL backend hands jsonb over as text: it decodes JSON itself.
+        # Django's PostgreSQL backend hands jsonb over as text: it decodes JSON itself (numbers
+        # as Decimal, so that money is never a float).
         current, previous, context = (
-            json.loads(v) if isinstance(v, str) else v for v in fetched[(event_label, pgh_id)]
+            json.loads(v, parse_float=Decimal) if isinstance(v, str) else v
+            for v in fetched[(event_label, pgh_id)]
         )
         data = {k: v for k, v in current.items() if not k.startswith("pgh_")}
         diff = None
@@ -177,6 +181,7 @@ def full_events(rows) -> list[LogEvent]:
                 pgh_label=current["pgh_label"],
                 pgh_created_at=_created,
                 pgh_obj_model=apps.get_model(event_label).pgh_tracked_model._meta.label,
+                pgh_obj_id=current["pgh_obj_id"],
                 pgh_data=data,
                 pgh_diff=diff,
                 pgh_context=context,

@@ -390,8 +390,8 @@ class StaffAccount(User):
 
     class Meta:
         proxy = True
-        verbose_name = _("account")
-        verbose_name_plural = _("accounts")
+        verbose_name = _("staff account")
+        verbose_name_plural = _("staff accounts")
 
 
 class ChangeEvent(pghistory.models.MiddlewareEvents):

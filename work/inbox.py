@@ -110,7 +110,10 @@ def problems_to_rectify(user: AnyUser) -> QuerySet[Problem]:
     villages = scope_for(user).assigned_villages
     return (
         Problem.objects.visible_to(user)
-        .filter(state__in=(ProblemState.OPEN, ProblemState.RECTIFYING), area_code__in=villages)
+        .filter(
+            state__in=(ProblemState.OPEN, ProblemState.REOPENED, ProblemState.RECTIFYING),
+            area_code__in=villages,
+        )
         .select_related("village")
         .order_by("deadline", "pk")
     )

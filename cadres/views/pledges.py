@@ -603,7 +603,7 @@ class ResignationAdviceOpenView(PostActionView):
         "The township party committee advises a cadre who broke the pledge to resign: first a "
         "talk, then the outcome."
     )
-    submit_label = gettext_lazy("Open")
+    submit_label = gettext_lazy("Open an advised resignation")
     danger = True
 
     def perform(self, form):

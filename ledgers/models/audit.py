@@ -65,7 +65,7 @@ class AuditFinding(models.Model):
         AuditRecord, verbose_name=_("audit"), on_delete=models.PROTECT, related_name="findings"
     )
     category = models.CharField(_("category"), max_length=12, choices=FindingCategory.choices)
-    description = models.TextField(_("finding"))
+    description = models.TextField(_("what the audit found"))
     amount = models.DecimalField(_("amount involved (yuan)"), default=0, **MONEY)
     status = models.CharField(
         _("status"), max_length=12, choices=FindingStatus.choices, default=FindingStatus.OPEN

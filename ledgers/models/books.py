@@ -249,11 +249,17 @@ class Voucher(models.Model):
     )
     posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
     # Position in the village's chain of posted vouchers, and the chain's hashes.
-    chain_seq = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    chain_seq = models.PositiveIntegerField(
+        _("position in the chain"), null=True, blank=True, editable=False
+    )
+    prev_hash = models.CharField(
+        _("previous voucher's hash"), max_length=64, blank=True, editable=False
+    )
     hash = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
     # The canonical form the hash was computed with (ledgers/chain.py); null while a draft.
-    chain_version = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    chain_version = models.PositiveSmallIntegerField(
+        _("chain format version"), null=True, blank=True, editable=False
+    )
     area_code = area_code_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

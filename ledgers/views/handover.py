@@ -409,7 +409,7 @@ class FindingAddView(AuditDetailView):
             except ValidationError as e:
                 apply_validation_error(form, e)
             else:
-                messages.success(request, _("Finding added."))
+                messages.success(request, _("Audit finding added."))
                 return redirect(_audit_url(self.get_object()))
         return self.render_to_response(self.get_context_data(finding_form=form))
 

@@ -44,7 +44,8 @@ class ProblemQuerySet(ScopedQuerySet):
 )
 class Problem(models.Model):
     """A problem with its "four clear points" (四明确): the task, the owner, the deadline and the
-    standard of closing it; it moves open → being rectified → submitted → closed or reopened."""
+    standard of closing it; it moves open → being rectified → submitted → closed, and a closed
+    one may be reopened (then rectified again)."""
 
     village = models.ForeignKey(
         Village, verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
@@ -124,7 +125,7 @@ class Problem(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_on = models.DateField(_("struck off on"), null=True, blank=True)
     area_code = area_code_field()
 
     objects = ProblemQuerySet.as_manager()
@@ -166,9 +167,9 @@ class ProblemStep(models.Model):
     )
     action = models.CharField(_("step"), max_length=10, choices=ProblemAction.choices)
     from_state = models.CharField(
-        _("from"), max_length=12, choices=ProblemState.choices, blank=True
+        _("state before"), max_length=12, choices=ProblemState.choices, blank=True
     )
-    to_state = models.CharField(_("to"), max_length=12, choices=ProblemState.choices)
+    to_state = models.CharField(_("state after"), max_length=12, choices=ProblemState.choices)
     note = models.TextField(_("note"), blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

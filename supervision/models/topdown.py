@@ -229,7 +229,7 @@ class InspectionFinding(models.Model):
     inspection = models.ForeignKey(
         Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="findings"
     )
-    description = models.TextField(_("finding"))
+    description = models.TextField(_("what the inspection found"))
     category = models.CharField(_("category"), max_length=20, choices=ProblemCategory.choices)
     severity = models.CharField(
         _("severity"), max_length=10, choices=Severity.choices, default=Severity.GENERAL

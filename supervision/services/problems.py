@@ -52,7 +52,12 @@ __all__ = [
 ]
 
 SOURCE_LINKS = ("inspection_finding", "hearing_question", "audit_finding", "disclosure_question")
-OPEN_STATES = (ProblemState.OPEN, ProblemState.RECTIFYING, ProblemState.SUBMITTED)
+OPEN_STATES = (
+    ProblemState.OPEN,
+    ProblemState.REOPENED,
+    ProblemState.RECTIFYING,
+    ProblemState.SUBMITTED,
+)
 EDITABLE_FIELDS = (
     "title",
     "description",
@@ -78,7 +83,9 @@ class Transition:
 
 #: the one table of the problem's flow; services and the detail page's action forms read it
 PROBLEM_TRANSITIONS: dict[str, Transition] = {
-    ProblemAction.START: Transition((ProblemState.OPEN,), ProblemState.RECTIFYING, Right.ORGANIZE),
+    ProblemAction.START: Transition(
+        (ProblemState.OPEN, ProblemState.REOPENED), ProblemState.RECTIFYING, Right.ORGANIZE
+    ),
     ProblemAction.SUBMIT: Transition(
         (ProblemState.RECTIFYING,), ProblemState.SUBMITTED, Right.ORGANIZE
     ),
@@ -86,7 +93,7 @@ PROBLEM_TRANSITIONS: dict[str, Transition] = {
     ProblemAction.REJECT: Transition(
         (ProblemState.SUBMITTED,), ProblemState.RECTIFYING, Right.EDIT
     ),
-    ProblemAction.REOPEN: Transition((ProblemState.CLOSED,), ProblemState.OPEN, Right.EDIT),
+    ProblemAction.REOPEN: Transition((ProblemState.CLOSED,), ProblemState.REOPENED, Right.EDIT),
 }
 
 

@@ -73,7 +73,7 @@ def test_the_flow_through_the_api(api, contact, insider, problem):
     assert api.patch(f"{URL}{problem.pk}/", {"title": "改"}).status_code == 400
     assert api.post(f"{URL}{problem.pk}/reopen/", {}).status_code == 400
     response = api.post(f"{URL}{problem.pk}/reopen/", {"reason": "又出现"})
-    assert response.json()["state"] == ProblemState.OPEN
+    assert response.json()["state"] == ProblemState.REOPENED
     steps = [s["action"] for s in response.json()["steps"]]
     assert steps == ["open", "start", "submit", "reject", "submit", "close", "reopen"]
 

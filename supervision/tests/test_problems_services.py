@@ -125,7 +125,8 @@ def test_a_closed_problem_cannot_be_edited_only_reopened(village, contact, insid
     with pytest.raises(ValidationError):
         services.problem_reopen(actor=insider, problem=problem, reason="")
     problem = services.problem_reopen(actor=insider, problem=problem, reason="群众再次反映")
-    assert (problem.state, problem.closed_on, problem.closed_by) == ("open", None, None)
+    assert (problem.state, problem.closed_on, problem.closed_by) == ("reopened", None, None)
+    assert problem.steps.order_by("-pk").first().to_state == "reopened"
     problem = services.problem_update(actor=insider, problem=problem, title="改个标题")
     assert Problem.objects.get(pk=problem.pk).title == "改个标题"
     assert actions(problem)[-2:] == ["reopen", "edit"]

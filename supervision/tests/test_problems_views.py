@@ -129,7 +129,9 @@ def test_a_closed_problem_cannot_be_edited_only_reopened(client, contact, inside
     assert Problem.objects.get(pk=problem.pk).title == problem.title
     response = client.post(action_url(problem, "reopen"), {"reason": "群众再次反映"})
     assert response.status_code == 302
-    assert Problem.objects.get(pk=problem.pk).state == ProblemState.OPEN
+    assert Problem.objects.get(pk=problem.pk).state == ProblemState.REOPENED
+    page = client.get(reverse("supervision:problem-detail", args=[problem.pk])).content.decode()
+    assert "已重新打开" in page and 'data-action="start"' in page
 
 
 def edit_data(problem, **changes):

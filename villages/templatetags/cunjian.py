@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from django import template
+from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
@@ -65,9 +66,10 @@ def add_class(bound_field, css: str):
 @register.filter
 def record_type(label: str) -> str:
     """The verbose name of a model from its label ('villages.Village' → 村)."""
-    from villages.selectors import model_verbose_name
-
-    return model_verbose_name(label)
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except LookupError:  # a model removed since the event was written
+        return label
 
 
 @register.filter

@@ -1,13 +1,18 @@
 """The change log catches ORM, bulk and raw-SQL writes, with the acting user."""
 
+import datetime as dt
+import re
+from decimal import Decimal
+
 import pghistory
 import pytest
 from django.db import connection
 from django.utils import translation
+from django.utils.formats import date_format
 
 from villages import selectors
-from villages.models import ChangeEvent, Village
-from villages.tests.factories import VillageFactory
+from villages.models import ChangeEvent, ContactAssignment, Village
+from villages.tests.factories import ContactAssignmentFactory, UserFactory, VillageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +98,67 @@ def test_history_shows_choice_labels_and_yes_no(village):
     with translation.override("zh-hans"):
         changes = selectors.describe_changes(events_of(village)[-1])
     assert [(c.label, c.old, c.new) for c in changes] == [("是否后进村", "否", "是")]
+
+
+# ------------------------------------------------------------------ a log a person can read
+
+
+def test_history_names_related_records_and_writes_dates_the_chinese_way(village):
+    cadre = UserFactory(username="zhang", last_name="张", first_name="伟")
+    assignment = ContactAssignmentFactory(cadre=cadre, village=village)
+    ContactAssignment.objects.filter(pk=assignment.pk).update(start_date=dt.date(2026, 3, 9))
+    event = list(selectors.object_history(assignment).order_by("pgh_id"))[-1]
+    with translation.override("zh-hans"):
+        changes = {c.label: (c.old, c.new) for c in selectors.describe_changes(event)}
+    assert changes == {"开始日期": (date_format(assignment.start_date), "2026年3月9日")}
+    insert = list(selectors.object_history(assignment).order_by("pgh_id"))[0]
+    with translation.override("zh-hans"):
+        created = {c.label: c.new for c in selectors.describe_changes(insert)}
+    assert created["包村干部"] == "张伟" and created["村"] == village.name
+
+
+def test_history_writes_money_in_yuan_never_as_a_float(village):
+    Village.objects.filter(pk=village.pk).update(collective_income=Decimal("1234567.8"))
+    with translation.override("zh-hans"):
+        (change,) = selectors.describe_changes(events_of(village)[-1])
+    assert (change.label, change.old, change.new) == (
+        "上年集体收入（元）",
+        "85,000.00 元",
+        "1,234,567.80 元",
+    )
+
+
+def test_a_deleted_record_is_named_by_its_id(village, township):
+    other = VillageFactory(township=township, code="370830102399")
+    assignment = ContactAssignmentFactory(village=other)
+    ContactAssignment.objects.filter(pk=assignment.pk).delete()
+    Village.objects.filter(pk=other.pk).delete()
+    event = list(selectors.object_history(assignment).order_by("pgh_id"))[-1]
+    with translation.override("zh-hans"):
+        changes = {c.label: c.new for c in selectors.describe_changes(event)}
+    assert changes["村"] == f"#{other.pk}（已删除）"
+
+
+def test_json_is_shown_as_lines():
+    assert selectors._as_lines({"inspection": 2, "hearing": [1, 2]}) == [
+        "inspection: 2",
+        "hearing: 1、2",
+    ]
+    assert selectors._as_lines([{"rule": "task_overdue", "level": 1}, None]).is_list
+    assert selectors._as_lines([]) is None
+
+
+def test_every_logged_field_has_a_chinese_name():
+    from villages.changelog import event_models
+
+    missing = []
+    with translation.override("zh-hans"):
+        for event_model in event_models():
+            model = event_model.pgh_tracked_model
+            for field in model._meta.concrete_fields:
+                name = str(field.verbose_name)
+                if field.name not in selectors.HIDDEN_FIELDS and not re.search(
+                    "[\u4e00-\u9fff]", name
+                ):
+                    missing.append(f"{model._meta.label}.{field.name}: {name}")
+    assert not missing, missing
