@@ -6,7 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.rights import scope_for
-from supervision.choices import TaskKind
+from supervision.choices import ProblemState, TaskKind
+from supervision.models import Problem
 from supervision.tests.cycle_helpers import more_villages
 from work import inbox
 
@@ -176,3 +177,10 @@ def test_a_user_without_a_role_is_asked_nothing(db):
     with CaptureQueriesContext(connection) as ctx:
         assert inbox.counts(nobody).total == 0
     assert ctx.captured_queries == []
+
+
+def test_a_reopened_problem_waits_for_its_contact_cadre_again(village, insider, contact):
+    problem = h.problem(village, insider)
+    Problem.objects.filter(pk=problem.pk).update(state=ProblemState.REOPENED)
+    assert keys(inbox.problems_to_rectify(contact)) == [problem.pk]
+    assert inbox.counts(contact)["problems_to_rectify"] == 1
