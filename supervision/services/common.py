@@ -20,6 +20,7 @@ from ..models import SupervisionPolicy, SupervisionTask
 from ..periods import Period
 
 __all__ = [
+    "RowErrors",
     "due_date",
     "locked",
     "policy_for",
@@ -30,6 +31,18 @@ __all__ = [
 ]
 
 M = TypeVar("M", bound=models.Model)
+
+
+class RowErrors(ValidationError):
+    """The refusals of a one-page form's rows (a cadre's vote, a promise's result), keyed by the
+    row's object id, so each shows next to its row; none of the rows was saved."""
+
+    def __init__(self, rows: dict[int, ValidationError]):
+        super().__init__(
+            _("%(n)d rows need correcting; nothing was saved.") % {"n": len(rows)},
+            code="rows",
+        )
+        self.rows = rows
 
 
 def policy_for(county_code: str) -> SupervisionPolicy:
