@@ -39,7 +39,7 @@ class RowErrors(ValidationError):
 
     def __init__(self, rows: dict[int, ValidationError]):
         super().__init__(
-            _("%(n)d rows need correcting; nothing was saved.") % {"n": len(rows)},
+            _("Rows to correct: %(n)d; nothing was saved.") % {"n": len(rows)},
             code="rows",
         )
         self.rows = rows
