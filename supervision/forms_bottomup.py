@@ -142,7 +142,7 @@ class MeetingRowFormSet(forms.BaseFormSet):
     def filled(self) -> list[tuple[int, dict]]:
         """(object id, row) of each row that was typed; a blank row is left for later."""
         return [
-            (key, {n: v for n, v in form.cleaned_data.items() if n != "key"})
+            (key, form.row())
             for form, key in zip(self.forms, self.keys, strict=True)
             if not form.is_blank()
         ]
@@ -154,10 +154,20 @@ class MeetingRowFormSet(forms.BaseFormSet):
                 apply_validation_error(form, rows[key])
 
 
+class MeetingRow:
+    """A row form of a MeetingRowFormSet: a hidden `key` field, `is_blank()` and `row()`, the
+    arguments of the row's service."""
+
+    cleaned_data: dict
+
+    def row(self) -> dict:
+        return {n: v for n, v in self.cleaned_data.items() if n != "key"}
+
+
 VOTE_COUNTS = ("satisfied", "basically_satisfied", "dissatisfied")
 
 
-class VoteRowForm(VoteForm):
+class VoteRowForm(MeetingRow, VoteForm):
     """One cadre's row of the one-page vote: the three counts, or none to leave it for later."""
 
     key = forms.IntegerField(widget=forms.HiddenInput)
@@ -183,7 +193,7 @@ class VoteRowForm(VoteForm):
 VoteFormSet = forms.formset_factory(VoteRowForm, formset=MeetingRowFormSet, extra=0)
 
 
-class ResultRowForm(ResultForm):
+class ResultRowForm(MeetingRow, ResultForm):
     """One promise's row of the one-page redemption; a row left without result and appraisal
     waits for later."""
 

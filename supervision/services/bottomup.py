@@ -48,7 +48,7 @@ from ..models import (
 )
 from ..models.base import CompletedRecord
 from ..periods import Period
-from .common import RowErrors, locked, require_draft, task_done
+from .common import each_row, locked, require_draft, row_refused, task_done
 from .problems import problem_open
 
 __all__ = [
@@ -494,20 +494,6 @@ class VoteCounts(TypedDict):
     summary: str
 
 
-def _rows(writes: Mapping[int, Callable[[], object]]) -> None:
-    """Run each row's write in its own savepoint and collect the refusals, so every row's error
-    is shown at once; any refusal undoes them all (the caller's transaction rolls back)."""
-    errors: dict[int, ValidationError] = {}
-    for key, write in writes.items():
-        try:
-            with transaction.atomic():
-                write()
-        except ValidationError as e:
-            errors[key] = e
-    if errors:
-        raise RowErrors(errors)
-
-
 @transaction.atomic
 def public_report_set_votes(
     *,
@@ -533,20 +519,13 @@ def public_report_set_votes(
         voted = set(report.votes.values_list("post_id", flat=True)) | set(writes)
         for post in sitting_posts(report.village, report.date):
             if post.pk not in voted:
-                writes[post.pk] = _refuse(_("Enter the vote on this cadre to record the votes."))
-    _rows(writes)
+                writes[post.pk] = row_refused(
+                    _("Enter the vote on this cadre to record the votes.")
+                )
+    each_row(writes)
     if complete:
         public_report_complete(actor=actor, report=report, on=on)
     return report
-
-
-def _refuse(message: str) -> Callable[[], object]:
-    """A row's write that only refuses (a row the completion needs but that was left empty)."""
-
-    def write() -> object:
-        raise ValidationError(message)
-
-    return write
 
 
 # ------------------------------------------------------------------ pledge redemption
@@ -690,10 +669,10 @@ def redemption_set_results(
             promise_id__in=list(writes)
         )
         for promise_id in pending.values_list("promise_id", flat=True):
-            writes[promise_id] = _refuse(
+            writes[promise_id] = row_refused(
                 _("Choose this promise's result and the villagers' appraisal to complete.")
             )
-    _rows(writes)
+    each_row(writes)
     if complete:
         redemption_complete(actor=actor, redemption=redemption, on=on)
     return redemption

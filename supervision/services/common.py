@@ -4,7 +4,7 @@ the one place where a record's allowed transitions are checked."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -22,10 +22,12 @@ from ..periods import Period
 __all__ = [
     "RowErrors",
     "due_date",
+    "each_row",
     "locked",
     "policy_for",
     "require_draft",
     "require_state",
+    "row_refused",
     "task_done",
     "task_for",
 ]
@@ -43,6 +45,29 @@ class RowErrors(ValidationError):
             code="rows",
         )
         self.rows = rows
+
+
+def each_row(writes: Mapping[int, Callable[[], object]]) -> None:
+    """Run each row's write in its own savepoint and collect the refusals, so every row's error
+    is shown at once; any refusal undoes them all (the caller's transaction rolls back)."""
+    errors: dict[int, ValidationError] = {}
+    for key, write in writes.items():
+        try:
+            with transaction.atomic():
+                write()
+        except ValidationError as e:
+            errors[key] = e
+    if errors:
+        raise RowErrors(errors)
+
+
+def row_refused(message: str) -> Callable[[], object]:
+    """A row's write that only refuses (a row the completion needs but that was left empty)."""
+
+    def write() -> object:
+        raise ValidationError(message)
+
+    return write
 
 
 def policy_for(county_code: str) -> SupervisionPolicy:

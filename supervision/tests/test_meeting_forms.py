@@ -1,7 +1,8 @@
-"""Meetings in one form (issue #16): the votes on every cadre of a public report and the
-outcomes of every promise of a redemption, typed on one page. 保存草稿 keeps what was typed;
-完成 checks every row and completes in one transaction, all or nothing, each refusal next to its
-row. Services, forms, the pages with the personas, and constant query counts."""
+"""Meetings in one form (issue #16): the votes on every cadre of a public report, the outcomes
+of every promise of a redemption and the review scores of every cadre, typed on one page.
+保存草稿 keeps what was typed; 完成 checks every row and completes in one transaction, all or
+nothing, each refusal next to its row. Services, forms, the pages with the personas, and
+constant query counts."""
 
 import datetime as dt
 
@@ -10,9 +11,10 @@ from django.urls import reverse
 
 from cadres.choices import PostKind
 from supervision import services
-from supervision.choices import RecordState, TaskState
+from supervision.choices import RecordState, TaskKind, TaskState
 from supervision.forms_bottomup import ResultFormSet, VoteFormSet
 from supervision.models import PublicReportVote
+from supervision.periods import Period
 from supervision.services.common import RowErrors
 from villages.tests.factories import VillageFactory
 from villages.tests.helpers import login
@@ -283,5 +285,52 @@ def test_the_redemption_page_has_a_constant_query_count(
     login(client, insider)
     few = count_queries(reverse("supervision:redemption-detail", args=[small.pk]))
     url = reverse("supervision:redemption-detail", args=[big.pk])
+    assert len(client.get(url).context["formset"].forms) == 10
+    assert count_queries(url) == few
+
+
+# ------------------------------------------------------------------ the semi-annual review
+
+
+def _scores(review, value):
+    return {"scores": dict.fromkeys(review.dimensions, value), "comment": ""}
+
+
+def test_review_scores_are_all_or_nothing_and_complete_in_one_call(insider, village, sitting):
+    task = services.task_for(village, TaskKind.REVIEW, Period.parse("2026H2"))
+    review = services.review_start(actor=insider, task=task, date=D(2026, 11, 10), panel="王镇长")
+    secretary, chair, member = posts_of(sitting)
+    with pytest.raises(RowErrors) as refused:
+        services.review_set_scores(
+            actor=insider,
+            review=review,
+            scores={secretary: _scores(review, "90"), chair: _scores(review, "120")},
+            complete=True,
+        )
+    assert set(refused.value.rows) == {chair.pk, member.pk}  # out of range; not scored
+    assert not review.scores.exists()
+    services.review_set_scores(actor=insider, review=review, scores={chair: _scores(review, "80")})
+    review.refresh_from_db()
+    assert review.state == RecordState.DRAFT and review.scores.count() == 1
+    services.review_set_scores(
+        actor=insider,
+        review=review,
+        scores={secretary: _scores(review, "90"), member: _scores(review, "70")},
+        complete=True,
+    )
+    review.refresh_from_db()
+    assert review.state == RecordState.COMPLETED and review.scores.count() == 3
+
+
+def test_the_review_page_has_a_constant_query_count(client, count_queries, insider, village):
+    sitting_post(insider, village, PostKind.SECRETARY, "李书记", pledge=False)
+    sitting_post(insider, village, PostKind.CHAIR, "赵主任", pledge=False)
+    task = services.task_for(village, TaskKind.REVIEW, Period.parse("2026H2"))
+    review = services.review_start(actor=insider, task=task, date=D(2026, 11, 10), panel="王镇长")
+    url = reverse("supervision:review-detail", args=[review.pk])
+    login(client, insider)
+    few = count_queries(url)
+    for n in range(8):
+        sitting_post(insider, village, PostKind.COMMITTEE_MEMBER, f"委员{n}")
     assert len(client.get(url).context["formset"].forms) == 10
     assert count_queries(url) == few

@@ -54,12 +54,12 @@ from ..models import (
     SupervisionTask,
 )
 from ..periods import Period
-from ..services.common import RowErrors
+from .meetings import MeetingFormMixin
 
 # ------------------------------------------------------------------ shared pieces
 
 
-class RecordMixin(ScopedObjectMixin):
+class RecordMixin(MeetingFormMixin, ScopedObjectMixin):
     """One record by pk: 404 outside the scope; a POST needs `post_right`, else 403. Bottom-up
     records are organized (ORGANIZE); the annual certificate inspection is the township's (EDIT)."""
 
@@ -103,38 +103,6 @@ class RecordMixin(ScopedObjectMixin):
                 return redirect(self.detail_url())
         self.failed_form = form
         return self.render_to_response(self.get_context_data(**{name: form}))
-
-    def save_rows(self, formset, save, success: str):
-        """A meeting's one-page form: `save` gets the typed rows (object id, data) and calls one
-        service, all or nothing. A refusal is shown next to its row and at the top, and the page
-        comes back with everything that was typed. A POST without the rows (an older page, a
-        script) saves none and only completes."""
-        complete_form = forms.Form(self.request.POST)
-        if f"{formset.prefix}-TOTAL_FORMS" not in self.request.POST:
-            formset, valid, rows = None, True, []
-        else:
-            valid = formset.is_valid()
-            rows = formset.filled() if valid else []
-        if valid:
-            try:
-                save(rows)
-            except RowErrors as e:
-                formset.add_row_errors(e.rows)
-                complete_form.add_error(None, e)
-            except ValidationError as e:
-                apply_validation_error(complete_form, e)
-            else:
-                messages.success(self.request, success)
-                return redirect(self.detail_url())
-        else:
-            complete_form.add_error(
-                None,
-                formset.non_form_errors() or _("Some rows need correcting; nothing was saved."),
-            )
-        self.failed_form = complete_form
-        return self.render_to_response(
-            self.get_context_data(formset=formset, complete_form=complete_form)
-        )
 
 
 class SupervisionTaskPageMixin(ScopedMixin):
