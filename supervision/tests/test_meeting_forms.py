@@ -17,7 +17,7 @@ from supervision.models import PublicReportVote
 from supervision.periods import Period
 from supervision.services.common import RowErrors
 from villages.tests.factories import VillageFactory
-from villages.tests.helpers import login
+from villages.tests.helpers import api_login, login
 
 from .bottomup_helpers import (
     formset_data,
@@ -334,3 +334,73 @@ def test_the_review_page_has_a_constant_query_count(client, count_queries, insid
         sitting_post(insider, village, PostKind.COMMITTEE_MEMBER, f"委员{n}")
     assert len(client.get(url).context["formset"].forms) == 10
     assert count_queries(url) == few
+
+
+# ------------------------------------------------------------------ the API's bulk endpoints
+
+
+@pytest.mark.parametrize(
+    "persona, status",
+    [
+        ("anonymous", None),
+        ("outsider", 404),
+        ("other_contact", 404),
+        ("insider", 200),
+        ("supervisor", 200),
+        ("contact", 200),
+    ],
+)
+def test_the_api_takes_every_vote_at_once(
+    api, everyone, contact, village, sitting, persona, status
+):
+    report = make_report(contact, village, issued=50, returned=48)
+    secretary, chair, member = posts_of(sitting)
+    url = f"/api/v1/public-reports/{report.pk}/all-votes/"
+    api_login(api, everyone[persona])
+
+    def body(chair_satisfied, complete):
+        votes = [
+            {"post": p.pk, **counts(s, 8, 0)}
+            for p, s in ((secretary, 40), (chair, chair_satisfied), (member, 40))
+        ]
+        return {"votes": votes, "complete": complete}
+
+    refused = api.post(url, body(39, complete=True), format="json")
+    if status is None:
+        assert refused.status_code in (401, 403)
+        return
+    if status != 200:
+        assert refused.status_code == status
+        return
+    # the chair's row does not add up: named by its post, nothing saved
+    assert refused.status_code == 400
+    assert list(refused.data["votes"]) == [str(chair.pk)]
+    assert not report.votes.exists()
+    done = api.post(url, body(40, complete=True), format="json")
+    assert done.status_code == 200, done.data
+    assert done.data["state"] == RecordState.COMPLETED and len(done.data["votes"]) == 3
+
+
+def test_the_api_takes_every_promises_outcome_at_once(api, insider, contact, village):
+    pledged_secretary(insider, village, [D(2026, 6, 30), D(2028, 12, 31)])
+    redemption = make_redemption(contact, village)
+    due, later = [r.promise_id for r in redemption.results.order_by("promise__position")]
+    url = f"/api/v1/redemptions/{redemption.pk}/all-results/"
+    api_login(api, contact)
+    draft = api.post(
+        url,
+        {"results": [{"promise": later, "result": "on_track", "appraisal": "basic"}]},
+        format="json",
+    )
+    assert draft.status_code == 200 and draft.data["state"] == RecordState.DRAFT
+    refused = api.post(url, {"results": [], "complete": True}, format="json")
+    assert refused.status_code == 400 and list(refused.data["results"]) == [str(due)]
+    done = api.post(
+        url,
+        {
+            "results": [{"promise": due, "result": "fulfilled", "appraisal": "satisfied"}],
+            "complete": True,
+        },
+        format="json",
+    )
+    assert done.status_code == 200 and done.data["state"] == RecordState.COMPLETED
