@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CleanForm
+from core.views import apply_validation_error
 
 from .choices import (
     AskerKind,
@@ -109,6 +110,120 @@ class ResultForm(CleanForm):
             # which says why (the field's "not a valid choice" would not).
             allowed = outcomes_for(due_date, year)
             self.fields["result"].widget.choices = [(o.value, o.label) for o in allowed]
+
+
+class MeetingRowFormSet(forms.BaseFormSet):
+    """A meeting's one-page form: one row per object the server lists (a sitting cadre, a listed
+    promise), in its order. Each row carries its object's id in a hidden field; a page opened
+    before the list changed is refused rather than applied to the wrong row."""
+
+    def __init__(self, *args, keys: list[int], row_kwargs: list[dict] | None = None, **kwargs):
+        self.keys = keys
+        self.row_kwargs = row_kwargs or [{} for _key in keys]
+        super().__init__(*args, **kwargs)
+
+    # The server, not the management form, says how many rows there are; none is optional.
+    def total_form_count(self) -> int:
+        return len(self.keys)
+
+    def initial_form_count(self) -> int:
+        return len(self.keys)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), **self.row_kwargs[index]}
+
+    def clean(self):
+        for form, key in zip(self.forms, self.keys, strict=True):
+            if form.cleaned_data.get("key") != key:
+                raise forms.ValidationError(
+                    _("The list changed since the page was opened: reload it and enter again.")
+                )
+
+    def filled(self) -> list[tuple[int, dict]]:
+        """(object id, row) of each row that was typed; a blank row is left for later."""
+        return [
+            (key, form.row())
+            for form, key in zip(self.forms, self.keys, strict=True)
+            if not form.is_blank()
+        ]
+
+    def add_row_errors(self, rows: dict[int, forms.ValidationError]) -> None:
+        """Show each row's refusal (a service's RowErrors) on its row."""
+        for form, key in zip(self.forms, self.keys, strict=True):
+            if key in rows:
+                apply_validation_error(form, rows[key])
+
+
+class MeetingRow:
+    """A row form of a MeetingRowFormSet: a hidden `key` field, `is_blank()` and `row()`, the
+    arguments of the row's service."""
+
+    cleaned_data: dict
+
+    def row(self) -> dict:
+        return {n: v for n, v in self.cleaned_data.items() if n != "key"}
+
+
+VOTE_COUNTS = ("satisfied", "basically_satisfied", "dissatisfied")
+
+
+class VoteRowForm(MeetingRow, VoteForm):
+    """One cadre's row of the one-page vote: the three counts, or none to leave it for later."""
+
+    key = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in VOTE_COUNTS:
+            self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        given = [data.get(n) for n in VOTE_COUNTS]
+        if None in given and any(v is not None for v in given):
+            for name in VOTE_COUNTS:
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Enter this count too, or leave all three empty."))
+        return data
+
+    def is_blank(self) -> bool:
+        return all(self.cleaned_data.get(n) is None for n in VOTE_COUNTS)
+
+
+VoteFormSet = forms.formset_factory(VoteRowForm, formset=MeetingRowFormSet, extra=0)
+
+
+class ResultRowForm(MeetingRow, ResultForm):
+    """One promise's row of the one-page redemption; a row left without result and appraisal
+    waits for later."""
+
+    key = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        blank = [("", "---------")]
+        for name in ("result", "appraisal"):
+            field = self.fields[name]
+            field.required = False
+            offered = [c for c in field.widget.choices if c[0]]  # as narrowed by ResultForm
+            field.choices = blank + [c for c in field.choices if c[0]]
+            field.widget.choices = blank + offered
+
+    def clean(self):
+        data = super().clean()
+        if not self.is_blank():
+            if not data.get("result") and "result" not in self.errors:
+                self.add_error("result", _("Choose the result."))
+            if not data.get("appraisal") and "appraisal" not in self.errors:
+                self.add_error("appraisal", _("Choose the villagers' appraisal."))
+        return data
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not (data.get("result") or data.get("appraisal") or data.get("evidence"))
+
+
+ResultFormSet = forms.formset_factory(ResultRowForm, formset=MeetingRowFormSet, extra=0)
 
 
 class CertificateInspectionDecideForm(CleanForm):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import CleanForm
 
 from .choices import ParticipantKind, ProblemCategory, Severity
+from .forms_bottomup import MeetingRow, MeetingRowFormSet
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 POINTS = {"max_digits": 5, "decimal_places": 1, "min_value": Decimal(0)}
@@ -161,3 +162,36 @@ class ReviewScoreForm(CleanForm):
 
     def scores(self) -> dict:
         return {d: self.cleaned_data[f"d{n}"] for n, d in enumerate(self.dimensions)}
+
+
+class ReviewRowForm(MeetingRow, ReviewScoreForm):
+    """One cadre's row of the one-page review: a score on every dimension, or none to leave the
+    cadre for later."""
+
+    key = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.dimension_fields():
+            field.field.required = False
+
+    def clean(self):
+        data = super().clean()
+        if not self.is_blank():
+            for n in range(len(self.dimensions)):
+                name = f"d{n}"
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Give this score too, or leave the row empty."))
+        return data
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        names = [f"d{n}" for n in range(len(self.dimensions))]
+        typed = [n for n in names if data.get(n) is not None or n in self.errors]
+        return not typed and not data.get("comment")
+
+    def row(self) -> dict:
+        return {"scores": self.scores(), "comment": self.cleaned_data.get("comment", "")}
+
+
+ReviewFormSet = forms.formset_factory(ReviewRowForm, formset=MeetingRowFormSet, extra=0)

@@ -59,5 +59,6 @@ def promise_data(n: int = 3):
     ]
     return [
         {"audience": a, "category": c, "text": t, "target": g, "due_date": dt.date(2026, 12, 31)}
-        for a, c, t, g in samples[:n]
+        # more than six: the samples again (a long pledge for query-count tests)
+        for a, c, t, g in (samples * (n // len(samples) + 1))[:n]
     ]

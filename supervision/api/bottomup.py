@@ -51,6 +51,7 @@ from ..models import (
 )
 from ..periods import Period
 from ..selectors import results_fulfilment_rate
+from ..services.common import RowErrors
 
 RECORD_FIELDS = ["id", "task", "village", "period", "date", "state", "completed_at", "area_code"]
 
@@ -177,6 +178,13 @@ class VoteInputSerializer(CleanSerializer):
     dissatisfied = serializers.IntegerField(min_value=0)
 
 
+class VotesInputSerializer(CleanSerializer):
+    """The votes on several cadres at once (the one-page form); `complete` also records them."""
+
+    votes = VoteInputSerializer(many=True)
+    complete = serializers.BooleanField(default=False)
+
+
 class PromiseResultSerializer(CleanModelSerializer):
     """One promise's outcome; `due_date` says which outcomes it may have (a promise due by the
     redemption's year: fulfilled, partly, not; a later one: fulfilled, on_track, not_due)."""
@@ -231,6 +239,13 @@ class ResultInputSerializer(CleanSerializer):
     result = serializers.ChoiceField(choices=Fulfilment.choices)
     appraisal = serializers.ChoiceField(choices=Satisfaction.choices)
     evidence = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ResultsInputSerializer(CleanSerializer):
+    """The outcomes of several promises at once (the one-page form); `complete` also completes."""
+
+    results = ResultInputSerializer(many=True)
+    complete = serializers.BooleanField(default=False)
 
 
 class CertificateInspectionSerializer(CleanModelSerializer):
@@ -306,6 +321,23 @@ class OrganizingViewSet(ScopedServiceViewSet):
                 **body.validated_data,
             )
         return Response(self.show(record), status=response_status)
+
+    def call_rows(self, service, input_class, rows: str, key: str):
+        """Like `call` for a body of many rows (`rows`, each naming its object by `key`), all or
+        none: a refusal answers 400 with each refused row's messages under its object's id."""
+        record = self.get_object()
+        body = input_class(data=self.request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        typed = {row.pop(key): row for row in (dict(r) for r in data.pop(rows))}
+        with service_errors():
+            try:
+                service(actor=self.request.user, **{self.service_arg: record, rows: typed}, **data)
+            except RowErrors as e:
+                raise serializers.ValidationError(
+                    {rows: {str(k): v.messages for k, v in e.rows.items()}}
+                ) from e
+        return Response(self.show(record))
 
 
 class HearingViewSet(OrganizingViewSet):
@@ -390,6 +422,15 @@ class PublicReportViewSet(OrganizingViewSet):
         """The vote on one cadre; the three counts must add up to the ballots returned."""
         return self.call(services.public_report_set_vote, VoteInputSerializer)
 
+    @extend_schema(request=VotesInputSerializer, responses=PublicReportSerializer)
+    @action(detail=True, methods=["post"], url_path="all-votes", url_name="all-votes")
+    def all_votes(self, request, pk=None):
+        """The votes on several cadres, all or none; with `complete`, every sitting cadre needs
+        one and the votes are recorded in the same transaction."""
+        return self.call_rows(
+            services.public_report_set_votes, VotesInputSerializer, "votes", "post"
+        )
+
     @extend_schema(request=None, responses=PublicReportSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
@@ -426,6 +467,15 @@ class RedemptionViewSet(OrganizingViewSet):
     def results(self, request, pk=None):
         """The result, evidence and appraisal of one listed promise."""
         return self.call(services.redemption_set_result, ResultInputSerializer)
+
+    @extend_schema(request=ResultsInputSerializer, responses=RedemptionSerializer)
+    @action(detail=True, methods=["post"], url_path="all-results", url_name="all-results")
+    def all_results(self, request, pk=None):
+        """The outcomes of several promises, all or none; with `complete`, every promise needs
+        one and the redemption is completed in the same transaction."""
+        return self.call_rows(
+            services.redemption_set_results, ResultsInputSerializer, "results", "promise"
+        )
 
     @extend_schema(request=None, responses=RedemptionSerializer)
     @action(detail=True, methods=["post"])

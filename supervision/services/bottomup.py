@@ -5,7 +5,7 @@ redemption (承诺集中兑现); and the township's annual certificate inspectio
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TypedDict, TypeVar, Unpack
 
 from django.core.exceptions import ValidationError
@@ -48,7 +48,7 @@ from ..models import (
 )
 from ..models.base import CompletedRecord
 from ..periods import Period
-from .common import locked, require_draft, task_done
+from .common import each_row, locked, require_draft, row_refused, task_done
 from .problems import problem_open
 
 __all__ = [
@@ -63,10 +63,12 @@ __all__ = [
     "post_order",
     "public_report_complete",
     "public_report_set_vote",
+    "public_report_set_votes",
     "public_report_start",
     "public_report_update",
     "redemption_complete",
     "redemption_set_result",
+    "redemption_set_results",
     "redemption_start",
     "sitting_posts",
 ]
@@ -483,6 +485,49 @@ def public_report_complete(
     return report
 
 
+class VoteCounts(TypedDict):
+    """One cadre's vote as typed on the one-page form."""
+
+    satisfied: int
+    basically_satisfied: int
+    dissatisfied: int
+    summary: str
+
+
+@transaction.atomic
+def public_report_set_votes(
+    *,
+    actor: Actor,
+    report: PublicReport,
+    votes: Mapping[Post, VoteCounts],
+    complete: bool = False,
+    on: dt.date | None = None,
+) -> PublicReport:
+    """The one-page vote: record the votes typed (all or none, RowErrors says which cadre's
+    row is refused); with `complete`, every sitting cadre needs one and the votes are recorded
+    in the same transaction."""
+    require(actor, Right.ORGANIZE, report.area_code)
+    report = locked(report)
+    require_draft(report)
+    writes: dict[int, Callable[[], object]] = {
+        post.pk: lambda post=post, counts=counts: public_report_set_vote(  # type: ignore[misc]
+            actor=actor, report=report, post=post, **counts
+        )
+        for post, counts in votes.items()
+    }
+    if complete:
+        voted = set(report.votes.values_list("post_id", flat=True)) | set(writes)
+        for post in sitting_posts(report.village, report.date):
+            if post.pk not in voted:
+                writes[post.pk] = row_refused(
+                    _("Enter the vote on this cadre to record the votes.")
+                )
+    each_row(writes)
+    if complete:
+        public_report_complete(actor=actor, report=report, on=on)
+    return report
+
+
 # ------------------------------------------------------------------ pledge redemption
 
 
@@ -587,6 +632,49 @@ def redemption_complete(
         raise ValidationError(_("%(n)d promises have no result or appraisal yet.") % {"n": pending})
     _complete(redemption, actor)
     task_done(redemption.task, on)
+    return redemption
+
+
+class ResultInput(TypedDict):
+    """One promise's outcome as typed on the one-page form."""
+
+    result: str
+    appraisal: str
+    evidence: str
+
+
+@transaction.atomic
+def redemption_set_results(
+    *,
+    actor: Actor,
+    redemption: Redemption,
+    results: Mapping[Promise, ResultInput],
+    complete: bool = False,
+    on: dt.date | None = None,
+) -> Redemption:
+    """The one-page redemption: mark the promises typed (all or none, RowErrors says which
+    promise's row is refused); with `complete`, every listed promise needs its outcome and the
+    redemption is completed in the same transaction."""
+    require(actor, Right.ORGANIZE, redemption.area_code)
+    redemption = locked(redemption)
+    require_draft(redemption)
+    writes: dict[int, Callable[[], object]] = {
+        promise.pk: lambda promise=promise, row=row: redemption_set_result(  # type: ignore[misc]
+            actor=actor, redemption=redemption, promise=promise, **row
+        )
+        for promise, row in results.items()
+    }
+    if complete:
+        pending = redemption.results.filter(Q(result="") | Q(appraisal="")).exclude(
+            promise_id__in=list(writes)
+        )
+        for promise_id in pending.values_list("promise_id", flat=True):
+            writes[promise_id] = row_refused(
+                _("Choose this promise's result and the villagers' appraisal to complete.")
+            )
+    each_row(writes)
+    if complete:
+        redemption_complete(actor=actor, redemption=redemption, on=on)
     return redemption
 
 

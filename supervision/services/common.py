@@ -4,7 +4,7 @@ the one place where a record's allowed transitions are checked."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -20,16 +20,54 @@ from ..models import SupervisionPolicy, SupervisionTask
 from ..periods import Period
 
 __all__ = [
+    "RowErrors",
     "due_date",
+    "each_row",
     "locked",
     "policy_for",
     "require_draft",
     "require_state",
+    "row_refused",
     "task_done",
     "task_for",
 ]
 
 M = TypeVar("M", bound=models.Model)
+
+
+class RowErrors(ValidationError):
+    """The refusals of a one-page form's rows (a cadre's vote, a promise's result), keyed by the
+    row's object id, so each shows next to its row; none of the rows was saved."""
+
+    def __init__(self, rows: dict[int, ValidationError]):
+        super().__init__(
+            _("Rows to correct: %(n)d; nothing was saved.") % {"n": len(rows)},
+            code="rows",
+        )
+        self.rows = rows
+
+
+def each_row(writes: Mapping[int, Callable[[], object]]) -> None:
+    """Run each row's write in its own savepoint and collect the refusals, so every row's error
+    is shown at once; any refusal undoes them all (the caller's transaction rolls back)."""
+    errors: dict[int, ValidationError] = {}
+    for key, write in writes.items():
+        try:
+            with transaction.atomic():
+                write()
+        except ValidationError as e:
+            errors[key] = e
+    if errors:
+        raise RowErrors(errors)
+
+
+def row_refused(message: str) -> Callable[[], object]:
+    """A row's write that only refuses (a row the completion needs but that was left empty)."""
+
+    def write() -> object:
+        raise ValidationError(message)
+
+    return write
 
 
 def policy_for(county_code: str) -> SupervisionPolicy:

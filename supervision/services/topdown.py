@@ -4,7 +4,7 @@ township's quarterly inspections (一季一巡查) and semi-annual reviews (半�
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TypeAlias, TypedDict
 
@@ -41,7 +41,15 @@ from ..models import (
 )
 from ..periods import Period
 from ..selectors.topdown import sitting_posts
-from .common import locked, policy_for, require_draft, require_state, task_done
+from .common import (
+    each_row,
+    locked,
+    policy_for,
+    require_draft,
+    require_state,
+    row_refused,
+    task_done,
+)
 from .problems import problem_open
 
 __all__ = [
@@ -55,6 +63,7 @@ __all__ = [
     "inspection_update",
     "review_complete",
     "review_set_score",
+    "review_set_scores",
     "review_start",
     "template_activate",
     "template_create",
@@ -539,6 +548,42 @@ def review_set_score(
         },
     )
     return row
+
+
+class ScoreInput(TypedDict):
+    """One cadre's scores as typed on the one-page review form."""
+
+    scores: Mapping[str, NumberInput]
+    comment: str
+
+
+@transaction.atomic
+def review_set_scores(
+    *,
+    actor: Actor,
+    review: Review,
+    scores: Mapping[Post, ScoreInput],
+    complete: bool = False,
+) -> Review:
+    """The one-page review: score the cadres typed (all or none, RowErrors says which cadre's
+    row is refused); with `complete`, every sitting cadre needs scores and the review is
+    completed in the same transaction."""
+    review = _editable_review(actor, review)
+    writes: dict[int, Callable[[], object]] = {
+        post.pk: lambda post=post, row=row: review_set_score(  # type: ignore[misc]
+            actor=actor, review=review, post=post, **row
+        )
+        for post, row in scores.items()
+    }
+    if complete:
+        scored = set(review.scores.values_list("post_id", flat=True)) | set(writes)
+        for post in sitting_posts(review.village, review.date):
+            if post.pk not in scored:
+                writes[post.pk] = row_refused(_("Score this cadre to complete the review."))
+    each_row(writes)
+    if complete:
+        review_complete(actor=actor, review=review)
+    return review
 
 
 @transaction.atomic

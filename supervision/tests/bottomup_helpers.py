@@ -105,3 +105,22 @@ def other_contact_fixture(township):
     neighbour = VillageFactory(township=township, code="370830102202", name="北旺村")
     ContactAssignmentFactory(cadre=user, village=neighbour)
     return user
+
+
+def formset_data(formset, rows=None):
+    """The POST of a meeting's one-page form as its page renders it (`formset`, from the page's
+    context), with `rows` ({object id: {field: value}}) typed over the rows' initial values."""
+    rows = rows or {}
+    data = {
+        f"{formset.prefix}-TOTAL_FORMS": str(len(formset.keys)),
+        f"{formset.prefix}-INITIAL_FORMS": str(len(formset.keys)),
+    }
+    for form, key in zip(formset.forms, formset.keys, strict=True):
+        values = {
+            name: "" if form.initial.get(name) is None else form.initial.get(name)
+            for name in form.fields
+        }
+        values.update(rows.get(key, {}))
+        values["key"] = key
+        data.update({form.add_prefix(name): value for name, value in values.items()})
+    return data

@@ -15,6 +15,7 @@ from villages.tests.helpers import login
 from .bottomup_helpers import (
     add_question,
     duty,
+    formset_data,
     make_hearing,
     make_redemption,
     make_report,
@@ -147,9 +148,10 @@ def test_writes_of_strangers_are_refused(client, everyone, records, sitting):
     posts = [
         reverse("supervision:hearing-question-add", args=[r["hearing"].pk]),
         reverse("supervision:hearing-complete", args=[r["hearing"].pk]),
-        reverse("supervision:public-report-vote", args=[r["report"].pk, sitting["chair"].pk]),
+        reverse("supervision:public-report-votes", args=[r["report"].pk]),
         reverse("supervision:public-report-complete", args=[r["report"].pk]),
         reverse("supervision:redemption-complete", args=[r["redemption"].pk]),
+        reverse("supervision:redemption-results", args=[r["redemption"].pk]),
     ]
     decide = reverse("supervision:certificate-inspection-decide", args=[r["annual"].pk])
     for persona, status in (("outsider", 404), ("other_contact", 404), ("anonymous", 302)):
@@ -171,35 +173,35 @@ def test_writes_of_strangers_are_refused(client, everyone, records, sitting):
 def test_vote_form_refuses_counts_that_do_not_add_up(client, contact, village, sitting):
     report = make_report(contact, village, issued=50, returned=48)
     login(client, contact)
+    detail = reverse("supervision:public-report-detail", args=[report.pk])
+    url = reverse("supervision:public-report-votes", args=[report.pk])
     post = sitting["secretary"]
-    url = reverse("supervision:public-report-vote", args=[report.pk, post.pk])
-    p = f"v{post.pk}-"
-    response = client.post(
-        url, {p + "satisfied": "30", p + "basically_satisfied": "10", p + "dissatisfied": "2"}
-    )
+    formset = client.get(detail).context["formset"]
+    counts = {"satisfied": "30", "basically_satisfied": "10", "dissatisfied": "2"}
+    response = client.post(url, formset_data(formset, {post.pk: counts}))
     assert response.status_code == 200
     assert "42" in response.content.decode() and "48" in response.content.decode()
     assert not report.votes.exists()
-    response = client.post(
-        url, {p + "satisfied": "36", p + "basically_satisfied": "10", p + "dissatisfied": "2"}
-    )
+    counts["satisfied"] = "36"
+    response = client.post(url, formset_data(formset, {post.pk: counts}))
     assert response.status_code == 302
-    page = client.get(reverse("supervision:public-report-detail", args=[report.pk]))
+    page = client.get(detail)
     assert "95.8%" in page.content.decode()
 
 
 def test_redemption_page_sets_results_and_shows_rates(client, contact, village, sitting):
     redemption = make_redemption(contact, village)
     login(client, contact)
+    detail = reverse("supervision:redemption-detail", args=[redemption.pk])
     rows = list(redemption.results.order_by("promise__pledge_id", "promise__position"))
-    for row, result in zip(rows, ["fulfilled", "partly", "not"] * 2, strict=True):
-        p = f"r{row.pk}-"
-        response = client.post(
-            reverse("supervision:redemption-result", args=[redemption.pk, row.pk]),
-            {p + "result": result, p + "appraisal": "basic", p + "evidence": "照片"},
-        )
-        assert response.status_code == 302
-    page = client.get(reverse("supervision:redemption-detail", args=[redemption.pk]))
+    typed = {
+        row.promise_id: {"result": result, "appraisal": "basic", "evidence": "照片"}
+        for row, result in zip(rows, ["fulfilled", "partly", "not"] * 2, strict=True)
+    }
+    data = formset_data(client.get(detail).context["formset"], typed)
+    response = client.post(reverse("supervision:redemption-results", args=[redemption.pk]), data)
+    assert response.status_code == 302
+    page = client.get(detail)
     assert page.context["village_rate"] == "50.0%"
     assert (
         client.post(reverse("supervision:redemption-complete", args=[redemption.pk])).status_code

@@ -19,6 +19,7 @@ from supervision.models import VillageWarning
 from villages.tests.helpers import api_login, login
 
 from .bottomup_helpers import (
+    formset_data,
     make_redemption,
     other_contact_fixture,  # noqa: F401 (fixture)
     pledged_secretary,
@@ -195,9 +196,28 @@ def everyone(personas, contact, other_contact):
     return {**personas, "contact": contact, "other_contact": other_contact}
 
 
-def _options(html: str, row_pk: int) -> list[str]:
-    select = re.search(rf'<select name="r{row_pk}-result".*?</select>', html, re.S).group(0)
-    return re.findall(r'<option value="([^"]*)"', select)
+def _options(page, row) -> list[str]:
+    """The outcomes the one-page form offers for `row` (the blank "not yet" aside)."""
+    i = page.context["formset"].keys.index(row.promise_id)
+    html = page.content.decode()
+    select = re.search(rf'<select name="results-{i}-result".*?</select>', html, re.S).group(0)
+    return [v for v in re.findall(r'<option value="([^"]*)"', select) if v]
+
+
+def _mark(client, redemption, row, **typed):
+    """Save one promise's outcome as a draft on the one-page form."""
+    detail = client.get(reverse("supervision:redemption-detail", args=[redemption.pk]))
+    formset = detail.context["formset"] if detail.status_code == 200 else None
+    if formset is None:  # not allowed to see the page: post a bare row
+        data = {
+            "results-TOTAL_FORMS": "1",
+            "results-INITIAL_FORMS": "1",
+            "results-0-key": row.promise_id,
+            **{f"results-0-{k}": v for k, v in typed.items()},
+        }
+    else:
+        data = formset_data(formset, {row.promise_id: typed})
+    return client.post(reverse("supervision:redemption-results", args=[redemption.pk]), data)
 
 
 @pytest.mark.parametrize(
@@ -221,18 +241,15 @@ def test_the_redemption_page_offers_the_outcomes_that_fit_each_promise(
     login(client, everyone[persona])
     page = client.get(url)
     assert page.status_code == status
-    post = client.post(
-        reverse("supervision:redemption-result", args=[redemption.pk, on_1_jan.pk]),
-        {f"r{on_1_jan.pk}-result": "on_track", f"r{on_1_jan.pk}-appraisal": "satisfied"},
-    )
+    post = _mark(client, redemption, on_1_jan, result="on_track", appraisal="satisfied")
     if status != 200:
         assert post.status_code == status
         assert not redemption.results.exclude(result="").exists()
         return
     html = page.content.decode()
     judged, running = ["fulfilled", "partly", "not"], ["fulfilled", "on_track", "not_due"]
-    assert _options(html, in_june.pk) == _options(html, on_31_dec.pk) == judged
-    assert _options(html, on_1_jan.pk) == _options(html, at_term_end.pk) == running
+    assert _options(page, in_june) == _options(page, on_31_dec) == judged
+    assert _options(page, on_1_jan) == _options(page, at_term_end) == running
     assert "按计划推进" in html and "未到期" in html
     assert f'data-testid="due-later-{on_1_jan.pk}"' in html
     assert f'data-testid="due-later-{on_31_dec.pk}"' not in html
@@ -245,10 +262,7 @@ def test_the_redemption_page_offers_the_outcomes_that_fit_each_promise(
     assert re.search(r'data-testid="village-rate">([^<]*)<', shown).group(1) == "0.0%"
 
     # a due promise cannot be put on schedule: the form says why, in Chinese
-    refused = client.post(
-        reverse("supervision:redemption-result", args=[redemption.pk, on_31_dec.pk]),
-        {f"r{on_31_dec.pk}-result": "on_track", f"r{on_31_dec.pk}-appraisal": "satisfied"},
-    )
+    refused = _mark(client, redemption, on_31_dec, result="on_track", appraisal="satisfied")
     assert refused.status_code == 200
     assert "已在本年度到期" in refused.content.decode()
     assert redemption.results.get(pk=on_31_dec.pk).result == ""

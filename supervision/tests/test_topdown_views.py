@@ -13,6 +13,7 @@ from supervision.periods import Period
 from villages.tests.factories import VillageFactory
 from villages.tests.helpers import login
 
+from .bottomup_helpers import formset_data
 from .topdown_helpers import *  # noqa: F403
 from .topdown_helpers import D, complete_inspection
 
@@ -83,7 +84,7 @@ def test_write_pages_persona_matrix(
         url("inspection-finding-add", inspection.pk),
         url("inspection-finding-remove", inspection.pk, finding.pk),
         url("inspection-complete", inspection.pk),
-        url("review-score", review.pk, sitting["chair"].pk),
+        url("review-scores", review.pk),
         url("review-complete", review.pk),
     ]
     expected = {"anonymous": 302, "outsider": 404, "contact": 403}
@@ -273,25 +274,38 @@ def test_township_reviews_every_sitting_cadre(client, insider, sitting, review_t
     assert client.post(create, {"date": "2026-11-10", "panel": ""}).status_code == 200
     assert client.post(create, {"date": "2026-11-10", "panel": "王镇长"}).status_code == 302
     review = Review.objects.get()
-    page = client.get(url("review-detail", review.pk)).content.decode()
+    detail = client.get(url("review-detail", review.pk))
+    page = detail.content.decode()
     for post in sitting.values():
-        assert post.cadre.name in page and url("review-score", review.pk, post.pk) in page
+        assert post.cadre.name in page
+    assert url("review-scores", review.pk) in page and url("review-complete", review.pk) in page
+    formset = detail.context["formset"]
 
-    def score(post, value):
-        data = {f"p{post.pk}-d{n}": value for n in range(5)}
-        return client.post(url("review-score", review.pk, post.pk), data)
+    def typed(**values):
+        return {sitting[k].pk: {f"d{n}": v for n in range(5)} for k, v in values.items()}
 
-    assert score(sitting["chair"], "120").status_code == 200  # out of range: shown on the form
-    for post, value in zip(sitting.values(), ("95", "80", "65"), strict=True):
-        assert score(post, value).status_code == 302
+    # out of range: shown on the chair's row, and nothing is saved, not even the good row
+    refused = client.post(
+        url("review-complete", review.pk), formset_data(formset, typed(chair="120", member="70"))
+    )
+    assert refused.status_code == 200
+    rows = {r.post.pk: r.form for r in refused.context["rows"]}
+    assert rows[sitting["chair"].pk].errors and not rows[sitting["member"].pk].errors
+    assert not review.scores.exists()
+    # a draft keeps the one row typed
+    draft = client.post(url("review-scores", review.pk), formset_data(formset, typed(chair="80")))
+    assert draft.status_code == 302 and review.scores.get().post == sitting["chair"]
     stranger = PostFactory(
         cadre=CadreFactory(village=sitting["chair"].village),
         kind=PostKind.COMMITTEE_MEMBER,
         start_date=D(2026, 12, 1),
-    )  # takes office after the review
-    response = score(stranger, "80")
-    assert response.status_code == 302
-    response = client.post(url("review-complete", review.pk), follow=True)
+    )  # takes office after the review: not on the sheet
+    formset = client.get(url("review-detail", review.pk)).context["formset"]
+    assert stranger.pk not in formset.keys
+    values = typed(secretary="95", chair="80", member="65")
+    response = client.post(
+        url("review-complete", review.pk), formset_data(formset, values), follow=True
+    )
     page = response.content.decode()
     review.refresh_from_db()
     assert review.state == RecordState.COMPLETED

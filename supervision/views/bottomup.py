@@ -41,22 +41,25 @@ from ..forms_bottomup import (
     PublicReportForm,
     QuestionForm,
     RedemptionForm,
-    ResultForm,
-    VoteForm,
+    ResultFormSet,
+    VoteFormSet,
 )
 from ..models import (
     CertificateInspection,
     Hearing,
+    PromiseRedemption,
     PublicReport,
+    PublicReportVote,
     Redemption,
     SupervisionTask,
 )
 from ..periods import Period
+from .meetings import MeetingFormMixin
 
 # ------------------------------------------------------------------ shared pieces
 
 
-class RecordMixin(ScopedObjectMixin):
+class RecordMixin(MeetingFormMixin, ScopedObjectMixin):
     """One record by pk: 404 outside the scope; a POST needs `post_right`, else 403. Bottom-up
     records are organized (ORGANIZE); the annual certificate inspection is the township's (EDIT)."""
 
@@ -296,7 +299,8 @@ class PublicReportCreateView(StartView):
 
 
 class PublicReportDetailView(RecordMixin, TemplateView):
-    """A public report: one row per sitting cadre with the vote and the satisfaction rate."""
+    """A public report: one row per sitting cadre with the vote and the satisfaction rate; in a
+    draft, the votes on every cadre are typed on one form, saved as a draft or recorded."""
 
     model = PublicReport
     url_name = "public-report-detail"
@@ -305,27 +309,31 @@ class PublicReportDetailView(RecordMixin, TemplateView):
     def base_queryset(self):
         return PublicReport.objects.select_related("village__township__parent", "task")
 
+    def posts_and_votes(self) -> tuple[list[Post], dict[int, PublicReportVote]]:
+        if not hasattr(self, "_posts_and_votes"):
+            r = self.get_object()
+            posts = services.sitting_posts(r.village, r.date).filter(
+                pk__in=Post.objects.visible_to(self.request.user)
+            )
+            self._posts_and_votes = list(posts), {v.post_id: v for v in r.votes.all()}
+        return self._posts_and_votes
+
+    def vote_formset(self, data=None):
+        posts, votes = self.posts_and_votes()
+        fields = ("satisfied", "basically_satisfied", "dissatisfied", "summary")
+        initial = [
+            {"key": p.pk, **({f: getattr(votes[p.pk], f) for f in fields} if p.pk in votes else {})}
+            for p in posts
+        ]
+        return VoteFormSet(data, initial=initial, keys=[p.pk for p in posts], prefix="votes")
+
     def get_context_data(self, **kwargs):
         r = self.get_object()
-        votes = {v.post_id: v for v in r.votes.all()}
-        posts = services.sitting_posts(r.village, r.date).filter(
-            pk__in=Post.objects.visible_to(self.request.user)
-        )
-        vote_forms = kwargs.get("vote_forms") or {}
+        posts, votes = self.posts_and_votes()
+        formset = kwargs.get("formset") or self.vote_formset()
         rows = []
-        for post in posts:
-            vote = votes.pop(post.pk, None)
-            initial = (
-                {
-                    "satisfied": vote.satisfied,
-                    "basically_satisfied": vote.basically_satisfied,
-                    "dissatisfied": vote.dissatisfied,
-                    "summary": vote.summary,
-                }
-                if vote
-                else {}
-            )
-            form = vote_forms.get(post.pk) or VoteForm(initial=initial, prefix=f"v{post.pk}")
+        for post, form in zip(posts, formset.forms, strict=True):
+            vote = votes.get(post.pk)
             rate = format_percent(vote.satisfaction_rate) if vote else ""
             rows.append({"post": post, "vote": vote, "form": form, "rate": rate})
         return {
@@ -333,6 +341,7 @@ class PublicReportDetailView(RecordMixin, TemplateView):
             **self.common_context(r, r.village, Period.parse(r.period).label()),
             "report": r,
             "rows": rows,
+            "formset": formset,
             "update_form": kwargs.get("update_form")
             or PublicReportForm(
                 initial={
@@ -354,37 +363,26 @@ class PublicReportDetailView(RecordMixin, TemplateView):
             report=self.get_object(),
         )
 
-    def do_vote(self):
-        r = self.get_object()
-        post = get_object_or_404(
-            Post.objects.visible_to(self.request.user).select_related("cadre"),
-            pk=self.kwargs["post_pk"],
-            village=r.village,
+    def save_votes(self, complete: bool):
+        posts = {p.pk: p for p in self.posts_and_votes()[0]}
+        return self.save_rows(
+            self.vote_formset(self.request.POST),
+            lambda rows: services.public_report_set_votes(
+                actor=self.request.user,
+                report=self.get_object(),
+                votes={posts[key]: row for key, row in rows},
+                complete=complete,
+            ),
+            _("Votes recorded; the public report is final.")
+            if complete
+            else _("Votes saved as a draft."),
         )
-        form = VoteForm(self.request.POST, prefix=f"v{post.pk}")
-        if form.is_valid():
-            try:
-                services.public_report_set_vote(
-                    actor=self.request.user, report=r, post=post, **form.cleaned_data
-                )
-            except ValidationError as e:
-                apply_validation_error(form, e)
-            else:
-                messages.success(
-                    self.request, _("Vote on %(name)s saved.") % {"name": post.cadre.name}
-                )
-                return redirect(self.detail_url())
-        self.failed_form = form
-        return self.render_to_response(self.get_context_data(vote_forms={post.pk: form}))
+
+    def do_votes(self):
+        return self.save_votes(complete=False)
 
     def do_complete(self):
-        return self.run(
-            forms.Form(self.request.POST),
-            "complete_form",
-            services.public_report_complete,
-            _("Votes recorded; the public report is final."),
-            report=self.get_object(),
-        )
+        return self.save_votes(complete=True)
 
 
 class PublicReportListView(RecordListView):
@@ -429,7 +427,8 @@ class RedemptionCreateView(StartView):
 
 
 class RedemptionDetailView(RecordMixin, TemplateView):
-    """A redemption: one row per promise with its result, and the fulfilment rates."""
+    """A redemption: one row per promise with its result, and the fulfilment rates; in a draft,
+    every promise's outcome is typed on one form, saved as a draft or completed."""
 
     model = Redemption
     url_name = "redemption-detail"
@@ -438,22 +437,43 @@ class RedemptionDetailView(RecordMixin, TemplateView):
     def base_queryset(self):
         return Redemption.objects.select_related("village__township__parent", "task")
 
+    def results(self) -> list[PromiseRedemption]:
+        if not hasattr(self, "_results"):
+            self._results = list(
+                self.get_object()
+                .results.select_related("promise__pledge__post__cadre")
+                .order_by("promise__pledge_id", "promise__position")
+            )
+        return self._results
+
+    def result_formset(self, data=None):
+        results, year = self.results(), Period.parse(self.get_object().period).year
+        return ResultFormSet(
+            data,
+            initial=[
+                {
+                    "key": row.promise_id,
+                    "result": row.result,
+                    "appraisal": row.appraisal,
+                    "evidence": row.evidence,
+                }
+                for row in results
+            ],
+            keys=[row.promise_id for row in results],
+            # each promise offers the outcomes its due date allows (choices.outcomes_for)
+            row_kwargs=[{"due_date": row.promise.due_date, "year": year} for row in results],
+            prefix="results",
+        )
+
     def get_context_data(self, **kwargs):
         r = self.get_object()
-        results = list(
-            r.results.select_related("promise__pledge__post__cadre").order_by(
-                "promise__pledge_id", "promise__position"
-            )
-        )
+        results = self.results()
         year = Period.parse(r.period).year
-        result_forms = kwargs.get("result_forms") or {}
+        formset = kwargs.get("formset") or self.result_formset()
         pledges: dict[int, dict] = {}
-        for row in results:
-            initial = {"result": row.result, "appraisal": row.appraisal, "evidence": row.evidence}
+        for row, form in zip(results, formset.forms, strict=True):
             row.is_due = is_due(row.promise.due_date, year)
-            row.form = result_forms.get(row.pk) or ResultForm(
-                initial=initial, prefix=f"r{row.pk}", due_date=row.promise.due_date, year=year
-            )
+            row.form = form
             p = pledges.setdefault(
                 row.promise.pledge_id,
                 {"pledge": row.promise.pledge, "rows": []},
@@ -466,42 +486,31 @@ class RedemptionDetailView(RecordMixin, TemplateView):
             **self.common_context(r, r.village, Period.parse(r.period).label()),
             "redemption": r,
             "pledges": list(pledges.values()),
+            "formset": formset,
             "village_rate": format_percent(selectors.results_fulfilment_rate(results, year)),
             "pending": sum(1 for row in results if not row.result or not row.appraisal),
             "update_form": kwargs.get("update_form"),
             "complete_form": kwargs.get("complete_form") or forms.Form(),
         }
 
-    def do_result(self):
-        r = self.get_object()
-        row = get_object_or_404(r.results.select_related("promise"), pk=self.kwargs["row_pk"])
-        form = ResultForm(
-            self.request.POST,
-            prefix=f"r{row.pk}",
-            due_date=row.promise.due_date,
-            year=Period.parse(r.period).year,
+    def save_results(self, complete: bool):
+        promises = {row.promise_id: row.promise for row in self.results()}
+        return self.save_rows(
+            self.result_formset(self.request.POST),
+            lambda rows: services.redemption_set_results(
+                actor=self.request.user,
+                redemption=self.get_object(),
+                results={promises[key]: row for key, row in rows},
+                complete=complete,
+            ),
+            _("Redemption completed.") if complete else _("Results saved as a draft."),
         )
-        if form.is_valid():
-            try:
-                services.redemption_set_result(
-                    actor=self.request.user, redemption=r, promise=row.promise, **form.cleaned_data
-                )
-            except ValidationError as e:
-                apply_validation_error(form, e)
-            else:
-                messages.success(self.request, _("Result saved."))
-                return redirect(self.detail_url() + f"#r{row.pk}")
-        self.failed_form = form
-        return self.render_to_response(self.get_context_data(result_forms={row.pk: form}))
+
+    def do_results(self):
+        return self.save_results(complete=False)
 
     def do_complete(self):
-        return self.run(
-            forms.Form(self.request.POST),
-            "complete_form",
-            services.redemption_complete,
-            _("Redemption completed."),
-            redemption=self.get_object(),
-        )
+        return self.save_results(complete=True)
 
 
 class RedemptionListView(RecordListView):
@@ -742,13 +751,11 @@ urlpatterns = [
         "public-reports",
         PublicReportDetailView,
         "public-report",
-        [("edit", "update", "update"), ("complete", "complete", "complete")],
-    ),
-    path(
-        "public-reports/<int:pk>/votes/<int:post_pk>/",
-        PublicReportDetailView.as_view(),
-        {"action": "vote"},
-        name="public-report-vote",
+        [
+            ("edit", "update", "update"),
+            ("votes", "votes", "votes"),
+            ("complete", "complete", "complete"),
+        ],
     ),
     path("redemptions/", RedemptionListView.as_view(), name="redemption-list"),
     path(
@@ -758,13 +765,10 @@ urlpatterns = [
     ),
     path("redemptions/<int:pk>/", RedemptionDetailView.as_view(), name="redemption-detail"),
     *_actions(
-        "redemptions", RedemptionDetailView, "redemption", [("complete", "complete", "complete")]
-    ),
-    path(
-        "redemptions/<int:pk>/results/<int:row_pk>/",
-        RedemptionDetailView.as_view(),
-        {"action": "result"},
-        name="redemption-result",
+        "redemptions",
+        RedemptionDetailView,
+        "redemption",
+        [("results", "results", "results"), ("complete", "complete", "complete")],
     ),
     path(
         "annual-inspections/",

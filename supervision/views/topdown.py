@@ -9,6 +9,7 @@ Every write is one service call; a refusal is shown on the form or as a message.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Sum
@@ -18,7 +19,6 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
-from cadres.models import Post
 from core.dates import today
 from core.rights import Right, scope_for
 from core.views import ScopedListView, ScopedMixin, ScopedObjectMixin, apply_validation_error
@@ -33,7 +33,7 @@ from ..forms_topdown import (
     InspectionStartForm,
     InspectionUpdateForm,
     ParticipantFormSet,
-    ReviewScoreForm,
+    ReviewFormSet,
     ReviewStartForm,
     ScoreSheetForm,
     TemplateForm,
@@ -47,6 +47,7 @@ from ..models import (
     SupervisionTask,
 )
 from ..periods import Period
+from .meetings import MeetingFormMixin
 
 T = "supervision/topdown/"
 
@@ -536,7 +537,7 @@ class ReviewCreateView(SupervisionTaskRecordMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class ReviewDetailView(ObjectMixin, TemplateView):
+class ReviewDetailView(MeetingFormMixin, ObjectMixin, TemplateView):
     """One review: a row per sitting cadre with a score per dimension and the grade."""
 
     model = Review
@@ -547,22 +548,42 @@ class ReviewDetailView(ObjectMixin, TemplateView):
             "village__township__parent", "task", "created_by", "completed_by"
         )
 
+    def sheet(self):
+        if not hasattr(self, "_sheet"):
+            self._sheet = selectors.review_sheet(self.get_object())
+        return self._sheet
+
+    def review_formset(self, data=None):
+        """The one-page form: a row per sitting cadre, a score on each dimension."""
+        review = self.get_object()
+        rows = [row for row in self.sheet() if row.sitting]
+        initial = []
+        for row in rows:
+            values = {f"d{n}": value for n, value in enumerate(row.values)}
+            comment = row.score.comment if row.score else ""
+            initial.append({"key": row.post.pk, "comment": comment, **values})
+        return ReviewFormSet(
+            data,
+            initial=initial,
+            keys=[row.post.pk for row in rows],
+            row_kwargs=[{"dimensions": review.dimensions} for _row in rows],
+            prefix="scores",
+        )
+
+    def detail_url(self):
+        return reverse("supervision:review-detail", args=[self.get_object().pk])
+
     def get_context_data(self, **kwargs):
         review = self.get_object()
-        rows = selectors.review_sheet(review)
+        rows = self.sheet()
         is_draft = review.state == RecordState.DRAFT
         can_edit = is_draft and scope_for(self.request.user).allows(Right.EDIT, review.area_code)
+        formset = None
         if can_edit:
-            failed = kwargs.get("failed") or {}
+            formset = kwargs.get("formset") or self.review_formset()
+            forms_by_post = dict(zip(formset.keys, formset.forms, strict=True))
             for row in rows:
-                if not row.sitting:
-                    continue
-                initial = {"comment": row.score.comment if row.score else ""}
-                for n, value in enumerate(row.values):
-                    initial[f"d{n}"] = value
-                row.form = failed.get(row.post.pk) or ReviewScoreForm(
-                    dimensions=review.dimensions, initial=initial, prefix=f"p{row.post.pk}"
-                )
+                row.form = forms_by_post.get(row.post.pk)
         return {
             **super().get_context_data(**kwargs),
             "review": review,
@@ -571,6 +592,8 @@ class ReviewDetailView(ObjectMixin, TemplateView):
             "rows": rows,
             "is_draft": is_draft,
             "can_edit": can_edit,
+            "formset": formset,
+            "complete_form": kwargs.get("complete_form") or forms.Form(),
             "village_tab": optional_url("village-supervision", review.village.code),
             **history_context(self.request, review),
         }
@@ -583,43 +606,29 @@ class ReviewWriteView(PostOnly, ReviewDetailView):
     draft_only_detail = "review-detail"
 
 
-class ReviewScoreView(ReviewWriteView):
-    """POST one cadre's scores (`post_pk`)."""
+class ReviewScoresView(ReviewWriteView):
+    """POST the one-page form as a draft: the scores typed are kept, nothing is completed."""
 
-    def post(self, request, *args, post_pk, **kwargs):
-        review = self.get_object()
-        post = get_object_or_404(Post.objects.visible_to(request.user), pk=post_pk)
-        form = ReviewScoreForm(request.POST, dimensions=review.dimensions, prefix=f"p{post.pk}")
-        if form.is_valid():
-            try:
-                services.review_set_score(
-                    actor=request.user,
-                    review=review,
-                    post=post,
-                    scores=form.scores(),
-                    comment=form.cleaned_data["comment"],
-                )
-            except ValidationError as e:
-                apply_validation_error(form, e)
-            else:
-                messages.success(request, _("Scores of %(name)s saved.") % {"name": post.cadre})
-                return redirect("supervision:review-detail", review.pk)
-        if form.errors and not any(r.post.pk == post.pk for r in selectors.review_sheet(review)):
-            messages.error(request, " ".join(m for e in form.errors.values() for m in e))
-            return redirect("supervision:review-detail", review.pk)
-        return self.render_to_response(self.get_context_data(failed={post.pk: form}))
+    complete = False
 
-
-class ReviewCompleteView(ReviewWriteView):
     def post(self, request, *args, **kwargs):
-        review = self.get_object()
-        try:
-            services.review_complete(actor=request.user, review=review)
-        except ValidationError as e:
-            messages.error(request, " ".join(e.messages))
-        else:
-            messages.success(request, _("Review completed."))
-        return redirect("supervision:review-detail", review.pk)
+        sheet = {row.post.pk: row.post for row in self.sheet()}
+        return self.save_rows(
+            self.review_formset(request.POST),
+            lambda rows: services.review_set_scores(
+                actor=request.user,
+                review=self.get_object(),
+                scores={sheet[key]: row for key, row in rows},
+                complete=self.complete,
+            ),
+            _("Review completed.") if self.complete else _("Scores saved as a draft."),
+        )
+
+
+class ReviewCompleteView(ReviewScoresView):
+    """POST the one-page form and complete the review in the same transaction."""
+
+    complete = True
 
 
 class ReviewListView(ScopedListView):
@@ -683,6 +692,6 @@ urlpatterns = [
     path("reviews/", ReviewListView.as_view(), name="review-list"),
     path("duties/<int:task_pk>/review/", ReviewCreateView.as_view(), name="review-create"),
     path("reviews/<int:pk>/", ReviewDetailView.as_view(), name="review-detail"),
-    path("reviews/<int:pk>/score/<int:post_pk>/", ReviewScoreView.as_view(), name="review-score"),
+    path("reviews/<int:pk>/scores/", ReviewScoresView.as_view(), name="review-scores"),
     path("reviews/<int:pk>/complete/", ReviewCompleteView.as_view(), name="review-complete"),
 ]
