@@ -151,8 +151,8 @@ class ConfirmMixin:
     """An irreversible POST asks first. Without `confirm=1` the view answers a page that says
     what will happen, whose 确认 button sends the same form again with `confirm=1`; with
     JavaScript, cunjian.js shows the same text in a <dialog> (templates/includes/
-    confirm_button.html) and sends `confirm=1` itself. Put it before the view's other bases:
-    the rights are checked in dispatch(), before the question is asked."""
+    confirm_button.html) and sends `confirm=1` itself. The view's own checks (login, scope,
+    rights) run before the question is asked."""
 
     request: HttpRequest
     kwargs: dict[str, Any]
@@ -161,6 +161,9 @@ class ConfirmMixin:
     #: actions (keyed by the URL's `action`; an action not in it does not ask)
     confirm_message: str | Mapping[str, str] | None = None
     confirm_template = "includes/confirm_page.html"
+    #: False for a form page: it validates first (a refusal needs no confirming) and asks
+    #: with `unconfirmed()` once the form is valid
+    ask_before_validating = True
 
     def get_confirm_message(self) -> str | None:
         message = self.confirm_message
@@ -169,13 +172,29 @@ class ConfirmMixin:
             return found
         return message
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        message = self.get_confirm_message()
-        if message is not None and request.POST.get("confirm") != "1":
-            return self.ask_confirmation(message)
-        handler = getattr(super(), "post")  # noqa: B009 - the view this mixin is combined with
-        response: HttpResponseBase = handler(request, *args, **kwargs)
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        message = self.unconfirmed() if self.ask_before_validating else None
+        if message is not None:
+            # Answer the question in place of the view's own post(), once the rest of
+            # dispatch() (login, scope, rights, a draft-only check) has let the POST through.
+            def ask(*args: Any, **kwargs: Any) -> HttpResponse:
+                # An object outside the scope is a 404 and a missing right a 403 before
+                # anything is asked.
+                if hasattr(self, "get_object"):
+                    self.get_object()
+                return self.ask_confirmation(message)
+
+            self.post = ask
+        response: HttpResponseBase = super().dispatch(  # type: ignore[misc]
+            request, *args, **kwargs
+        )
         return response
+
+    def unconfirmed(self) -> str | None:
+        """The question to ask if this POST needs confirming and was not confirmed, else None."""
+        if self.request.method != "POST" or self.request.POST.get("confirm") == "1":
+            return None
+        return self.get_confirm_message()
 
     def ask_confirmation(self, message: str) -> HttpResponse:
         """The page that says what will happen and sends the same form again, confirmed."""

@@ -95,7 +95,10 @@ def test_the_clerk_keeps_books_but_does_not_post_confirm_or_close(client, clerk,
     for url in read_urls(village, draft) + book_urls(village, draft):
         assert client.get(url).status_code == 200, url
     assert client.get(reverse("ledgers:period-close", args=[village.code])).status_code == 403
-    assert client.post(reverse("ledgers:voucher-post", args=[draft.pk])).status_code == 403
+    assert (
+        client.post(reverse("ledgers:voucher-post", args=[draft.pk]), {"confirm": "1"}).status_code
+        == 403
+    )
     response = client.post(
         reverse("ledgers:period-close", args=[village.code]), {"year": 2026, "month": 1}
     )
@@ -120,7 +123,10 @@ def test_a_contact_cadre_reads_only(client, contact, village, draft):
         assert client.get(url).status_code == 200, url
     for url in book_urls(village, draft):
         assert client.get(url).status_code == 403, url
-    assert client.post(reverse("ledgers:voucher-post", args=[draft.pk])).status_code == 403
+    assert (
+        client.post(reverse("ledgers:voucher-post", args=[draft.pk]), {"confirm": "1"}).status_code
+        == 403
+    )
     assert client.post(reverse("ledgers:voucher-discard", args=[draft.pk])).status_code == 403
     assert client.get(reverse("ledgers:period-close", args=[village.code])).status_code == 403
     url = reverse("ledgers:verification", args=[village.code])
@@ -130,7 +136,10 @@ def test_a_contact_cadre_reads_only(client, contact, village, draft):
 
 def test_outsider_gets_404_on_writes(client, outsider, village, draft):
     client.force_login(outsider)
-    assert client.post(reverse("ledgers:voucher-post", args=[draft.pk])).status_code == 404
+    assert (
+        client.post(reverse("ledgers:voucher-post", args=[draft.pk]), {"confirm": "1"}).status_code
+        == 404
+    )
     assert client.post(reverse("ledgers:voucher-discard", args=[draft.pk])).status_code == 404
     assert Voucher.objects.filter(pk=draft.pk).exists()
 
@@ -218,7 +227,7 @@ def test_a_posted_voucher_cannot_change_through_the_pages(client, clerk, insider
         response = client.post(edit, voucher_post_data(chart, summary="篡改"), follow=True)
         assert "已记账" in response.content.decode() or "posted" in response.content.decode()
         client.post(reverse("ledgers:voucher-discard", args=[posted.pk]))
-        client.post(reverse("ledgers:voucher-post", args=[posted.pk]))
+        client.post(reverse("ledgers:voucher-post", args=[posted.pk]), {"confirm": "1"})
     posted.refresh_from_db()
     after = (posted.summary, posted.hash, list(posted.lines.values_list("debit", "credit")))
     assert after == before and posted.state == VoucherState.POSTED
@@ -235,7 +244,9 @@ def test_the_township_posts_a_draft_and_the_maker_may_not(
         lines=lines(chart, "cash", "income", "10"),
     )
     client.force_login(insider)
-    response = client.post(reverse("ledgers:voucher-post", args=[own.pk]), follow=True)
+    response = client.post(
+        reverse("ledgers:voucher-post", args=[own.pk]), {"confirm": "1"}, follow=True
+    )
     assert "制单人" in response.content.decode() or "made a voucher" in response.content.decode()
     own.refresh_from_db()
     assert own.state == VoucherState.DRAFT
@@ -243,7 +254,7 @@ def test_the_township_posts_a_draft_and_the_maker_may_not(
 
 def test_the_supervisor_posts_the_clerks_draft(client, supervisor, draft):
     client.force_login(supervisor)
-    response = client.post(reverse("ledgers:voucher-post", args=[draft.pk]))
+    response = client.post(reverse("ledgers:voucher-post", args=[draft.pk]), {"confirm": "1"})
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.state == VoucherState.POSTED

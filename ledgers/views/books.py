@@ -9,11 +9,18 @@ from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from core.rights import Right, scope_for
-from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, apply_validation_error
+from core.views import (
+    ConfirmMixin,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedObjectMixin,
+    apply_validation_error,
+)
 from villages.models import Region, Village
 
 from .. import selectors, services
@@ -39,6 +46,13 @@ def _ledger_url(village) -> str:
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+#: what posting does and cannot undo (asked before: core.views.ConfirmMixin)
+POST_MESSAGE = gettext_lazy(
+    "Posting enters the voucher in the village's books for good: it can no longer be changed or "
+    "deleted, only reversed by a new voucher."
+)
 
 
 class RightsMixin:
@@ -166,6 +180,7 @@ class VoucherDetailView(RightsMixin, ScopedDetailView):
         voucher = self.object
         lines = list(voucher.lines.select_related("account").order_by("position"))
         ctx.update(
+            post_message=POST_MESSAGE,
             village=voucher.village,
             lines=lines,
             total_debit=sum(x.debit for x in lines),
@@ -308,7 +323,8 @@ class VoucherDiscardView(VoucherActionView):
         return redirect(_ledger_url(voucher.village))
 
 
-class VoucherPostView(VoucherActionView):
+class VoucherPostView(ConfirmMixin, VoucherActionView):
+    confirm_message = POST_MESSAGE
     required_right = Right.EDIT
 
     def action(self, voucher):

@@ -57,7 +57,7 @@ from ..models import (
 from ..models.base import CompletedRecord
 from ..periods import Period
 from .common import locked, require_draft, task_done
-from .problems import problem_open
+from .problems import PROBLEM_DAYS, problem_open
 
 __all__ = [
     "PROBLEM_DAYS",
@@ -79,9 +79,6 @@ __all__ = [
     "redemption_start",
     "sitting_posts",
 ]
-
-#: days a problem raised at a hearing has to be rectified
-PROBLEM_DAYS = 30
 
 #: a hearing question's category as a category of the problem ledger
 QUESTION_TO_PROBLEM: dict[str, ProblemCategory] = {

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, InternalError, transaction
+from django.urls import reverse
 from django.utils.translation import override
 
 from cadres import services as cadres_services
@@ -14,6 +15,7 @@ from cadres.models import ResignationAdvice
 from supervision import services
 from supervision.choices import RecordState, TaskKind, Verdict
 from supervision.models import CertificateInspection, VerdictCorrection
+from villages.tests.helpers import login
 
 from .bottomup_helpers import duty
 
@@ -141,3 +143,87 @@ def test_the_database_allows_only_the_latest_correction(insider, supervisor, vil
     ):
         with pytest.raises(REFUSED), transaction.atomic():
             change()
+
+
+# ------------------------------------------------------------------ pages
+
+
+@pytest.fixture
+def failed(insider, village, sitting):
+    return decided(insider, village, sitting["secretary"].certificate, Verdict.FAIL, "兑现率低")
+
+
+def correct_url(record):
+    return reverse("supervision:certificate-inspection-correct", args=[record.pk])
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [("anonymous", 302), ("outsider", 404), ("insider", 403), ("supervisor", 200)],
+)
+def test_the_correction_page_is_the_county_supervisors(client, personas, persona, expected, failed):
+    if personas[persona]:
+        login(client, personas[persona])
+    assert client.get(correct_url(failed)).status_code == expected
+    data = {"verdict": "pass", "reason": "证据录错", "confirm": "1"}
+    is_supervisor = persona == "supervisor"
+    assert client.post(correct_url(failed), data).status_code == (
+        302 if is_supervisor else expected
+    )
+    failed.refresh_from_db()
+    assert failed.verdict == (Verdict.PASS if is_supervisor else Verdict.FAIL)
+    detail = reverse("supervision:certificate-inspection-detail", args=[failed.pk])
+    if persona in ("insider", "supervisor"):
+        shown = 'data-testid="correct-link"' in client.get(detail).content.decode()
+        assert shown == (persona == "supervisor")
+
+
+def test_a_supervisor_corrects_after_confirming(client, supervisor, failed):
+    login(client, supervisor)
+    data = {"verdict": "pass", "reasons": "", "reason": "证据录错了村"}
+    with override("zh-hans"):
+        asked = client.post(correct_url(failed), data)
+        text = asked.content.decode()
+        # no JavaScript: a page says what will happen and sends the same form, confirmed
+        assert asked.status_code == 200 and 'data-testid="confirm-message"' in text
+        assert "恢复证书" in text or "恢复有效" in text
+        assert 'name="reason" value="证据录错了村"' in text and 'name="confirm" value="1"' in text
+        failed.refresh_from_db()
+        assert failed.verdict == Verdict.FAIL and not failed.corrections.exists()
+        # a refusal needs no confirming: the form shows it at once
+        refused = client.post(correct_url(failed), {**data, "reason": ""})
+        assert 'data-testid="confirm-message"' not in refused.content.decode()
+        done = client.post(correct_url(failed), {**data, "confirm": "1"}, follow=True)
+        text = done.content.decode()
+    failed.refresh_from_db()
+    assert failed.verdict == Verdict.PASS and failed.corrections.get().reason == "证据录错了村"
+    assert 'data-testid="corrections"' in text and "证据录错了村" in text
+
+
+def test_a_refused_correction_says_why_in_chinese(client, insider, supervisor, failed):
+    cadres_services.advice_record_talk(
+        actor=insider, advice=failed.advice, talk_on=ON, talk_by="王书记", talk_notes="谈话"
+    )
+    login(client, supervisor)
+    data = {"verdict": "pass", "reason": "证据录错", "confirm": "1"}
+    with override("zh-hans"):
+        response = client.post(correct_url(failed), data)
+    assert response.status_code == 200 and "不能再更正" in response.content.decode()
+
+
+def test_the_verdict_asks_before_it_is_recorded(client, insider, village, sitting):
+    task = duty(village, TaskKind.ANNUAL_INSPECTION, "2026")
+    record = services.annual_inspection_start(
+        actor=insider, task=task, certificate=sitting["chair"].certificate
+    )
+    login(client, insider)
+    url = reverse("supervision:certificate-inspection-decide", args=[record.pk])
+    detail = client.get(reverse("supervision:certificate-inspection-detail", args=[record.pk]))
+    assert 'data-confirm="' in detail.content.decode()  # the dialog's text, for cunjian.js
+    asked = client.post(url, {"verdict": "fail", "reasons": "群众不满意"})
+    assert 'data-testid="confirm-message"' in asked.content.decode()
+    record.refresh_from_db()
+    assert record.state == RecordState.DRAFT
+    client.post(url, {"verdict": "fail", "reasons": "群众不满意", "confirm": "1"})
+    record.refresh_from_db()
+    assert record.state == RecordState.COMPLETED and record.verdict == Verdict.FAIL

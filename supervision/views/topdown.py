@@ -16,12 +16,19 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView, View
 
 from cadres.models import Post
 from core.dates import today
 from core.rights import Right, scope_for
-from core.views import ScopedListView, ScopedMixin, ScopedObjectMixin, apply_validation_error
+from core.views import (
+    ConfirmMixin,
+    ScopedListView,
+    ScopedMixin,
+    ScopedObjectMixin,
+    apply_validation_error,
+)
 from villages.changelog import history_context
 from villages.models import Region
 
@@ -63,6 +70,17 @@ def _counties(user) -> list[str]:
     """The counties whose checklists the user reads."""
     scope = scope_for(user)
     return sorted(scope.counties())
+
+
+#: what completing does and cannot undo (asked before: core.views.ConfirmMixin; the pages show
+#: the same text)
+INSPECTION_COMPLETE_MESSAGE = gettext_lazy(
+    "Completing computes the score, registers each finding in the problem ledger and marks the "
+    "duty done. The inspection cannot be changed afterwards."
+)
+REVIEW_COMPLETE_MESSAGE = gettext_lazy(
+    "Completing marks the duty done; the review cannot be changed afterwards."
+)
 
 
 class ObjectMixin(ScopedObjectMixin):
@@ -352,6 +370,7 @@ class InspectionDetailView(ObjectMixin, TemplateView):
             Right.EDIT, inspection.area_code
         )
         ctx = {
+            "complete_message": INSPECTION_COMPLETE_MESSAGE,
             **super().get_context_data(**kwargs),
             "inspection": inspection,
             "village": inspection.village,
@@ -474,8 +493,10 @@ class InspectionFindingRemoveView(InspectionWriteView):
         return self.done(_("The problem found was removed."))
 
 
-class InspectionCompleteView(InspectionWriteView):
+class InspectionCompleteView(ConfirmMixin, InspectionWriteView):
     """Complete: the score is computed, findings enter the problem ledger, the duty is done."""
+
+    confirm_message = INSPECTION_COMPLETE_MESSAGE
 
     def post(self, request, *args, **kwargs):
         try:
@@ -564,6 +585,7 @@ class ReviewDetailView(ObjectMixin, TemplateView):
                     dimensions=review.dimensions, initial=initial, prefix=f"p{row.post.pk}"
                 )
         return {
+            "complete_message": REVIEW_COMPLETE_MESSAGE,
             **super().get_context_data(**kwargs),
             "review": review,
             "village": review.village,
@@ -610,7 +632,9 @@ class ReviewScoreView(ReviewWriteView):
         return self.render_to_response(self.get_context_data(failed={post.pk: form}))
 
 
-class ReviewCompleteView(ReviewWriteView):
+class ReviewCompleteView(ConfirmMixin, ReviewWriteView):
+    confirm_message = REVIEW_COMPLETE_MESSAGE
+
     def post(self, request, *args, **kwargs):
         review = self.get_object()
         try:
