@@ -40,6 +40,9 @@ def test_a_quarter_statement_from_voucher_to_villager(page, village, chart, open
     log_in(page, "insider")
     page.goto(page.base_url + voucher.get_absolute_url())
     page.get_by_role("button", name="审核记账").click()
+    page.get_by_test_id("confirm-dialog").get_by_role(
+        "button", name="确认"
+    ).click()  # it asks first
     expect(page.get_by_test_id("voucher-state")).to_have_text("已记账")
     # a statement covers closed months only: the township closes January to March
     for month in ("1", "2", "3"):
@@ -59,7 +62,10 @@ def test_a_quarter_statement_from_voucher_to_villager(page, village, chart, open
     expect(page.get_by_test_id("disclosure-state")).to_have_text("已生成，待审核")
     expect(page.get_by_test_id("large-items")).to_contain_text("土地流转费")
     page.get_by_role("button", name="审核通过").click()
+    with page.expect_navigation():
+        page.get_by_test_id("confirm-dialog").get_by_role("button", name="确认").click()
     page.get_by_role("button", name="发布").click()
+    page.get_by_test_id("confirm-dialog").get_by_role("button", name="确认").click()
     expect(page.get_by_test_id("disclosure-state")).to_have_text("已公开")
     statement = Disclosure.objects.get()
     assert page.get_by_test_id("sha256").inner_text() == statement.sha256
