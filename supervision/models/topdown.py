@@ -27,7 +27,7 @@ from .base import (
     PERIOD_CODE,
     SCORE,
     CompletedRecord,
-    frozen_when,
+    final_unless_reopened,
     frozen_with_record,
     user_field,
 )
@@ -137,7 +137,7 @@ class InspectionTemplateItem(models.Model):
 
 
 @audited
-@pgtrigger.register(frozen_when(RecordState.COMPLETED))
+@pgtrigger.register(final_unless_reopened())
 class Inspection(CompletedRecord):
     """一季一巡查: the township's quarterly inspection of a village; completing it freezes it."""
 
@@ -252,7 +252,7 @@ class InspectionFinding(models.Model):
 
 
 @audited
-@pgtrigger.register(frozen_when(RecordState.COMPLETED))
+@pgtrigger.register(final_unless_reopened())
 class Review(CompletedRecord):
     """半年一评议: the township panel's review of the village's sitting cadres."""
 
@@ -385,6 +385,7 @@ class CertificateInspection(CompletedRecord):
         return f"{self.certificate} {self.year}"
 
 
+@audited
 @pgtrigger.register(
     pgtrigger.Protect(name="correction_is_final", operation=pgtrigger.Update | pgtrigger.Delete)
 )

@@ -59,6 +59,8 @@ from ..models import (
     SupervisionTask,
 )
 from ..periods import Period
+from ..services import REOPENABLE
+from .corrections import reopen_context
 
 # ------------------------------------------------------------------ shared pieces
 
@@ -115,8 +117,14 @@ class RecordMixin(ConfirmMixin, ScopedObjectMixin):
             "can_write": self.allows(self.post_right, record.area_code),
             # a refusal of a completed record shows at the top: its forms are hidden
             "failed_form": None if record.state == RecordState.DRAFT else self.failed_form,
+            **self.reopen_context(record),
             **history_context(self.request, record),
         }
+
+    def reopen_context(self, record) -> dict:
+        """The record's corrections (a meeting's record: its kind is its page's URL name)."""
+        kind = self.url_name.removesuffix("-detail")
+        return reopen_context(self.request, kind, record) if kind in REOPENABLE else {}
 
     def post(self, request, *args, **kwargs):
         handler = getattr(self, f"do_{kwargs.get('action', '')}", None)

@@ -220,12 +220,12 @@ class ProblemActionView(ConfirmMixin, ScopedObjectMixin, View):
 ONE_TAP_SOURCES = {
     "audit-finding": (
         ProblemSource.AUDIT,
-        lambda: AuditFinding.objects.select_related("audit__village", "problem"),
+        lambda user: AuditFinding.objects.visible_to(user).select_related("audit", "problem"),
         lambda finding: reverse("ledgers:audit-detail", args=[finding.audit_id]),
     ),
     "disclosure-question": (
         ProblemSource.DISCLOSURE,
-        lambda: DisclosureQuestion.objects.select_related("disclosure__village", "problem"),
+        lambda user: DisclosureQuestion.objects.visible_to(user).select_related("problem"),
         lambda question: reverse("ledgers:disclosure-detail", args=[question.disclosure_id]),
     ),
 }
@@ -240,7 +240,7 @@ class ProblemFromRecordView(LoginRequiredMixin, View):
         if kind not in ONE_TAP_SOURCES:
             raise Http404
         source, queryset, page = ONE_TAP_SOURCES[kind]
-        record = get_object_or_404(queryset().visible_to(request.user), pk=pk)
+        record = get_object_or_404(queryset(request.user), pk=pk)
         existing = getattr(record, "problem", None)
         if existing is not None:
             messages.info(request, _("This record is already registered as a problem."))

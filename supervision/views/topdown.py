@@ -54,6 +54,7 @@ from ..models import (
     SupervisionTask,
 )
 from ..periods import Period
+from .corrections import reopen_context
 
 T = "supervision/topdown/"
 
@@ -370,6 +371,7 @@ class InspectionDetailView(ObjectMixin, TemplateView):
             Right.EDIT, inspection.area_code
         )
         ctx = {
+            **reopen_context(self.request, "inspection", inspection),
             "complete_message": INSPECTION_COMPLETE_MESSAGE,
             **super().get_context_data(**kwargs),
             "inspection": inspection,
@@ -585,6 +587,7 @@ class ReviewDetailView(ObjectMixin, TemplateView):
                     dimensions=review.dimensions, initial=initial, prefix=f"p{row.post.pk}"
                 )
         return {
+            **reopen_context(self.request, "review", review),
             "complete_message": REVIEW_COMPLETE_MESSAGE,
             **super().get_context_data(**kwargs),
             "review": review,
