@@ -47,7 +47,7 @@ def test_a_supervisor_reopens_and_the_organizer_completes_again(
     assert 3 in hearing.events.values_list("others_present", flat=True)
     # the new completion may be reopened in turn, but a draft is not
     services.record_reopen(actor=supervisor, record=hearing, reason="仍有错误")
-    with pytest.raises(ValidationError, match="completed"):
+    with pytest.raises(ValidationError, match="已完成"):
         services.record_reopen(actor=supervisor, record=hearing, reason="再改")
     assert len(services.reopenings_of(hearing)) == 2
 
@@ -56,7 +56,7 @@ def test_a_completion_that_registered_problems_is_not_reopened(contact, supervis
     record = make_hearing(contact, village)
     add_question(contact, record, satisfied=False)
     services.hearing_complete(actor=contact, hearing=record, on=HEARING_DAY)
-    with pytest.raises(ValidationError, match="problem"):
+    with pytest.raises(ValidationError, match="问题台账"):
         services.record_reopen(actor=supervisor, record=record, reason="出席人数录错")
     assert Hearing.objects.get().state == RecordState.COMPLETED
 
