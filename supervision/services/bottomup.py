@@ -47,6 +47,7 @@ from ..models import (
     CertificateInspection,
     Hearing,
     HearingQuestion,
+    Problem,
     PromiseRedemption,
     PublicReport,
     PublicReportVote,
@@ -66,6 +67,7 @@ __all__ = [
     "annual_inspection_start",
     "hearing_add_question",
     "hearing_complete",
+    "hearing_question_to_problem",
     "hearing_remove_question",
     "hearing_start",
     "hearing_update",
@@ -323,32 +325,55 @@ def hearing_complete(*, actor: Actor, hearing: Hearing, on: dt.date | None = Non
         if owner is None:
             fallback = fallback or _secretary(hearing.village)
             owner = fallback
-        title = q.question if not q.satisfied else q.follow_up
-        problem_open(
-            actor=actor,
-            village=hearing.village,
-            source=ProblemSource.HEARING if q.satisfied else ProblemSource.QUESTION,
-            title=title.strip().splitlines()[0][:100],
-            category=QUESTION_TO_PROBLEM.get(q.category, ProblemCategory.OTHER),
-            owner=owner,
-            owner_name=owner.name if owner else _("The village committees"),
-            deadline=on + dt.timedelta(days=PROBLEM_DAYS),
-            description="\n".join(
-                s
-                for s in (
-                    q.question,
-                    _("Answer: %(a)s") % {"a": q.answer} if q.answer else "",
-                    _("Follow-up: %(f)s") % {"f": q.follow_up} if q.follow_up else "",
-                )
-                if s
-            ),
-            opened_on=on,
-            check_permission=False,  # checked above; the contact cadre registers it
-            hearing_question=q,
-        )
+        _question_problem(actor, hearing, q, owner, on)
     _complete(hearing, actor)
     task_done(hearing.task, on)
     return hearing
+
+
+def _question_problem(
+    actor: Actor, hearing: Hearing, q: HearingQuestion, owner: Cadre | None, on: dt.date
+) -> Problem:
+    """A hearing's question in the problem ledger: its follow-up if the villagers were
+    satisfied, else the question itself; the rights are the caller's to check."""
+    title = q.question if not q.satisfied or not q.follow_up.strip() else q.follow_up
+    return problem_open(
+        actor=actor,
+        village=hearing.village,
+        source=ProblemSource.HEARING if q.satisfied else ProblemSource.QUESTION,
+        title=title.strip().splitlines()[0][:100],
+        category=QUESTION_TO_PROBLEM.get(q.category, ProblemCategory.OTHER),
+        owner=owner,
+        owner_name=owner.name if owner else _("The village committees"),
+        deadline=on + dt.timedelta(days=PROBLEM_DAYS),
+        description="\n".join(
+            s
+            for s in (
+                q.question,
+                _("Answer: %(a)s") % {"a": q.answer} if q.answer else "",
+                _("Follow-up: %(f)s") % {"f": q.follow_up} if q.follow_up else "",
+            )
+            if s
+        ),
+        opened_on=on,
+        check_permission=False,  # checked by the caller; the contact cadre registers it
+        hearing_question=q,
+    )
+
+
+@transaction.atomic
+def hearing_question_to_problem(*, actor: Actor, question: HearingQuestion) -> Problem:
+    """Register in one tap a question of a completed hearing that its completion did not
+    register (the villagers were satisfied and no follow-up was agreed), as a follow-up due in
+    PROBLEM_DAYS days, owned by the answering cadre or the secretary."""
+    require(actor, Right.ORGANIZE, question.area_code)
+    hearing = Hearing.objects.get(pk=question.hearing_id)
+    if hearing.state != RecordState.COMPLETED:
+        raise ValidationError(_("The questions of a hearing are registered when it is completed."))
+    if Problem.objects.filter(hearing_question=question).exists():
+        raise ValidationError(_("This record is already registered as a problem."))
+    owner = question.answered_by or _secretary(hearing.village)
+    return _question_problem(actor, hearing, question, owner, today())
 
 
 # ------------------------------------------------------------------ public reports

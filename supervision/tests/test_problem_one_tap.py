@@ -14,6 +14,7 @@ from supervision.choices import ProblemSource
 from supervision.models import Problem
 from villages.tests.helpers import login
 
+from .bottomup_helpers import HEARING_DAY, add_question, make_hearing
 from .problems_helpers import audit_finding, disclosure_question  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +90,26 @@ def test_the_question_page_shows_the_button(client, insider, disclosure_question
     url = reverse("ledgers:disclosure-detail", args=[disclosure_question.disclosure_id])
     assert tap("disclosure-question", disclosure_question) in client.get(url).content.decode()
     assert client.post(tap("no-such-thing", disclosure_question)).status_code == 404
+
+
+def test_a_satisfied_hearing_question_is_registered_in_one_tap(
+    client, contact, outsider, village, sitting
+):
+    hearing = make_hearing(contact, village)
+    question = add_question(contact, hearing, satisfied=True)
+    url = tap("hearing-question", question)
+    login(client, contact)
+    refused = client.post(url, follow=True)  # a draft's questions go at its completion
+    assert "听证会完成时" in refused.content.decode()
+    services.hearing_complete(actor=contact, hearing=hearing, on=HEARING_DAY)
+    page = reverse("supervision:hearing-detail", args=[hearing.pk])
+    assert url in client.get(page).content.decode()
+    login(client, outsider)
+    assert client.post(url).status_code == 404
+    login(client, contact)
+    response = client.post(url)
+    problem = Problem.objects.get(hearing_question=question)
+    assert response["Location"] == problem.get_absolute_url()
+    assert problem.title == question.question and problem.source == ProblemSource.HEARING
+    text = client.get(page).content.decode()
+    assert 'data-testid="question-problem"' in text and url not in text

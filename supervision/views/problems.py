@@ -41,7 +41,7 @@ from .. import selectors, services
 from ..choices import Escalation, ProblemSource, ProblemState, Severity
 from ..filtersets_problems import ProblemFilterSet
 from ..forms_problems import ACTION_FORMS, ProblemCreateForm, ProblemFactsForm
-from ..models import Problem, ProblemStep
+from ..models import HearingQuestion, Problem, ProblemStep
 
 TEMPLATES = "supervision/problems/"
 
@@ -215,40 +215,50 @@ class ProblemActionView(ConfirmMixin, ScopedObjectMixin, View):
         return TemplateResponse(request, detail.template_name, ctx)
 
 
-#: the ledger records a problem is registered from in one tap: URL slug → (source, queryset,
-#: the record's page)
+#: the records a problem is registered from in one tap: URL slug → (the scoped queryset, the
+#: service that registers one, the record's page)
 ONE_TAP_SOURCES = {
     "audit-finding": (
-        ProblemSource.AUDIT,
         lambda user: AuditFinding.objects.visible_to(user).select_related("audit", "problem"),
+        lambda actor, finding: services.problem_register_record(
+            actor=actor, source=ProblemSource.AUDIT, record=finding
+        ),
         lambda finding: reverse("ledgers:audit-detail", args=[finding.audit_id]),
     ),
     "disclosure-question": (
-        ProblemSource.DISCLOSURE,
         lambda user: DisclosureQuestion.objects.visible_to(user).select_related("problem"),
+        lambda actor, question: services.problem_register_record(
+            actor=actor, source=ProblemSource.DISCLOSURE, record=question
+        ),
         lambda question: reverse("ledgers:disclosure-detail", args=[question.disclosure_id]),
+    ),
+    "hearing-question": (
+        lambda user: HearingQuestion.objects.visible_to(user).select_related("problem"),
+        lambda actor, question: services.hearing_question_to_problem(
+            actor=actor, question=question
+        ),
+        lambda question: reverse("supervision:hearing-detail", args=[question.hearing_id]),
     ),
 }
 
 
 class ProblemFromRecordView(LoginRequiredMixin, View):
-    """POST: register an audit finding or a villager's question as a problem in one tap, then
+    """POST: register an audit finding or a villager's question (about a statement, or at a
+    completed hearing) as a problem in one tap, then
     show the problem (its deadline and person responsible can be edited there). Once
     registered, the record leads to its problem instead."""
 
     def post(self, request, kind, pk):
         if kind not in ONE_TAP_SOURCES:
             raise Http404
-        source, queryset, page = ONE_TAP_SOURCES[kind]
+        queryset, register, page = ONE_TAP_SOURCES[kind]
         record = get_object_or_404(queryset(request.user), pk=pk)
         existing = getattr(record, "problem", None)
         if existing is not None:
             messages.info(request, _("This record is already registered as a problem."))
             return redirect(existing.get_absolute_url())
         try:
-            problem = services.problem_register_record(
-                actor=request.user, source=source, record=record
-            )
+            problem = register(request.user, record)
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
             return redirect(page(record))
