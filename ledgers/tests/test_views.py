@@ -385,3 +385,26 @@ def test_voucher_list_query_count_is_the_same_for_2_and_50(
     make(48)
     many = count_queries(url)
     assert few == many
+
+
+def test_posting_asks_first_and_only_those_who_may(client, draft, insider, outsider, contact):
+    """core.views.ConfirmMixin on a POST-only action: the scope and the right come first (404,
+    403), then a page says what will happen; only confirm=1 posts."""
+    url = reverse("ledgers:voucher-post", args=[draft.pk])
+    client.force_login(outsider)
+    assert client.post(url).status_code == 404
+    client.force_login(contact)
+    assert client.post(url).status_code == 403
+    client.force_login(insider)
+    detail = client.get(reverse("ledgers:voucher-detail", args=[draft.pk])).content.decode()
+    assert 'data-confirm="记账后凭证即永久记入本村账簿' in detail  # the dialog's text
+    asked = client.post(url, HTTP_REFERER="https://evil.example/")
+    text = asked.content.decode()
+    assert asked.status_code == 200 and "记账后凭证即永久记入本村账簿" in text
+    assert f'action="{url}"' in text and 'name="confirm" value="1"' in text
+    assert "evil.example" not in text  # the cancel link goes back only within the site
+    draft.refresh_from_db()
+    assert draft.state == VoucherState.DRAFT
+    assert client.post(url, {"confirm": "1"}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == VoucherState.POSTED
