@@ -49,8 +49,9 @@ def test_a_quarter_statement_from_voucher_to_villager(page, village, chart, open
         page.goto(f"{page.base_url}/ledgers/villages/{village.code}/close/")
         page.locator("#id_year").fill("2026")
         page.locator("#id_month").fill(month)
+        page.get_by_role("button", name="结账").click()
         with page.expect_navigation():
-            page.get_by_role("button", name="结账").click()
+            page.get_by_test_id("confirm-dialog").get_by_role("button", name="确认").click()
     assert ClosedPeriod.objects.filter(village=village, year=2026).count() == 3
     page.goto(f"{page.base_url}/ledgers/villages/{village.code}/")
     page.get_by_role("link", name="定期公开").click()

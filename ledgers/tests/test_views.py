@@ -336,9 +336,10 @@ def test_journal_income_statement_and_closing(client, clerk, insider, village, c
     income = client.get(reverse("ledgers:income-statement", args=[village.code]), period)
     assert "经营收入" in income.content.decode() and "500.00" in income.content.decode()
     assert client.get(reverse("ledgers:journal", args=[village.code, "999"])).status_code == 404
-    response = client.post(
-        reverse("ledgers:period-close", args=[village.code]), {"year": 2026, "month": 1}
-    )
+    close = reverse("ledgers:period-close", args=[village.code])
+    asked = client.post(close, {"year": 2026, "month": 1})  # it asks first
+    assert asked.status_code == 200 and "不能再记入" in asked.content.decode()
+    response = client.post(close, {"year": 2026, "month": 1, "confirm": "1"})
     assert response.status_code == 302
     assert ClosedPeriod.objects.filter(village=village, year=2026, month=1).exists()
 

@@ -48,6 +48,11 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+#: what closing a month does and cannot undo (asked before: core.views.ConfirmMixin)
+CLOSE_MESSAGE = gettext_lazy(
+    "Closing the month confirms the village's books for it: nothing can be posted into it "
+    "afterwards, and it cannot be reopened."
+)
 #: what posting does and cannot undo (asked before: core.views.ConfirmMixin)
 POST_MESSAGE = gettext_lazy(
     "Posting enters the voucher in the village's books for good: it can no longer be changed or "
@@ -509,10 +514,12 @@ class IncomeStatementView(VillageMixin, TemplateView):
         return ctx
 
 
-class PeriodCloseView(VillageMixin, TemplateView):
-    """The township confirms (closes) a month of the village's books."""
+class PeriodCloseView(ConfirmMixin, VillageMixin, TemplateView):
+    """The township confirms (closes) a month of the village's books, asked first."""
 
     required_right = Right.EDIT
+    confirm_message = CLOSE_MESSAGE
+    ask_before_validating = False
     template_name = "ledgers/period_close.html"
 
     def get_context_data(self, **kwargs):
@@ -525,6 +532,8 @@ class PeriodCloseView(VillageMixin, TemplateView):
         village = self.get_object()
         form = PeriodCloseForm(request.POST)
         if form.is_valid():
+            if (question := self.unconfirmed()) is not None:
+                return self.ask_confirmation(question)
             try:
                 services.period_close(actor=request.user, village=village, **form.cleaned_data)
             except ValidationError as e:
