@@ -9,7 +9,7 @@ rights themselves are in core/rights.py.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -17,8 +17,9 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponseBase
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import DetailView, ListView
 
 from .querysets import ScopedQuerySet
@@ -144,6 +145,75 @@ class ScopedObjectMixin(ScopedMixin):
         # Any model: a row holding its area's `area_code`, or a village or region (`code`).
         code: str = getattr(obj, "area_code", None) or obj.code
         return code
+
+
+class ConfirmMixin:
+    """An irreversible POST asks first. Without `confirm=1` the view answers a page that says
+    what will happen, whose 确认 button sends the same form again with `confirm=1`; with
+    JavaScript, cunjian.js shows the same text in a <dialog> (templates/includes/
+    confirm_button.html) and sends `confirm=1` itself. The view's own checks (login, scope,
+    rights) run before the question is asked."""
+
+    request: HttpRequest
+    kwargs: dict[str, Any]
+
+    #: what the action does and cannot undo; a mapping when the view serves several POST
+    #: actions (keyed by the URL's `action`; an action not in it does not ask)
+    confirm_message: str | Mapping[str, str] | None = None
+    confirm_template = "includes/confirm_page.html"
+    #: False for a form page: it validates first (a refusal needs no confirming) and asks
+    #: with `unconfirmed()` once the form is valid
+    ask_before_validating = True
+
+    def get_confirm_message(self) -> str | None:
+        message = self.confirm_message
+        if isinstance(message, Mapping):
+            found: str | None = message.get(self.kwargs.get("action", ""))
+            return found
+        return message
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        message = self.unconfirmed() if self.ask_before_validating else None
+        if message is not None:
+            # Answer the question in place of the view's own post(), once the rest of
+            # dispatch() (login, scope, rights, a draft-only check) has let the POST through.
+            def ask(*args: Any, **kwargs: Any) -> HttpResponse:
+                # An object outside the scope is a 404 and a missing right a 403 before
+                # anything is asked.
+                if hasattr(self, "get_object"):
+                    self.get_object()
+                return self.ask_confirmation(message)
+
+            self.post = ask
+        response: HttpResponseBase = super().dispatch(  # type: ignore[misc]
+            request, *args, **kwargs
+        )
+        return response
+
+    def unconfirmed(self) -> str | None:
+        """The question to ask if this POST needs confirming and was not confirmed, else None."""
+        if self.request.method != "POST" or self.request.POST.get("confirm") == "1":
+            return None
+        return self.get_confirm_message()
+
+    def ask_confirmation(self, message: str) -> HttpResponse:
+        """The page that says what will happen and sends the same form again, confirmed."""
+        back = self.request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(
+            back, {self.request.get_host()}, self.request.is_secure()
+        ):
+            back = ""
+        fields = [
+            (name, value)
+            for name, values in self.request.POST.lists()
+            if name not in ("csrfmiddlewaretoken", "confirm")
+            for value in values
+        ]
+        return render(
+            self.request,
+            self.confirm_template,
+            {"message": message, "fields": fields, "action": self.request.path, "back": back},
+        )
 
 
 def paginate(

@@ -237,3 +237,18 @@ class CertificateInspectionDecideForm(CleanForm):
             "opens an advised resignation."
         ),
     )
+
+
+class CertificateInspectionCorrectForm(CleanForm):
+    """A county supervisor's correction of a decided verdict."""
+
+    verdict = forms.ChoiceField(label=_("Corrected verdict"), choices=Verdict.choices)
+    reasons = forms.CharField(
+        label=_("Reasons of the corrected verdict"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required unless the corrected verdict is pass."),
+    )
+    reason = forms.CharField(
+        label=_("Why the verdict is corrected"), widget=forms.Textarea(attrs={"rows": 3})
+    )

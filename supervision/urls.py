@@ -1,6 +1,6 @@
 """Pages of 双监督 under /supervision/: each part of the app lists its own."""
 
-from .views import bottomup, cycle, problems, rectification, topdown, warnings
+from .views import bottomup, corrections, cycle, problems, rectification, topdown, warnings
 
 app_name = "supervision"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     *problems.urlpatterns,
     *warnings.urlpatterns,
     *rectification.urlpatterns,
+    *corrections.urlpatterns,
 ]

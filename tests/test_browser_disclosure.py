@@ -40,14 +40,18 @@ def test_a_quarter_statement_from_voucher_to_villager(page, village, chart, open
     log_in(page, "insider")
     page.goto(page.base_url + voucher.get_absolute_url())
     page.get_by_role("button", name="审核记账").click()
+    page.get_by_test_id("confirm-dialog").get_by_role(
+        "button", name="确认"
+    ).click()  # it asks first
     expect(page.get_by_test_id("voucher-state")).to_have_text("已记账")
     # a statement covers closed months only: the township closes January to March
     for month in ("1", "2", "3"):
         page.goto(f"{page.base_url}/ledgers/villages/{village.code}/close/")
         page.locator("#id_year").fill("2026")
         page.locator("#id_month").fill(month)
+        page.get_by_role("button", name="结账").click()
         with page.expect_navigation():
-            page.get_by_role("button", name="结账").click()
+            page.get_by_test_id("confirm-dialog").get_by_role("button", name="确认").click()
     assert ClosedPeriod.objects.filter(village=village, year=2026).count() == 3
     page.goto(f"{page.base_url}/ledgers/villages/{village.code}/")
     page.get_by_role("link", name="定期公开").click()
@@ -59,7 +63,10 @@ def test_a_quarter_statement_from_voucher_to_villager(page, village, chart, open
     expect(page.get_by_test_id("disclosure-state")).to_have_text("已生成，待审核")
     expect(page.get_by_test_id("large-items")).to_contain_text("土地流转费")
     page.get_by_role("button", name="审核通过").click()
+    with page.expect_navigation():
+        page.get_by_test_id("confirm-dialog").get_by_role("button", name="确认").click()
     page.get_by_role("button", name="发布").click()
+    page.get_by_test_id("confirm-dialog").get_by_role("button", name="确认").click()
     expect(page.get_by_test_id("disclosure-state")).to_have_text("已公开")
     statement = Disclosure.objects.get()
     assert page.get_by_test_id("sha256").inner_text() == statement.sha256

@@ -53,6 +53,9 @@ def test_a_hearing_question_left_unsatisfied_reaches_the_township_ledger(
     add_question(page, "道路硬化花了多少钱？", "李书记", satisfied=True)
     add_question(page, "低保名单为什么不公开？", "李书记", satisfied=False)
     page.locator(f"form[action$='/hearings/{Hearing.objects.get().pk}/complete/'] button").click()
+    page.get_by_test_id("confirm-dialog").get_by_role(
+        "button", name="确认"
+    ).click()  # it asks first
     expect(page.get_by_test_id("record-state")).to_have_text("已完成")
     expect(page.get_by_test_id("question-problem")).to_contain_text("低保名单为什么不公开？")
     problem = Problem.objects.get()

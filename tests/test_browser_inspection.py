@@ -70,6 +70,9 @@ def test_a_township_official_records_a_quarterly_inspection(
 
     # complete: the record is final and the finding is in the problem ledger
     page.get_by_role("button", name="完成巡查").click()
+    page.get_by_test_id("confirm-dialog").get_by_role(
+        "button", name="确认"
+    ).click()  # it asks first
     expect(page.get_by_test_id("record-state")).to_have_text("已完成")
     expect(page.get_by_test_id("inspection-score")).to_have_text("92.0")
     findings = page.get_by_test_id("findings")

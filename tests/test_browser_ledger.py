@@ -50,6 +50,8 @@ def test_clerk_enters_a_voucher_and_the_township_posts_it(page, village, chart, 
     assert "10,000.00" in cash_row(page)
     page.goto(page.base_url + voucher.get_absolute_url())
     page.get_by_role("button", name="审核记账").click()
+    with page.expect_navigation():  # it asks first
+        page.get_by_test_id("confirm-dialog").get_by_role("button", name="确认").click()
     assert page.get_by_test_id("voucher-state").inner_text() == "已记账"
     assert len(page.get_by_test_id("hash").inner_text().strip()) == 64
     page.goto(ledger)

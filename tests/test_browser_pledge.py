@@ -62,6 +62,9 @@ def test_draft_sign_and_countersign_a_new_chairs_pledge(page, insider, village):
     # 1. the cadre signs: the text freezes and the edit button disappears
     page.get_by_role("link", name="登记本人签字").click()
     page.get_by_role("button", name="登记签字").click()
+    page.get_by_test_id("confirm-dialog").get_by_role(
+        "button", name="确认"
+    ).click()  # it asks first
     expect(page.get_by_test_id("state")).to_have_text("本人已签字")
     expect(page.get_by_role("link", name="修改草稿")).to_have_count(0)
 

@@ -61,15 +61,21 @@ def still_valid(certificate) -> bool:
 
 def test_the_form_refuses_a_revocation_before_the_issue(client, insider, certificate):
     login(client, insider)
-    response = client.post(revoke_url(certificate), {"on": "2000-01-01", "reason": "严重违纪"})
+    response = client.post(
+        revoke_url(certificate), {"confirm": "1", "on": "2000-01-01", "reason": "严重违纪"}
+    )
     assert response.status_code == 200
     assert "日期不能早于证书颁发日期（2026年9月8日）。" in page(response)
-    response = client.post(revoke_url(certificate), {"on": "2026-09-07", "reason": "严重违纪"})
+    response = client.post(
+        revoke_url(certificate), {"confirm": "1", "on": "2026-09-07", "reason": "严重违纪"}
+    )
     assert "日期不能早于证书颁发日期" in page(response)
     assert still_valid(certificate)
     # The issue day itself is inside the certificate's life.
     assert (
-        client.post(revoke_url(certificate), {"on": "2026-09-08", "reason": "严重违纪"}).status_code
+        client.post(
+            revoke_url(certificate), {"confirm": "1", "on": "2026-09-08", "reason": "严重违纪"}
+        ).status_code
         == 302
     )
 

@@ -355,7 +355,8 @@ def test_actions_post_matrix(client, people, insider, chair, secretary, persona,
     url, data, check = action_setups(insider, chair, secretary)[name]()
     login(client, people[persona])
     before = ChangeEvent.objects.count()
-    response = client.post(url, data)
+    # confirm=1: the irreversible ones ask first (their confirmation page is tested elsewhere)
+    response = client.post(url, {**data, "confirm": "1"})
     assert response.status_code == POST_EXPECTED[persona], html(response)[:2000]
     if persona in ("insider", "supervisor"):
         assert not response["Location"].startswith(reverse("login"))
@@ -517,7 +518,9 @@ def test_edit_a_draft_replaces_its_promises(client, insider, chair):
 def test_after_signing_the_text_cannot_change_through_the_pages(client, insider, chair):
     pledge = draft(insider, chair)
     login(client, insider)
-    sign = client.post(reverse("cadres:pledge-sign", args=[pledge.pk]), {"signed_on": "2024-01-15"})
+    sign = client.post(
+        reverse("cadres:pledge-sign", args=[pledge.pk]), {"confirm": "1", "signed_on": "2024-01-15"}
+    )
     assert sign.status_code == 302
     pledge.refresh_from_db()
     assert pledge.state == PledgeState.SIGNED
@@ -581,7 +584,10 @@ def test_an_amendment_needs_its_own_three_signatures(client, insider, chair):
     assert pledge.get_absolute_url() in text  # links to the version it amends
     assert amendment.get_absolute_url() in html(client.get(pledge.get_absolute_url()))
 
-    client.post(reverse("cadres:pledge-sign", args=[amendment.pk]), {"signed_on": "2025-01-11"})
+    client.post(
+        reverse("cadres:pledge-sign", args=[amendment.pk]),
+        {"confirm": "1", "signed_on": "2025-01-11"},
+    )
     client.post(
         reverse("cadres:pledge-countersign", args=[amendment.pk, "party"]),
         {"signer": "赵书记", "signed_on": "2025-01-12"},
@@ -604,7 +610,7 @@ def test_sign_before_the_draft_is_refused_in_chinese(client, insider, chair):
     pledge = draft(insider, chair)
     login(client, insider)
     response = client.post(
-        reverse("cadres:pledge-sign", args=[pledge.pk]), {"signed_on": "2023-12-31"}
+        reverse("cadres:pledge-sign", args=[pledge.pk]), {"confirm": "1", "signed_on": "2023-12-31"}
     )
     assert response.status_code == 200
     assert "签字日期不能早于起草日期。" in html(response)
@@ -631,7 +637,7 @@ def test_advice_from_opening_to_resignation(client, insider, secretary):
     a = ResignationAdvice.objects.get(post=secretary)
     too_early = client.post(
         reverse("cadres:resignation-advice-decide", args=[a.pk]),
-        {"outcome": "resigned", "decided_on": "2025-03-02"},
+        {"confirm": "1", "outcome": "resigned", "decided_on": "2025-03-02"},
     )
     assert too_early.status_code == 200 and "请先登记谈话" in html(too_early)
     talk = client.post(
@@ -641,7 +647,12 @@ def test_advice_from_opening_to_resignation(client, insider, secretary):
     assert talk.status_code == 302
     decided = client.post(
         reverse("cadres:resignation-advice-decide", args=[a.pk]),
-        {"outcome": "resigned", "decided_on": "2025-03-10", "notes": "本人书面辞职"},
+        {
+            "confirm": "1",
+            "outcome": "resigned",
+            "decided_on": "2025-03-10",
+            "notes": "本人书面辞职",
+        },
     )
     assert decided.status_code == 302
     secretary.refresh_from_db()

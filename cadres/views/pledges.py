@@ -21,7 +21,13 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from core.rights import Right, scope_for
-from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, apply_validation_error
+from core.views import (
+    ConfirmMixin,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedObjectMixin,
+    apply_validation_error,
+)
 from villages import selectors
 from villages.changelog import history_context
 from villages.models import Region
@@ -68,11 +74,12 @@ def _townships(request):
 # ------------------------------------------------------------------ shared bases
 
 
-class ActionView(ScopedObjectMixin, FormView):
+class ActionView(ConfirmMixin, ScopedObjectMixin, FormView):
     """A form about one record that calls one service: 404 outside the scope, 403 for readers.
 
     Subclasses set `model`, `form_class`, `title`, and implement `perform(form)`, which returns
-    the record to show next (or None for `self.object`).
+    the record to show next (or None for `self.object`); an irreversible act also sets
+    `confirm_message` (usually its `intro`), and is asked before it is done.
     """
 
     lookup_field = "pk"
@@ -128,7 +135,12 @@ class ActionView(ScopedObjectMixin, FormView):
     def success_message(self, result) -> str:
         return _("Saved.")
 
+    ask_before_validating = False
+
     def form_valid(self, form):
+        question = self.unconfirmed()
+        if question is not None:
+            return self.ask_confirmation(question)
         try:
             result = self.perform(form)
         except ValidationError as e:
@@ -313,6 +325,7 @@ class QualificationCertificateRevokeView(QualificationCertificateChangeView):
     service = services.certificate_revoke
     title = gettext_lazy("Revoke the certificate")
     intro = gettext_lazy("A revoked certificate cannot be reinstated.")
+    confirm_message = intro
     submit_label = gettext_lazy("Revoke")
     done = gettext_lazy("Certificate revoked.")
     danger = True
@@ -499,6 +512,7 @@ class PledgeSignView(PledgeActionView):
     form_class = PledgeSignForm
     title = gettext_lazy("Record the cadre's signature")
     intro = gettext_lazy("From the cadre's signature on, the text of the pledge cannot change.")
+    confirm_message = intro
     submit_label = gettext_lazy("Record the signature")
 
     def perform(self, form):
@@ -640,6 +654,7 @@ class ResignationAdviceDecideView(ResignationAdviceActionView):
     form_class = ResignationAdviceDecideForm
     title = gettext_lazy("Record the outcome")
     intro = gettext_lazy("If the cadre resigns, the post ends with the reason 'advised to resign'.")
+    confirm_message = intro
     submit_label = gettext_lazy("Record the outcome")
 
     def perform(self, form):

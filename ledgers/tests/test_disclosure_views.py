@@ -79,7 +79,9 @@ def test_clerk_and_contact_read_but_do_not_approve(
 def test_outsider_gets_404_on_writes(client, outsider, village, draft_statement):
     login(client, outsider)
     assert (
-        client.post(reverse("ledgers:disclosure-approve", args=[draft_statement.pk])).status_code
+        client.post(
+            reverse("ledgers:disclosure-approve", args=[draft_statement.pk]), {"confirm": "1"}
+        ).status_code
         == 404
     )
     url = reverse("ledgers:disclosure-generate", args=[village.code])
@@ -97,11 +99,13 @@ def test_generate_approve_publish_through_the_pages(client, clerk, insider, vill
     page = client.get(statement.get_absolute_url()).content.decode()
     assert "土地流转费" in page and "12,000.00" in page and "村委办公楼" in page
     login(client, insider)
-    client.post(reverse("ledgers:disclosure-approve", args=[statement.pk]))
-    client.post(reverse("ledgers:disclosure-publish", args=[statement.pk]))
+    client.post(reverse("ledgers:disclosure-approve", args=[statement.pk]), {"confirm": "1"})
+    client.post(reverse("ledgers:disclosure-publish", args=[statement.pk]), {"confirm": "1"})
     statement.refresh_from_db()
     assert statement.state == DisclosureState.PUBLISHED and len(statement.sha256) == 64
-    again = client.post(reverse("ledgers:disclosure-publish", args=[statement.pk]), follow=True)
+    again = client.post(
+        reverse("ledgers:disclosure-publish", args=[statement.pk]), {"confirm": "1"}, follow=True
+    )
     assert "只有已审核的公开表才能发布" in again.content.decode()
 
 

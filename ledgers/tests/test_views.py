@@ -95,7 +95,10 @@ def test_the_clerk_keeps_books_but_does_not_post_confirm_or_close(client, clerk,
     for url in read_urls(village, draft) + book_urls(village, draft):
         assert client.get(url).status_code == 200, url
     assert client.get(reverse("ledgers:period-close", args=[village.code])).status_code == 403
-    assert client.post(reverse("ledgers:voucher-post", args=[draft.pk])).status_code == 403
+    assert (
+        client.post(reverse("ledgers:voucher-post", args=[draft.pk]), {"confirm": "1"}).status_code
+        == 403
+    )
     response = client.post(
         reverse("ledgers:period-close", args=[village.code]), {"year": 2026, "month": 1}
     )
@@ -120,7 +123,10 @@ def test_a_contact_cadre_reads_only(client, contact, village, draft):
         assert client.get(url).status_code == 200, url
     for url in book_urls(village, draft):
         assert client.get(url).status_code == 403, url
-    assert client.post(reverse("ledgers:voucher-post", args=[draft.pk])).status_code == 403
+    assert (
+        client.post(reverse("ledgers:voucher-post", args=[draft.pk]), {"confirm": "1"}).status_code
+        == 403
+    )
     assert client.post(reverse("ledgers:voucher-discard", args=[draft.pk])).status_code == 403
     assert client.get(reverse("ledgers:period-close", args=[village.code])).status_code == 403
     url = reverse("ledgers:verification", args=[village.code])
@@ -130,7 +136,10 @@ def test_a_contact_cadre_reads_only(client, contact, village, draft):
 
 def test_outsider_gets_404_on_writes(client, outsider, village, draft):
     client.force_login(outsider)
-    assert client.post(reverse("ledgers:voucher-post", args=[draft.pk])).status_code == 404
+    assert (
+        client.post(reverse("ledgers:voucher-post", args=[draft.pk]), {"confirm": "1"}).status_code
+        == 404
+    )
     assert client.post(reverse("ledgers:voucher-discard", args=[draft.pk])).status_code == 404
     assert Voucher.objects.filter(pk=draft.pk).exists()
 
@@ -218,7 +227,7 @@ def test_a_posted_voucher_cannot_change_through_the_pages(client, clerk, insider
         response = client.post(edit, voucher_post_data(chart, summary="篡改"), follow=True)
         assert "已记账" in response.content.decode() or "posted" in response.content.decode()
         client.post(reverse("ledgers:voucher-discard", args=[posted.pk]))
-        client.post(reverse("ledgers:voucher-post", args=[posted.pk]))
+        client.post(reverse("ledgers:voucher-post", args=[posted.pk]), {"confirm": "1"})
     posted.refresh_from_db()
     after = (posted.summary, posted.hash, list(posted.lines.values_list("debit", "credit")))
     assert after == before and posted.state == VoucherState.POSTED
@@ -235,7 +244,9 @@ def test_the_township_posts_a_draft_and_the_maker_may_not(
         lines=lines(chart, "cash", "income", "10"),
     )
     client.force_login(insider)
-    response = client.post(reverse("ledgers:voucher-post", args=[own.pk]), follow=True)
+    response = client.post(
+        reverse("ledgers:voucher-post", args=[own.pk]), {"confirm": "1"}, follow=True
+    )
     assert "制单人" in response.content.decode() or "made a voucher" in response.content.decode()
     own.refresh_from_db()
     assert own.state == VoucherState.DRAFT
@@ -243,7 +254,7 @@ def test_the_township_posts_a_draft_and_the_maker_may_not(
 
 def test_the_supervisor_posts_the_clerks_draft(client, supervisor, draft):
     client.force_login(supervisor)
-    response = client.post(reverse("ledgers:voucher-post", args=[draft.pk]))
+    response = client.post(reverse("ledgers:voucher-post", args=[draft.pk]), {"confirm": "1"})
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.state == VoucherState.POSTED
@@ -325,9 +336,10 @@ def test_journal_income_statement_and_closing(client, clerk, insider, village, c
     income = client.get(reverse("ledgers:income-statement", args=[village.code]), period)
     assert "经营收入" in income.content.decode() and "500.00" in income.content.decode()
     assert client.get(reverse("ledgers:journal", args=[village.code, "999"])).status_code == 404
-    response = client.post(
-        reverse("ledgers:period-close", args=[village.code]), {"year": 2026, "month": 1}
-    )
+    close = reverse("ledgers:period-close", args=[village.code])
+    asked = client.post(close, {"year": 2026, "month": 1})  # it asks first
+    assert asked.status_code == 200 and "不能再记入" in asked.content.decode()
+    response = client.post(close, {"year": 2026, "month": 1, "confirm": "1"})
     assert response.status_code == 302
     assert ClosedPeriod.objects.filter(village=village, year=2026, month=1).exists()
 
@@ -374,3 +386,26 @@ def test_voucher_list_query_count_is_the_same_for_2_and_50(
     make(48)
     many = count_queries(url)
     assert few == many
+
+
+def test_posting_asks_first_and_only_those_who_may(client, draft, insider, outsider, contact):
+    """core.views.ConfirmMixin on a POST-only action: the scope and the right come first (404,
+    403), then a page says what will happen; only confirm=1 posts."""
+    url = reverse("ledgers:voucher-post", args=[draft.pk])
+    client.force_login(outsider)
+    assert client.post(url).status_code == 404
+    client.force_login(contact)
+    assert client.post(url).status_code == 403
+    client.force_login(insider)
+    detail = client.get(reverse("ledgers:voucher-detail", args=[draft.pk])).content.decode()
+    assert 'data-confirm="记账后凭证即永久记入本村账簿' in detail  # the dialog's text
+    asked = client.post(url, HTTP_REFERER="https://evil.example/")
+    text = asked.content.decode()
+    assert asked.status_code == 200 and "记账后凭证即永久记入本村账簿" in text
+    assert f'action="{url}"' in text and 'name="confirm" value="1"' in text
+    assert "evil.example" not in text  # the cancel link goes back only within the site
+    draft.refresh_from_db()
+    assert draft.state == VoucherState.DRAFT
+    assert client.post(url, {"confirm": "1"}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == VoucherState.POSTED

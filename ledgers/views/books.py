@@ -9,11 +9,18 @@ from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from core.rights import Right, scope_for
-from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, apply_validation_error
+from core.views import (
+    ConfirmMixin,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedObjectMixin,
+    apply_validation_error,
+)
 from villages.models import Region, Village
 
 from .. import selectors, services
@@ -39,6 +46,18 @@ def _ledger_url(village) -> str:
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+#: what closing a month does and cannot undo (asked before: core.views.ConfirmMixin)
+CLOSE_MESSAGE = gettext_lazy(
+    "Closing the month confirms the village's books for it: nothing can be posted into it "
+    "afterwards, and it cannot be reopened."
+)
+#: what posting does and cannot undo (asked before: core.views.ConfirmMixin)
+POST_MESSAGE = gettext_lazy(
+    "Posting enters the voucher in the village's books for good: it can no longer be changed or "
+    "deleted, only reversed by a new voucher."
+)
 
 
 class RightsMixin:
@@ -166,6 +185,7 @@ class VoucherDetailView(RightsMixin, ScopedDetailView):
         voucher = self.object
         lines = list(voucher.lines.select_related("account").order_by("position"))
         ctx.update(
+            post_message=POST_MESSAGE,
             village=voucher.village,
             lines=lines,
             total_debit=sum(x.debit for x in lines),
@@ -308,7 +328,8 @@ class VoucherDiscardView(VoucherActionView):
         return redirect(_ledger_url(voucher.village))
 
 
-class VoucherPostView(VoucherActionView):
+class VoucherPostView(ConfirmMixin, VoucherActionView):
+    confirm_message = POST_MESSAGE
     required_right = Right.EDIT
 
     def action(self, voucher):
@@ -493,10 +514,12 @@ class IncomeStatementView(VillageMixin, TemplateView):
         return ctx
 
 
-class PeriodCloseView(VillageMixin, TemplateView):
-    """The township confirms (closes) a month of the village's books."""
+class PeriodCloseView(ConfirmMixin, VillageMixin, TemplateView):
+    """The township confirms (closes) a month of the village's books, asked first."""
 
     required_right = Right.EDIT
+    confirm_message = CLOSE_MESSAGE
+    ask_before_validating = False
     template_name = "ledgers/period_close.html"
 
     def get_context_data(self, **kwargs):
@@ -509,6 +532,8 @@ class PeriodCloseView(VillageMixin, TemplateView):
         village = self.get_object()
         form = PeriodCloseForm(request.POST)
         if form.is_valid():
+            if (question := self.unconfirmed()) is not None:
+                return self.ask_confirmation(question)
             try:
                 services.period_close(actor=request.user, village=village, **form.cleaned_data)
             except ValidationError as e:

@@ -19,7 +19,13 @@ from django.views.generic import TemplateView
 from cadres.identity import mask_phone
 from core.clients import client_address
 from core.rights import Right, scope_for
-from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, apply_validation_error
+from core.views import (
+    ConfirmMixin,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedObjectMixin,
+    apply_validation_error,
+)
 from villages.models import Region, Village
 
 from .. import selectors, services
@@ -48,6 +54,16 @@ def with_masked_phones(questions):
 
 
 # ------------------------------------------------------------------ staff pages
+
+
+#: what the township's acts on a statement do (asked before: core.views.ConfirmMixin)
+APPROVE_MESSAGE = gettext_lazy(
+    "Approving fixes the statement's figures: it can no longer be generated again, only published."
+)
+PUBLISH_MESSAGE = gettext_lazy(
+    "Publishing shows the statement to the villagers on its public page, sealed by its "
+    "fingerprint: it can never be changed or withdrawn."
+)
 
 
 class DisclosureListView(ScopedListView):
@@ -124,15 +140,18 @@ class DisclosureDetailView(RightsMixin, ScopedDetailView):
         disclosure = self.object
         user = self.request.user
         ctx.update(
+            approve_message=APPROVE_MESSAGE,
+            publish_message=PUBLISH_MESSAGE,
             village=disclosure.village,
             tab="ledger",
             s=selectors.statement_display(disclosure.content),
             questions=with_masked_phones(
                 DisclosureQuestion.objects.visible_to(user)
                 .filter(disclosure=disclosure)
-                .select_related("answered_by")
+                .select_related("answered_by", "problem")
             ),
             can_answer=scope_for(user).allows(Right.ANSWER, disclosure.area_code),
+            may_register=scope_for(user).allows(Right.ORGANIZE, disclosure.area_code),
             answer_form=AnswerForm(),
             is_draft=disclosure.state == DisclosureState.DRAFT,
             is_approved=disclosure.state == DisclosureState.APPROVED,
@@ -150,8 +169,11 @@ class ByPkMixin(ScopedObjectMixin):
     lookup_url_kwarg = "pk"
 
 
-class DisclosureActionView(RightsMixin, ByPkMixin, View):
-    """A township act on a statement (POST); a refusal comes back as an error message."""
+class DisclosureActionView(ConfirmMixin, RightsMixin, ByPkMixin, View):
+    """A township act on a statement (POST), asked first; a refusal comes back as an error
+    message."""
+
+    ask_before_validating = False  # asked once the rights are checked
 
     model = Disclosure
     done = ""
@@ -163,6 +185,8 @@ class DisclosureActionView(RightsMixin, ByPkMixin, View):
         disclosure = self.get_object()
         if not self.rights(disclosure.area_code)["can_manage"]:
             raise PermissionDenied
+        if (question := self.unconfirmed()) is not None:
+            return self.ask_confirmation(question)
         try:
             self.service(actor=request.user, disclosure=disclosure)
         except ValidationError as e:
@@ -173,11 +197,13 @@ class DisclosureActionView(RightsMixin, ByPkMixin, View):
 
 
 class DisclosureApproveView(DisclosureActionView):
+    confirm_message = APPROVE_MESSAGE
     service = staticmethod(services.disclosure_approve)
     done = gettext_lazy("Statement %(t)s approved.")
 
 
 class DisclosurePublishView(DisclosureActionView):
+    confirm_message = PUBLISH_MESSAGE
     service = staticmethod(services.disclosure_publish)
     done = gettext_lazy("Statement %(t)s published.")
 

@@ -357,7 +357,10 @@ class AuditDetailView(NeedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         audit = self.get_object()
         findings = list(
-            AuditFinding.objects.visible_to(self.request.user).filter(audit=audit).order_by("pk")
+            AuditFinding.objects.visible_to(self.request.user)
+            .filter(audit=audit)
+            .select_related("problem")
+            .order_by("pk")
         )
         status_forms = kwargs.get("status_forms") or {}
         for f in findings:
@@ -374,6 +377,7 @@ class AuditDetailView(NeedMixin, TemplateView):
             "total_amount": sum(f.amount for f in findings),
             "report_form": kwargs.get("report_form") or AuditReportForm(initial=report_initial),
             "finding_form": kwargs.get("finding_form") or FindingForm(),
+            "may_register": scope_for(self.request.user).allows(Right.ORGANIZE, audit.area_code),
             **self.rights(audit.area_code),
         }
 

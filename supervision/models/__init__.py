@@ -1,6 +1,7 @@
 """Models of 双监督, split by part; import them from here."""
 
 from .bottomup import *  # noqa: F403
+from .corrections import *  # noqa: F403
 from .cycle import *  # noqa: F403
 from .policy import *  # noqa: F403
 from .problems import *  # noqa: F403

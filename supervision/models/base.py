@@ -24,6 +24,34 @@ def frozen_when(state: str, name: str = "completed_record_is_final"):
     )
 
 
+def final_unless_reopened() -> pgtrigger.Trigger:
+    """Like `frozen_when(COMPLETED)`, except that a county supervisor's recorded reopening (a
+    RecordReopening row, itself final) turns the completed record back into a draft: only its
+    state and completion change, once per completion (the row names the `completed_at` it
+    undoes)."""
+    return pgtrigger.Trigger(
+        name="completed_record_is_final",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Update | pgtrigger.Delete,
+        condition=pgtrigger.Q(old__state=RecordState.COMPLETED),
+        func="""
+            IF TG_OP = 'UPDATE' AND NEW.state = 'draft'
+                AND NEW.completed_at IS NULL AND NEW.completed_by_id IS NULL
+                AND (to_jsonb(NEW) - 'state' - 'completed_at' - 'completed_by_id')
+                    = (to_jsonb(OLD) - 'state' - 'completed_at' - 'completed_by_id')
+                AND EXISTS (
+                    SELECT 1 FROM supervision_recordreopening r
+                    WHERE r.record_table = TG_TABLE_NAME AND r.record_id = OLD.id
+                        AND r.completed_at = OLD.completed_at)
+            THEN
+                RETURN NEW;
+            END IF;
+            RAISE EXCEPTION '% % is final: only a recorded reopening makes it a draft again',
+                TG_TABLE_NAME, OLD.id USING ERRCODE = 'integrity_constraint_violation';
+        """,
+    )
+
+
 def frozen_with_record(parent_table: str, fk: str, states=(RecordState.COMPLETED,)):
     """Rows of a record's detail table (scores, questions, votes) change only while the record
     they belong to is not in one of `states`; the database refuses it after."""

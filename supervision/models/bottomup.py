@@ -14,11 +14,11 @@ from core.fields import area_code_check, area_code_field
 from core.querysets import ScopedQuerySet
 from villages.models import Village, audited
 
-from ..choices import AskerKind, Fulfilment, QuestionCategory, RecordState, Satisfaction
+from ..choices import AskerKind, Fulfilment, QuestionCategory, Satisfaction
 from .base import (
     PERIOD_CODE,
     CompletedRecord,
-    frozen_when,
+    final_unless_reopened,
     frozen_with_record,
     user_field,
 )
@@ -26,7 +26,7 @@ from .cycle import SupervisionTask
 
 
 @audited
-@pgtrigger.register(frozen_when(RecordState.COMPLETED))
+@pgtrigger.register(final_unless_reopened())
 class Hearing(CompletedRecord):
     """村务听证质询会: party members and villager representatives question the cadres."""
 
@@ -97,7 +97,7 @@ class HearingQuestion(models.Model):
 
 
 @audited
-@pgtrigger.register(frozen_when(RecordState.COMPLETED))
+@pgtrigger.register(final_unless_reopened())
 class PublicReport(CompletedRecord):
     """公开述职: the sitting cadres report in public and the meeting votes on each of them.
     Recording the votes (the `completed` state) freezes it."""
@@ -180,7 +180,7 @@ class PublicReportVote(models.Model):
 
 
 @audited
-@pgtrigger.register(frozen_when(RecordState.COMPLETED))
+@pgtrigger.register(final_unless_reopened())
 class Redemption(CompletedRecord):
     """承诺集中兑现: once a year, before the villagers, each promise of each pledge in force is
     marked fulfilled, partly or not fulfilled."""

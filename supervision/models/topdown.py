@@ -5,6 +5,7 @@ versioned checklist, the semi-annual review (半年一评议) and the annual cer
 import pgtrigger
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Post, QualificationCertificate, ResignationAdvice
@@ -26,7 +27,7 @@ from .base import (
     PERIOD_CODE,
     SCORE,
     CompletedRecord,
-    frozen_when,
+    final_unless_reopened,
     frozen_with_record,
     user_field,
 )
@@ -136,7 +137,7 @@ class InspectionTemplateItem(models.Model):
 
 
 @audited
-@pgtrigger.register(frozen_when(RecordState.COMPLETED))
+@pgtrigger.register(final_unless_reopened())
 class Inspection(CompletedRecord):
     """一季一巡查: the township's quarterly inspection of a village; completing it freezes it."""
 
@@ -251,7 +252,7 @@ class InspectionFinding(models.Model):
 
 
 @audited
-@pgtrigger.register(frozen_when(RecordState.COMPLETED))
+@pgtrigger.register(final_unless_reopened())
 class Review(CompletedRecord):
     """半年一评议: the township panel's review of the village's sitting cadres."""
 
@@ -305,8 +306,38 @@ class ReviewScore(models.Model):
         return f"{self.post} {self.get_grade_display()}"
 
 
+def verdict_final_unless_corrected() -> pgtrigger.Trigger:
+    """Like `frozen_when(COMPLETED)`, except that a decided annual inspection's verdict, its
+    reasons and its advice change when, and only as, its latest recorded correction (a
+    VerdictCorrection row, itself final) says: from the verdict it has to the one it records."""
+    return pgtrigger.Trigger(
+        name="completed_record_is_final",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Update | pgtrigger.Delete,
+        condition=pgtrigger.Q(old__state=RecordState.COMPLETED),
+        func="""
+            IF TG_OP = 'UPDATE'
+                AND (to_jsonb(NEW) - 'verdict' - 'reasons' - 'advice_id')
+                    = (to_jsonb(OLD) - 'verdict' - 'reasons' - 'advice_id')
+                AND EXISTS (
+                    SELECT 1 FROM supervision_verdictcorrection c
+                    WHERE c.inspection_id = OLD.id
+                        AND c.from_verdict = OLD.verdict AND c.to_verdict = NEW.verdict
+                        AND c.to_reasons = NEW.reasons
+                        AND c.id = (SELECT max(id) FROM supervision_verdictcorrection
+                                    WHERE inspection_id = OLD.id))
+            THEN
+                RETURN NEW;
+            END IF;
+            RAISE EXCEPTION 'supervision_certificateinspection % is final: only a recorded '
+                'correction changes its verdict', OLD.id
+                USING ERRCODE = 'integrity_constraint_violation';
+        """,
+    )
+
+
 @audited
-@pgtrigger.register(frozen_when(RecordState.COMPLETED))
+@pgtrigger.register(verdict_final_unless_corrected())
 class CertificateInspection(CompletedRecord):
     """两证年检: the year-end verdict on one certificate, from the year's evidence rolled up.
     A fail suspends the certificate and opens an advised resignation (劝辞) for the post."""
@@ -352,3 +383,46 @@ class CertificateInspection(CompletedRecord):
 
     def __str__(self):
         return f"{self.certificate} {self.year}"
+
+
+@audited
+@pgtrigger.register(
+    pgtrigger.Protect(name="correction_is_final", operation=pgtrigger.Update | pgtrigger.Delete)
+)
+class VerdictCorrection(models.Model):
+    """A county supervisor's correction of a decided annual inspection's verdict, with the
+    reason, who and when. The inspection changes with it (its trigger allows exactly this
+    change); the original verdict stays here and in the inspection's history (pghistory)."""
+
+    inspection = models.ForeignKey(
+        CertificateInspection,
+        verbose_name=_("annual certificate inspection"),
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    from_verdict = models.CharField(_("verdict before"), max_length=12, choices=Verdict.choices)
+    from_reasons = models.TextField(_("reasons before"), blank=True)
+    to_verdict = models.CharField(_("corrected verdict"), max_length=12, choices=Verdict.choices)
+    to_reasons = models.TextField(_("corrected reasons"), blank=True)
+    reason = models.TextField(_("reason of the correction"))
+    consequences = models.TextField(_("what followed"), blank=True)
+    corrected_by = user_field(_("corrected by"))
+    corrected_at = models.DateTimeField(_("corrected at"), default=timezone.now)
+    area_code = area_code_field()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("verdict correction")
+        verbose_name_plural = _("verdict corrections")
+        ordering = ["-corrected_at", "-pk"]
+        constraints = [
+            area_code_check(),
+            models.CheckConstraint(
+                condition=~models.Q(from_verdict=models.F("to_verdict")),
+                name="a_correction_changes_the_verdict",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.inspection} {self.from_verdict} → {self.to_verdict}"

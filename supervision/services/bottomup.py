@@ -16,7 +16,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cadres import services as cadres_services
-from cadres.choices import CERTIFIED_POSTS, CHAIR_SEAT, SECRETARY_SEAT, CertificateState, PostKind
+from cadres.choices import (
+    CERTIFIED_POSTS,
+    CHAIR_SEAT,
+    SECRETARY_SEAT,
+    AdviceState,
+    CertificateState,
+    PostKind,
+)
 from cadres.models import Cadre, Pledge, Post, Promise, QualificationCertificate, ResignationAdvice
 from core.dates import today
 from core.rights import Right, require
@@ -40,23 +47,27 @@ from ..models import (
     CertificateInspection,
     Hearing,
     HearingQuestion,
+    Problem,
     PromiseRedemption,
     PublicReport,
     PublicReportVote,
     Redemption,
     SupervisionTask,
+    VerdictCorrection,
 )
 from ..models.base import CompletedRecord
 from ..periods import Period
 from .common import each_row, locked, require_draft, row_refused, task_done
-from .problems import problem_open
+from .problems import PROBLEM_DAYS, problem_open
 
 __all__ = [
     "PROBLEM_DAYS",
+    "annual_inspection_correct",
     "annual_inspection_decide",
     "annual_inspection_start",
     "hearing_add_question",
     "hearing_complete",
+    "hearing_question_to_problem",
     "hearing_remove_question",
     "hearing_start",
     "hearing_update",
@@ -72,9 +83,6 @@ __all__ = [
     "redemption_start",
     "sitting_posts",
 ]
-
-#: days a problem raised at a hearing has to be rectified
-PROBLEM_DAYS = 30
 
 #: a hearing question's category as a category of the problem ledger
 QUESTION_TO_PROBLEM: dict[str, ProblemCategory] = {
@@ -319,32 +327,55 @@ def hearing_complete(*, actor: Actor, hearing: Hearing, on: dt.date | None = Non
         if owner is None:
             fallback = fallback or _secretary(hearing.village)
             owner = fallback
-        title = q.question if not q.satisfied else q.follow_up
-        problem_open(
-            actor=actor,
-            village=hearing.village,
-            source=ProblemSource.HEARING if q.satisfied else ProblemSource.QUESTION,
-            title=title.strip().splitlines()[0][:100],
-            category=QUESTION_TO_PROBLEM.get(q.category, ProblemCategory.OTHER),
-            owner=owner,
-            owner_name=owner.name if owner else _("The village committees"),
-            deadline=on + dt.timedelta(days=PROBLEM_DAYS),
-            description="\n".join(
-                s
-                for s in (
-                    q.question,
-                    _("Answer: %(a)s") % {"a": q.answer} if q.answer else "",
-                    _("Follow-up: %(f)s") % {"f": q.follow_up} if q.follow_up else "",
-                )
-                if s
-            ),
-            opened_on=on,
-            check_permission=False,  # checked above; the contact cadre registers it
-            hearing_question=q,
-        )
+        _question_problem(actor, hearing, q, owner, on)
     _complete(hearing, actor)
     task_done(hearing.task, on)
     return hearing
+
+
+def _question_problem(
+    actor: Actor, hearing: Hearing, q: HearingQuestion, owner: Cadre | None, on: dt.date
+) -> Problem:
+    """A hearing's question in the problem ledger: its follow-up if the villagers were
+    satisfied, else the question itself; the rights are the caller's to check."""
+    title = q.question if not q.satisfied or not q.follow_up.strip() else q.follow_up
+    return problem_open(
+        actor=actor,
+        village=hearing.village,
+        source=ProblemSource.HEARING if q.satisfied else ProblemSource.QUESTION,
+        title=title.strip().splitlines()[0][:100],
+        category=QUESTION_TO_PROBLEM.get(q.category, ProblemCategory.OTHER),
+        owner=owner,
+        owner_name=owner.name if owner else _("The village committees"),
+        deadline=on + dt.timedelta(days=PROBLEM_DAYS),
+        description="\n".join(
+            s
+            for s in (
+                q.question,
+                _("Answer: %(a)s") % {"a": q.answer} if q.answer else "",
+                _("Follow-up: %(f)s") % {"f": q.follow_up} if q.follow_up else "",
+            )
+            if s
+        ),
+        opened_on=on,
+        check_permission=False,  # checked by the caller; the contact cadre registers it
+        hearing_question=q,
+    )
+
+
+@transaction.atomic
+def hearing_question_to_problem(*, actor: Actor, question: HearingQuestion) -> Problem:
+    """Register in one tap a question of a completed hearing that its completion did not
+    register (the villagers were satisfied and no follow-up was agreed), as a follow-up due in
+    PROBLEM_DAYS days, owned by the answering cadre or the secretary."""
+    require(actor, Right.ORGANIZE, question.area_code)
+    hearing = Hearing.objects.get(pk=question.hearing_id)
+    if hearing.state != RecordState.COMPLETED:
+        raise ValidationError(_("The questions of a hearing are registered when it is completed."))
+    if Problem.objects.filter(hearing_question=question).exists():
+        raise ValidationError(_("This record is already registered as a problem."))
+    owner = question.answered_by or _secretary(hearing.village)
+    return _question_problem(actor, hearing, question, owner, today())
 
 
 # ------------------------------------------------------------------ public reports
@@ -747,26 +778,132 @@ def annual_inspection_decide(
         reasons = check_reason(reasons, field="reasons")
     record.verdict, record.reasons = verdict, reasons
     if verdict == Verdict.FAIL:
-        certificate = QualificationCertificate.objects.select_for_update().get(
-            pk=record.certificate_id
-        )
-        cadres_services.certificate_suspend(
-            actor=actor, certificate=certificate, on=on, reason=reasons
-        )
-        post = certificate.post
-        # An advice already open for the post (e.g. after a broken promise) is the same case.
-        record.advice = ResignationAdvice.objects.undecided().filter(
-            post=post
-        ).first() or cadres_services.advice_open(
-            actor=actor,
-            post=post,
-            grounds=_("Failed the annual certificate inspection of %(year)d: %(reasons)s")
-            % {"year": record.year, "reasons": reasons},
-            opened_on=on,
-        )
+        record.advice = _fail(actor, record, reasons, on)
     record.full_clean()
     record.save(update_fields=["verdict", "reasons", "advice"])
     _complete(record, actor)
     if not _valid_certificates_left(record.task, record.year):
         task_done(record.task, on)
     return record
+
+
+def _fail(
+    actor: Actor, record: CertificateInspection, reasons: str, on: dt.date
+) -> ResignationAdvice:
+    """A fail's consequences: the certificate suspended, an advised resignation for the post."""
+    certificate = QualificationCertificate.objects.select_for_update().get(pk=record.certificate_id)
+    cadres_services.certificate_suspend(actor=actor, certificate=certificate, on=on, reason=reasons)
+    post = certificate.post
+    # An advice already open for the post (e.g. after a broken promise) is the same case.
+    return ResignationAdvice.objects.undecided().filter(
+        post=post
+    ).first() or cadres_services.advice_open(
+        actor=actor,
+        post=post,
+        grounds=_("Failed the annual certificate inspection of %(year)d: %(reasons)s")
+        % {"year": record.year, "reasons": reasons},
+        opened_on=on,
+    )
+
+
+def _opened_by(
+    record: CertificateInspection, advice: ResignationAdvice, suspended_on: dt.date
+) -> bool:
+    """Whether the fail opened this advice (rather than finding one already open for the
+    post): opened by the one who decided, on the day of the suspension, on its reasons."""
+    return (
+        advice.opened_by_id == record.completed_by_id
+        and advice.opened_on == suspended_on
+        and record.reasons in advice.grounds
+    )
+
+
+@transaction.atomic
+def annual_inspection_correct(
+    *,
+    actor: Actor,
+    record: CertificateInspection,
+    verdict: str,
+    reasons: str = "",
+    reason: str,
+    on: dt.date | None = None,
+) -> VerdictCorrection:
+    """A county supervisor corrects a decided verdict, with the reason; the correction is
+    recorded and the original stays in it and in the record's history. Its consequences follow
+    (a new fail suspends and advises) or are undone (a fail corrected reinstates the
+    certificate and withdraws the advice it opened) if nothing happened since; else refused."""
+    require(actor, Right.SUPERVISE, record.area_code)
+    record = locked(record)
+    if record.state != RecordState.COMPLETED:
+        raise ValidationError(_("Only a decided verdict can be corrected."))
+    on = on or today()
+    reason = check_reason(reason, field="reason")
+    if verdict not in Verdict.values:
+        raise ValidationError({"verdict": _("Choose the verdict.")})
+    if verdict == record.verdict:
+        raise ValidationError({"verdict": _("This is already the verdict.")})
+    if verdict != Verdict.PASS:
+        reasons = check_reason(reasons, field="reasons")
+    else:
+        reasons = ""
+    advice, withdrawn, done = record.advice, None, []
+    if record.verdict == Verdict.FAIL:
+        certificate = QualificationCertificate.objects.select_for_update().get(
+            pk=record.certificate_id
+        )
+        # The suspension is the fail's own only while the certificate has not changed since.
+        if certificate.state != CertificateState.SUSPENDED or (
+            certificate.state_reason != record.reasons
+        ):
+            raise ValidationError(
+                _(
+                    "The certificate has changed since the verdict (it is now %(state)s): "
+                    "the fail's consequences cannot be undone, so the verdict cannot be "
+                    "corrected."
+                )
+                % {"state": certificate.get_state_display()}
+            )
+        assert certificate.state_changed_on is not None  # set by the suspension
+        if advice is not None and _opened_by(record, advice, certificate.state_changed_on):
+            if advice.state != AdviceState.OPEN:
+                raise ValidationError(
+                    _(
+                        "The advised resignation opened by the fail has gone on (%(state)s): "
+                        "the verdict can no longer be corrected."
+                    )
+                    % {"state": advice.get_state_display()}
+                )
+            withdrawn = advice
+            done.append(_("The advised resignation opened by the fail is withdrawn."))
+        cadres_services.certificate_reinstate(
+            actor=actor,
+            certificate=certificate,
+            on=on,
+            reason=_("Annual inspection of %(year)d corrected: %(reason)s")
+            % {"year": record.year, "reason": reason},
+        )
+        done.insert(0, _("The certificate is valid again."))
+        advice = None
+    elif verdict == Verdict.FAIL:
+        advice = _fail(actor, record, reasons, on)
+        done.append(_("The certificate is suspended and an advised resignation is open."))
+    correction = VerdictCorrection(
+        inspection=record,
+        from_verdict=record.verdict,
+        from_reasons=record.reasons,
+        to_verdict=verdict,
+        to_reasons=reasons,
+        reason=reason,
+        consequences="\n".join(str(d) for d in done),
+        corrected_by=actor,
+        area_code=record.area_code,
+    )
+    correction.full_clean()
+    correction.save()
+    # The trigger lets the decided record change only as this latest correction says.
+    record.verdict, record.reasons, record.advice = verdict, reasons, advice
+    record.save(update_fields=["verdict", "reasons", "advice"])
+    if withdrawn is not None:
+        # Withdrawn: the row goes, its history (pghistory) and this correction keep it.
+        withdrawn.delete()
+    return correction

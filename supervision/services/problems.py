@@ -42,6 +42,7 @@ __all__ = [
     "problem_from_disclosure_question",
     "problem_from_record",
     "problem_open",
+    "problem_register_record",
     "problem_reopen",
     "problem_send_back",
     "problem_start",
@@ -51,6 +52,8 @@ __all__ = [
     "record_step",
 ]
 
+#: days a problem has to be rectified when its registration does not say (a hearing's, one tap)
+PROBLEM_DAYS = 30
 SOURCE_LINKS = ("inspection_finding", "hearing_question", "audit_finding", "disclosure_question")
 OPEN_STATES = (
     ProblemState.OPEN,
@@ -551,3 +554,20 @@ def problem_from_disclosure_question(
 ) -> Problem:
     """Register a villager's question about a published statement as a problem."""
     return problem_from_record(source=ProblemSource.DISCLOSURE, record=question, **fields)
+
+
+def problem_register_record(
+    *,
+    actor: Actor,
+    source: str,
+    record: AuditFinding | DisclosureQuestion,
+) -> Problem:
+    """Register a ledger record as a problem in one tap (`problem_from_record`), today: due in
+    PROBLEM_DAYS days, the village committees responsible, both editable on the problem."""
+    return problem_from_record(
+        actor=actor,
+        source=source,
+        record=record,
+        deadline=today() + dt.timedelta(days=PROBLEM_DAYS),
+        owner_name=_("The village committees"),
+    )

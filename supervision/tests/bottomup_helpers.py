@@ -107,11 +107,13 @@ def other_contact_fixture(township):
     return user
 
 
-def formset_data(formset, rows=None):
+def formset_data(formset, rows=None, confirmed=True):
     """The POST of a meeting's one-page form as its page renders it (`formset`, from the page's
-    context), with `rows` ({object id: {field: value}}) typed over the rows' initial values."""
+    context), with `rows` ({object id: {field: value}}) typed over the rows' initial values;
+    `confirmed` as after the 确认 of the completion's dialog (a draft ignores it)."""
     rows = rows or {}
     data = {
+        **({"confirm": "1"} if confirmed else {}),
         f"{formset.prefix}-TOTAL_FORMS": str(len(formset.keys)),
         f"{formset.prefix}-INITIAL_FORMS": str(len(formset.keys)),
     }

@@ -131,7 +131,9 @@ def test_contact_cadre_adds_questions_and_completes_on_the_page(client, contact,
     assert client.post(url, question).status_code == 302
     bad = client.post(url, {**question, "q-question": ""})
     assert bad.status_code == 200 and bad.context["question_form"].errors
-    response = client.post(reverse("supervision:hearing-complete", args=[hearing.pk]))
+    response = client.post(
+        reverse("supervision:hearing-complete", args=[hearing.pk]), {"confirm": "1"}
+    )
     assert response.status_code == 302
     problem = Problem.objects.get()
     assert problem.owner == sitting["chair"].cadre and problem.hearing_question.satisfied is False
@@ -159,7 +161,7 @@ def test_writes_of_strangers_are_refused(client, everyone, records, sitting):
         for url in [*posts, decide]:
             assert client.post(url, {}).status_code == status, (persona, url)
     login(client, everyone["contact"])  # the annual inspection is the township's
-    assert client.post(decide, {"verdict": "pass"}).status_code == 403
+    assert client.post(decide, {"confirm": "1", "verdict": "pass"}).status_code == 403
     assert (
         client.get(
             reverse("supervision:certificate-inspection-create", args=[r["annual"].task_id])
@@ -204,7 +206,9 @@ def test_redemption_page_sets_results_and_shows_rates(client, contact, village, 
     page = client.get(detail)
     assert page.context["village_rate"] == "50.0%"
     assert (
-        client.post(reverse("supervision:redemption-complete", args=[redemption.pk])).status_code
+        client.post(
+            reverse("supervision:redemption-complete", args=[redemption.pk]), {"confirm": "1"}
+        ).status_code
         == 302
     )
     redemption.refresh_from_db()
@@ -224,9 +228,12 @@ def test_township_decides_an_annual_inspection_on_the_page(client, insider, vill
     record = CertificateInspection.objects.get()
     assert response.url == reverse("supervision:certificate-inspection-detail", args=[record.pk])
     decide = reverse("supervision:certificate-inspection-decide", args=[record.pk])
-    refused = client.post(decide, {"verdict": "fail", "reasons": ""})
+    refused = client.post(decide, {"confirm": "1", "verdict": "fail", "reasons": ""})
     assert refused.status_code == 200 and refused.context["decide_form"].errors
-    assert client.post(decide, {"verdict": "fail", "reasons": "不合格"}).status_code == 302
+    assert (
+        client.post(decide, {"confirm": "1", "verdict": "fail", "reasons": "不合格"}).status_code
+        == 302
+    )
     record.refresh_from_db()
     assert record.verdict == Verdict.FAIL and record.advice is not None
     certificate.refresh_from_db()

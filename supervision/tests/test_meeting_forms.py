@@ -404,3 +404,22 @@ def test_the_api_takes_every_promises_outcome_at_once(api, insider, contact, vil
         format="json",
     )
     assert done.status_code == 200 and done.data["state"] == RecordState.COMPLETED
+
+
+def test_valid_rows_are_asked_before_completing_and_the_question_sends_them_again(
+    client, contact, village, sitting
+):
+    report = make_report(contact, village, issued=50, returned=48)
+    login(client, contact)
+    detail = reverse("supervision:public-report-detail", args=[report.pk])
+    formset = client.get(detail).context["formset"]
+    typed = {p.pk: counts(40, 8, 0) for p in posts_of(sitting)}
+    data = formset_data(formset, typed, confirmed=False)
+    response = client.post(reverse("supervision:public-report-complete", args=[report.pk]), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "收回的选票数" in page  # what completing does, said before it is done
+    assert all(f'value="{value}"' in page for value in ("40", "8"))  # the rows, sent again
+    assert not report.votes.exists()
+    report.refresh_from_db()
+    assert report.state == RecordState.DRAFT

@@ -96,15 +96,22 @@ def test_the_contact_cadre_rectifies_and_the_township_closes(client, contact, in
     assert (
         client.post(action_url(problem, "submit"), {"rectification": "已公开"}).status_code == 302
     )
-    assert client.post(action_url(problem, "close"), {"evidence": "照片"}).status_code == 403
+    assert (
+        client.post(action_url(problem, "close"), {"confirm": "1", "evidence": "照片"}).status_code
+        == 403
+    )
 
     login(client, insider)
     page = client.get(detail).content.decode()
     assert 'data-action="close"' in page and 'data-action="send-back"' in page
-    response = client.post(action_url(problem, "close"), {"evidence": "", "on": TODAY})
+    response = client.post(
+        action_url(problem, "close"), {"confirm": "1", "evidence": "", "on": TODAY}
+    )
     assert response.status_code == 200 and response.context["actions"]
     assert Problem.objects.get(pk=problem.pk).state == ProblemState.SUBMITTED
-    response = client.post(action_url(problem, "close"), {"evidence": "照片", "on": TODAY})
+    response = client.post(
+        action_url(problem, "close"), {"confirm": "1", "evidence": "照片", "on": TODAY}
+    )
     assert response.status_code == 302
     problem.refresh_from_db()
     assert problem.state == ProblemState.CLOSED and problem.closed_by == insider
@@ -115,7 +122,9 @@ def test_the_contact_cadre_rectifies_and_the_township_closes(client, contact, in
 
 def test_a_step_the_state_does_not_allow_is_refused_with_a_message(client, insider, problem):
     login(client, insider)
-    response = client.post(action_url(problem, "close"), {"evidence": "照片", "on": TODAY})
+    response = client.post(
+        action_url(problem, "close"), {"confirm": "1", "evidence": "照片", "on": TODAY}
+    )
     assert response.status_code == 302
     assert Problem.objects.get(pk=problem.pk).state == ProblemState.OPEN
 

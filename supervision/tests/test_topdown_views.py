@@ -159,7 +159,7 @@ def test_township_records_an_inspection_from_start_to_completion(
     assert client.post(add, {**finding, "deadline": "2026-07-01"}).status_code == 200
     assert client.post(add, finding).status_code == 302
 
-    response = client.post(url("inspection-complete", inspection.pk), follow=True)
+    response = client.post(url("inspection-complete", inspection.pk), {"confirm": "1"}, follow=True)
     inspection.refresh_from_db()
     inspection_task.refresh_from_db()
     assert inspection.state == RecordState.COMPLETED and str(inspection.total_score) == "93.5"
@@ -177,7 +177,7 @@ def test_township_records_an_inspection_from_start_to_completion(
 
 def test_completion_refused_in_words_on_the_page(client, insider, inspection):
     login(client, insider)
-    response = client.post(url("inspection-complete", inspection.pk), follow=True)
+    response = client.post(url("inspection-complete", inspection.pk), {"confirm": "1"}, follow=True)
     assert "请先为清单的每个条目打分" in response.content.decode()
     inspection.refresh_from_db()
     assert inspection.state == RecordState.DRAFT
@@ -304,7 +304,9 @@ def test_township_reviews_every_sitting_cadre(client, insider, sitting, review_t
     assert stranger.pk not in formset.keys
     values = typed(secretary="95", chair="80", member="65")
     response = client.post(
-        url("review-complete", review.pk), formset_data(formset, values), follow=True
+        url("review-complete", review.pk),
+        {**formset_data(formset, values), "confirm": "1"},
+        follow=True,
     )
     page = response.content.decode()
     review.refresh_from_db()

@@ -22,7 +22,13 @@ from cadres.models import Cadre, Post, QualificationCertificate
 from core.dates import today
 from core.rates import format_percent, fulfilment_rate, satisfaction_expression
 from core.rights import Right
-from core.views import ScopedListView, ScopedMixin, ScopedObjectMixin, apply_validation_error
+from core.views import (
+    ConfirmMixin,
+    ScopedListView,
+    ScopedMixin,
+    ScopedObjectMixin,
+    apply_validation_error,
+)
 from villages.changelog import history_context
 from villages.models import Region
 
@@ -35,6 +41,7 @@ from ..filtersets_bottomup import (
     RedemptionFilterSet,
 )
 from ..forms_bottomup import (
+    CertificateInspectionCorrectForm,
     CertificateInspectionDecideForm,
     HearingForm,
     HearingUpdateForm,
@@ -54,14 +61,45 @@ from ..models import (
     SupervisionTask,
 )
 from ..periods import Period
+from ..services import REOPENABLE
+from .corrections import reopen_context
 from .meetings import MeetingFormMixin
 
 # ------------------------------------------------------------------ shared pieces
 
+#: what completing a record does and cannot undo (asked before: core.views.ConfirmMixin; the
+#: page shows the same text)
+HEARING_COMPLETE_MESSAGE = gettext_lazy(
+    "Completing the hearing freezes it; each unsatisfied question and each follow-up goes to "
+    "the problem ledger with a deadline of 30 days."
+)
+REPORT_COMPLETE_MESSAGE = gettext_lazy(
+    "Each cadre's three counts must add up to the ballots returned. Recording the votes "
+    "freezes the report."
+)
+REDEMPTION_COMPLETE_MESSAGE = gettext_lazy(
+    "Completing the redemption freezes every promise's result: it can no longer be changed. "
+    "The duty is marked done."
+)
+DECIDE_MESSAGE = gettext_lazy(
+    "The verdict completes the inspection and cannot be changed afterwards, except by a "
+    "county supervisor's correction. A fail suspends the certificate at once and opens an "
+    "advised resignation (劝辞) for the post."
+)
+CORRECT_MESSAGE = gettext_lazy(
+    "The corrected verdict replaces the decided one; the correction is recorded with your name "
+    "and reason and the original stays in the history. Correcting a fail reinstates the "
+    "certificate and withdraws the advised resignation it opened; correcting to a fail "
+    "suspends the certificate and opens one."
+)
 
-class RecordMixin(MeetingFormMixin, ScopedObjectMixin):
+
+class RecordMixin(ConfirmMixin, MeetingFormMixin, ScopedObjectMixin):
     """One record by pk: 404 outside the scope; a POST needs `post_right`, else 403. Bottom-up
-    records are organized (ORGANIZE); the annual certificate inspection is the township's (EDIT)."""
+    records are organized (ORGANIZE); the annual certificate inspection is the township's (EDIT).
+    An action in `confirm_message` is asked once its form is valid."""
+
+    ask_before_validating = False
 
     required_right = None
     post_right = Right.ORGANIZE
@@ -82,8 +120,14 @@ class RecordMixin(MeetingFormMixin, ScopedObjectMixin):
             "can_write": self.allows(self.post_right, record.area_code),
             # a refusal of a completed record shows at the top: its forms are hidden
             "failed_form": None if record.state == RecordState.DRAFT else self.failed_form,
+            **self.reopen_context(record),
             **history_context(self.request, record),
         }
+
+    def reopen_context(self, record) -> dict:
+        """The record's corrections (a meeting's record: its kind is its page's URL name)."""
+        kind = self.url_name.removesuffix("-detail")
+        return reopen_context(self.request, kind, record) if kind in REOPENABLE else {}
 
     def post(self, request, *args, **kwargs):
         handler = getattr(self, f"do_{kwargs.get('action', '')}", None)
@@ -94,6 +138,8 @@ class RecordMixin(MeetingFormMixin, ScopedObjectMixin):
     def run(self, form, name: str, service, success: str, **arguments):
         """Call `service` with the form's data; on a refusal show the form again with it."""
         if form.is_valid():
+            if (question := self.unconfirmed()) is not None:
+                return self.ask_confirmation(question)
             try:
                 service(actor=self.request.user, **arguments, **form.cleaned_data)
             except ValidationError as e:
@@ -208,6 +254,8 @@ class HearingCreateView(StartView):
 class HearingDetailView(RecordMixin, TemplateView):
     """A hearing: attendance, agenda, questions (added inline), the problems they raised."""
 
+    confirm_message = {"complete": HEARING_COMPLETE_MESSAGE}
+
     model = Hearing
     url_name = "hearing-detail"
     template_name = "supervision/bottomup/hearing_detail.html"
@@ -301,6 +349,8 @@ class PublicReportCreateView(StartView):
 class PublicReportDetailView(RecordMixin, TemplateView):
     """A public report: one row per sitting cadre with the vote and the satisfaction rate; in a
     draft, the votes on every cadre are typed on one form, saved as a draft or recorded."""
+
+    confirm_message = {"complete": REPORT_COMPLETE_MESSAGE}
 
     model = PublicReport
     url_name = "public-report-detail"
@@ -429,6 +479,8 @@ class RedemptionCreateView(StartView):
 class RedemptionDetailView(RecordMixin, TemplateView):
     """A redemption: one row per promise with its result, and the fulfilment rates; in a draft,
     every promise's outcome is typed on one form, saved as a draft or completed."""
+
+    confirm_message = {"complete": REDEMPTION_COMPLETE_MESSAGE}
 
     model = Redemption
     url_name = "redemption-detail"
@@ -660,6 +712,8 @@ class CertificateInspectionCreateView(SupervisionTaskPageMixin, TemplateView):
 class CertificateInspectionDetailView(RecordMixin, TemplateView):
     """One certificate's annual inspection: the evidence table and the verdict."""
 
+    confirm_message = {"decide": DECIDE_MESSAGE}
+
     model = CertificateInspection
     post_right = Right.EDIT
     url_name = "certificate-inspection-detail"
@@ -676,6 +730,9 @@ class CertificateInspectionDetailView(RecordMixin, TemplateView):
             **super().get_context_data(**kwargs),
             **self.common_context(rec, rec.certificate.post.village, Period(rec.year).label()),
             "inspection": rec,
+            "corrections": rec.corrections.select_related("corrected_by"),
+            "may_correct": rec.state == RecordState.COMPLETED
+            and self.allows(Right.SUPERVISE, rec.area_code),
             "evidence": evidence_rows(rec.evidence),
             "decide_form": kwargs.get("decide_form")
             or CertificateInspectionDecideForm(initial={"verdict": Verdict.PASS}),
@@ -689,6 +746,53 @@ class CertificateInspectionDetailView(RecordMixin, TemplateView):
             _("Verdict recorded."),
             record=self.get_object(),
         )
+
+
+class CertificateInspectionCorrectView(ConfirmMixin, ScopedObjectMixin, TemplateView):
+    """A county supervisor corrects a decided verdict (reason recorded; consequences followed
+    or undone by the service, which refuses when something happened since)."""
+
+    model = CertificateInspection
+    required_right = Right.SUPERVISE
+    lookup_field = lookup_url_kwarg = "pk"
+    template_name = "supervision/bottomup/certificate_inspection_correct.html"
+    confirm_message = CORRECT_MESSAGE
+    ask_before_validating = False
+
+    def base_queryset(self):
+        return CertificateInspection.objects.select_related(
+            "certificate__post__cadre", "certificate__post__village__township__parent", "advice"
+        )
+
+    def get_context_data(self, **kwargs):
+        rec = self.get_object()
+        if rec.state != RecordState.COMPLETED:
+            raise Http404
+        return {
+            **super().get_context_data(**kwargs),
+            "inspection": rec,
+            "village": rec.certificate.post.village,
+            "form": kwargs.get("form") or CertificateInspectionCorrectForm(),
+        }
+
+    def post(self, request, *args, **kwargs):
+        record = self.get_object()
+        form = CertificateInspectionCorrectForm(request.POST)
+        if form.is_valid():
+            if (question := self.unconfirmed()) is not None:
+                return self.ask_confirmation(question)
+            try:
+                services.annual_inspection_correct(
+                    actor=request.user, record=record, **form.cleaned_data
+                )
+            except ValidationError as e:
+                apply_validation_error(form, e)
+            else:
+                messages.success(request, _("Verdict corrected; the correction is recorded."))
+                return redirect(
+                    reverse("supervision:certificate-inspection-detail", args=[record.pk])
+                )
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class CertificateInspectionListView(RecordListView):
@@ -790,5 +894,10 @@ urlpatterns = [
         CertificateInspectionDetailView,
         "certificate-inspection",
         [("decide", "decide", "decide")],
+    ),
+    path(
+        "annual-inspections/<int:pk>/correct/",
+        CertificateInspectionCorrectView.as_view(),
+        name="certificate-inspection-correct",
     ),
 ]

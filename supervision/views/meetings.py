@@ -32,6 +32,11 @@ class MeetingFormMixin:
             valid = formset.is_valid()
             rows = formset.filled() if valid else []
         if valid:
+            # a view that asks before an irreversible action (core.views.ConfirmMixin) asks
+            # once the rows are valid; the confirmation sends them again
+            unconfirmed = getattr(self, "unconfirmed", None)
+            if unconfirmed is not None and (question := unconfirmed()) is not None:
+                return self.ask_confirmation(question)
             try:
                 save(rows)
             except RowErrors as e:

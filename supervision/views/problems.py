@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -25,7 +26,13 @@ from core.dates import today
 from core.excel import xlsx_response
 from core.querysets import prefix_q
 from core.rights import Right, scope_for
-from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, apply_validation_error
+from core.views import (
+    ConfirmMixin,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedObjectMixin,
+    apply_validation_error,
+)
 from ledgers.models import AuditFinding, DisclosureQuestion
 from villages.changelog import history_context
 from villages.models import Region, Village
@@ -34,9 +41,17 @@ from .. import selectors, services
 from ..choices import Escalation, ProblemSource, ProblemState, Severity
 from ..filtersets_problems import ProblemFilterSet
 from ..forms_problems import ACTION_FORMS, ProblemCreateForm, ProblemFactsForm
-from ..models import Problem, ProblemStep
+from ..models import HearingQuestion, Problem, ProblemStep
 
 TEMPLATES = "supervision/problems/"
+
+#: the steps that ask before they are taken (core.views.ConfirmMixin)
+CONFIRM_STEPS = {
+    "close": gettext_lazy(
+        "Closing the problem (销号) records that its rectification is verified and takes it out "
+        "of the open ledger. Only township or county staff can reopen it."
+    ),
+}
 
 
 def organized_villages(user):
@@ -122,6 +137,7 @@ class ProblemDetailView(ScopedDetailView):
                     "form": form,
                     "url": reverse("supervision:problem-action", args=[problem.pk, slug]),
                     "danger": slug in ("close", "reopen"),
+                    "confirm": CONFIRM_STEPS.get(slug),
                 }
             )
         source_label, source_url = selectors.problem_source(problem)
@@ -153,9 +169,11 @@ def _action_title(slug: str) -> str:
     }[slug]
 
 
-class ProblemActionView(ScopedObjectMixin, View):
+class ProblemActionView(ConfirmMixin, ScopedObjectMixin, View):
     """POST one step of the flow; a refusal is shown on the problem's page."""
 
+    confirm_message = CONFIRM_STEPS
+    ask_before_validating = False
     model = Problem
     lookup_field = "pk"
     lookup_url_kwarg = "pk"
@@ -171,6 +189,8 @@ class ProblemActionView(ScopedObjectMixin, View):
             raise PermissionDenied
         form = form_class(request.POST)
         if form.is_valid():
+            if (question := self.unconfirmed()) is not None:
+                return self.ask_confirmation(question)
             service = {
                 "start": services.problem_start,
                 "submit": services.problem_submit,
@@ -193,6 +213,64 @@ class ProblemActionView(ScopedObjectMixin, View):
         detail.object = detail.get_object()
         ctx = detail.get_context_data(object=detail.object, bound={action: form})
         return TemplateResponse(request, detail.template_name, ctx)
+
+
+#: the records a problem is registered from in one tap: URL slug → (the scoped queryset, the
+#: service that registers one, the record's page)
+ONE_TAP_SOURCES = {
+    "audit-finding": (
+        lambda user: AuditFinding.objects.visible_to(user).select_related("audit", "problem"),
+        lambda actor, finding: services.problem_register_record(
+            actor=actor, source=ProblemSource.AUDIT, record=finding
+        ),
+        lambda finding: reverse("ledgers:audit-detail", args=[finding.audit_id]),
+    ),
+    "disclosure-question": (
+        lambda user: DisclosureQuestion.objects.visible_to(user).select_related("problem"),
+        lambda actor, question: services.problem_register_record(
+            actor=actor, source=ProblemSource.DISCLOSURE, record=question
+        ),
+        lambda question: reverse("ledgers:disclosure-detail", args=[question.disclosure_id]),
+    ),
+    "hearing-question": (
+        lambda user: HearingQuestion.objects.visible_to(user).select_related("problem"),
+        lambda actor, question: services.hearing_question_to_problem(
+            actor=actor, question=question
+        ),
+        lambda question: reverse("supervision:hearing-detail", args=[question.hearing_id]),
+    ),
+}
+
+
+class ProblemFromRecordView(LoginRequiredMixin, View):
+    """POST: register an audit finding or a villager's question (about a statement, or at a
+    completed hearing) as a problem in one tap, then
+    show the problem (its deadline and person responsible can be edited there). Once
+    registered, the record leads to its problem instead."""
+
+    def post(self, request, kind, pk):
+        if kind not in ONE_TAP_SOURCES:
+            raise Http404
+        queryset, register, page = ONE_TAP_SOURCES[kind]
+        record = get_object_or_404(queryset(request.user), pk=pk)
+        existing = getattr(record, "problem", None)
+        if existing is not None:
+            messages.info(request, _("This record is already registered as a problem."))
+            return redirect(existing.get_absolute_url())
+        try:
+            problem = register(request.user, record)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+            return redirect(page(record))
+        messages.success(
+            request,
+            _(
+                "Registered in the problem ledger, due in %(n)d days: check the deadline and "
+                "the person responsible."
+            )
+            % {"n": services.PROBLEM_DAYS},
+        )
+        return redirect(problem.get_absolute_url())
 
 
 class ProblemCreateView(LoginRequiredMixin, TemplateView):
@@ -382,4 +460,9 @@ urlpatterns = [
     path("problems/<int:pk>/", ProblemDetailView.as_view(), name="problem-detail"),
     path("problems/<int:pk>/edit/", ProblemUpdateView.as_view(), name="problem-update"),
     path("problems/<int:pk>/<slug:action>/", ProblemActionView.as_view(), name="problem-action"),
+    path(
+        "problems/from/<slug:kind>/<int:pk>/",
+        ProblemFromRecordView.as_view(),
+        name="problem-from-record",
+    ),
 ]

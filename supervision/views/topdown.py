@@ -17,11 +17,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView, View
 
 from core.dates import today
 from core.rights import Right, scope_for
-from core.views import ScopedListView, ScopedMixin, ScopedObjectMixin, apply_validation_error
+from core.views import (
+    ConfirmMixin,
+    ScopedListView,
+    ScopedMixin,
+    ScopedObjectMixin,
+    apply_validation_error,
+)
 from villages.changelog import history_context
 from villages.models import Region
 
@@ -47,6 +54,7 @@ from ..models import (
     SupervisionTask,
 )
 from ..periods import Period
+from .corrections import reopen_context
 from .meetings import MeetingFormMixin
 
 T = "supervision/topdown/"
@@ -64,6 +72,17 @@ def _counties(user) -> list[str]:
     """The counties whose checklists the user reads."""
     scope = scope_for(user)
     return sorted(scope.counties())
+
+
+#: what completing does and cannot undo (asked before: core.views.ConfirmMixin; the pages show
+#: the same text)
+INSPECTION_COMPLETE_MESSAGE = gettext_lazy(
+    "Completing computes the score, registers each finding in the problem ledger and marks the "
+    "duty done. The inspection cannot be changed afterwards."
+)
+REVIEW_COMPLETE_MESSAGE = gettext_lazy(
+    "Completing marks the duty done; the review cannot be changed afterwards."
+)
 
 
 class ObjectMixin(ScopedObjectMixin):
@@ -353,6 +372,8 @@ class InspectionDetailView(ObjectMixin, TemplateView):
             Right.EDIT, inspection.area_code
         )
         ctx = {
+            **reopen_context(self.request, "inspection", inspection),
+            "complete_message": INSPECTION_COMPLETE_MESSAGE,
             **super().get_context_data(**kwargs),
             "inspection": inspection,
             "village": inspection.village,
@@ -475,8 +496,10 @@ class InspectionFindingRemoveView(InspectionWriteView):
         return self.done(_("The problem found was removed."))
 
 
-class InspectionCompleteView(InspectionWriteView):
+class InspectionCompleteView(ConfirmMixin, InspectionWriteView):
     """Complete: the score is computed, findings enter the problem ledger, the duty is done."""
+
+    confirm_message = INSPECTION_COMPLETE_MESSAGE
 
     def post(self, request, *args, **kwargs):
         try:
@@ -585,6 +608,8 @@ class ReviewDetailView(MeetingFormMixin, ObjectMixin, TemplateView):
             for row in rows:
                 row.form = forms_by_post.get(row.post.pk)
         return {
+            **reopen_context(self.request, "review", review),
+            "complete_message": REVIEW_COMPLETE_MESSAGE,
             **super().get_context_data(**kwargs),
             "review": review,
             "village": review.village,
@@ -625,9 +650,12 @@ class ReviewScoresView(ReviewWriteView):
         )
 
 
-class ReviewCompleteView(ReviewScoresView):
-    """POST the one-page form and complete the review in the same transaction."""
+class ReviewCompleteView(ConfirmMixin, ReviewScoresView):
+    """POST the one-page form and complete the review in the same transaction, asked first
+    once the rows are valid."""
 
+    confirm_message = REVIEW_COMPLETE_MESSAGE
+    ask_before_validating = False
     complete = True
 
 
