@@ -13,6 +13,7 @@ from supervision.choices import TaskKind, Verdict
 from supervision.models import CertificateInspection
 from supervision.periods import Period
 from supervision.tests.conftest import sitting  # noqa: F401 (fixture)
+from tests.browser import confirm_in_dialog
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,14 +25,6 @@ def log_in(page, username):
     page.get_by_label("密码").fill("correct-horse-9")
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(page.base_url + "/")
-
-
-def confirm_in_dialog(page, says):
-    dialog = page.get_by_test_id("confirm-dialog")
-    expect(dialog).to_be_visible()
-    expect(dialog).to_contain_text(says)
-    with page.expect_navigation():
-        dialog.get_by_role("button", name="确认").click()
 
 
 def test_a_county_supervisor_corrects_a_confirmed_verdict(

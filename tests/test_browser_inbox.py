@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from ledgers import services
 from ledgers.tests.conftest import chart, clerk, lines, open_books  # noqa: F401 (fixtures)
+from tests.browser import confirm_in_dialog
 from villages.tests.helpers import browser_login
 from work.tests import helpers as h
 
@@ -47,6 +48,7 @@ def test_township_staff_post_a_voucher_from_the_inbox(
     page.wait_for_url(f"**{voucher.get_absolute_url()}")
 
     page.get_by_role("button", name="审核记账").click()
+    confirm_in_dialog(page, "记账")
     expect(page.get_by_test_id("voucher-state")).to_have_text("已记账")
     expect(page.get_by_test_id("inbox-badge")).to_have_text("1")
 

@@ -12,6 +12,7 @@ from supervision.choices import TaskKind
 from supervision.models import PublicReport, Redemption
 from supervision.tests.bottomup_helpers import duty, make_redemption, pledged_secretary
 from supervision.tests.conftest import sitting_post
+from tests.browser import confirm_in_dialog
 from villages.tests.helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,7 +56,7 @@ def test_a_contact_cadre_records_every_vote_in_one_submit(page, village, insider
     # the whole form fits the phone's width: no sideways scrolling
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("button", name="记录测评结果").click()
-    confirm(page, "收回的选票数")  # what recording the votes does, asked once
+    confirm_in_dialog(page, "收回的选票数")  # what recording the votes does, asked once
 
     expect(page.get_by_test_id("record-state")).to_have_text("已完成")
     expect(page.get_by_test_id("votes")).to_contain_text("100.0%")
@@ -80,7 +81,7 @@ def test_a_contact_cadre_completes_a_redemption_in_one_submit(page, village, ins
     later.get_by_label("结果").select_option(label="按计划推进")
     later.get_by_label("群众评价").select_option(label="满意")
     page.get_by_role("button", name="完成承诺兑现").click()
-    confirm(page, "不能再修改")
+    confirm_in_dialog(page, "不能再修改")
 
     expect(page.get_by_test_id("record-state")).to_have_text("已完成")
     expect(page.get_by_test_id("village-rate")).to_have_text("100.0%")
@@ -89,11 +90,3 @@ def test_a_contact_cadre_completes_a_redemption_in_one_submit(page, village, ins
         "fulfilled",
         "on_track",
     ]
-
-
-def confirm(page, says):
-    """The completion's dialog says what it does; 确认 sends the one form, once."""
-    dialog = page.get_by_test_id("confirm-dialog")
-    expect(dialog).to_contain_text(says)
-    with page.expect_navigation():
-        dialog.get_by_role("button", name="确认").click()

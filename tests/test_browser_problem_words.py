@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from core.dates import today
 from supervision.tests.problems_helpers import make_problem, submitted
+from tests.browser import confirm_in_dialog
 from villages.templatetags.cunjian import person_name
 from villages.tests.helpers import browser_login
 
@@ -33,6 +34,7 @@ def test_a_problem_struck_off_and_reopened_on_a_phone(
     close = page.locator("form[data-action=close]")
     close.get_by_label("销号依据").fill("公开栏照片")
     close.get_by_role("button").click()
+    confirm_in_dialog(page, "销号")
     expect(page.get_by_test_id("state")).to_have_text("已销号")
     expect(page.get_by_test_id("steps")).to_contain_text("待核验 → 已销号")
     history = page.locator("table").last.inner_text()

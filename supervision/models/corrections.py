@@ -25,7 +25,7 @@ class RecordReopening(models.Model):
     the original stays here and in the record's history (pghistory)."""
 
     record_table = models.CharField(_("record"), max_length=63)
-    record_id = models.BigIntegerField()
+    record_id = models.BigIntegerField(_("record number"))
     completed_at = models.DateTimeField(_("completed at"))
     completed_by = user_field(_("completed by"))
     reason = models.TextField(_("reason of the correction"))
