@@ -297,7 +297,8 @@ class RegionDetailView(ScopedDetailView):
 
 
 class TreeImportView(LoginRequiredMixin, FormView):
-    """Upload the filled-in Excel template; all rows are checked before anything is written."""
+    """Upload the filled-in Excel template: check it (a dry run that lists what would change) or
+    import it; all rows are checked before anything is written."""
 
     form_class = TreeImportForm
     template_name = "villages/tree_import.html"
@@ -306,9 +307,14 @@ class TreeImportView(LoginRequiredMixin, FormView):
         return selectors.importable_counties(self.request.user)
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not self.counties().exists():
+        if request.user.is_authenticated and not self.may_import():
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def may_import(self) -> bool:
+        # With no county yet, whoever may write everywhere imports the first one, named on the
+        # template's upper-levels sheet.
+        return self.counties().exists() or scope_for(self.request.user).everything
 
     def get_county(self):
         code = self.request.POST.get("county") or self.request.GET.get("county")
@@ -316,22 +322,34 @@ class TreeImportView(LoginRequiredMixin, FormView):
         return get_object_or_404(qs, code=code) if code else qs.first()
 
     def get_context_data(self, **kwargs):
+        from .imports import LIST_LIMIT
+
         return {
             **super().get_context_data(**kwargs),
             "counties": self.counties(),
             "county": self.get_county(),
+            "list_limit": LIST_LIMIT,
         }
 
     def form_valid(self, form):
         from .imports import TreeImportError, import_tree
 
-        county = self.get_county()
+        dry_run = "dry_run" in self.request.POST
         try:
             result = import_tree(
-                actor=self.request.user, county=county, file=form.cleaned_data["file"]
+                actor=self.request.user,
+                county=self.get_county(),
+                file=form.cleaned_data["file"],
+                update=form.cleaned_data["update"],
+                dry_run=dry_run,
             )
         except TreeImportError as e:
-            return self.render_to_response(self.get_context_data(form=form, import_errors=e.errors))
+            # 400: the upload was refused and nothing was written (the page says so).
+            return self.render_to_response(
+                self.get_context_data(form=form, import_errors=e.errors), status=400
+            )
+        if dry_run:
+            return self.render_to_response(self.get_context_data(form=form, preview=result))
         messages.success(
             self.request,
             _(
@@ -347,6 +365,9 @@ class TreeImportView(LoginRequiredMixin, FormView):
         )
         return redirect("villages:village-list")
 
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
 
 class TreeImportTemplateView(TreeImportView):
     """Download the Excel template, prefilled with the county's townships."""
@@ -356,7 +377,7 @@ class TreeImportTemplateView(TreeImportView):
 
         county = self.get_county()
         content = build_import_template(county=county, actor=request.user)
-        return xlsx_response(content, f"tree-import-{county.code}.xlsx")
+        return xlsx_response(content, f"tree-import-{county.code if county else 'new'}.xlsx")
 
     post = None
 

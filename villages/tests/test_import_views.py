@@ -96,7 +96,9 @@ def test_upload_of_a_valid_file_imports_and_reports_counts(client, insider, vill
         ]
     )
     response = client.post(
-        reverse("villages:tree-import"), {"county": "370830", "file": upload(data)}, follow=True
+        reverse("villages:tree-import"),
+        {"county": "370830", "file": upload(data), "update": "on"},
+        follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("villages:village-list")
     assert "新增村 1 个、更新 1 个" in response.content.decode()
