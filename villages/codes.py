@@ -49,6 +49,7 @@ def region_code(value: Any, level: RegionLevel | str) -> str:
     except CellError as exc:
         raise AreaCodeError(str(exc)) from exc
     n = CODE_LENGTH[level]
+    typed = code
     if len(code) != n:
         if len(code) not in PADDED_LENGTHS or len(code) < n or code[n:].strip("0"):
             raise AreaCodeError(_wrong_form(level, n))
@@ -57,7 +58,7 @@ def region_code(value: Any, level: RegionLevel | str) -> str:
         # 370000 read as a city is the province's own code, not a city of it.
         raise AreaCodeError(
             _("%(code)s is not a %(level)s code: its last digits are zeros.")
-            % {"code": code, "level": level.label}
+            % {"code": typed, "level": level.label}
         )
     return code
 
