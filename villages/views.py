@@ -307,14 +307,15 @@ class TreeImportView(LoginRequiredMixin, FormView):
         return selectors.importable_counties(self.request.user)
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not self.may_import():
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def may_import(self) -> bool:
         # With no county yet, whoever may write everywhere imports the first one, named on the
         # template's upper-levels sheet.
-        return self.counties().exists() or scope_for(self.request.user).everything
+        if (
+            request.user.is_authenticated
+            and not self.counties().exists()
+            and not scope_for(request.user).everything
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     def get_county(self):
         code = self.request.POST.get("county") or self.request.GET.get("county")
