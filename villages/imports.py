@@ -745,6 +745,9 @@ class _Validator:
             )
             return False
 
+        if not _may_import(self.scope, county_code):
+            # Before any row is compared: the refusal must not tell what the county holds.
+            raise PermissionDenied(_("You may not import the administrative tree of this county."))
         # One query for the whole chain.
         codes = {level: county_code[: CODE_LENGTH[level]] for level in UPPER_LEVELS}
         stored = {r.level: r for r in Region.objects.filter(code__in=codes.values())}

@@ -318,9 +318,15 @@ class TreeImportView(LoginRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_county(self):
-        code = self.request.POST.get("county") or self.request.GET.get("county")
+        """The county chosen; None for a new one, named on the workbook's upper-levels sheet
+        (offered to whoever may write everywhere)."""
+        code = self.request.POST.get("county", self.request.GET.get("county"))
         qs = self.counties()
-        return get_object_or_404(qs, code=code) if code else qs.first()
+        if code:
+            return get_object_or_404(qs, code=code)
+        if code == "" and scope_for(self.request.user).everything:
+            return None
+        return qs.first()
 
     def get_context_data(self, **kwargs):
         from .imports import LIST_LIMIT
@@ -329,6 +335,7 @@ class TreeImportView(LoginRequiredMixin, FormView):
             **super().get_context_data(**kwargs),
             "counties": self.counties(),
             "county": self.get_county(),
+            "may_add_county": scope_for(self.request.user).everything,
             "list_limit": LIST_LIMIT,
         }
 

@@ -162,3 +162,25 @@ def test_the_api_hides_a_county_outside_the_scope(api, supervisor, village):
     data = workbook(villages=[vrow("370831102209")])
     response = api.post(URL, {"county": "370831", "file": upload(data)}, format="multipart")
     assert response.status_code == 404
+
+
+def test_a_superuser_adds_a_second_county_through_the_page(client, county, township):
+    root = get_user_model().objects.create_superuser("root-second", password="x")
+    login(client, root)
+    page = client.get(reverse("villages:tree-import")).content.decode()
+    assert '<option value="">' in page
+    data = with_upper(
+        [["省", "370000", "山东省"], ["市", "370800", "济宁市"], ["县", "370831", "泗水县"]],
+        townships=[["370831102", "泉林镇"]],
+    )
+    response = client.post(reverse("villages:tree-import"), {"county": "", "file": upload(data)})
+    assert response.status_code == 302
+    assert Region.objects.get(code="370831102").parent.code == "370831"
+
+
+def test_the_api_refuses_a_county_named_on_the_sheet_outside_the_scope(api, supervisor, village):
+    api_login(api, supervisor)
+    data = with_upper([["县", "370831", "泗水县"]], villages=[vrow("370831102209")])
+    response = api.post(URL, {"file": upload(data)}, format="multipart")
+    assert response.status_code == 403
+    assert not Region.objects.filter(code="370831").exists()
