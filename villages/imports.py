@@ -777,7 +777,9 @@ class _Validator:
                 return False
             if current is None and row is None and self.county is not None:
                 # A county made before its chain (by hand, in the admin) imports as it is; the
-                # sheet may name the missing levels later.
+                # sheet may name the missing levels later. Nothing below links to a level
+                # further up than its parent's.
+                parent = None
                 continue
             if current is None:
                 if row is None:

@@ -79,9 +79,12 @@ class TreeImportErrorSerializer(CleanSerializer):
 
 
 class TreeImportFailureSerializer(CleanSerializer):
-    detail = serializers.CharField()
-    written = serializers.IntegerField(help_text=_("Always 0: nothing was written"))
-    errors = TreeImportErrorSerializer(many=True)
+    """A refused import: `detail`, `written` (0) and `errors` by sheet, row and column, or (a
+    malformed request) each field's messages under its name."""
+
+    detail = serializers.CharField(required=False)
+    written = serializers.IntegerField(required=False, help_text=_("Always 0: nothing was written"))
+    errors = TreeImportErrorSerializer(many=True, required=False)
 
 
 @extend_schema(tags=["villages"])

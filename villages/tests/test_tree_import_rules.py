@@ -373,3 +373,12 @@ def superuser(db):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.create_superuser("root-h17", password="x")
+
+
+def test_a_county_is_never_linked_past_a_missing_city(county, township, superuser):
+    Region.objects.create(code="37", name="山东省", level=RegionLevel.PROVINCE)
+    data = with_upper([["县", "370830", "汶上县"]], villages=[vrow("370830102201")])
+    result = import_tree(actor=superuser, county=county, file=data)
+    assert (result.regions_created, result.regions_updated, result.villages_created) == (0, 0, 1)
+    county.refresh_from_db()
+    assert county.parent is None
