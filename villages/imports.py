@@ -10,12 +10,18 @@ value already stored.
 
 from __future__ import annotations
 
+import secrets
+import shutil
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 
 import pghistory
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -1003,3 +1009,52 @@ FACT_PARSERS: dict[str, Callable[[Any], Any]] = {
     "is_backward": yes_no,
     "notes": text,
 }
+
+
+# ---------------------------------------------------------------------------- checked files
+# A dry run on the page keeps the file it checked, so that 导入 imports that very file without
+# asking for it again. The file lies outside MEDIA_ROOT (nothing serves it); the page holds only
+# a signed ticket naming it, its account and options, valid for CHECKED_HOURS.
+
+CHECKED_DIR = "tree-imports"
+CHECKED_HOURS = 2
+
+
+def _checked_dir() -> Path:
+    path = Path(settings.PRIVATE_MEDIA_ROOT) / CHECKED_DIR
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def keep_checked_file(*, actor, file: IO[bytes], county_code: str, update: bool) -> str:
+    """Store a file that passed a dry run; returns the signed ticket that names it."""
+    folder = _checked_dir()
+    stale = time.time() - CHECKED_HOURS * 3600
+    for old in folder.glob("*.xlsx"):
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
+    name = secrets.token_hex(16)
+    file.seek(0)
+    with open(folder / f"{name}.xlsx", "wb") as out:
+        shutil.copyfileobj(file, out)
+    return signing.dumps(
+        {"f": name, "u": actor.pk, "c": county_code, "up": update}, salt="tree-import"
+    )
+
+
+def take_checked_file(*, actor, ticket: str) -> tuple[bytes, str, bool] | None:
+    """The file, county code and update option of a ticket of `actor`'s, removed from storage;
+    None if the ticket is forged, someone else's or expired, or the file is gone."""
+    try:
+        data = signing.loads(ticket, salt="tree-import", max_age=CHECKED_HOURS * 3600)
+    except signing.BadSignature:
+        return None
+    if data.get("u") != actor.pk or not str(data.get("f", "")).isalnum():
+        return None
+    path = _checked_dir() / f"{data['f']}.xlsx"
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return None
+    path.unlink(missing_ok=True)
+    return content, data["c"], bool(data["up"])

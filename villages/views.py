@@ -339,17 +339,43 @@ class TreeImportView(LoginRequiredMixin, FormView):
             "list_limit": LIST_LIMIT,
         }
 
-    def form_valid(self, form):
-        from .imports import TreeImportError, import_tree
+    def post(self, request, *args, **kwargs):
+        if "checked" in request.POST:
+            return self.import_checked(request.POST["checked"])
+        return super().post(request, *args, **kwargs)
 
-        dry_run = "dry_run" in self.request.POST
+    def import_checked(self, ticket: str):
+        """Import the file a dry run checked (kept on the server), with the options it had."""
+        from .imports import ImportRowError, take_checked_file
+
+        form = self.get_form_class()()
+        checked = take_checked_file(actor=self.request.user, ticket=ticket)
+        if checked is None:
+            gone = ImportRowError(
+                "", None, "", _("The checked file is no longer kept; choose it again.")
+            )
+            return self.render_to_response(
+                self.get_context_data(form=form, import_errors=[gone]), status=400
+            )
+        content, county_code, update = checked
+        county = get_object_or_404(self.counties(), code=county_code) if county_code else None
+        return self.run(form, file=content, county=county, update=update, dry_run=False)
+
+    def form_valid(self, form):
+        return self.run(
+            form,
+            file=form.cleaned_data["file"],
+            county=self.get_county(),
+            update=form.cleaned_data["update"],
+            dry_run="dry_run" in self.request.POST,
+        )
+
+    def run(self, form, *, file, county, update: bool, dry_run: bool):
+        from .imports import TreeImportError, import_tree, keep_checked_file
+
         try:
             result = import_tree(
-                actor=self.request.user,
-                county=self.get_county(),
-                file=form.cleaned_data["file"],
-                update=form.cleaned_data["update"],
-                dry_run=dry_run,
+                actor=self.request.user, county=county, file=file, update=update, dry_run=dry_run
             )
         except TreeImportError as e:
             # 400: the upload was refused and nothing was written (the page says so).
@@ -357,7 +383,15 @@ class TreeImportView(LoginRequiredMixin, FormView):
                 self.get_context_data(form=form, import_errors=e.errors), status=400
             )
         if dry_run:
-            return self.render_to_response(self.get_context_data(form=form, preview=result))
+            ticket = keep_checked_file(
+                actor=self.request.user,
+                file=file,
+                county_code=county.code if county else "",
+                update=update,
+            )
+            return self.render_to_response(
+                self.get_context_data(form=form, preview=result, checked=ticket)
+            )
         messages.success(
             self.request,
             _(

@@ -14,6 +14,13 @@ from villages.tests.test_tree_import_rules import with_upper
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("chinese")]
 
+
+@pytest.fixture(autouse=True)
+def _private(settings, tmp_path):
+    """Checked files go to a directory of the test's own."""
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+
+
 URL = "/api/v1/tree-imports/"
 
 
@@ -41,6 +48,30 @@ def test_the_page_checks_first_and_writes_nothing(client, insider, village):
     assert (preview.villages_created, preview.villages_updated) == (1, 1)
     html = response.content.decode()
     assert 'data-testid="import-preview"' in html and "尚未写入任何数据" in html
+    assert not Village.objects.filter(code="370830102209").exists()
+
+    # 导入已检查的文件: the same file, with the option it was checked with, once.
+    ticket = response.context["checked"]
+    done = client.post(reverse("villages:tree-import"), {"checked": ticket})
+    assert done.status_code == 302
+    village.refresh_from_db()
+    assert village.households == 7
+    assert Village.objects.filter(code="370830102209").exists()
+    again = client.post(reverse("villages:tree-import"), {"checked": ticket})
+    assert again.status_code == 400
+    assert "已检查的文件已过期" in again.content.decode()
+
+
+def test_a_checked_file_is_only_its_checkers(client, insider, supervisor, village):
+    login(client, supervisor)
+    response = client.post(
+        reverse("villages:tree-import"),
+        {"county": "370830", "file": upload(changed_file(village)), "update": "on", "dry_run": "1"},
+    )
+    ticket = response.context["checked"]
+    login(client, insider)
+    assert client.post(reverse("villages:tree-import"), {"checked": ticket}).status_code == 400
+    assert client.post(reverse("villages:tree-import"), {"checked": "forged"}).status_code == 400
     assert not Village.objects.filter(code="370830102209").exists()
 
 
