@@ -382,3 +382,10 @@ def test_a_county_is_never_linked_past_a_missing_city(county, township, superuse
     assert (result.regions_created, result.regions_updated, result.villages_created) == (0, 0, 1)
     county.refresh_from_db()
     assert county.parent is None
+
+
+def test_the_benchmark_runs_and_leaves_nothing(db):
+    out = io.StringIO()
+    call_command("bench_tree_import", "--rows", "30", stdout=out)
+    assert "import:" in out.getvalue()
+    assert not Region.objects.exists() and not Village.objects.exists()

@@ -41,13 +41,12 @@ class Command(BaseCommand):
         data = self.workbook(rows)
         built = time.perf_counter() - started
         self.stdout.write(f"workbook: {rows} villages, {len(data) / 1e6:.1f} MB, {built:.2f} s")
-        figures = {}
+        figures: dict[str, float] = {}
+        cpus: dict[str, float] = {}  # this process only; the database's work is in the wall time
         try:
             with transaction.atomic():
-                province = (
-                    Region.objects.create(code="37", name="山东省", level=RegionLevel.PROVINCE)
-                    if not Region.objects.filter(code="37").exists()
-                    else Region.objects.get(code="37")
+                province, _ = Region.objects.get_or_create(
+                    code="37", defaults={"name": "山东省", "level": RegionLevel.PROVINCE}
                 )
                 city = Region.objects.create(
                     code="3799", name="测试市", level=RegionLevel.CITY, parent=province
@@ -57,19 +56,25 @@ class Command(BaseCommand):
                 )
                 actor = get_user_model().objects.create_superuser("bench-tree-import")
                 for label, dry_run in (("dry run", True), ("import", False)):
-                    start = time.perf_counter()
+                    start, cpu = time.perf_counter(), time.process_time()
                     result = import_tree(
                         actor=actor, county=county, file=io.BytesIO(data), dry_run=dry_run
                     )
                     figures[label] = time.perf_counter() - start
+                    cpus[label] = time.process_time() - cpu
                     assert result.villages_created == rows
                 raise Rollback
         except Rollback:
             pass
         for label, seconds in figures.items():
-            self.stdout.write(f"{label}: {seconds:.2f} s ({rows / seconds:,.0f} villages/s)")
-        verdict = "OK" if figures["import"] <= 10 * rows / 10_000 else "SLOW"
-        self.stdout.write(f"target 10,000 villages in <= 10 s: {verdict}")
+            self.stdout.write(
+                f"{label}: {seconds:.2f} s ({rows / seconds:,.0f} villages/s), "
+                f"Python CPU {cpus[label]:.2f} s"
+            )
+        if rows >= 10_000:
+            # Fixed costs weigh on small runs: judge only a run of the target's size or more.
+            verdict = "OK" if figures["import"] <= 10 * rows / 10_000 else "SLOW"
+            self.stdout.write(f"target 10,000 villages in <= 10 s: {verdict}")
 
     def workbook(self, rows: int) -> bytes:
         wb = new_workbook()
