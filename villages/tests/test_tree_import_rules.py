@@ -389,3 +389,16 @@ def test_the_benchmark_runs_and_leaves_nothing(db):
     call_command("bench_tree_import", "--rows", "30", stdout=out)
     assert "import:" in out.getvalue()
     assert not Region.objects.exists() and not Village.objects.exists()
+
+
+def test_the_upper_levels_are_written_as_text_never_formulas(county, supervisor):
+    from core.tests.test_excel import FORMULA_PAYLOADS, assert_no_formula
+
+    link, cmd, _sums, _at = FORMULA_PAYLOADS
+    province = Region.objects.create(code="37", name=cmd, level=RegionLevel.PROVINCE)
+    city = Region.objects.create(
+        code="3708", name="济宁市", level=RegionLevel.CITY, parent=province
+    )
+    Region.objects.filter(pk=county.pk).update(name=link, parent=city)
+    county.refresh_from_db()
+    assert_no_formula(build_import_template(county=county, actor=supervisor), link, cmd)
