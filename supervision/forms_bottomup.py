@@ -71,7 +71,7 @@ class QuestionForm(CleanForm):
 #: the text a question's row may carry: a new row with none of it is left empty
 QUESTION_TEXTS = ("asker_name", "question", "answer", "follow_up")
 #: blank rows offered for new questions (more come after saving the draft, or by the page's
-#: 添加一行 button)
+#: 增加一行 button)
 NEW_QUESTION_ROWS = 3
 
 

@@ -1,12 +1,12 @@
 """村务听证质询会 end to end: the contact cadre records a hearing on a phone (390 px) and types
-both questions, one unsatisfied, on the one-page form (a third row added by 添加一行) and
+both questions, one unsatisfied, on the one-page form (a third row added by 增加一行) and
 completes it in one submit; the township then finds the problem in its ledger."""
 
 import pytest
 from playwright.sync_api import expect
 
 from supervision.choices import TaskKind
-from supervision.models import Hearing, Problem
+from supervision.models import Problem
 from supervision.tests.bottomup_helpers import duty
 from supervision.tests.conftest import sitting_post
 from tests.browser import confirm_in_dialog

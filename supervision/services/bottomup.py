@@ -73,6 +73,8 @@ __all__ = [
     "hearing_set_questions",
     "hearing_start",
     "hearing_update",
+    "QuestionInput",
+    "QuestionRow",
     "post_order",
     "public_report_complete",
     "public_report_set_vote",

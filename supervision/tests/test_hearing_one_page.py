@@ -11,7 +11,7 @@ from supervision import services
 from supervision.choices import RecordState, TaskState
 from supervision.models import HearingQuestion, Problem
 from supervision.services.common import RowErrors
-from villages.tests.helpers import login
+from villages.tests.helpers import api_login, login
 
 from .bottomup_helpers import (
     add_question,
@@ -283,3 +283,76 @@ def test_the_hearing_page_has_a_constant_query_count(
         add_question(contact, hearing, question=f"问题{n}", answered_by=sitting["chair"].cadre)
     assert len(client.get(url).context["formset"].forms) == 10 + 3
     assert count_queries(url) == few
+
+
+# ------------------------------------------------------------------ the API
+
+
+API_STATUS = {
+    "anonymous": None,
+    "outsider": 404,
+    "other_contact": 404,
+    "insider": 200,
+    "supervisor": 200,
+    "contact": 200,
+}
+
+
+@pytest.mark.parametrize("persona, status", API_STATUS.items())
+def test_the_api_takes_every_question_at_once(
+    api, everyone, contact, village, sitting, persona, status
+):
+    hearing = make_hearing(contact, village)
+    old = add_question(contact, hearing, question="旧问题")
+    url = f"/api/v1/hearings/{hearing.pk}/all-questions/"
+    api_login(api, everyone[persona])
+    stranger = {"asker_kind": "villager", "category": "finance", "question": "别人的"}
+    row = {"asker_kind": "villager", "category": "finance", "question": "低保名单？"}
+    refused = api.post(
+        url,
+        {
+            "questions": [{**row, "satisfied": False}, {**stranger, "answered_by": 10**6}],
+            "complete": True,
+        },
+        format="json",
+    )
+    if status is None:
+        assert refused.status_code in (401, 403)
+        return
+    if status != 200:
+        assert refused.status_code == status
+        return
+    assert refused.status_code == 400  # an unknown cadre: nothing saved
+    assert hearing.questions.count() == 1
+    done = api.post(
+        url,
+        {
+            "questions": [{**row, "satisfied": False}, {"id": old.pk, "remove": True}],
+            "complete": True,
+        },
+        format="json",
+    )
+    assert done.status_code == 200, done.data
+    assert done.data["state"] == RecordState.COMPLETED
+    assert [q["question"] for q in done.data["questions"]] == ["低保名单？"]
+    assert Problem.objects.get().title == "低保名单？"
+
+
+def test_the_api_names_the_refused_row_by_its_index(api, contact, supervisor, village, sitting):
+    hearing = make_hearing(contact, village)
+    question = add_question(contact, hearing)
+    api_login(api, contact)
+    url = f"/api/v1/hearings/{hearing.pk}/all-questions/"
+    row = {"asker_kind": "villager", "category": "finance", "question": "问题"}
+    unknown = api.post(url, {"questions": [row, {**row, "id": question.pk + 999}]}, format="json")
+    assert unknown.status_code == 400 and list(unknown.data["questions"]) == ["1"]
+    services.hearing_update(
+        actor=contact,
+        hearing=hearing,
+        party_members_present=0,
+        representatives_present=0,
+        others_present=0,
+    )
+    no_one = api.post(url, {"questions": [row], "complete": True}, format="json")
+    assert no_one.status_code == 400  # the completion's refusal: no row kept
+    assert hearing.questions.count() == 1
