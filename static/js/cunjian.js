@@ -80,13 +80,15 @@ function labelCards(root) {
 if (window.htmx) htmx.onLoad(labelCards); else labelCards(document);
 // After a POST the page comes back with its message (messages framework) at the top: a phone
 // that was taken down to the form (an #anchor in its action) would not see it, so once the page
-// has loaded and scrolled, bring a message that is above the viewport into view.
-window.addEventListener("load", () => {
+// has loaded and scrolled (the jump to an #anchor may come just after "load"), bring a message
+// that is above the viewport into view.
+function messagesInView() {
   const box = document.getElementById("messages");
   if (box && box.children.length && box.getBoundingClientRect().top < 0) {
     box.scrollIntoView({ block: "start" });
   }
-});
+}
+window.addEventListener("load", () => { messagesInView(); setTimeout(messagesInView, 300); });
 // A one-page form with rows to add (a hearing's questions): the button data-formset-add="P"
 // appends a copy of <template data-formset-template="P"> to [data-formset-list="P"] and counts
 // it in the formset's management form. Without JavaScript, saving the draft offers new rows.
