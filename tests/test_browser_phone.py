@@ -4,6 +4,7 @@ the township dashboard's chart of its villages as horizontal bars, the 10 furthe
 a link to all of them, and after a POST the message is in view."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -14,6 +15,7 @@ from villages.tests.helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+ARTIFACTS = Path(__file__).resolve().parent.parent / "var" / "test-artifacts"
 LONG_TITLE = "村务公开栏连续两个季度未更新财务收支明细，群众反映强烈"
 
 
@@ -36,6 +38,8 @@ def test_the_problem_ledger_reads_as_cards_on_a_phone(page, village, insider):
     expect(card.locator('td[data-label="状态"]').locator(".badge")).to_be_visible()
     expect(card.locator('td[data-label="村"]')).to_contain_text(village.name)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "problem-ledger-390.png"), full_page=True)
 
     # at a desk the same page is a table again
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -64,6 +68,7 @@ def test_the_dashboard_chart_is_horizontal_with_the_top_ten_on_a_phone(
     assert axis == {"y": "category", "n": 10}  # one bar row per village, the first ten
     top = page.get_by_test_id("matrix-top")
     expect(top).to_be_visible()
+    chart.screenshot(path=str(ARTIFACTS / "township-dashboard-chart-390.png"))
     top.get_by_role("link").click()  # to the table of all twelve
     expect(page.get_by_test_id("matrix").locator("tbody > tr")).to_have_count(12)
     expect(page.get_by_test_id("matrix")).to_be_in_viewport()
