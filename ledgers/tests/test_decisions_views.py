@@ -169,3 +169,13 @@ def test_list_query_count_is_the_same_for_2_and_20(client, count_queries, inside
             actor=clerk, village=village, subject=f"b{i}", kind="other", amount=Decimal(1)
         )
     assert count_queries(reverse("ledgers:decision-list")) == login_count
+
+
+def test_the_public_page_shows_the_decisions_made_public(client, clerk, village, decision):
+    services.decision_publish_result(
+        actor=clerk, decision=decision, published_on=D(2026, 3, 1), text="道路已完工验收"
+    )
+    hidden = resolved(clerk, village, amount="1000", publish=False, subject="尚未公开的事项")
+    page = client.get(f"/public/villages/{village.code}/").content.decode()
+    assert decision.display_number in page and "道路已完工验收" in page
+    assert hidden.subject not in page
