@@ -29,6 +29,8 @@ class DecisionStepSerializer(CleanModelSerializer):
     """One step's meeting (append-only)."""
 
     recorded_by = serializers.SerializerMethodField()
+    # "" for the first three steps: the schema says so (BlankEnum).
+    assembly = serializers.ChoiceField(choices=Assembly.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = DecisionStep

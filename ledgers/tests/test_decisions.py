@@ -366,3 +366,23 @@ def test_the_database_keeps_the_steps_in_order_and_final(clerk, village):
         DecisionStep.objects.filter(pk=first.pk).update(votes_for=1)
     with pytest.raises(DatabaseError), transaction.atomic():
         Decision.objects.filter(pk=decision.pk).update(amount=Decimal(999999))
+
+
+@pytest.mark.usefixtures("rule")
+def test_a_contract_keeps_the_decision_it_was_signed_under(clerk, village):
+    decision = resolved(clerk, village, amount="60000", kind=DecisionKind.CONTRACT)
+    contract = services.contract_sign(
+        actor=clerk,
+        resource=make_resource(clerk, village),
+        party="李四",
+        start_date=D(2026, 3, 1),
+        end_date=D(2031, 2, 28),
+        annual_fee=Decimal("12000"),
+        decision=decision,
+    )
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE ledgers_resourcecontract SET decision_id = NULL WHERE id = %s", [contract.pk]
+        )
+    # Terminating it early still works: only the link is frozen.
+    services.contract_terminate(actor=clerk, contract=contract, date=D(2026, 6, 30))
