@@ -58,6 +58,10 @@ class DecisionListView(ScopedListView):
             villages=villages.only("code", "name"),
             states=DecisionState.choices,
             kinds=DecisionKind.choices,
+            # One village chosen among those the user sees: its Excel download.
+            export_village=village_code
+            if village_code and villages.filter(code=village_code).exists()
+            else "",
             # The "new decision" button, when one village is chosen and the user keeps its books.
             add_village=village_code
             if village_code and scope_for(user).allows(Right.KEEP_BOOKS, village_code)
