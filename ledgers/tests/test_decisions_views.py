@@ -179,3 +179,38 @@ def test_the_public_page_shows_the_decisions_made_public(client, clerk, village,
     page = client.get(f"/public/villages/{village.code}/").content.decode()
     assert decision.display_number in page and "道路已完工验收" in page
     assert hidden.subject not in page
+
+
+def test_the_registers_show_the_decision_cited(client, clerk, insider, village):
+    from ledgers.choices import DecisionKind
+    from ledgers.tests.test_registers_services import make_asset, make_resource
+
+    disposal = resolved(clerk, village, amount="350000", kind=DecisionKind.DISPOSAL, subject="d")
+    asset = make_asset(clerk, village)
+    services.asset_move(
+        actor=clerk,
+        asset=asset,
+        kind="disposal",
+        date=D(2026, 3, 1),
+        amount=Decimal(1),
+        decision=disposal,
+    )
+    contract_decision = resolved(clerk, village, amount="9000", kind=DecisionKind.CONTRACT)
+    resource = make_resource(clerk, village)
+    services.contract_sign(
+        actor=clerk,
+        resource=resource,
+        party="李四",
+        start_date=D(2026, 3, 1),
+        end_date=D(2027, 2, 28),
+        annual_fee=Decimal("9000"),
+        decision=contract_decision,
+    )
+    login(client, insider)
+    page = client.get(reverse("ledgers:asset-detail", args=[asset.pk])).content.decode()
+    assert disposal.display_number in page
+    page = client.get(reverse("ledgers:resource-detail", args=[resource.pk])).content.decode()
+    assert contract_decision.display_number in page
+    # The contract form offers the village's contract decisions only.
+    form = client.get(reverse("ledgers:contract-add", args=[resource.pk])).content.decode()
+    assert contract_decision.display_number in form and disposal.display_number not in form

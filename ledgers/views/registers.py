@@ -177,7 +177,9 @@ class AssetDetailView(RegisterPage):
         ctx.update(
             asset=asset,
             village=asset.village,
-            movements=asset.movements.select_related("recorded_by").order_by("date", "pk"),
+            movements=asset.movements.select_related("recorded_by", "decision").order_by(
+                "date", "pk"
+            ),
             is_disposed=asset.status == AssetStatus.DISPOSED,
         )
         if ctx["can_keep_books"] and not ctx["is_disposed"]:
@@ -336,6 +338,7 @@ class ResourceDetailView(ResourceMixin, RegisterPage):
             selectors.contracts_with_paid(
                 ResourceContract.objects.visible_to(self.request.user).filter(resource=resource)
             )
+            .select_related("decision")
             .prefetch_related(Prefetch("payments", queryset=payments.order_by("received_on", "pk")))
             .order_by("-start_date", "-pk")
         )
