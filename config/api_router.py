@@ -10,6 +10,7 @@ from cadres.api.views import (
     ResignationAdviceViewSet,
     TermChangeViewSet,
 )
+from ledgers.api.decisions import DecisionPolicyViewSet, DecisionViewSet
 from ledgers.api.disclosure import DisclosureQuestionViewSet, DisclosureViewSet
 from ledgers.api.handover import AuditRecordViewSet, HandoverViewSet
 from ledgers.api.imports import LedgerImportViewSet
@@ -48,6 +49,8 @@ router.register("assets", AssetViewSet, basename="asset")
 router.register("resources", ResourceViewSet, basename="resource")
 router.register("contracts", ResourceContractViewSet, basename="contract")
 router.register("ledger-imports", LedgerImportViewSet, basename="ledger-import")
+router.register("decisions", DecisionViewSet, basename="decision")
+router.register("decision-policies", DecisionPolicyViewSet, basename="decision-policy")
 
 for part in (cycle, topdown, bottomup, problems, warnings, rectification):
     part.register(router)

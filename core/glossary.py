@@ -60,6 +60,15 @@ STATES: dict[str, str] = {
     "Awaiting rectification": "待整改",
     "Being rectified": "整改中",
     "Resolved": "已整改",
+    # ledgers.DecisionState
+    "Awaiting the party branch's proposal": "待党支部提议",
+    "Proposed by the party branch": "党支部已提议",
+    "Discussed by the two committees": "两委会已商议",
+    "Reviewed by the party members' meeting": "党员大会已审议",
+    "Resolution passed": "已决议",
+    "Resolution made public": "决议已公开",
+    "Result made public": "实施结果已公开",
+    "Not passed": "未通过",
     # supervision.TaskState
     "Planned": "已安排",
     "Overdue": "已逾期",
@@ -215,6 +224,22 @@ CHOICES: dict[str, str] = {
     "Loss of collective assets": "集体资产流失",
     "Contract irregularities": "合同不规范",
     "Unpaid fees and arrears": "欠缴承包费",
+    # ledgers.DecisionKind
+    "Project": "项目建设",
+    "Use of funds": "资金使用",
+    "Contract of collective resources": "集体资源发包",
+    "Disposal or lease of assets": "资产处置或出租",
+    "Borrowing": "举债借款",
+    "Other matter": "其他事项",
+    # ledgers.DecisionStepKind
+    "Party branch proposes (提议)": "党支部提议",
+    "Two committees discuss (商议)": "两委会商议",
+    "Party members' meeting reviews (审议)": "党员大会审议",
+    "Villagers resolve (决议)": "村民代表会议（村民会议）决议",
+    # ledgers.Assembly
+    "Villager representatives' meeting": "村民代表会议",
+    "Villagers' meeting (adult villagers)": "村民会议（十八周岁以上村民）",
+    "Villagers' meeting (households)": "村民会议（户代表）",
     # supervision.PeriodKind (also Quarter)
     "Half-year": "半年",
     "Year": "年度",

@@ -161,3 +161,48 @@ class FindingStatus(models.TextChoices):
     OPEN = "open", _("Awaiting rectification")
     RECTIFYING = "rectifying", _("Being rectified")
     RESOLVED = "resolved", _("Resolved")
+
+
+# ------------------------------------------------------------------ 四议两公开 decisions
+
+
+class DecisionKind(models.TextChoices):
+    PROJECT = "project", _("Project")
+    FUNDS = "funds", _("Use of funds")
+    CONTRACT = "contract", _("Contract of collective resources")
+    DISPOSAL = "disposal", _("Disposal or lease of assets")
+    BORROWING = "borrowing", _("Borrowing")
+    OTHER = "other", _("Other matter")
+
+
+#: the kinds a county's policy can enforce, each on its own record of the books: a voucher
+#: (any decision kind may cover a payment), a resource contract, an asset's disposal or lease
+ENFORCED_KINDS = (DecisionKind.FUNDS, DecisionKind.CONTRACT, DecisionKind.DISPOSAL)
+
+
+class DecisionState(models.TextChoices):
+    DRAFTED = "drafted", _("Awaiting the party branch's proposal")
+    PROPOSED = "proposed", _("Proposed by the party branch")
+    DISCUSSED = "discussed", _("Discussed by the two committees")
+    REVIEWED = "reviewed", _("Reviewed by the party members' meeting")
+    RESOLVED = "resolved", _("Resolution passed")
+    PUBLISHED = "published", _("Resolution made public")
+    DONE = "done", _("Result made public")
+    FAILED = "failed", _("Not passed")
+
+
+class DecisionStepKind(models.TextChoices):
+    """The four steps (四议), in their order."""
+
+    PROPOSAL = "proposal", _("Party branch proposes (提议)")
+    DISCUSSION = "discussion", _("Two committees discuss (商议)")
+    REVIEW = "review", _("Party members' meeting reviews (审议)")
+    RESOLUTION = "resolution", _("Villagers resolve (决议)")
+
+
+class Assembly(models.TextChoices):
+    """Who resolves at the fourth step, which sets its quorum (村民委员会组织法 §22, §26)."""
+
+    REPRESENTATIVES = "representatives", _("Villager representatives' meeting")
+    VILLAGERS = "villagers", _("Villagers' meeting (adult villagers)")
+    HOUSEHOLDS = "households", _("Villagers' meeting (households)")

@@ -17,7 +17,9 @@
 * in the first county (the one the demo personas work in): a signed handover (换届交接) of each
   secretary's or chair's post that ended (cadres.demo ends one chair per county through an
   advised resignation), its books frozen by `handover_book_snapshot`, and one periodic audit of
-  last year per village with up to two findings.
+  last year per village with up to two findings;
+* in the first county too: 四议两公开 decisions (ledgers.demo_decisions) — the lamp purchases
+  citing theirs, a few gaps — and the county's decision policy, set after the books.
 
 Like `cadres.demo`, it decides everything in memory first (`_plan_village`, a pure function of
 the seed, the village and the date) and inserts in bulk without `full_clean()`: the values are
@@ -58,6 +60,8 @@ from .choices import (
     AssetMovementKind,
     AssetStatus,
     AuditKind,
+    DecisionState,
+    DecisionStepKind,
     DisclosureKind,
     DisclosureState,
     FindingCategory,
@@ -70,6 +74,7 @@ from .choices import (
     VerificationState,
     VoucherState,
 )
+from .demo_decisions import plan_decisions
 from .models import (
     Account,
     Asset,
@@ -78,6 +83,9 @@ from .models import (
     AuditRecord,
     ClosedPeriod,
     ContractPayment,
+    Decision,
+    DecisionPolicy,
+    DecisionStep,
     Disclosure,
     DisclosureQuestion,
     Handover,
@@ -139,6 +147,11 @@ class _Plan:
     vouchers: list[_Row] = field(default_factory=list)
     lines: list[_Row] = field(default_factory=list)
     payments: list[_Row] = field(default_factory=list)
+    # 四议两公开 (ledgers.demo_decisions): decisions, their steps, and the results made public
+    # once the vouchers citing them are posted (decision, date).
+    decisions: list[_Row] = field(default_factory=list)
+    steps: list[_Row] = field(default_factory=list)
+    results: list[tuple[_Row, dt.date]] = field(default_factory=list)
 
 
 def _yuan(value) -> Decimal:
@@ -704,6 +717,8 @@ def build_ledger_demo(
                     light=light,
                     account_names=account_names,
                 )
+                if not light and village.code[:6] == first:
+                    plan_decisions(seed=seed, village=village, plan=plan, maker=maker, on=on)
                 plans.append((village, plan, approver, light))
             _write([p for _v, p, _a, _l in plans])
             for village, plan, approver, light in plans:
@@ -725,6 +740,10 @@ def build_ledger_demo(
             in_first = [v for v in todo if v.code[:6] == first]
             totals["handovers"] = _handovers(seed, in_first, on, people)
             totals["audits"] = _audits(seed, in_first, on)
+            if in_first:
+                # The county's 四议两公开 rule, in force from now on: the books above were
+                # posted before it (the gaps a county finds when it starts to enforce).
+                DecisionPolicy.objects.get_or_create(area_code=first)
     return LedgerDemoResult(**totals, light=light_run, seconds=time.perf_counter() - started)
 
 
@@ -741,9 +760,19 @@ def _write(plans: list[_Plan]) -> None:
     _insert(AssetMovement, [m for p in plans for m in p.movements])
     _insert(Resource, [r for p in plans for r in p.resources])
     _insert(ResourceContract, [c for p in plans for c in p.contracts])
+    _insert(Decision, [d for p in plans for d in p.decisions])
+    # Step by step: the database checks each step follows a passed one.
+    for kind in DecisionStepKind:
+        _insert(DecisionStep, [x for p in plans for x in p.steps if x.kind == kind])
     _insert(Voucher, [v for p in plans for v in p.vouchers])
     _insert(VoucherLine, [x for p in plans for x in p.lines])
     post_prepared([v.id for p in plans for v in p.vouchers])
+    for decision, day in (r for p in plans for r in p.results):
+        Decision.objects.filter(pk=decision.id).update(
+            state=DecisionState.DONE,
+            result_published_on=day,
+            result_text="路灯已安装验收，实际支出与决议预算相符，张榜公布。",
+        )
     _insert(ContractPayment, [x for p in plans for x in p.payments])
 
 

@@ -317,3 +317,73 @@ def resources_workbook(village: Village) -> bytes:
                 ],
             )
     return workbook_bytes(wb)
+
+
+# ---------------------------------------------------------------------------- 四议两公开
+
+DECISIONS = (
+    _col("number", gettext_lazy("Decision number"), 14, code=True),
+    _col("subject", gettext_lazy("Subject"), 30),
+    _col("kind", gettext_lazy("Kind of matter"), 16),
+    _col("value", gettext_lazy("Amount (yuan)"), 16),
+    _col("paid", gettext_lazy("Spent under it (yuan)"), 16),
+    _col("due", gettext_lazy("Left (yuan)"), 16),
+    _col("state", gettext_lazy("State"), 16),
+    _col("proposal", gettext_lazy("Party branch proposes (提议)"), 22),
+    _col("discussion", gettext_lazy("Two committees discuss (商议)"), 22),
+    _col("review", gettext_lazy("Party members' meeting reviews (审议)"), 22),
+    _col("resolution", gettext_lazy("Villagers resolve (决议)"), 22),
+    _col("published", gettext_lazy("Resolution made public on"), 14),
+    _col("result", gettext_lazy("Result made public on"), 14),
+)
+
+
+def _step_text(step) -> str:
+    """2026-01-05 应到5 实到5 赞成5 反对0 弃权0 通过 — one cell per step."""
+    outcome = _("passed") if step.passed else _("not passed")
+    return _(
+        "%(d)s entitled %(e)d present %(p)d for %(f)d against %(a)d abstaining %(b)d %(o)s"
+    ) % {
+        "d": step.held_on.isoformat(),
+        "e": step.entitled,
+        "p": step.present,
+        "f": step.votes_for,
+        "a": step.votes_against,
+        "b": step.votes_abstain,
+        "o": outcome,
+    }
+
+
+def decisions_workbook(village: Village) -> bytes:
+    """四议两公开 of the village: each decision with its four steps and publications, what
+    posted vouchers spent under it and what is left (2 queries). Subjects are villagers' text:
+    written as text, never formulas (core.excel)."""
+    from .models import Decision
+    from .selectors.decisions import decisions_with_remaining
+
+    decisions = decisions_with_remaining(
+        Decision.objects.filter(village=village).prefetch_related("steps")
+    ).order_by("year", "number")
+    wb = new_workbook()
+    ws = wb.active
+    _sheet(ws, _("Decisions (四议两公开)"), village, DECISIONS)
+    rows = []
+    for d in decisions:
+        steps = {s.kind: _step_text(s) for s in d.steps.all()}
+        rows.append(
+            {
+                "number": d.display_number,
+                "subject": d.subject,
+                "kind": d.get_kind_display(),
+                "value": d.amount,
+                "paid": d.used,
+                "due": d.remaining,
+                "state": d.get_state_display(),
+                **steps,
+                "published": d.resolution_published_on,
+                "result": d.result_published_on,
+            }
+        )
+    _rows(ws, DECISIONS, rows)
+    format_codes(ws, DECISIONS)
+    return workbook_bytes(wb)

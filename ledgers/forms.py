@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import CleanForm
 
+from .forms_decisions import decision_field, limit_decisions
 from .models import Account
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -39,6 +40,13 @@ class VoucherForm(CleanForm):
     date = forms.DateField(label=_("Date"), widget=DATE)
     summary = forms.CharField(label=_("Summary"), max_length=200)
     attachments = forms.IntegerField(label=_("Attachments"), min_value=0, initial=0)
+
+    def __init__(self, *args, village=None, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The picker of 四议两公开: the village's decisions with something left (and the one
+        # a draft already cites, even if it has nothing left: posting will say so).
+        self.fields["decision"] = decision_field()
+        limit_decisions(self, village, include=current)
 
 
 class AmountRowForm(CleanForm):

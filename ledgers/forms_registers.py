@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import CleanForm, CleanModelForm
 
-from .choices import AssetMovementKind, ResourceStatus
+from .choices import AssetMovementKind, DecisionKind, ResourceStatus
 from .forms import DATE
+from .forms_decisions import decision_field, limit_decisions
 from .models import Asset, Resource, ResourceContract, Voucher
 from .services import ASSET_TRANSITIONS
 
@@ -43,9 +44,14 @@ class AssetMoveForm(CleanForm):
     date = forms.DateField(label=_("Date"), widget=DATE)
     counterparty = forms.CharField(label=_("Counterparty"), max_length=100, required=False)
     amount = forms.DecimalField(label=_("Amount (yuan)"), min_value=0, initial=0, **AMOUNT)
+    decision = decision_field()
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, village=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_decisions(self, village, DecisionKind.DISPOSAL)
 
 
 class ResourceForm(CleanModelForm):
@@ -93,6 +99,8 @@ class ContractForm(CleanModelForm):
         ],
     )
 
+    decision = decision_field()
+
     class Meta:
         model = ResourceContract
         fields = ["kind", "party", "start_date", "end_date", "annual_fee", "schedule", "notes"]
@@ -101,6 +109,10 @@ class ContractForm(CleanModelForm):
             "end_date": DATE,
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, village=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_decisions(self, village, DecisionKind.CONTRACT)
 
     def _post_clean(self):
         # The service validates the contract (overlap, dates); skip the model's own checks.

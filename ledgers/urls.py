@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import books as views
-from .views import disclosure, exports, handover, imports, integrity, registers
+from .views import decisions, disclosure, exports, handover, imports, integrity, registers
 
 app_name = "ledgers"
 urlpatterns = [
@@ -38,3 +38,4 @@ urlpatterns += registers.urlpatterns + disclosure.urlpatterns + handover.urlpatt
 urlpatterns += exports.urlpatterns
 urlpatterns += imports.urlpatterns
 urlpatterns += integrity.urlpatterns
+urlpatterns += decisions.urlpatterns

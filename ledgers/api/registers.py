@@ -26,6 +26,7 @@ from ..models import (
     Asset,
     AssetMovement,
     ContractPayment,
+    Decision,
     Resource,
     ResourceContract,
     Voucher,
@@ -45,7 +46,7 @@ class AssetMovementSerializer(CleanModelSerializer):
     class Meta:
         model = AssetMovement
         fields = ["id", "kind", "date", "counterparty", "amount", "status_after", "notes"]
-        fields += ["recorded_by", "created_at"]
+        fields += ["decision", "recorded_by", "created_at"]
         read_only_fields = fields
 
     def get_recorded_by(self, obj) -> str:
@@ -90,6 +91,9 @@ class AssetMoveInput(CleanSerializer):
     counterparty = serializers.CharField(max_length=100, required=False, default="")
     amount = serializers.DecimalField(**MONEY, required=False, default=0)
     notes = serializers.CharField(required=False, default="", allow_blank=True)
+    decision = ScopedPrimaryKeyRelatedField(
+        queryset=Decision.objects.all(), required=False, allow_null=True, default=None
+    )
 
 
 class ResourceSerializer(CleanModelSerializer):
@@ -138,6 +142,9 @@ class ContractSerializer(CleanModelSerializer):
         write_only=True,
         default=ResourceStatus.CONTRACTED,
     )
+    decision = ScopedPrimaryKeyRelatedField(
+        queryset=Decision.objects.all(), required=False, allow_null=True, default=None
+    )
     paid = serializers.DecimalField(**MONEY, read_only=True)
     due = serializers.SerializerMethodField()
     arrears = serializers.SerializerMethodField()
@@ -156,6 +163,7 @@ class ContractSerializer(CleanModelSerializer):
             "schedule",
             "terminated_on",
             "notes",
+            "decision",
             "area_code",
             "paid",
             "due",

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api import CleanModelSerializer, CleanSerializer
+from core.api import CleanModelSerializer, CleanSerializer, ScopedPrimaryKeyRelatedField
 from villages.api.serializers import ScopedVillageField
 from villages.templatetags.cunjian import person_name
 
-from ..models import Account, OpeningBalance, Verification, Voucher, VoucherLine
+from ..models import Account, Decision, OpeningBalance, Verification, Voucher, VoucherLine
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 ZERO = Decimal("0.00")
@@ -137,6 +137,7 @@ class VoucherSerializer(CleanModelSerializer):
             "state",
             "state_display",
             "reverses",
+            "decision",
             "made_by",
             "approved_by",
             "posted_at",
@@ -184,6 +185,10 @@ class VoucherInputSerializer(CleanSerializer):
     summary = serializers.CharField(max_length=200)
     attachments = serializers.IntegerField(min_value=0, max_value=32767, default=0)
     lines = VoucherLineInputSerializer(many=True)
+    #: the 四议两公开 decision it spends under (needed above the county's threshold)
+    decision = ScopedPrimaryKeyRelatedField(
+        queryset=Decision.objects.all(), required=False, allow_null=True, default=None
+    )
 
     def get_fields(self):
         fields = super().get_fields()

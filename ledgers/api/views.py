@@ -108,6 +108,7 @@ class VoucherViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, Bookkeep
             "date": voucher.date,
             "summary": voucher.summary,
             "attachments": voucher.attachments,
+            "decision": voucher.decision,
             **body.validated_data,
         }
         if "lines" not in data:

@@ -3,6 +3,7 @@ the registers of assets and resources, disclosure, handover and audit."""
 
 from .audit import *  # noqa: F403
 from .books import *  # noqa: F403
+from .decisions import *  # noqa: F403
 from .disclosure import *  # noqa: F403
 from .handover import *  # noqa: F403
 from .integrity import *  # noqa: F403

@@ -233,6 +233,16 @@ class Voucher(models.Model):
         on_delete=models.PROTECT,
         related_name="reversal",
     )
+    # The 四议两公开 decision the voucher spends under (needed above the county's threshold,
+    # ledgers/services/decisions.py); once posted the link is as final as the voucher.
+    decision = models.ForeignKey(
+        "ledgers.Decision",
+        verbose_name=_("decision (四议两公开)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="vouchers",
+    )
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("made by"),

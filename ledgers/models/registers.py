@@ -94,6 +94,14 @@ class AssetMovement(models.Model):
     amount = models.DecimalField(_("amount (yuan)"), default=0, **MONEY)
     status_after = models.CharField(_("status after"), max_length=10, choices=AssetStatus.choices)
     notes = models.TextField(_("notes"), blank=True)
+    decision = models.ForeignKey(
+        "ledgers.Decision",
+        verbose_name=_("decision (四议两公开)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="asset_movements",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -168,6 +176,14 @@ class ResourceContractQuerySet(ScopedQuerySet):
 
 
 @audited
+@pgtrigger.register(
+    # The decision a contract was signed under stays its decision.
+    pgtrigger.Protect(
+        name="contract_keeps_its_decision",
+        operation=pgtrigger.Update,
+        condition=pgtrigger.Q(old__decision_id__df=pgtrigger.F("new__decision_id")),
+    ),
+)
 class ResourceContract(models.Model):
     """A contract that puts a resource in someone's hands (发包, 租赁), with its fee."""
 
@@ -186,6 +202,14 @@ class ResourceContract(models.Model):
     )
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    decision = models.ForeignKey(
+        "ledgers.Decision",
+        verbose_name=_("decision (四议两公开)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+    )
     area_code = area_code_field()
 
     objects = ResourceContractQuerySet.as_manager()

@@ -2,6 +2,7 @@
 
 from ..chain import ChainReport, verify_chain  # noqa: F401 -- the chain's verdict is a read
 from .books import *  # noqa: F403
+from .decisions import *  # noqa: F403
 from .disclosure import *  # noqa: F403
 from .handover import *  # noqa: F403
 from .registers import *  # noqa: F403

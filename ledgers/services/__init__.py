@@ -2,6 +2,7 @@
 
 from .audit import *  # noqa: F403
 from .books import *  # noqa: F403
+from .decisions import *  # noqa: F403
 from .disclosure import *  # noqa: F403
 from .handover import *  # noqa: F403
 from .integrity import *  # noqa: F403

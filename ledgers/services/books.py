@@ -26,7 +26,16 @@ from villages.models import Region, Village
 
 from ..chain import CHAIN_VERSION, GENESIS, chain_hash
 from ..choices import VerificationState, VoucherState
-from ..models import Account, ClosedPeriod, OpeningBalance, Verification, Voucher, VoucherLine
+from ..models import (
+    Account,
+    ClosedPeriod,
+    Decision,
+    OpeningBalance,
+    Verification,
+    Voucher,
+    VoucherLine,
+)
+from .decisions import check_cited_decision, require_voucher_decision
 
 ZERO = Decimal("0.00")
 LINE_FIELDS = ("account", "debit", "credit", "counterparty")
@@ -284,9 +293,12 @@ def voucher_create(
     lines: Sequence[LineInput],
     attachments: int = 0,
     reverses: Voucher | None = None,
+    decision: Decision | None = None,
 ) -> Voucher:
-    """Make a draft voucher, numbered per village and year (记-2026-0001)."""
+    """Make a draft voucher, numbered per village and year (记-2026-0001); above the county's
+    threshold it cites the decision (四议两公开) it spends under."""
     require(actor, Right.KEEP_BOOKS, village.code)
+    check_cited_decision(decision, village.pk)
     Village.objects.select_for_update().filter(pk=village.pk).first()
     last = Voucher.objects.filter(village=village, year=date.year).aggregate(n=Max("number"))["n"]
     voucher = Voucher(
@@ -298,6 +310,7 @@ def voucher_create(
         attachments=attachments,
         made_by=actor,
         reverses=reverses,
+        decision=decision,
         area_code=village.code,
     )
     voucher.full_clean(exclude=["reverses"])
@@ -324,6 +337,7 @@ def voucher_update_draft(
     summary: str,
     lines: Sequence[LineInput],
     attachments: int = 0,
+    decision: Decision | None = None,
 ) -> Voucher:
     """Change a draft voucher (its number stays; a new year is not allowed)."""
     require(actor, Right.KEEP_BOOKS, voucher.area_code)
@@ -331,10 +345,12 @@ def voucher_update_draft(
     _require_draft(voucher)
     if date.year != voucher.year:
         raise ValidationError({"date": _("A voucher stays in the year of its number.")})
+    check_cited_decision(decision, voucher.village_id)
     voucher.date, voucher.summary, voucher.attachments = date, summary, attachments
+    voucher.decision = decision
     voucher.full_clean(exclude=["reverses"])
     built = _build_lines(voucher, lines)
-    voucher.save(update_fields=["date", "summary", "attachments"])
+    voucher.save(update_fields=["date", "summary", "attachments", "decision"])
     voucher.lines.all().delete()
     VoucherLine.objects.bulk_create(built)
     return voucher
@@ -381,6 +397,7 @@ def voucher_post(*, actor: Actor, voucher: Voucher) -> Voucher:
     lines = list(voucher.lines.all())
     if sum(x.debit for x in lines) != sum(x.credit for x in lines) or len(lines) < 2:
         raise ValidationError(_("The voucher does not balance."))
+    require_voucher_decision(voucher, sum((x.debit for x in lines), ZERO))
     last = (
         Voucher.objects.filter(village=village, state=VoucherState.POSTED)
         .order_by("-chain_seq")

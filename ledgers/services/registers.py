@@ -23,15 +23,17 @@ from core.types import Actor
 from villages.models import Village
 
 from ..choices import AssetMovementKind as Kind
-from ..choices import AssetStatus, PaymentSchedule, ResourceStatus
+from ..choices import AssetStatus, DecisionKind, PaymentSchedule, ResourceStatus
 from ..models import (
     Asset,
     AssetMovement,
     ContractPayment,
+    Decision,
     Resource,
     ResourceContract,
     Voucher,
 )
+from .decisions import require_register_decision
 
 __all__ = [
     "ASSET_TRANSITIONS",
@@ -39,6 +41,8 @@ __all__ = [
     "asset_move",
     "asset_register",
     "contract_sign",
+    "contract_value",
+    "movement_value",
     "contract_terminate",
     "payment_record",
     "resource_register",
@@ -60,6 +64,26 @@ ASSET_TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
 #: the facts of a resource a correction may change (its status follows its contracts)
 RESOURCE_FACTS = ("land_kind", "name", "area_mu", "location", "east", "south", "west", "north")
 RESOURCE_OPTIONAL = ("location", "east", "south", "west", "north", "notes")
+
+
+#: the movements of an asset that a county's policy may require a decision for
+DECIDED_MOVEMENTS = (Kind.DISPOSAL, Kind.WRITE_OFF, Kind.LEASE)
+
+
+def movement_value(asset: Asset, kind: str, amount: Decimal) -> Decimal:
+    """What a disposal or lease puts at stake: the lease's amount; for a disposal or write-off,
+    the price or the asset's original value, whichever is more (selling a building for one
+    yuan is still disposing of the building)."""
+    if kind == Kind.LEASE:
+        return amount
+    return max(amount, asset.original_value)
+
+
+def contract_value(start_date: dt.date, end_date: dt.date, annual_fee: Decimal) -> Decimal:
+    """A contract's worth over its term: the annual fee times the years, counted to the
+    nearest whole year and at least one."""
+    years = max(1, round((end_date - start_date).days / 365.25))
+    return annual_fee * years
 
 
 def _not_future(field: str, date: dt.date) -> None:
@@ -128,8 +152,10 @@ def asset_move(
     counterparty: str = "",
     amount: Decimal = Decimal(0),
     notes: str = "",
+    decision: Decision | None = None,
 ) -> AssetMovement:
-    """Record an event in the asset's life; the transition must be allowed from its status."""
+    """Record an event in the asset's life; the transition must be allowed from its status. A
+    disposal or a lease above the county's threshold cites its decision (四议两公开)."""
     require(actor, Right.KEEP_BOOKS, asset.area_code)
     asset = Asset.objects.select_for_update().get(pk=asset.pk)
     if kind not in ASSET_TRANSITIONS:
@@ -152,6 +178,18 @@ def asset_move(
         raise ValidationError({"amount": _("The amount cannot be negative.")})
     if kind in (Kind.LEASE, Kind.TRANSFER) and not counterparty.strip():
         raise ValidationError({"counterparty": _("Name who takes the asset.")})
+    if kind in DECIDED_MOVEMENTS:
+        require_register_decision(
+            village_id=asset.village_id,
+            area_code=asset.area_code,
+            kind=DecisionKind.DISPOSAL,
+            amount=movement_value(asset, kind, amount),
+            decision=decision,
+        )
+    elif decision is not None:
+        raise ValidationError(
+            {"decision": _("Only a disposal or a lease of an asset cites a decision.")}
+        )
     movement = AssetMovement(
         asset=asset,
         kind=kind,
@@ -160,6 +198,7 @@ def asset_move(
         amount=amount,
         status_after=after or asset.status,
         notes=notes,
+        decision=decision,
         recorded_by=actor,
         area_code=asset.area_code,
     )
@@ -250,9 +289,11 @@ def contract_sign(
     schedule: str = PaymentSchedule.ANNUAL,
     kind: str = ResourceStatus.CONTRACTED,
     notes: str = "",
+    decision: Decision | None = None,
 ) -> ResourceContract:
     """Contract out (发包) or lease a resource; refused while another contract holds it for any
-    part of the same dates."""
+    part of the same dates, and, above the county's threshold, without its decision
+    (四议两公开)."""
     require(actor, Right.KEEP_BOOKS, resource.area_code)
     # The lock serializes two signings of the same resource, so the overlap check holds.
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
@@ -272,6 +313,13 @@ def contract_sign(
         )
         .first()
     )
+    require_register_decision(
+        village_id=resource.village_id,
+        area_code=resource.area_code,
+        kind=DecisionKind.CONTRACT,
+        amount=contract_value(start_date, end_date, annual_fee),
+        decision=decision,
+    )
     if overlapping:
         raise ValidationError(
             _("This resource is already under contract with %(party)s until %(end)s.")
@@ -288,6 +336,7 @@ def contract_sign(
         annual_fee=annual_fee,
         schedule=schedule,
         notes=notes,
+        decision=decision,
         area_code=resource.area_code,
     )
     contract.full_clean()

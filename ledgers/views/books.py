@@ -177,7 +177,7 @@ class VoucherDetailView(RightsMixin, ScopedDetailView):
 
     def base_queryset(self):
         return Voucher.objects.select_related(
-            "village__township__parent", "made_by", "approved_by", "reverses"
+            "village__township__parent", "made_by", "approved_by", "reverses", "decision"
         )
 
     def get_context_data(self, **kwargs):
@@ -203,18 +203,19 @@ class VoucherFormMixin:
 
     template_name = "ledgers/voucher_form.html"
 
-    def forms(self, village, initial=None, lines=None):
+    def forms(self, village, initial=None, lines=None, current=None):
         data = self.request.POST if self.request.method == "POST" else None
         formset_kwargs = {"prefix": "lines", "form_kwargs": {"accounts": usable_accounts(village)}}
         if data is None:
             formset_kwargs["initial"] = padded(lines or [])
-        return VoucherForm(data, initial=initial), VoucherLineFormSet(data, **formset_kwargs)
+        form = VoucherForm(data, initial=initial, village=village, current=current)
+        return form, VoucherLineFormSet(data, **formset_kwargs)
 
     def save(self, form, formset):
         raise NotImplementedError
 
-    def handle(self, village):
-        form, formset = self.forms(village)
+    def handle(self, village, current=None):
+        form, formset = self.forms(village, current=current)
         if form.is_valid() and formset.is_valid():
             try:
                 voucher = self.save(form, formset)
@@ -271,7 +272,8 @@ class VoucherUpdateView(VoucherFormMixin, VoucherMixin, TemplateView):
         return self.refuse_if_posted() or super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        return self.refuse_if_posted() or self.handle(self.get_object().village)
+        voucher = self.get_object()
+        return self.refuse_if_posted() or self.handle(voucher.village, current=voucher.decision)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -290,8 +292,11 @@ class VoucherUpdateView(VoucherFormMixin, VoucherMixin, TemplateView):
                 "date": voucher.date,
                 "summary": voucher.summary,
                 "attachments": voucher.attachments,
+                "decision": voucher.decision_id,
             }
-            ctx["form"], ctx["formset"] = self.forms(voucher.village, initial, lines)
+            ctx["form"], ctx["formset"] = self.forms(
+                voucher.village, initial, lines, current=voucher.decision
+            )
         ctx.update(voucher=voucher, village=voucher.village, **self.rights(voucher.area_code))
         return ctx
 

@@ -282,6 +282,12 @@ class PublicVillageView(TemplateView):
             **super().get_context_data(**kwargs),
             "village": village,
             "statements": list(self.statements(village)),
+            # 两公开: the decisions made public, with the result once it is (四议两公开).
+            "decisions": list(
+                village.decisions.filter(resolution_published_on__isnull=False).order_by(
+                    "-resolution_published_on", "-pk"
+                )
+            ),
         }
 
 

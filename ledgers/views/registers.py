@@ -177,11 +177,15 @@ class AssetDetailView(RegisterPage):
         ctx.update(
             asset=asset,
             village=asset.village,
-            movements=asset.movements.select_related("recorded_by").order_by("date", "pk"),
+            movements=asset.movements.select_related("recorded_by", "decision").order_by(
+                "date", "pk"
+            ),
             is_disposed=asset.status == AssetStatus.DISPOSED,
         )
         if ctx["can_keep_books"] and not ctx["is_disposed"]:
-            ctx["form"] = kwargs.get("form") or AssetMoveForm(initial={"date": today()})
+            ctx["form"] = kwargs.get("form") or AssetMoveForm(
+                initial={"date": today()}, village=asset.village
+            )
         return ctx
 
 
@@ -191,7 +195,7 @@ class AssetMoveView(AssetDetailView):
     required_right = Right.KEEP_BOOKS
 
     def post(self, request, *args, **kwargs):
-        form = AssetMoveForm(request.POST)
+        form = AssetMoveForm(request.POST, village=self.object.village)
         if form.is_valid():
             try:
                 services.asset_move(actor=request.user, asset=self.object, **form.cleaned_data)
@@ -334,6 +338,7 @@ class ResourceDetailView(ResourceMixin, RegisterPage):
             selectors.contracts_with_paid(
                 ResourceContract.objects.visible_to(self.request.user).filter(resource=resource)
             )
+            .select_related("decision")
             .prefetch_related(Prefetch("payments", queryset=payments.order_by("received_on", "pk")))
             .order_by("-start_date", "-pk")
         )
@@ -387,12 +392,12 @@ class ContractSignView(ResourceMixin, RegisterPage):
             **super().get_context_data(**kwargs),
             "village": self.object.village,
             "title": _("Sign a contract for “%(name)s”") % {"name": self.object.name},
-            "form": kwargs.get("form") or ContractForm(),
+            "form": kwargs.get("form") or ContractForm(village=self.object.village),
             "cancel_url": reverse("ledgers:resource-detail", args=[self.object.pk]),
         }
 
     def post(self, request, *args, **kwargs):
-        form = ContractForm(request.POST)
+        form = ContractForm(request.POST, village=self.object.village)
         if form.is_valid():
             try:
                 services.contract_sign(
