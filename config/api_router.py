@@ -23,7 +23,15 @@ from ledgers.api.views import (
 from reports.api import dashboards as report_dashboards
 from reports.api import documents as report_documents
 from reports.api import runs as report_runs
-from supervision.api import bottomup, cycle, problems, rectification, topdown, warnings
+from supervision.api import (
+    bottomup,
+    cycle,
+    presence,
+    problems,
+    rectification,
+    topdown,
+    warnings,
+)
 from villages.api.views import RegionViewSet, VillageViewSet
 
 router = DefaultRouter()
@@ -48,7 +56,7 @@ router.register("resources", ResourceViewSet, basename="resource")
 router.register("contracts", ResourceContractViewSet, basename="contract")
 router.register("ledger-imports", LedgerImportViewSet, basename="ledger-import")
 
-for part in (cycle, topdown, bottomup, problems, warnings, rectification):
+for part in (cycle, topdown, bottomup, problems, warnings, rectification, presence):
     part.register(router)
 for part in (report_dashboards, report_runs, report_documents):
     part.register(router)
