@@ -36,7 +36,7 @@ class PresenceVisitForm(CleanForm):
     page fills the two hidden fields when the person allows it)."""
 
     village = forms.ModelChoiceField(label=_("Village"), queryset=None)
-    date = forms.DateField(label=_("Date of the visit"), widget=DATE)
+    date = forms.DateField(label=_("Day in the village"), widget=DATE)
     half_days = forms.TypedChoiceField(
         label=_("Half days"),
         choices=[(n, n) for n in range(1, HALF_DAYS_A_DAY + 1)],
@@ -44,7 +44,9 @@ class PresenceVisitForm(CleanForm):
         widget=forms.RadioSelect,
     )
     work_done = forms.CharField(
-        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+        label=_("Work done in the village"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
     )
     photo = forms.ImageField(
         label=_("Photo"),

@@ -66,12 +66,12 @@ class PresenceVisit(models.Model):
     village = models.ForeignKey(
         Village, verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
     )
-    date = models.DateField(_("date of the visit"))
+    date = models.DateField(_("day in the village"))
     half_days = models.PositiveSmallIntegerField(
         _("half days"),
         validators=[MinValueValidator(1), MaxValueValidator(HALF_DAYS_A_DAY)],
     )
-    work_done = models.TextField(_("what was done"))
+    work_done = models.TextField(_("work done in the village"))
     photo = models.ImageField(
         _("photo"),
         upload_to=presence_photo_path,
