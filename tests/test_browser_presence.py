@@ -46,8 +46,8 @@ def test_a_contact_cadre_records_two_visits_and_the_township_sees_the_short_vill
     record(page, backward, monday + dt.timedelta(days=3), "参加整顿工作推进会")
     assert PresenceVisit.objects.filter(person=contact).count() == 2
     last = page.get_by_test_id("person-week-last")
-    expect(last).to_contain_text(village.code)
-    expect(last.locator(".text-danger")).to_contain_text(backward.code)
+    expect(last).to_contain_text(village.name)
+    expect(last.locator(".text-danger")).to_contain_text(backward.name)
 
     page.context.clear_cookies()
     browser_login(page, "insider")

@@ -57,6 +57,7 @@ class PresenceDue:
     person_name: str
     village_id: int
     village_code: str
+    village_name: str
     role: str
     required: int
     recorded: int
@@ -99,6 +100,7 @@ def presence_due(monday: dt.date, villages=None) -> list[PresenceDue]:
             "cadre__username",
             "village_id",
             "village__code",
+            "village__name",
             "village__is_backward",
         )
         .distinct()
@@ -118,7 +120,7 @@ def presence_due(monday: dt.date, villages=None) -> list[PresenceDue]:
         for p in SupervisionPolicy.objects.filter(area_code__in={p[5][:6] for p in pairs})
     }
     out = []
-    for person_id, last, first, username, village_id, code, is_backward in pairs:
+    for person_id, last, first, username, village_id, code, name, is_backward in pairs:
         policy = policies.get(code[:6]) or SupervisionPolicy(area_code=code[:6])
         role = presence_role(is_backward)
         out.append(
@@ -127,6 +129,7 @@ def presence_due(monday: dt.date, villages=None) -> list[PresenceDue]:
                 person_name=_name(last, first, username),
                 village_id=village_id,
                 village_code=code,
+                village_name=name,
                 role=role,
                 required=policy.presence_norm(role),
                 recorded=recorded.get((person_id, village_id), 0),

@@ -90,6 +90,8 @@ class PresenceVisitCreateView(LoginRequiredMixin, FormView):
         code = self.request.GET.get("village", "")
         if code.isdigit() and (village := villages.filter(code=code).first()):
             initial["village"] = village.pk
+        elif len(only := list(villages[:2])) == 1:
+            initial["village"] = only[0].pk  # a contact cadre of one village: no choice to make
         data = files = None
         if self.request.method == "POST":
             data, files = self.request.POST, self.request.FILES
