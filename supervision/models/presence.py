@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import uuid
 
+import pgtrigger
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -53,7 +54,12 @@ class PresenceVisitQuerySet(ScopedQuerySet):
         return self.filter(date__gte=monday, date__lte=monday + dt.timedelta(days=6))
 
 
+# A visit is the evidence of presence: the database refuses changing or deleting one, whoever
+# asks (a person who was not there cannot later move a visit to the week that lacked it).
 @audited
+@pgtrigger.register(
+    pgtrigger.Protect(name="presence_is_kept", operation=pgtrigger.Update | pgtrigger.Delete)
+)
 class PresenceVisit(models.Model):
     """One day's presence of a person in a village: how many half days, what was done."""
 

@@ -291,3 +291,18 @@ def test_visits_and_shortfalls_are_audited(contact, village):
     assert [e.pgh_label for e in ChangeEvent.objects.references(v)] == ["insert"]
     models = set(ChangeEvent.objects.values_list("pgh_model", flat=True))
     assert {"supervision.PresenceVisitEvent", "supervision.PresenceShortfallEvent"} <= models
+
+
+def test_the_database_refuses_changing_or_deleting_a_visit(contact, village):
+    from django.db import InternalError, connection, transaction
+
+    from supervision.models import PresenceVisit
+
+    v = visit(contact, village)
+    for sql in (
+        "UPDATE supervision_presencevisit SET date = date - 7 WHERE id = %s",
+        "DELETE FROM supervision_presencevisit WHERE id = %s",
+    ):
+        with pytest.raises(InternalError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [v.pk])
+    assert PresenceVisit.objects.get(pk=v.pk).date == v.date
