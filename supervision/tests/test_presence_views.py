@@ -74,7 +74,14 @@ def test_pages_persona_matrix(
 
 
 @pytest.mark.parametrize(
-    "persona,status", [("anonymous", 403), ("outsider", 400), ("insider", 201), ("contact", 201)]
+    "persona,status",
+    [
+        ("anonymous", 403),
+        ("outsider", 400),
+        ("insider", 201),
+        ("supervisor", 201),
+        ("contact", 201),
+    ],
 )
 def test_api_persona_matrix(api, request, recorded, village, persona, status):
     api_login(api, who(request, persona))
