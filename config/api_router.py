@@ -32,11 +32,12 @@ from supervision.api import (
     topdown,
     warnings,
 )
-from villages.api.views import RegionViewSet, VillageViewSet
+from villages.api.views import RegionViewSet, TreeImportViewSet, VillageViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("villages", VillageViewSet, basename="village")
+router.register("tree-imports", TreeImportViewSet, basename="tree-import")
 router.register("cadres", CadreViewSet, basename="cadre")
 router.register("posts", PostViewSet, basename="post")
 router.register("certificates", QualificationCertificateViewSet, basename="certificate")
