@@ -24,7 +24,15 @@ from ledgers.api.views import (
 from reports.api import dashboards as report_dashboards
 from reports.api import documents as report_documents
 from reports.api import runs as report_runs
-from supervision.api import bottomup, cycle, problems, rectification, topdown, warnings
+from supervision.api import (
+    bottomup,
+    cycle,
+    presence,
+    problems,
+    rectification,
+    topdown,
+    warnings,
+)
 from villages.api.views import RegionViewSet, TreeImportViewSet, VillageViewSet
 
 router = DefaultRouter()
@@ -52,7 +60,7 @@ router.register("ledger-imports", LedgerImportViewSet, basename="ledger-import")
 router.register("decisions", DecisionViewSet, basename="decision")
 router.register("decision-policies", DecisionPolicyViewSet, basename="decision-policy")
 
-for part in (cycle, topdown, bottomup, problems, warnings, rectification):
+for part in (cycle, topdown, bottomup, problems, warnings, rectification, presence):
     part.register(router)
 for part in (report_dashboards, report_runs, report_documents):
     part.register(router)

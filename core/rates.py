@@ -33,6 +33,7 @@ __all__ = [
     "on_time_rate",
     "percent_number",
     "percent_of",
+    "presence_rate",
     "satisfaction_expression",
     "satisfaction_rate",
     "satisfied_ballots",
@@ -103,6 +104,12 @@ def fulfilment_rate(*, fulfilled: Tally, partly: Tally, not_fulfilled: Tally) ->
 def on_time_rate(*, on_time: Tally, planned: Tally) -> Decimal | None:
     """The duties done by their due date over the duties planned."""
     return share(on_time, planned)
+
+
+def presence_rate(*, met: Tally, due: Tally) -> Decimal | None:
+    """在岗率: the duties of a week (a contact cadre in a village) whose half days reached the
+    county's norm, over the duties of that week; None when nobody owed presence."""
+    return share(met, due)
 
 
 def percent_of(part: Tally, whole: Tally) -> Decimal | None:

@@ -601,6 +601,12 @@ def _headline(total: Figures, area: str, period: Period) -> list[Figure]:
             total.certificates_suspended,
             url=url("certificates_suspended"),
         ),
+        Figure(
+            "presence_shortfalls",
+            _("Weeks short of the presence norm"),
+            total.presence_shortfalls,
+            url=url("presence_shortfalls"),
+        ),
     ]
     return figures
 
@@ -692,6 +698,7 @@ FIGURE_ATTRIBUTES = {
     "disclosures": "disclosures",
     "handovers": "handovers_signed",
     "certificates_suspended": "certificates_suspended",
+    "presence_shortfalls": "presence_shortfalls",
 }
 FIGURE_TITLES = {
     "villages": _("All villages"),
@@ -703,6 +710,7 @@ FIGURE_TITLES = {
     "disclosures": _("Disclosures published"),
     "handovers": _("Handovers signed"),
     "certificates_suspended": _("Certificates suspended"),
+    "presence_shortfalls": _("Weeks short of the presence norm"),
 }
 
 

@@ -31,6 +31,7 @@ from supervision.choices import (
     WarningLevel,
 )
 from supervision.models import (
+    PresenceShortfall,
     Problem,
     PromiseRedemption,
     PublicReportVote,
@@ -53,6 +54,7 @@ SOURCES = (
     "supervision.PromiseRedemption",
     "supervision.Problem",
     "supervision.VillageWarning",
+    "supervision.PresenceShortfall",
     "ledgers.Disclosure",
     "ledgers.Handover",
     "cadres.QualificationCertificate",
@@ -93,6 +95,9 @@ class Figures:
     disclosures: int = 0  # statements published covering a month or quarter of the period
     handovers_signed: int = 0
     certificates_suspended: int = 0
+    #: 在岗/驻村: (contact cadre, village, week) duties short of the county's norm, for the weeks
+    #: of the period evaluated so far (a week counts in the period its Monday falls in)
+    presence_shortfalls: int = 0
 
     def add(self, other: Figures) -> None:
         self.villages += other.villages
@@ -114,6 +119,7 @@ class Figures:
             "disclosures",
             "handovers_signed",
             "certificates_suspended",
+            "presence_shortfalls",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -324,6 +330,14 @@ def period_figures(*, prefix: str, period: Period, on: dt.date | None = None) ->
         .order_by()
     ):
         per[row["area_code"]].certificates_suspended += row["n"]
+
+    for row in (
+        PresenceShortfall.objects.filter(in_area, week__range=(period.start, as_of))
+        .values("area_code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        per[row["area_code"]].presence_shortfalls += row["n"]
 
     return _assemble(prefix, period, on, per)
 

@@ -214,6 +214,7 @@ class WarningRule(models.TextChoices):
     CERTIFICATE_SUSPENDED = "certificate_suspended", _("Certificate suspended")
     LOW_REDEMPTION = "low_redemption", _("Low pledge redemption")
     BACKWARD = "backward", _("Backward village")
+    PRESENCE_SHORT = "presence_short", _("Contact cadres below the presence norm")
 
 
 #: the level each rule raises by default; a county may change them
@@ -226,6 +227,7 @@ DEFAULT_RULE_LEVELS = {
     WarningRule.CERTIFICATE_SUSPENDED: WarningLevel.RED,
     WarningRule.LOW_REDEMPTION: WarningLevel.ORANGE,
     WarningRule.BACKWARD: WarningLevel.ORANGE,
+    WarningRule.PRESENCE_SHORT: WarningLevel.YELLOW,
 }
 
 
@@ -235,3 +237,24 @@ class RectificationState(models.TextChoices):
     APPLIED = "applied", _("Applied for acceptance")
     PASSED = "passed", _("Passed acceptance")
     FAILED = "failed", _("Failed acceptance")
+
+
+class PresenceRole(models.TextChoices):
+    """Whose presence norm applies to a contact cadre in a village: the township's contact
+    cadre (seed 001: half a day a week) or, in a designated backward village, the work team
+    (seed 002: at least one day a week)."""
+
+    CONTACT_CADRE = "contact_cadre", _("Contact cadre")
+    WORK_TEAM = "work_team", _("Backward-village work team")
+
+
+#: a day has two halves: the half days one person records on one date, across all villages
+HALF_DAYS_A_DAY = 2
+#: a visit may be recorded this many days after it (a phone offline, a busy week); older
+#: visits are the township's to explain, not to add
+PRESENCE_BACKDATE_DAYS = 30
+#: the norms of a county without its own (half days a week per village)
+DEFAULT_PRESENCE_NORMS = {PresenceRole.CONTACT_CADRE: 1, PresenceRole.WORK_TEAM: 2}
+#: a visit's photo: at most this many bytes, of these types
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}

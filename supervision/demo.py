@@ -49,7 +49,9 @@ from villages.models import ContactAssignment, Village
 from .choices import (
     DEFAULT_DUE_MONTHS,
     DEFAULT_GRADE_FLOORS,
+    DEFAULT_PRESENCE_NORMS,
     DEFAULT_REVIEW_DIMENSIONS,
+    HALF_DAYS_A_DAY,
     TASK_PERIOD,
     AskerKind,
     Escalation,
@@ -83,6 +85,7 @@ from .models import (
     InspectionScore,
     InspectionTemplate,
     InspectionTemplateItem,
+    PresenceVisit,
     Problem,
     ProblemStep,
     PromiseRedemption,
@@ -95,7 +98,7 @@ from .models import (
     ReviewScore,
     SupervisionTask,
 )
-from .periods import Period
+from .periods import Period, week_start
 
 __all__ = ["SupervisionDemoResult", "build_supervision_demo"]
 
@@ -178,28 +181,34 @@ class SupervisionDemoResult:
     problems: int = 0
     closed: int = 0
     rectifications: int = 0
+    presence_visits: int = 0
     warnings: int = 0
     light: bool = False
     seconds: float = 0.0
 
     def summary(self) -> str:
         """One line for seed_demo's output."""
-        return _(
-            "Supervision loaded in %(seconds).1f s: %(duties)d duties in %(villages)d villages "
-            "(%(done)d done, %(overdue)d overdue), %(problems)d problems (%(closed)d closed), "
-            "%(rectifications)d backward villages under rectification, %(warnings)d villages "
-            "with a warning."
-        ) % {
-            "seconds": self.seconds,
-            "duties": self.duties,
-            "villages": self.villages,
-            "done": self.done,
-            "overdue": self.overdue,
-            "problems": self.problems,
-            "closed": self.closed,
-            "rectifications": self.rectifications,
-            "warnings": self.warnings,
-        }
+        return (
+            _(
+                "Supervision loaded in %(seconds).1f s: %(duties)d duties in %(villages)d villages "
+                "(%(done)d done, %(overdue)d overdue), %(problems)d problems (%(closed)d closed), "
+                "%(rectifications)d backward villages under rectification, %(warnings)d villages "
+                "with a warning."
+            )
+            % {
+                "seconds": self.seconds,
+                "duties": self.duties,
+                "villages": self.villages,
+                "done": self.done,
+                "overdue": self.overdue,
+                "problems": self.problems,
+                "closed": self.closed,
+                "rectifications": self.rectifications,
+                "warnings": self.warnings,
+            }
+            + " "
+            + _("%(n)d visits of contact cadres in the villages.") % {"n": self.presence_visits}
+        )
 
 
 def window(on: dt.date, quarters: int = 4) -> list[Period]:
@@ -871,6 +880,80 @@ def _rectifications(seed: int, villages: list[Village], on: dt.date, people) -> 
     return count
 
 
+PRESENCE_WORK = [
+    "入户走访困难群众，了解生产生活情况",
+    "参加村“两委”会议，研究冬季防火工作",
+    "督导村务公开栏更新，核对第四季度财务公开内容",
+    "调解邻里宅基地纠纷",
+    "检查村集体大棚项目进度",
+    "召开党员大会，开展集中学习",
+    "接待群众来访，登记反映问题",
+    "指导村文书整理三资台账",
+]
+#: weeks of presence the demo gives: the finished ones before the current week
+PRESENCE_WEEKS = 4
+#: the share of (cadre, village, week) duties the demo leaves short of the norm
+PRESENCE_SHORT_SHARE = 0.15
+
+
+def _presence(seed: int, villages: list[Village], on: dt.date) -> int:
+    """Visits of the first county's contact cadres over the last four finished weeks and the
+    current one so far: most meet the county's norm (half a day, a day in a backward village),
+    about one duty in seven falls short; then the finished weeks are evaluated."""
+    from . import services
+    from .selectors.presence import presence_role
+
+    rng = random.Random(f"presence:{seed}")
+    current = week_start(on)
+    mondays = [current - dt.timedelta(days=7 * n) for n in range(PRESENCE_WEEKS, -1, -1)]
+    by_pk = {v.pk: v for v in villages}
+    pairs = sorted(
+        set(
+            ContactAssignment.objects.active(on)
+            .filter(village_id__in=by_pk)
+            .values_list("cadre_id", "village_id")
+        )
+    )
+    used: dict[tuple[int, dt.date], int] = defaultdict(int)
+    rows = []
+    for monday in mondays:
+        for cadre_id, village_id in pairs:
+            village = by_pk[village_id]
+            norm = DEFAULT_PRESENCE_NORMS[presence_role(village.is_backward)]
+            owed = norm
+            if rng.random() < PRESENCE_SHORT_SHARE:
+                owed = rng.randrange(norm)  # short: none, or one half day of a backward day
+            days = [monday + dt.timedelta(days=d) for d in range(5)]  # the working days
+            rng.shuffle(days)
+            for day in days:
+                if owed <= 0:
+                    break
+                if day > on:
+                    continue
+                half_days = min(owed, HALF_DAYS_A_DAY - used[(cadre_id, day)], rng.choice([1, 2]))
+                if half_days <= 0:
+                    continue
+                used[(cadre_id, day)] += half_days
+                owed -= half_days
+                rows.append(
+                    _Row(
+                        person_id=cadre_id,
+                        village_id=village_id,
+                        date=day,
+                        half_days=half_days,
+                        work_done=rng.choice(PRESENCE_WORK),
+                        photo="",
+                        recorded_by_id=cadre_id,
+                        area_code=village.code,
+                    )
+                )
+    _insert(PresenceVisit, rows)
+    codes = [v.code for v in villages]
+    for monday in mondays[:-1]:
+        services.presence_evaluate_week(week=monday, village_codes=codes)
+    return len(rows)
+
+
 @transaction.atomic
 def build_supervision_demo(
     *,
@@ -923,6 +1006,10 @@ def build_supervision_demo(
                 totals[key] += value
         in_first = [v for v in todo if v.code[:6] == first]
         totals["rectifications"] = _rectifications(seed, in_first, on, people)
+        # After the rectifications, which mark the backward villages whose norm is higher.
+        for v in in_first:
+            v.refresh_from_db(fields=["is_backward"])
+        totals["presence_visits"] = _presence(seed, in_first, on)
         services.warnings_evaluate(on=on, village_codes=[v.code for v in todo])
     from .models import VillageWarning
 

@@ -48,6 +48,13 @@ class PolicyForm(CleanForm):
         max_value=365,
     )
 
+    contact_presence_half_days = forms.IntegerField(
+        label=_("Contact cadre's half days a week in each village"), min_value=1, max_value=14
+    )
+    work_team_presence_half_days = forms.IntegerField(
+        label=_("Half days a week in a backward village"), min_value=1, max_value=14
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for kind, label in TaskKind.choices:
@@ -76,12 +83,17 @@ class PolicyForm(CleanForm):
                 "redemption_threshold",
                 "escalate_after_reasons",
                 "county_escalation_days",
+                "contact_presence_half_days",
+                "work_team_presence_half_days",
             )
         }
         initial["review_dimensions"] = " ".join(policy.review_dimensions)
         initial.update({f"due_{k}": v for k, v in policy.due_months.items()})
         initial.update({f"floor_{k}": v for k, v in policy.grade_floors.items()})
         initial.update({f"level_{k}": v for k, v in policy.rule_levels.items()})
+        # A rule added after the county saved its policy shows its default level.
+        for rule in RULES:
+            initial.setdefault(f"level_{rule}", int(DEFAULT_RULE_LEVELS[WarningRule(rule)]))
         return initial
 
     def groups(self) -> dict[str, list]:
@@ -104,6 +116,8 @@ class PolicyForm(CleanForm):
             "redemption_threshold": data["redemption_threshold"],
             "escalate_after_reasons": data["escalate_after_reasons"],
             "county_escalation_days": data["county_escalation_days"],
+            "contact_presence_half_days": data["contact_presence_half_days"],
+            "work_team_presence_half_days": data["work_team_presence_half_days"],
             "due_months": {k: data[f"due_{k}"] for k in TaskKind.values},
             "grade_floors": {g: data[f"floor_{g}"] for g in GRADES},
             "rule_levels": {r: data[f"level_{r}"] for r in RULES},

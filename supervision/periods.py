@@ -104,3 +104,25 @@ class Period:
             Period(self.year, PeriodKind.QUARTER, q)
             for q in range(first, first + _MONTHS[self.kind] // 3)
         ]
+
+
+# ------------------------------------------------------------------ weeks of presence
+# A week is the ISO week, Monday to Sunday, of the county's local date (core.dates.today):
+# a visit's date is a local date, so a visit late on Sunday evening counts in the week ending
+# that Sunday. Every rule about weeks (the norm, the evaluation, the pages) asks these helpers.
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of the ISO week containing `day`."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def week_end(day: dt.date) -> dt.date:
+    """The Sunday of the ISO week containing `day`."""
+    return week_start(day) + dt.timedelta(days=6)
+
+
+def week_label(day: dt.date) -> str:
+    """The ISO week of `day` as 2026-W49 (the ISO year: 2026-12-31 may be 2027-W01)."""
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"

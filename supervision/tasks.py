@@ -36,3 +36,9 @@ def daily_cycle(on: str | None = None) -> dict[str, int]:
         "warnings": services.warnings_evaluate(on=day),
         "reminders": services.reminders_send(on=day),
     }
+
+
+@shared_task
+def weekly_presence(on: str | None = None) -> dict[str, int]:
+    """Monday's round: the shortfalls of the week that ended (在岗/驻村), then the warnings."""
+    return services.presence_weekly(on=_day(on))

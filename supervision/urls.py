@@ -1,6 +1,15 @@
 """Pages of 双监督 under /supervision/: each part of the app lists its own."""
 
-from .views import bottomup, corrections, cycle, problems, rectification, topdown, warnings
+from .views import (
+    bottomup,
+    corrections,
+    cycle,
+    presence,
+    problems,
+    rectification,
+    topdown,
+    warnings,
+)
 
 app_name = "supervision"
 
@@ -12,4 +21,5 @@ urlpatterns = [
     *warnings.urlpatterns,
     *rectification.urlpatterns,
     *corrections.urlpatterns,
+    *presence.urlpatterns,
 ]

@@ -76,3 +76,31 @@ def test_the_trend_has_eight_quarters_ending_with_the_last(village):
     trend = quarter_trend(prefix=village.code, last=Q3)
     assert [str(q) for q, _ in trend][0] == "2024Q4" and str(trend[-1][0]) == "2026Q3"
     assert trend[-1][1]["inspection"] == 1 and trend[0][1]["inspection"] is None
+
+
+def test_presence_shortfalls_count_the_weeks_of_the_period_evaluated_so_far(
+    village, other_village, contact
+):
+    from supervision.models import PresenceShortfall
+
+    def short(v, week):
+        PresenceShortfall.objects.create(
+            person=contact,
+            village=v,
+            week=week,
+            role="contact_cadre",
+            required=1,
+            recorded=0,
+            evaluated_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+            area_code=v.code,
+        )
+
+    short(village, D(2026, 6, 29))  # a Monday of Q2: its week ends in Q3, counted in Q2
+    short(village, D(2026, 7, 6))
+    short(village, D(2026, 9, 28))  # ends 4 October: counted in Q3 all the same
+    short(other_village, D(2026, 8, 3))
+    figures = period_figures(prefix="370830", period=Q3, on=ON)
+    by_code = {row.code: row.figures for row in figures.villages}
+    assert (by_code[village.code].presence_shortfalls, figures.total.presence_shortfalls) == (2, 3)
+    early = period_figures(prefix="370830", period=Q3, on=D(2026, 8, 1))
+    assert early.total.presence_shortfalls == 1  # the weeks not reached yet are not counted

@@ -83,6 +83,8 @@ class SupervisionPolicySerializer(CleanModelSerializer):
             "rule_levels",
             "escalate_after_reasons",
             "county_escalation_days",
+            "contact_presence_half_days",
+            "work_team_presence_half_days",
             "updated_at",
         ]
         read_only_fields = ["area_code", "updated_at"]

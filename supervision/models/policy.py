@@ -16,8 +16,10 @@ from villages.models import audited
 from ..choices import (
     DEFAULT_DUE_MONTHS,
     DEFAULT_GRADE_FLOORS,
+    DEFAULT_PRESENCE_NORMS,
     DEFAULT_REVIEW_DIMENSIONS,
     DEFAULT_RULE_LEVELS,
+    PresenceRole,
 )
 
 
@@ -81,6 +83,18 @@ class SupervisionPolicy(models.Model):
     county_escalation_days = models.PositiveSmallIntegerField(
         _("pass an overdue problem to the county after this many days"), default=30
     )
+    # 在岗/驻村: half days a week each contact cadre spends in each of their villages (seed 001),
+    # and in a designated backward village, where the work team's norm applies (seed 002).
+    contact_presence_half_days = models.PositiveSmallIntegerField(
+        _("contact cadre's half days a week in each village"),
+        default=DEFAULT_PRESENCE_NORMS[PresenceRole.CONTACT_CADRE],
+        validators=[MinValueValidator(1), MaxValueValidator(14)],
+    )
+    work_team_presence_half_days = models.PositiveSmallIntegerField(
+        _("half days a week in a backward village"),
+        default=DEFAULT_PRESENCE_NORMS[PresenceRole.WORK_TEAM],
+        validators=[MinValueValidator(1), MaxValueValidator(14)],
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("updated by"),
@@ -100,3 +114,9 @@ class SupervisionPolicy(models.Model):
 
     def __str__(self):
         return self.area_code
+
+    def presence_norm(self, role: str) -> int:
+        """Half days a week per village that `role` (a PresenceRole) must spend there."""
+        if role == PresenceRole.WORK_TEAM:
+            return self.work_team_presence_half_days
+        return self.contact_presence_half_days

@@ -31,7 +31,8 @@ from ..models import (
     SupervisionTask,
     VillageWarning,
 )
-from ..periods import Period
+from ..periods import Period, week_start
+from .presence import shortfall_facts
 
 __all__ = [
     "DISCLOSURE_GRACE_DAYS",
@@ -130,6 +131,8 @@ class WarningFacts(TypedDict):
     suspended: dict[int, list[str]]  # the names of the cadres, sorted
     redemption: dict[int, list[PledgeFacts]]
     rectifications: dict[int, tuple[int, str]]  # (year, state)
+    presence_week: dt.date  # the Monday of the last finished week
+    presence: dict[int, list[dict]]  # its shortfalls: name, required, recorded
 
 
 def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
@@ -234,6 +237,8 @@ def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
         .values_list("village_id", "year", "state")
     }
 
+    presence_week = week_start(on) - dt.timedelta(days=7)
+
     return {
         "villages": villages,
         "policies": policies,
@@ -247,6 +252,8 @@ def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
         "suspended": suspended,
         "redemption": redemption,
         "rectifications": rectifications,
+        "presence_week": presence_week,
+        "presence": shortfall_facts(presence_week, codes),
     }
 
 

@@ -286,6 +286,8 @@ POLICY_FIELDS = (
     "rule_levels",
     "escalate_after_reasons",
     "county_escalation_days",
+    "contact_presence_half_days",
+    "work_team_presence_half_days",
 )
 
 

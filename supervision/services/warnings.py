@@ -191,6 +191,16 @@ def warning_reasons(
         found.append((WarningRule.BACKWARD, text))
     elif is_backward:
         found.append((WarningRule.BACKWARD, _("Designated a backward village")))
+    if short := facts["presence"].get(village_id):
+        text = _("Week of %(week)s below the presence norm: %(people)s") % {
+            "week": _date(facts["presence_week"]),
+            "people": "、".join(
+                _("%(name)s %(recorded)d of %(required)d half days")
+                % {"name": r["name"], "recorded": r["recorded"], "required": r["required"]}
+                for r in short
+            ),
+        }
+        found.append((WarningRule.PRESENCE_SHORT, text))
 
     levels = policy.rule_levels or {}
     reasons: list[WarningReason] = []

@@ -194,3 +194,17 @@ def test_policy_update_is_validated(api, supervisor, county):
     response = api.patch(url, {"satisfaction_threshold": "1.5"}, format="json")
     assert response.status_code == 400
     assert not SupervisionPolicy.objects.exists()
+
+
+def test_the_county_sets_its_presence_norms(api, supervisor, county):
+    api_login(api, supervisor)
+    url = f"{API}/supervision-policies/{county.code}/"
+    defaults = api.get(url).json()
+    assert (defaults["contact_presence_half_days"], defaults["work_team_presence_half_days"]) == (
+        1,
+        2,
+    )
+    assert api.patch(url, {"work_team_presence_half_days": 0}, format="json").status_code == 400
+    response = api.patch(url, {"work_team_presence_half_days": 4}, format="json")
+    assert response.status_code == 200
+    assert SupervisionPolicy.objects.get(area_code=county.code).presence_norm("work_team") == 4

@@ -400,8 +400,11 @@ POLICY_FORM = {
             "certificate_suspended",
             "low_redemption",
             "backward",
+            "presence_short",
         )
     },
+    "contact_presence_half_days": "1",
+    "work_team_presence_half_days": "2",
 }
 
 

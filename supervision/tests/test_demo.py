@@ -142,3 +142,19 @@ def test_the_redemption_judges_only_the_promises_due_and_warns_a_few_villages(db
     assert {r for r, _d, _y in results} >= {Fulfilment.FULFILLED, Fulfilment.ON_TRACK}
     warned = VillageWarning.objects.filter(reasons__contains=[{"rule": "low_redemption"}])
     assert warned.count() <= 0.3 * Redemption.objects.completed().count()
+
+
+def test_most_contact_cadres_meet_the_presence_norm_and_some_do_not(built):
+    from supervision.models import PresenceShortfall, PresenceVisit
+    from supervision.periods import week_start
+    from supervision.selectors.presence import presence_due
+
+    assert built.presence_visits == PresenceVisit.objects.count() > 0
+    last = week_start(ON) - dt.timedelta(days=7)
+    dues = presence_due(last)
+    short = [d for d in dues if d.short]
+    assert dues and 0 < len(short) / len(dues) < 0.35
+    # The finished weeks are evaluated: the stored shortfalls agree with the visits.
+    stored = set(PresenceShortfall.objects.filter(week=last).values_list("person", "village"))
+    assert stored == {(d.person_id, d.village_id) for d in short}
+    assert not PresenceVisit.objects.filter(date__gt=ON).exists()

@@ -67,6 +67,14 @@ SCHEDULES: list[ScheduledJob] = [
         description="Mark overdue duties, escalate problems, evaluate warnings, send reminders "
         "(daily 01:00).",
     ),
+    # Monday night: the week (Monday to Sunday, Beijing time) has just ended.
+    ScheduledJob(
+        name="weekly presence evaluation",
+        task="supervision.tasks.weekly_presence",
+        crontab={"minute": "30", "hour": "1", "day_of_week": "1"},
+        description="Store each contact cadre's shortfall of the presence norm in the week that "
+        "ended, then evaluate the warnings (Monday 01:30).",
+    ),
     # The 5th rather than the 1st: the last days' records of the quarter are entered late.
     ScheduledJob(
         name="quarterly review reports",
