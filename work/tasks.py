@@ -44,6 +44,11 @@ def send_notification_email(user_id: int, notification_ids: list[int]) -> int:
     return notify.email_send(user_id=user_id, notification_ids=notification_ids)
 
 
+def backoff(retries: int) -> float:
+    """Seconds before the next attempt: 2, 4, 8, 16, 32."""
+    return float(2 ** (retries + 1))
+
+
 # rate_limit: both robots refuse more than 20 messages a minute.
 @shared_task(bind=True, max_retries=ROBOT_RETRIES, rate_limit="20/m")
 def deliver_webhook(self: Any, delivery_id: int) -> str:
@@ -55,4 +60,4 @@ def deliver_webhook(self: Any, delivery_id: int) -> str:
         if self.request.retries >= self.max_retries:
             robots.delivery_give_up(delivery_id=delivery_id)
             return "failed"
-        raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error
+        raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error

@@ -67,6 +67,15 @@ SCHEDULES: list[ScheduledJob] = [
         description="Mark overdue duties, escalate problems, evaluate warnings, send reminders "
         "(daily 01:00).",
     ),
+    # Catches what the save listeners cannot see (bulk writes, items that enter an inbox by
+    # time or by a role given later); a run that finds nothing new sends nothing.
+    ScheduledJob(
+        name="notify the inbox items",
+        task="work.tasks.notify_everyone",
+        crontab={"minute": "*/15"},
+        description="Notify each user of the new items in their to-do list, by e-mail and by "
+        "their township's group robot too (every 15 minutes).",
+    ),
     # The 5th rather than the 1st: the last days' records of the quarter are entered late.
     ScheduledJob(
         name="quarterly review reports",
