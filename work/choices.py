@@ -11,5 +11,5 @@ class ChannelKind(models.TextChoices):
 
 class DeliveryState(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
+    SENT = "sent", _("Delivered")
+    FAILED = "failed", _("Not delivered")

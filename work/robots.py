@@ -57,12 +57,13 @@ def validate_webhook_url(url: str) -> None:
 
 
 def mask(value: str) -> str:
-    """A credential as pages show it: enough to recognise, not enough to use."""
+    """A webhook address as pages show it: its host, to recognise it, and none of its key."""
     if not value:
         return ""
-    if len(value) <= 12:
-        return "••••"
-    return f"{value[:8]}…{value[-4:]}"
+    parts = urllib.parse.urlsplit(value)
+    if parts.hostname:
+        return f"{parts.scheme}://{parts.hostname}/…{value[-4:] if len(value) > 40 else ''}"
+    return "••••"
 
 
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
