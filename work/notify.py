@@ -10,6 +10,10 @@ or at the same time, tells nobody twice. It runs
 - every few minutes for every user (work.tasks.notify_everyone), which catches what the signals
   cannot see: bulk writes, and items that enter an inbox by time or by a role given later.
 
+An item that leaves the inbox (answered, posted, closed, by the user or a colleague) settles
+its unread notifications as read at the next run for that user: the bell counts what still
+waits.
+
 Duties due and overdue are left to the cycle's reminders (supervision.services.reminders_send),
 which notify the same people with their own keys. Reports ready are left out: a report's area is
 a county or township, and notifications are kept per village.
@@ -26,7 +30,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.fields import AREA_CODE_LENGTHS
@@ -85,9 +89,36 @@ def everyone() -> QuerySet[User]:
     return users.distinct().order_by("pk")
 
 
+def settle_user(user: User) -> int:
+    """Mark read the user's unread notifications of items that no longer wait for them (done
+    by them or by a colleague): the bell counts what still waits. A query, one per kind that
+    has unread notifications, an update; returns how many were settled."""
+    unread = Notification.objects.filter(
+        user=user, key__startswith=KEY_PREFIX, read_at__isnull=True
+    ).values_list("pk", "key")
+    by_kind: defaultdict[str, dict[int, int]] = defaultdict(dict)
+    for pk, key in unread:
+        _prefix, kind_key, obj_pk = key.split(":")
+        by_kind[kind_key][int(obj_pk)] = pk
+    done: list[int] = []
+    for kind_key, items in by_kind.items():
+        kind = inbox.KINDS_BY_KEY.get(kind_key)
+        if kind is None:
+            continue
+        still = set(kind.items(user).filter(pk__in=items).values_list("pk", flat=True))
+        done += [pk for obj_pk, pk in items.items() if obj_pk not in still]
+    if not done:
+        return 0
+    return Notification.objects.filter(pk__in=done, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
 def notify_user(user: User) -> list[Notification]:
-    """Make a notification for each item in the user's inbox not notified yet; return them.
-    A query per kind, one for the keys already made, one insert."""
+    """Settle the notifications of items done, then make one for each item in the user's inbox
+    not notified yet; return the new ones. A query per kind, one for the keys already made,
+    one insert."""
+    settle_user(user)
     wanted: dict[str, Notification] = {}
     with translation.override(settings.LANGUAGE_CODE):  # stored text: the site's language
         for kind in NOTIFIED:

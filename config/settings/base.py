@@ -377,6 +377,9 @@ WEBHOOK_ALLOWED_HOSTS = env.list(
 # The site's address as users reach it, put before the links in e-mails and robot messages.
 NOTIFY_SITE_URL = env("NOTIFY_SITE_URL", default="")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="cunjian@localhost")
+# The mail server of the notifications and reminders, e.g. smtp+tls://user:pass@mail.gov.cn:587
+# (local and test settings keep mail in the console or in memory).
+vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
 
 # ------------------------------------------------------------------ logging
 LOGGING = {

@@ -49,6 +49,23 @@ def test_a_villagers_question_notifies_who_may_answer_it_after_the_commit(
     assert "南旺村" in note.message
 
 
+def test_an_item_done_by_a_colleague_leaves_the_others_bells(
+    published, insider, supervisor, contact, django_capture_on_commit_callbacks
+):
+    question = ask(published, django_capture_on_commit_callbacks)
+    assert Notification.objects.unread().count() == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        ledger_services.question_answer(actor=contact, question=question, answer="已用于修路。")
+    assert not Notification.objects.unread().exists()  # answered: nothing waits any more
+
+
+def test_an_item_still_waiting_stays_unread(published, insider):
+    h.question(published.village, number=2)
+    notify.notify_areas([published.area_code])
+    assert notify.settle_user(insider) == 0
+    assert Notification.objects.unread().count() == 1
+
+
 def test_nothing_is_told_of_a_change_rolled_back(published, insider):
     # No commit (the test's transaction never commits): the listeners wait for it.
     ledger_services.question_ask(disclosure=published, question="?", name="")
