@@ -26,7 +26,7 @@ from villages.models import Region
 from . import robots, services
 from .choices import DeliveryState
 from .forms import ChannelForm, PreferenceForm
-from .models import NotificationPreference, TownshipChannel, WebhookDelivery
+from .models import TownshipChannel, WebhookDelivery
 
 PER_PAGE = 20
 
@@ -54,15 +54,13 @@ class NotificationListView(LoginRequiredMixin, TemplateView):
         if unread_only:
             notes = notes.unread()
         page = paginate(self.request, notes, PER_PAGE)
-        preference = NotificationPreference.objects.filter(user=self.request.user).first()
+        preference = services.preference_of(self.request.user)
         ctx.update(
             page_obj=page,
             notifications=page.object_list,
             unread_only=unread_only,
             query_string="unread=1" if unread_only else "",
-            preference_form=PreferenceForm(
-                initial={"email": preference.email if preference else True}
-            ),
+            preference_form=PreferenceForm(initial={"email": preference.email}),
             has_email=bool(self.request.user.email),
         )
         return ctx
@@ -118,7 +116,7 @@ def _require_staff(request: HttpRequest) -> None:
 
 
 def _channels(request: HttpRequest) -> Any:
-    return TownshipChannel.objects.with_right(request.user, Right.EDIT).select_related("township")
+    return TownshipChannel.objects.editable_by(request.user).select_related("township")
 
 
 class ChannelListView(LoginRequiredMixin, View):
@@ -135,11 +133,7 @@ class ChannelListView(LoginRequiredMixin, View):
         channels = list(_channels(request))
         for channel in channels:
             channel.masked_url = robots.mask(channel.webhook_url)
-        deliveries = (
-            WebhookDelivery.objects.with_right(request.user, Right.EDIT)
-            .select_related("channel")
-            .order_by("-created_at", "-pk")
-        )
+        deliveries = WebhookDelivery.objects.editable_by(request.user).select_related("channel")
         return render(
             request,
             self.template_name,

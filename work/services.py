@@ -76,6 +76,12 @@ def channel_test(*, actor: Actor, channel: TownshipChannel) -> WebhookDelivery:
         return delivery
 
 
+def preference_of(user: Actor) -> NotificationPreference:
+    """The user's choices (the defaults, unsaved, when they made none)."""
+    found = NotificationPreference.objects.filter(user=user).first()
+    return found or NotificationPreference(user=user)
+
+
 def preference_set(*, actor: Actor, email: bool) -> NotificationPreference:
     """The user's own choice: notifications by e-mail or not."""
     preference, _created = NotificationPreference.objects.update_or_create(
