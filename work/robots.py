@@ -38,6 +38,10 @@ TIMEOUT = 10
 TEXT_MAX = 600
 
 
+#: the robots' "too many messages" answers: worth another attempt later
+RATE_LIMITED = {45009, 130101}
+
+
 class RetryableError(Exception):
     """The robot's server failed (5xx, timeout, connection): the next attempt may succeed."""
 
@@ -133,8 +137,10 @@ def post(channel: TownshipChannel, text: str) -> Outcome:
         answer = json.loads(raw or b"{}")
     except ValueError:
         return Outcome(False, status, _("The robot's answer is not JSON."))
-    if answer.get("errcode", 0) != 0:
-        return Outcome(False, status, f"{answer.get('errcode')}: {answer.get('errmsg', '')}"[:300])
+    code = answer.get("errcode", 0)
+    if code != 0:
+        error = f"{code}: {answer.get('errmsg', '')}"[:300]
+        return Outcome(False, status, error, retryable=code in RATE_LIMITED)
     return Outcome(True, status)
 
 

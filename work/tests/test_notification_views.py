@@ -147,6 +147,18 @@ def test_the_bell_costs_the_same_with_2_and_50_unread(client, village, insider, 
     assert count_queries(page) == few
 
 
+def test_the_list_costs_the_same_with_2_and_50_notifications(
+    client, village, insider, count_queries
+):
+    for n in range(2):
+        note(insider, village, n)
+    login(client, insider)
+    few = count_queries(NOTES)
+    for n in range(2, 50):
+        note(insider, village, n)
+    assert count_queries(NOTES) == few
+
+
 # ------------------------------------------------------------------ group robots
 
 

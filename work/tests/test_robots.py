@@ -193,3 +193,12 @@ def test_a_test_message_reports_how_it_went(township, insider, robot_server):
 def test_the_masked_credential_shows_neither_key_nor_token():
     masked = robots.mask("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx")
     assert "693a91f6" not in masked and masked.startswith("https://")
+
+
+def test_a_robot_saying_too_many_messages_is_tried_again(township, robot_server, eager_retries):
+    robot_server.answer = {"errcode": 45009, "errmsg": "api freq out of limit"}
+    ch = channel(township, robot_server.url + "/send")
+    d = delivery(ch)
+    deliver_webhook.apply(args=[d.pk])
+    d.refresh_from_db()
+    assert d.state == DeliveryState.FAILED and d.attempts == ROBOT_RETRIES + 1
