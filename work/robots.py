@@ -139,8 +139,8 @@ def post(channel: TownshipChannel, text: str) -> Outcome:
         return Outcome(False, status, _("The robot's answer is not JSON."))
     code = answer.get("errcode", 0)
     if code != 0:
-        error = f"{code}: {answer.get('errmsg', '')}"[:300]
-        return Outcome(False, status, error, retryable=code in RATE_LIMITED)
+        refusal = f"{code}: {answer.get('errmsg', '')}"[:300]
+        return Outcome(False, status, refusal, retryable=code in RATE_LIMITED)
     return Outcome(True, status)
 
 
