@@ -1,16 +1,9 @@
 """The navigation's 待办 badge and the bell: the number of items waiting for the user and of
-their unread notifications, a query each per page."""
+their unread notifications, one query per page for both."""
 
 from django.utils.functional import SimpleLazyObject
 
-from supervision.models import Notification
-
 from . import inbox
-
-
-def _unread(request) -> int:
-    user = request.user
-    return Notification.objects.visible_to(user).for_user(user).unread().count()
 
 
 def inbox_badge(request):
@@ -20,5 +13,5 @@ def inbox_badge(request):
     # Lazy: a page that renders no navigation (a PDF, an htmx fragment) asks nothing.
     return {
         "inbox_counts": SimpleLazyObject(lambda: inbox.counts_for_request(request)),
-        "notifications_unread": SimpleLazyObject(lambda: _unread(request)),
+        "notifications_unread": SimpleLazyObject(lambda: inbox.counts_for_request(request).unread),
     }
