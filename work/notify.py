@@ -15,8 +15,7 @@ its unread notifications as read at the next run for that user: the bell counts 
 waits.
 
 Duties due and overdue are left to the cycle's reminders (supervision.services.reminders_send),
-which notify the same people with their own keys. Reports ready are left out: a report's area is
-a county or township, and notifications are kept per village.
+which notify the same people with their own keys.
 """
 
 from __future__ import annotations
@@ -43,12 +42,8 @@ from .models import NotificationPreference, TownshipChannel, WebhookDelivery
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-#: kinds a notification is made for (see the module's docstring for the others)
-NOTIFIED = tuple(
-    kind
-    for kind in inbox.KINDS
-    if kind.key not in {"duties_overdue", "duties_due", "reports_ready"}
-)
+#: kinds a notification is made for (duties: see the module's docstring)
+NOTIFIED = tuple(kind for kind in inbox.KINDS if kind.key not in {"duties_overdue", "duties_due"})
 #: newest items of a kind looked at per user and run: a first run on a full inbox does not
 #: bury the user (the inbox lists them all anyway)
 PER_KIND = 50
@@ -61,11 +56,14 @@ def item_key(kind: inbox.Kind, obj: Any) -> str:
     return f"{KEY_PREFIX}{kind.key}:{obj.pk}"
 
 
-def describe(kind: inbox.Kind, obj: Any) -> str:
-    """The message of an item: its kind, then the inbox's own title and detail."""
+def describe(kind: inbox.Kind, obj: Any, names: dict[str, str] | None = None) -> str:
+    """The message of an item: its kind, then the inbox's own title and detail (a report's
+    area by its name in `names`)."""
     from .views import DESCRIBE  # the inbox page's wording, kept in one place
 
     title, detail, _date = DESCRIBE[kind.key](obj)
+    if names and detail in names:
+        detail = names[detail]
     text = f"{kind.label}: {title}"
     if detail:
         text += f" · {detail}"
@@ -122,12 +120,18 @@ def notify_user(user: User) -> list[Notification]:
     wanted: dict[str, Notification] = {}
     with translation.override(settings.LANGUAGE_CODE):  # stored text: the site's language
         for kind in NOTIFIED:
-            for obj in kind.items(user).order_by("-pk")[:PER_KIND]:
+            objects = list(kind.items(user).order_by("-pk")[:PER_KIND])
+            names = None
+            if objects and kind.key == "reports_ready":  # a report's area by its name
+                from reports.views.runs import area_names
+
+                names = area_names(user, [run.area_code for run in objects])
+            for obj in objects:
                 key = item_key(kind, obj)
                 wanted[key] = Notification(
                     user=user,
                     key=key,
-                    message=describe(kind, obj),
+                    message=describe(kind, obj, names),
                     url=kind.action_url(obj),
                     area_code=obj.area_code,
                 )

@@ -43,11 +43,21 @@ def _saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None
     transaction.on_commit(_flush)
 
 
+def _report_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    # A report enters an inbox when it is done; queued and running ones wait for nobody.
+    from reports.choices import RunState
+
+    if instance.state == RunState.DONE:
+        _saved(sender, instance, raw, **kwargs)
+
+
 def connect() -> None:
     """Listen to the models behind the notified inbox kinds."""
     from cadres.models import Pledge
     from ledgers.models import Disclosure, DisclosureQuestion, Handover, Voucher
+    from reports.models import ReportRun
     from supervision.models import Problem
 
     for model in (Voucher, Disclosure, DisclosureQuestion, Handover, Pledge, Problem):
         post_save.connect(_saved, sender=model, dispatch_uid=f"work.notify.{model.__name__}")
+    post_save.connect(_report_saved, sender=ReportRun, dispatch_uid="work.notify.ReportRun")

@@ -182,3 +182,13 @@ def test_a_robot_switched_off_is_not_posted_to(
     )
     ask(published, django_capture_on_commit_callbacks)
     assert not WebhookDelivery.objects.exists()
+
+
+def test_a_finished_report_notifies_its_area_by_name(county, township, insider, supervisor):
+    h.report(county.code)  # the schedule's county report
+    h.report(township.code, requested_by=insider)
+    notify.notify_everyone()
+    mine = Notification.objects.get(user=insider)  # theirs, not the county's
+    assert mine.area_code == township.code and "南旺镇" in mine.message
+    theirs = Notification.objects.get(user=supervisor)  # the schedule's, not the insider's
+    assert theirs.area_code == county.code and county.name in theirs.message
