@@ -160,6 +160,8 @@ def delivery_send(*, delivery_id: int) -> WebhookDelivery:
             delivery.state, delivery.last_error = DeliveryState.FAILED, _("The robot is off.")
             delivery.save(update_fields=["state", "last_error"])
             return delivery
+        # The row stays locked during the POST (at most TIMEOUT seconds): a second worker
+        # given the same delivery waits and then finds it sent, rather than posting it twice.
         outcome = post(delivery.channel, delivery.text)
         delivery.attempts += 1
         delivery.response_code = outcome.status
