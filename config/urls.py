@@ -30,6 +30,7 @@ urlpatterns = [
     path("ledgers/", include("ledgers.urls")),
     path("supervision/", include("supervision.urls")),
     path("reports/", include("reports.urls")),
+    path("work/", include("work.urls")),
     path("public/", include("ledgers.public_urls")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -92,6 +92,10 @@ STATES: dict[str, str] = {
     "Being generated": "生成中",
     "Ready": "已生成",
     "Generation failed": "生成失败",
+    # work.DeliveryState
+    "Waiting to be sent": "待发送",
+    "Delivered": "已送达",
+    "Not delivered": "发送失败",
 }
 
 #: The labels of every other choice: kinds, categories, grades, outcomes, sources, actions.
@@ -328,6 +332,9 @@ CHOICES: dict[str, str] = {
     "Backward village": "后进村",
     # reports.ReportKind
     "Quarterly review report": "季度监督评议报告",
+    # work.ChannelKind
+    "WeCom group robot": "企业微信群机器人",
+    "DingTalk group robot": "钉钉群机器人",
 }
 
 #: Key nouns of the domain (DOMAIN.md), and words whose Chinese was once wrong: it stays right.

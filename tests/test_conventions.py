@@ -7,12 +7,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ["core", "villages", "cadres", "ledgers", "supervision", "reports", "work"]
-# views.py modules, the modules of a views/ package, and every API module (viewsets and the
-# serializers' related fields).
+# views.py and *_views.py modules, the modules of a views/ package, and every API module
+# (viewsets and the serializers' related fields).
 VIEW_FILES = [
     p
     for app in APPS
-    for pattern in ("**/views.py", "**/views/*.py", "**/api/*.py")
+    for pattern in ("**/*views.py", "**/views/*.py", "**/api/*.py")
     for p in (ROOT / app).glob(pattern)
     if "tests" not in p.parts and p.name != "__init__.py"
 ]

@@ -3,8 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class WorkConfig(AppConfig):
-    """待办: what waits for each user across the apps, and the navigation that leads to it.
-    It sits above every domain app (it reads them all), so no app imports it."""
+    """待办: what waits for each user across the apps, the navigation that leads to it, and the
+    notifications that tell them. It sits above every domain app (it reads them all), so no app
+    imports it."""
 
     name = "work"
     verbose_name = _("To do")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

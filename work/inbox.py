@@ -48,7 +48,7 @@ from ledgers.models import Disclosure, DisclosureQuestion, Handover, Voucher
 from reports.choices import RunState
 from reports.models import ReportRun
 from supervision.choices import ProblemState
-from supervision.models import Problem, SupervisionPolicy
+from supervision.models import Notification, Problem, SupervisionPolicy
 from supervision.selectors.cycle import duties_of
 
 if TYPE_CHECKING:
@@ -318,7 +318,10 @@ KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
 
 
 class Counts(dict[str, int]):
-    """The number of items of each kind; `total` for the navigation's badge."""
+    """The number of items of each kind; `total` for the navigation's badge; `unread`, the
+    user's unread notifications, for its bell (asked in the same query)."""
+
+    unread: int = 0
 
     @property
     def total(self) -> int:
@@ -335,18 +338,23 @@ def _count(queryset: QuerySet[Any]) -> Coalesce:
 
 
 def counts(user: AnyUser) -> Counts:
-    """How many items of each kind wait for `user`: one query (the scope's two aside)."""
+    """How many items of each kind wait for `user`, and how many of their notifications are
+    unread: one query (the scope's two aside)."""
     if user is None or not user.is_authenticated or scope_for(user).is_empty:
         return Counts({kind.key: 0 for kind in KINDS})
     # One row to hang the scalar subqueries on: the user's own.
+    unread = Notification.objects.visible_to(user).for_user(user).unread()
     row = (
         get_user_model()
         .objects.filter(pk=user.pk)
         .annotate(**{kind.key: _count(kind.items(user)) for kind in KINDS})
-        .values(*KINDS_BY_KEY)
+        .annotate(_unread=_count(unread))
+        .values(*KINDS_BY_KEY, "_unread")
         .get()
     )
-    return Counts(row)
+    found = Counts({key: row[key] for key in KINDS_BY_KEY})
+    found.unread = row["_unread"]
+    return found
 
 
 def counts_for_request(request: HttpRequest) -> Counts:

@@ -128,6 +128,6 @@ class InboxView(HomeView):
             inbox_counts=counts,
             groups=[(inbox.GROUPS[g], kinds) for g, kinds in groups.items()],
             notifications=unread[:NOTIFICATIONS_SHOWN],
-            unread=unread.count(),
+            unread=counts.unread,  # counted with the badges, in their query
         )
         return ctx

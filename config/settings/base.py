@@ -368,6 +368,19 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# ------------------------------------------------------------------ notifications (work.notify)
+# The only hosts the group robots' webhooks may point to: a typed address could otherwise make
+# the server call any machine of the intranet (SSRF).
+WEBHOOK_ALLOWED_HOSTS = env.list(
+    "WEBHOOK_ALLOWED_HOSTS", default=["qyapi.weixin.qq.com", "oapi.dingtalk.com"]
+)
+# The site's address as users reach it, put before the links in e-mails and robot messages.
+NOTIFY_SITE_URL = env("NOTIFY_SITE_URL", default="")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="cunjian@localhost")
+# The mail server of the notifications and reminders, e.g. smtp+tls://user:pass@mail.gov.cn:587
+# (local and test settings keep mail in the console or in memory).
+vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+
 # ------------------------------------------------------------------ logging
 LOGGING = {
     "version": 1,

@@ -122,7 +122,8 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
         constraints = [
-            area_code_check(),
+            # A village's record, or a county's or township's report (work.notify).
+            area_code_check((6, 9, 12)),
             models.UniqueConstraint(fields=["user", "key"], name="one_notification_per_key"),
         ]
 

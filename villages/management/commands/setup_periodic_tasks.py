@@ -75,6 +75,15 @@ SCHEDULES: list[ScheduledJob] = [
         description="Store each contact cadre's shortfall of the presence norm in the week that "
         "ended, then evaluate the warnings (Monday 01:30).",
     ),
+    # Catches what the save listeners cannot see (bulk writes, items that enter an inbox by
+    # time or by a role given later); a run that finds nothing new sends nothing.
+    ScheduledJob(
+        name="notify the inbox items",
+        task="work.tasks.notify_everyone",
+        crontab={"minute": "*/15"},
+        description="Notify each user of the new items in their to-do list, by e-mail and by "
+        "their township's group robot too (every 15 minutes).",
+    ),
     # The 5th rather than the 1st: the last days' records of the quarter are entered late.
     ScheduledJob(
         name="quarterly review reports",
