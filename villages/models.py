@@ -16,12 +16,21 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import today
 from core.fields import COUNTY, VILLAGE, area_code_check, area_code_field, area_code_pattern
+from core.masking import mask_phone
 from core.querysets import ScopedQuerySet, prefix_q
 from core.rights import Right, scope_for
 
 from .choices import CODE_LENGTH, PARENT_LEVEL, ROLE_REGION_LEVEL, RegionLevel, RoleKind
 
-__all__ = ["Region", "Village", "StaffRole", "ContactAssignment", "StaffAccount", "ChangeEvent"]
+__all__ = [
+    "Region",
+    "Village",
+    "StaffRole",
+    "ContactAssignment",
+    "StaffAccount",
+    "StaffProfile",
+    "ChangeEvent",
+]
 
 digits_only = RegexValidator(r"^\d+$", _("An area code consists of digits only."))
 
@@ -110,6 +119,14 @@ class Region(models.Model):
                 name="region_code_fits_level",
                 violation_error_message=_("The region's code does not match its level."),
             ),
+            # Only a province stands alone: a county without its city and province would sit
+            # outside the tree (breadcrumbs, the upper levels of every report).
+            models.CheckConstraint(
+                condition=Q(level=RegionLevel.PROVINCE, parent__isnull=True)
+                | (~Q(level=RegionLevel.PROVINCE) & Q(parent__isnull=False)),
+                name="region_parent_fits_level",
+                violation_error_message=_("Every region but a province needs its parent region."),
+            ),
         ]
 
     def __str__(self):
@@ -127,8 +144,23 @@ class Region(models.Model):
                     % {"level": self.get_level_display(), "n": expected}
                 }
             )
+        parent_level = PARENT_LEVEL.get(self.level)
+        if parent_level and not self.parent_id:
+            # Named in words, never as a right: the missing level is what the user must make.
+            raise ValidationError(
+                {
+                    "parent": _("Create the %(level)s %(code)s first: a %(this)s sits inside it.")
+                    % {
+                        "level": RegionLevel(parent_level).label,
+                        "code": (self.code or "")[: CODE_LENGTH[parent_level]].ljust(6, "0"),
+                        "this": self.get_level_display(),
+                    }
+                }
+            )
+        if self.level == RegionLevel.PROVINCE and self.parent_id:
+            raise ValidationError({"parent": _("A province has no parent region.")})
         if self.parent_id:
-            if self.parent.level != PARENT_LEVEL.get(self.level):
+            if self.parent.level != parent_level:
                 raise ValidationError({"parent": _("The parent region is at the wrong level.")})
             if not self.code.startswith(self.parent.code):
                 raise ValidationError(
@@ -411,3 +443,32 @@ class ChangeEvent(pghistory.models.MiddlewareEvents):
     def area_code(self) -> str | None:
         """The area code carried by records attached to a region or village."""
         return (self.pgh_data or {}).get("area_code")
+
+
+@audited
+class StaffProfile(models.Model):
+    """What an account holds besides Django's user: the phone, and whether the password was
+    generated for it (an import's initial password must be changed at the first login)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    must_change_password = models.BooleanField(_("must change the password"), default=False)
+
+    # The history shows the phone as the lists do.
+    history_masks = {"phone": mask_phone}
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
