@@ -245,9 +245,7 @@ def test_the_initial_password_must_be_changed_at_the_first_login(client, village
         actor=None,
         file=staff_file(("张秀英", "", "zhang_xy", "Village clerk", village.code, "")),
     )
-    response = client.post(
-        reverse("login"), {"username": "zhang_xy", "password": account.password}
-    )
+    response = client.post(reverse("login"), {"username": "zhang_xy", "password": account.password})
     assert response.status_code == 302
     # Every page sends the account to the password form until it has chosen its own.
     for path in ("/", "/villages/", reverse("villages:village-detail", args=[village.code])):
