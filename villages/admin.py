@@ -30,7 +30,7 @@ class RegionAdminForm(forms.ModelForm):
         except ValidationError as e:
             raise ValidationError(e.messages) from e
         if area.level == VILLAGE:
-            raise ValidationError(_("A village is added under 村庄, not as a region."))
+            raise ValidationError(_("A village code: add it as a village, not as a region."))
         self.area = area
         return area.code
 
