@@ -14,11 +14,16 @@ with more reach than their own.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import IO, Any
 
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import User
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -200,6 +205,32 @@ def password_changed(*, user: User, request: HttpRequest | None = None) -> None:
     )
     if request is not None and hasattr(request, "session"):
         request.session.pop(PasswordChangeRequiredMiddleware.SESSION_KEY, None)
+
+
+# ---------------------------------------------------------------------------- handing them out
+
+#: how long the result page's download of the initial passwords stays possible
+HANDOUT_SECONDS = 3600
+
+
+def _handout_key() -> Fernet:
+    digest = hashlib.sha256(f"cunjian-staff-handout:{settings.SECRET_KEY}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def seal_accounts(accounts: list[NewAccount]) -> str:
+    """The new accounts with their passwords, encrypted for the session between the result page
+    and the one download: the session table never holds a password in clear."""
+    return _handout_key().encrypt(json.dumps([asdict(a) for a in accounts]).encode()).decode()
+
+
+def open_accounts(sealed: str) -> list[NewAccount] | None:
+    """The accounts `seal_accounts` sealed, or None once HANDOUT_SECONDS have passed."""
+    try:
+        data = _handout_key().decrypt(sealed.encode(), ttl=HANDOUT_SECONDS)
+    except InvalidToken:
+        return None
+    return [NewAccount(**a) for a in json.loads(data)]
 
 
 # ---------------------------------------------------------------------------- the template

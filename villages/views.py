@@ -463,16 +463,14 @@ class StaffImportView(LoginRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
-        from dataclasses import asdict
-
-        from .staff import StaffImportError, import_staff
+        from .staff import StaffImportError, import_staff, seal_accounts
 
         try:
             accounts = import_staff(actor=self.request.user, file=form.cleaned_data["file"])
         except StaffImportError as e:
             return self.render_to_response(self.get_context_data(form=form, import_errors=e.errors))
-        # Kept in the session (never in the database) until downloaded once or replaced.
-        self.request.session[STAFF_PASSWORDS_KEY] = [asdict(a) for a in accounts]
+        # Kept, encrypted, in the session until downloaded once, replaced or an hour old.
+        self.request.session[STAFF_PASSWORDS_KEY] = seal_accounts(accounts)
         messages.success(
             self.request,
             _("%(n)d accounts created. Hand each person their initial password now.")
@@ -498,15 +496,15 @@ class StaffPasswordsDownloadView(LoginRequiredMixin, View):
     session's copy, so the passwords exist nowhere in the system afterwards."""
 
     def post(self, request, *args, **kwargs):
-        from .staff import NewAccount, accounts_workbook
+        from .staff import accounts_workbook, open_accounts
 
-        stored = request.session.pop(STAFF_PASSWORDS_KEY, None)
-        if not stored:
+        sealed = request.session.pop(STAFF_PASSWORDS_KEY, None)
+        accounts = open_accounts(sealed) if sealed else None
+        if not accounts:
             messages.warning(
                 request, _("The initial passwords were already downloaded or have expired.")
             )
             return redirect("villages:staff-import")
-        accounts = [NewAccount(**a) for a in stored]
         return xlsx_response(
             accounts_workbook(accounts, viewer=request.user), "initial-passwords.xlsx"
         )

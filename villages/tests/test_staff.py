@@ -209,6 +209,9 @@ def test_the_passwords_are_shown_once_and_downloadable_once(client, personas, vi
     assert account.password in response.content.decode()
     assert phone == "13905370001"  # township staff may reveal their township's phones
 
+    # The session keeps them for the one download, encrypted: no password in clear in its table.
+    assert account.password not in str(dict(client.session))
+
     download = client.post(reverse("villages:staff-passwords"))
     assert download.status_code == 200 and download["Content-Type"] == XLSX
     wb = openpyxl.load_workbook(io.BytesIO(download.content))
@@ -285,3 +288,13 @@ def test_import_staff_command(tmp_path, good_rows):
     bad.write_bytes(staff_file(("钱七", "", "qian7", "Township staff", "370830102", "")))
     call_command("import_staff", str(bad), "--passwords", str(passwords), stdout=io.StringIO())
     assert passwords.exists()
+
+
+def test_the_sealed_passwords_expire(good_rows, monkeypatch):
+    from villages import staff
+
+    accounts = import_staff(actor=None, file=staff_file(*good_rows))
+    sealed = staff.seal_accounts(accounts)
+    assert [a.password for a in staff.open_accounts(sealed)] == [a.password for a in accounts]
+    monkeypatch.setattr(staff, "HANDOUT_SECONDS", -1)
+    assert staff.open_accounts(sealed) is None
