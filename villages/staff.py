@@ -19,6 +19,7 @@ import hashlib
 import json
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import IO, Any
 
@@ -49,7 +50,7 @@ from core.excel import (
     write_row,
 )
 from core.masking import mask_phone
-from core.rights import Right, forget_scope, scope_for
+from core.rights import Right, Scope, forget_scope, scope_for
 from core.types import Actor
 
 from .choices import RoleKind
@@ -124,7 +125,7 @@ ROLE = Choice(
     },
 )
 #: the level of the area each role is scoped to
-ROLE_AREA_LEVEL = {
+ROLE_AREA_LEVEL: dict[str, str] = {
     RoleKind.COUNTY_SUPERVISOR: "county",
     RoleKind.TOWNSHIP_STAFF: "township",
     RoleKind.CONTACT_CADRE: "township",
@@ -187,7 +188,9 @@ def generate_password(user: User | None = None) -> str:
         return password
 
 
-def flag_password_change_at_login(sender: Any, request: HttpRequest, user: User, **kwargs) -> None:
+def flag_password_change_at_login(
+    sender: Any, request: HttpRequest, user: User, **kwargs: Any
+) -> None:
     """At login (user_logged_in): remember in the session that the password must change."""
     from .middleware import PasswordChangeRequiredMiddleware
 
@@ -410,7 +413,14 @@ def _code_cell(value: Any) -> str:
         return str(value).strip()
 
 
-def _read_area(row: _Row, typed: str, regions, villages, scope, fail) -> None:
+def _read_area(
+    row: _Row,
+    typed: str,
+    regions: dict[str, Region],
+    villages: dict[str, Village],
+    scope: Scope | None,
+    fail: Callable[[int, str, str], None],
+) -> None:
     """Find the role's area, check its level and the importer's right over it."""
     try:
         area = parse_area_code(typed)
@@ -431,7 +441,9 @@ def _read_area(row: _Row, typed: str, regions, villages, scope, fail) -> None:
             },
         )
         return
-    found = villages.get(area.code) if wanted == VILLAGE else regions.get(area.code)
+    village = villages.get(area.code) if wanted == VILLAGE else None
+    region = regions.get(area.code) if wanted != VILLAGE else None
+    found = village or region
     if found is None:
         fail(
             row.number,
@@ -448,10 +460,7 @@ def _read_area(row: _Row, typed: str, regions, villages, scope, fail) -> None:
             % {"name": found.name},
         )
         return
-    if wanted == VILLAGE:
-        row.village = found
-    else:
-        row.region = found
+    row.village, row.region = village, region
 
 
 @transaction.atomic
