@@ -39,6 +39,9 @@ def give_orphans_parents(apps, schema_editor):
     for region in Region.objects.filter(parent__isnull=True).exclude(level="province"):
         region.parent = parent_of(region)
         region.save(update_fields=["parent"])
+    # Check the new foreign keys now: PostgreSQL refuses the ALTER TABLE that adds the
+    # constraint while deferred checks of this table are pending.
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
