@@ -1,13 +1,14 @@
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from core.forms import CleanModelForm
 
 from .codes import VILLAGE, parse_area_code
 from .models import ContactAssignment, Region, StaffProfile, StaffRole, Village
 
 
-class RegionAdminForm(forms.ModelForm):
+class RegionAdminForm(CleanModelForm):
     """Takes the official forms of a code (370000, 370800, 370830, 370830102000) and stores
     its significant digits; an empty parent is the region its code extends, if it exists
     (Region.clean names the missing level otherwise)."""
