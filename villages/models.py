@@ -5,6 +5,7 @@ from functools import reduce
 from operator import or_
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -126,6 +127,29 @@ class Region(models.Model):
                 | (~Q(level=RegionLevel.PROVINCE) & Q(parent__isnull=False)),
                 name="region_parent_fits_level",
                 violation_error_message=_("Every region but a province needs its parent region."),
+            ),
+        ]
+        triggers = [
+            # What clean() says, held by the database for every writer (a script, a bulk load):
+            # the parent is of the level just above, and its code is a prefix of the region's.
+            pgtrigger.Trigger(
+                name="region_code_extends_parent",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                declare=[("parent_code", "varchar(9)"), ("parent_level", "varchar(10)")],
+                func="""
+                    IF NEW.parent_id IS NULL THEN RETURN NEW; END IF;
+                    SELECT code, level INTO parent_code, parent_level
+                        FROM villages_region WHERE id = NEW.parent_id;
+                    IF parent_level IS DISTINCT FROM (CASE NEW.level
+                            WHEN 'city' THEN 'province' WHEN 'county' THEN 'city'
+                            WHEN 'township' THEN 'county' END)
+                        OR left(NEW.code, length(parent_code)) <> parent_code THEN
+                        RAISE EXCEPTION 'region % does not lie inside its parent %',
+                            NEW.code, parent_code USING ERRCODE = 'check_violation';
+                    END IF;
+                    RETURN NEW;
+                """,
             ),
         ]
 

@@ -154,6 +154,18 @@ def test_the_database_refuses_a_region_without_its_parent():
         )
 
 
+def test_the_database_refuses_a_parent_of_the_wrong_level_or_another_code():
+    run("370900")  # 山东省 › 泰安市
+    province, taian = Region.objects.get(code="37"), Region.objects.get(code="3709")
+    with pytest.raises(IntegrityError), transaction.atomic():  # a county under a province
+        Region.objects.create(code="370830", name="汶上县", level="county", parent=province)
+    with pytest.raises(IntegrityError), transaction.atomic():  # 3708.. under 3709
+        Region.objects.create(code="370830", name="汶上县", level="county", parent=taian)
+    with pytest.raises(IntegrityError), transaction.atomic():  # moved out of its parent
+        Region.objects.filter(code="3709").update(code="3808")
+    Region.objects.create(code="370921", name="宁阳县", level="county", parent=taian)
+
+
 @pytest.mark.usefixtures("chinese")
 def test_clean_names_the_missing_level():
     county = Region(code="370830", name="汶上县", level=RegionLevel.COUNTY)
