@@ -298,3 +298,20 @@ def test_the_sealed_passwords_expire(good_rows, monkeypatch):
     assert [a.password for a in staff.open_accounts(sealed)] == [a.password for a in accounts]
     monkeypatch.setattr(staff, "HANDOUT_SECONDS", -1)
     assert staff.open_accounts(sealed) is None
+
+
+@pytest.mark.parametrize(
+    "persona,created",
+    [("anonymous", False), ("outsider", False), ("insider", True), ("supervisor", True)],
+)
+def test_the_page_creates_accounts_only_for_who_administers_the_area(
+    client, personas, village, persona, created
+):
+    login(client, personas[persona])
+    data = staff_file(("王志强", "", "new_cadre", "包村干部", "370830102", village.code))
+    response = client.post(reverse("villages:staff-import"), {"file": upload(data)})
+    assert ("new_cadre" in users()) is created
+    if persona == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response.url
+    elif not created:
+        assert response.status_code == 200 and response.context["import_errors"]
