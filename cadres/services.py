@@ -459,6 +459,13 @@ def certificate_issue(*, actor: Actor, post: Post, issued_on: dt.date) -> Qualif
     return certificate
 
 
+def _lock_in_place(record: QualificationCertificate | ResignationAdvice) -> None:
+    """Lock the row for the rest of the transaction and bring the caller's object up to date, so
+    two concurrent changes run one after the other and the second sees what the first did."""
+    list(type(record).objects.select_for_update().filter(pk=record.pk).values_list("pk"))
+    record.refresh_from_db()
+
+
 def _change_certificate(
     certificate: QualificationCertificate,
     *,
@@ -469,6 +476,7 @@ def _change_certificate(
     reason: str,
 ) -> QualificationCertificate:
     require(actor, Right.EDIT, certificate.area_code)
+    _lock_in_place(certificate)
     _transition(certificate, allowed, _("A certificate that is %(state)s cannot do this."))
     reason = check_reason(reason)
     # A certificate's life runs from its issue through its changes of state, in order.
@@ -746,6 +754,7 @@ def advice_record_talk(
 ) -> ResignationAdvice:
     """Record the talk in which the township advised the cadre to resign."""
     require(actor, Right.EDIT, advice.area_code)
+    _lock_in_place(advice)
     _transition(
         advice,
         [AdviceState.OPEN, AdviceState.TALKED],
@@ -767,6 +776,7 @@ def advice_decide(
 ) -> ResignationAdvice:
     """Record the outcome; a resignation ends the post with the reason 劝辞."""
     require(actor, Right.EDIT, advice.area_code)
+    _lock_in_place(advice)
     _transition(
         advice,
         [AdviceState.TALKED],

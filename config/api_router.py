@@ -24,11 +24,12 @@ from reports.api import dashboards as report_dashboards
 from reports.api import documents as report_documents
 from reports.api import runs as report_runs
 from supervision.api import bottomup, cycle, problems, rectification, topdown, warnings
-from villages.api.views import RegionViewSet, VillageViewSet
+from villages.api.views import RegionViewSet, TreeImportViewSet, VillageViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("villages", VillageViewSet, basename="village")
+router.register("tree-imports", TreeImportViewSet, basename="tree-import")
 router.register("cadres", CadreViewSet, basename="cadre")
 router.register("posts", PostViewSet, basename="post")
 router.register("certificates", QualificationCertificateViewSet, basename="certificate")

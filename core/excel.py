@@ -14,6 +14,7 @@ never run (see `as_text`). tests/test_excel_lint.py keeps every export on this p
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from .cells import aliases, blank, norm, yes_no_words
 
@@ -37,8 +39,16 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# More rows than any county has; beyond it a file is a mistake (or an attack), not a county.
+# More rows than any village or township keeps in one workbook; beyond it a file is a mistake (or
+# an attack). An import may pass its own limit (the county's tree holds tens of thousands).
 MAX_ROWS = 5000
+# Rows without data tolerated below the limit (gaps, a styled empty row) before a sheet is
+# refused as a huge empty range: reading stops there, so a file of a million blank-looking rows
+# is refused in a second, not read to its end.
+BLANK_ROWS = 1000
+# Magic numbers of files that are not .xlsx but are often uploaded for one.
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003), also .et of WPS
+ZIP_MAGIC = b"PK"
 TEXT_FORMAT = "@"
 # Leading characters that make Excel, LibreOffice or Sheets read typed text as a formula (OWASP's
 # CSV injection list): "=", "+", "-", "@", a tab or a carriage return.
@@ -139,10 +149,14 @@ def clean_text(value: Any) -> Any:
 
 def write_row(ws: Worksheet, values: Iterable[Any]) -> int:
     """Append one row of values (text, numbers, dates, None); returns its row number."""
-    ws.append([clean_text(v) for v in values])
-    row: int = ws.max_row
-    for cell in ws[row]:
-        as_text(cell)
+    cleaned = [clean_text(v) for v in values]
+    ws.append(cleaned)
+    # The row just appended, read in constant time: `ws.max_row` and `ws[row]` scan every cell
+    # of the sheet, which made a template of 10,000 villages take a minute to write.
+    row: int = ws._current_row
+    for column, value in enumerate(cleaned, start=1):
+        if isinstance(value, str):
+            as_text(ws.cell(row=row, column=column))
     return row
 
 
@@ -246,18 +260,69 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 # ---------------------------------------------------------------------------- reading
 
 
+class _UncachedFormula:
+    """A formula cell whose result the file does not hold (written by a program that does not
+    calculate, or saved with calculation off): its value is unknown, not blank."""
+
+    def __repr__(self) -> str:
+        return "<formula without a saved value>"
+
+
+UNCACHED_FORMULA = _UncachedFormula()
+
+
+class _Parser(WorkSheetParser):  # type: ignore[misc]  # openpyxl is untyped
+    """openpyxl's streaming sheet parser, telling a formula without a saved value from a blank."""
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        cell: dict[str, Any] = super().parse_cell(element)
+        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+            cell["value"] = UNCACHED_FORMULA
+        return cell
+
+
+def not_xlsx_message(file: IO[bytes], name: str) -> str | None:
+    """The advice for an .xls or .csv upload ("save it as .xlsx"), or None for anything else."""
+    head = file.read(8)
+    file.seek(0)
+    suffix = name.rsplit(".", 1)[-1].casefold() if "." in name else ""
+    if head.startswith(ZIP_MAGIC):
+        return None
+    if head == OLE2_MAGIC or suffix in ("xls", "et"):
+        return _(
+            "This is an old Excel file (.xls); open it in Excel or WPS, save it as .xlsx "
+            "(Excel workbook) and import that file."
+        )
+    if suffix in ("csv", "txt"):
+        return _(
+            "This is a CSV text file; open it in Excel or WPS, save it as .xlsx (Excel workbook) "
+            "and import that file."
+        )
+    return None
+
+
 def read_workbook(
     file: IO[bytes] | bytes,
     sheets: Sequence[tuple[Any, tuple[Column, ...]]],
     *,
     error: type[WorkbookImportError] = WorkbookImportError,
+    max_rows: int | None = None,
+    optional: Iterable[Any] = (),
 ) -> list[Sheet]:
-    """Load the rows of each (sheet label, columns), or raise `error` for a broken file, a missing
-    sheet or header column, too many rows, or no rows at all."""
+    """Load the rows of each (sheet label, columns), or raise `error` for a broken file, an .xls
+    or .csv, a missing sheet or header column, a formula without its value, too many rows, or no
+    rows at all. A sheet whose label is in `optional` may be missing (it is read as empty).
+
+    Sheets are streamed: memory and time grow with the rows that hold data, and reading stops
+    at `max_rows` (MAX_ROWS by default) data rows or BLANK_ROWS more physical rows."""
+    name = getattr(file, "name", "") or ""
     if isinstance(file, bytes | bytearray):
         file = io.BytesIO(file)
     elif hasattr(file, "seek"):
         file.seek(0)
+    advice = not_xlsx_message(file, str(name))
+    if advice:
+        raise error([ImportRowError("", None, "", advice)])
     damaged = [
         ImportRowError(
             "", None, "", _("The file is not an Excel workbook (.xlsx) or it is damaged.")
@@ -266,9 +331,11 @@ def read_workbook(
     try:
         wb = openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:
-        # An upload can be anything (a .xls, a renamed PDF, a truncated zip) and the zip and XML
+        # An upload can be anything (a renamed PDF, a truncated zip) and the zip and XML
         # parsers raise a zoo of exception types; all mean the same to the user.
         raise error(damaged) from exc
+    limit = MAX_ROWS if max_rows is None else max_rows
+    may_lack = {str(label) for label in optional}
     errors: list[ImportRowError] = []
     read = []
     try:
@@ -276,6 +343,9 @@ def read_workbook(
         for label, columns in sheets:
             name = next((found[a] for a in aliases(label) if a in found), None)
             if name is None:
+                if str(label) in may_lack:
+                    read.append(Sheet(str(label), columns, []))
+                    continue
                 errors.append(
                     ImportRowError(
                         str(label),
@@ -285,7 +355,7 @@ def read_workbook(
                     )
                 )
                 continue
-            sheet = read_sheet(wb[name], str(label), columns, errors)
+            sheet = read_sheet(wb[name], str(label), columns, errors, max_rows=limit)
             if sheet is not None:
                 read.append(sheet)
     except Exception as exc:  # a damaged sheet part surfaces only while its rows are read
@@ -300,48 +370,112 @@ def read_workbook(
 
 
 def read_sheet(
-    ws: ReadOnlyWorksheet, label: str, columns: tuple[Column, ...], errors: list[ImportRowError]
+    ws: ReadOnlyWorksheet,
+    label: str,
+    columns: tuple[Column, ...],
+    errors: list[ImportRowError],
+    *,
+    max_rows: int | None = None,
 ) -> Sheet | None:
-    """The non-blank rows of one sheet, or None after adding its header or size errors."""
-    ws.reset_dimensions()  # some writers store a wrong <dimension>; read what is really there
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, ())
-    position: dict[str, int] = {}
-    for i, value in enumerate(header):
-        if value is not None:
-            position.setdefault(norm(value), i)
-    where: dict[str, int] = {}
-    for col in columns:
-        index = next((position[a] for a in aliases(col.label) if a in position), None)
-        if index is None:
-            errors.append(
-                ImportRowError(
-                    label,
-                    1,
-                    str(col.label),
-                    _('The column "%(column)s" is missing from the header row.')
-                    % {"column": col.label},
+    """The non-blank rows of one sheet, or None after adding its header or size errors.
+
+    Formula cells without a saved value are reported here, each on its row and column: read as
+    blank they would be mistaken for a cell left empty ("enter the code")."""
+    limit = MAX_ROWS if max_rows is None else max_rows
+    with ws._get_source() as source:
+        # openpyxl's own parser, without its row padding: gaps between rows cost nothing, and
+        # each row comes with its Excel number. The stored <dimension> is not trusted (some
+        # writers get it wrong); rows are read as they are.
+        parser = _Parser(
+            source,
+            ws._shared_strings,
+            data_only=True,
+            epoch=ws.parent.epoch,
+            date_formats=ws.parent._date_formats,
+            timedelta_formats=ws.parent._timedelta_formats,
+        )
+        rows = parser.parse()
+        first = next(rows, None)
+        header: dict[int, Any] = {}
+        if first is not None and first[0] == 1:
+            header = {c["column"]: c["value"] for c in first[1]}
+        position: dict[str, int] = {}
+        for column, value in sorted(header.items()):
+            if value is not None and value is not UNCACHED_FORMULA:
+                position.setdefault(norm(value), column)
+        where: dict[str, int] = {}
+        for col in columns:
+            index = next((position[a] for a in aliases(col.label) if a in position), None)
+            if index is None:
+                errors.append(
+                    ImportRowError(
+                        label,
+                        1,
+                        str(col.label),
+                        _('The column "%(column)s" is missing from the header row.')
+                        % {"column": col.label},
+                    )
                 )
-            )
-        else:
-            where[col.key] = index
-    if len(where) < len(columns):
-        return None
-    data: list[tuple[int, dict[str, Any]]] = []
-    for number, values in enumerate(rows, start=2):
-        cells = {key: values[i] if i < len(values) else None for key, i in where.items()}
-        if all(blank(v) for v in cells.values()):
-            continue
-        if len(data) == MAX_ROWS:
-            errors.append(
-                ImportRowError(
-                    label,
-                    number,
-                    "",
-                    _("The sheet has more than %(n)d rows; split the import into several files.")
-                    % {"n": MAX_ROWS},
-                )
-            )
+            else:
+                where[col.key] = index
+        if len(where) < len(columns):
             return None
-        data.append((number, cells))
+        label_of = {col.key: str(col.label) for col in columns}
+        last_row = limit + 1 + BLANK_ROWS
+        data: list[tuple[int, dict[str, Any]]] = []
+        formulas = 0
+        pending = [first] if first is not None and first[0] != 1 else []
+        for number, found in itertools.chain(pending, rows):
+            if number > last_row:
+                errors.append(
+                    ImportRowError(
+                        label,
+                        number,
+                        "",
+                        _(
+                            "The sheet goes on beyond row %(row)d (perhaps rows that only look "
+                            "empty: spaces or formatting). An import holds at most %(n)d rows: "
+                            "delete the empty rows below the data and save the file again."
+                        )
+                        % {"row": last_row, "n": limit},
+                    )
+                )
+                return None
+            values = {c["column"]: c["value"] for c in found}
+            cells = {key: values.get(i) for key, i in where.items()}
+            if all(blank(v) for v in cells.values()):
+                continue
+            for key, value in cells.items():
+                if value is UNCACHED_FORMULA:
+                    formulas += 1
+                    cells[key] = None
+                    errors.append(
+                        ImportRowError(
+                            label,
+                            number,
+                            label_of[key],
+                            _(
+                                "This cell holds a formula whose result was not saved in the "
+                                "file; open the file in Excel or WPS and save it again, or "
+                                "replace the formula by its value."
+                            ),
+                        )
+                    )
+            if len(data) == limit:
+                errors.append(
+                    ImportRowError(
+                        label,
+                        number,
+                        "",
+                        _(
+                            "The sheet has more than %(n)d rows; split the import into several "
+                            "files."
+                        )
+                        % {"n": limit},
+                    )
+                )
+                return None
+            data.append((number, cells))
+    if formulas:
+        return None
     return Sheet(label, columns, data)

@@ -17,6 +17,7 @@ from .choices import (
     Verdict,
     outcomes_for,
 )
+from .models import HearingQuestion
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 COUNT = {"min_value": 0, "widget": forms.NumberInput(attrs={"inputmode": "numeric"})}
@@ -65,6 +66,121 @@ class QuestionForm(CleanForm):
         kwargs.setdefault("prefix", "q")
         super().__init__(*args, **kwargs)
         self.fields["answered_by"].queryset = cadres
+
+
+#: the text a question's row may carry: a new row with none of it is left empty
+QUESTION_TEXTS = ("asker_name", "question", "answer", "follow_up")
+#: blank rows offered for new questions (more come after saving the draft, or by the page's
+#: 增加一行 button)
+NEW_QUESTION_ROWS = 3
+
+
+class QuestionRowForm(QuestionForm):
+    """One question's row of the one-page hearing: `key` is the question's id (empty for a new
+    one); `remove` removes it; a new row left empty is ignored."""
+
+    key = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    remove = forms.BooleanField(label=_("Remove this question"), required=False)
+
+    def __init__(self, *args, cadre_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["question"].required = False
+        if cadre_choices is not None:  # the menu as read once for every row
+            self.fields["answered_by"].widget.choices = cadre_choices
+
+    def clean(self):
+        data = super().clean()
+        if not self.is_blank() and not data.get("remove") and not data.get("question"):
+            if "question" not in self.errors:
+                self.add_error("question", _("Enter the question, or remove the row."))
+        return data
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        if data.get("key") is not None:
+            return False
+        return not (any(data.get(n) for n in QUESTION_TEXTS) or data.get("answered_by"))
+
+    def row(self) -> dict | None:
+        """What the service takes for this row: the question's fields, or None to remove it."""
+        if self.cleaned_data.get("remove"):
+            return None
+        return {n: v for n, v in self.cleaned_data.items() if n not in ("key", "remove")}
+
+
+class QuestionFormSet(forms.BaseFormSet):
+    """The one-page hearing: a row per question of the hearing, then blank rows for new ones.
+    A row names its question by id; an id that is not one of the hearing's (a page opened
+    before a question was removed) is refused rather than applied to another question."""
+
+    def __init__(self, *args, questions: dict[int, HearingQuestion], cadres, **kwargs):
+        self.questions = questions
+        self.cadres = cadres
+        # every row offers the same cadres: read them once, not once per row
+        self.cadre_choices = [("", "---------")] + [(c.pk, c.name) for c in cadres]
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {
+            **super().get_form_kwargs(index),
+            "cadres": self.cadres,
+            "cadre_choices": self.cadre_choices,
+        }
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            cadres=self.cadres,
+            cadre_choices=self.cadre_choices,
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+    def clean(self):
+        seen: set[int] = set()
+        for form in self.forms:
+            key = form.cleaned_data.get("key")
+            if key is None:
+                continue
+            if key not in self.questions or key in seen:
+                raise forms.ValidationError(
+                    _("The list changed since the page was opened: reload it and enter again.")
+                )
+            seen.add(key)
+
+    def typed(self) -> list[tuple[QuestionRowForm, HearingQuestion | None, dict | None]]:
+        """(row form, question or None, what the service takes) of each row not left empty."""
+        return [
+            (form, self.questions.get(form.cleaned_data.get("key") or 0), form.row())
+            for form in self.forms
+            if not form.is_blank()
+            and not (form.cleaned_data.get("key") is None and form.cleaned_data.get("remove"))
+        ]
+
+    def filled(self) -> list[tuple[HearingQuestion | None, dict | None]]:
+        """The rows for hearing_set_questions (MeetingFormMixin.save_rows)."""
+        self._typed = self.typed()
+        return [(question, row) for _form, question, row in self._typed]
+
+    def add_row_errors(self, rows: dict[int, forms.ValidationError]) -> None:
+        """Show each row's refusal (RowErrors, keyed by the index in `filled()`) on its row."""
+        for i, (form, _question, _row) in enumerate(self._typed):
+            if i in rows:
+                apply_validation_error(form, rows[i])
+
+
+QuestionRowFormSet = forms.formset_factory(
+    QuestionRowForm,
+    formset=QuestionFormSet,
+    extra=NEW_QUESTION_ROWS,
+    max_num=100,
+    validate_max=True,
+)
 
 
 class PublicReportForm(CleanForm):

@@ -152,9 +152,9 @@ def test_wrong_old_passwords_lock_the_account_like_failed_logins(client, insider
 def test_language_switch_to_english_and_back(client, insider):
     client.force_login(insider)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    assert "My work" in client.get(reverse("home")).content.decode()
+    assert "To do" in client.get(reverse("home")).content.decode()
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
-    assert "我的工作" in client.get(reverse("home")).content.decode()
+    assert "待办" in client.get(reverse("home")).content.decode()
 
 
 def test_anonymous_is_sent_to_login(client):

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
+from ledgers import services
 from ledgers.models import ClosedPeriod, Disclosure, DisclosureQuestion, Voucher
 from ledgers.tests.conftest import chart, clerk, open_books  # noqa: F401 (fixtures)
 
@@ -21,7 +22,13 @@ def log_in(page, username):
     page.wait_for_url(page.base_url + "/")
 
 
-def test_a_quarter_statement_from_voucher_to_villager(page, village, chart, open_books):  # noqa: F811
+def test_a_quarter_statement_from_voucher_to_villager(
+    page,
+    village,
+    insider,
+    chart,  # noqa: F811
+    open_books,  # noqa: F811
+):
     cache.clear()  # the question throttle counts per address, and the live server is local
     # the clerk enters a large receipt
     log_in(page, "clerk")
@@ -71,6 +78,12 @@ def test_a_quarter_statement_from_voucher_to_villager(page, village, chart, open
     statement = Disclosure.objects.get()
     assert page.get_by_test_id("sha256").inner_text() == statement.sha256
 
+    # earlier questions and their answers make the page long on a phone: the question form is
+    # far below the top, where the messages are
+    for n in range(12):
+        earlier = services.question_ask(disclosure=statement, question=f"第{n}个问题：{'钱' * 80}")
+        services.question_answer(actor=insider, question=earlier, answer="已答复。" * 20)
+
     # a villager, not logged in, reads it on the village's public page and asks a question
     page.context.clear_cookies()
     page.goto(f"{page.base_url}/public/villages/{village.code}/")
@@ -82,5 +95,12 @@ def test_a_quarter_statement_from_voucher_to_villager(page, village, chart, open
     page.get_by_label("您的问题").fill("土地流转费是哪块地的？")
     page.get_by_role("button", name="提交问题").click()
     expect(page.locator(".alert-success")).to_contain_text("您的问题已收到")
-    question = DisclosureQuestion.objects.get()
+    # the thanks are in view at 390 px, once the page has settled (the form sits at the foot
+    # of a long statement, and its #anchor once scrolled the page down to it), so nobody asks
+    # twice
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(600)
+    assert page.evaluate("document.documentElement.scrollHeight") > 3 * 844
+    expect(page.locator("#messages .alert-success")).to_be_in_viewport()
+    question = DisclosureQuestion.objects.get(answer="")
     assert (question.name, question.question) == ("赵六", "土地流转费是哪块地的？")

@@ -1,13 +1,15 @@
-"""村务听证质询会 end to end: the contact cadre records a hearing on a phone with two questions,
-one unsatisfied, and completes it; the township then finds the problem in its ledger."""
+"""村务听证质询会 end to end: the contact cadre records a hearing on a phone (390 px) and types
+both questions, one unsatisfied, on the one-page form (a third row added by 增加一行) and
+completes it in one submit; the township then finds the problem in its ledger."""
 
 import pytest
 from playwright.sync_api import expect
 
 from supervision.choices import TaskKind
-from supervision.models import Hearing, Problem
+from supervision.models import Problem
 from supervision.tests.bottomup_helpers import duty
 from supervision.tests.conftest import sitting_post
+from tests.browser import confirm_in_dialog
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,16 +23,13 @@ def log_in(page, username):
     page.wait_for_url(page.base_url + "/")
 
 
-def add_question(page, question, answered_by, satisfied):
-    form = page.get_by_test_id("question-form")
-    form.locator("#id_q-asker_kind").select_option("representative")
-    form.locator("#id_q-category").select_option("finance")
-    form.locator("#id_q-question").fill(question)
-    form.locator("#id_q-answered_by").select_option(label=answered_by)
-    form.locator("#id_q-answer").fill("已按预算支出")
-    form.locator("#id_q-satisfied").select_option("yes" if satisfied else "no")
-    form.locator("button[type=submit]").click()
-    expect(page.get_by_test_id("questions")).to_contain_text(question)
+def type_question(row, question, answered_by, satisfied):
+    row.get_by_label("提问人身份").select_option("representative")
+    row.get_by_label("类别").select_option("finance")
+    row.get_by_label("质询问题").fill(question)
+    row.get_by_label("答复干部").select_option(label=answered_by)
+    row.get_by_label("答复", exact=True).fill("已按预算支出")
+    row.get_by_label("提问人是否满意？").select_option("yes" if satisfied else "no")
 
 
 def test_a_hearing_question_left_unsatisfied_reaches_the_township_ledger(
@@ -50,12 +49,20 @@ def test_a_hearing_question_left_unsatisfied_reaches_the_township_ledger(
     page.wait_for_url("**/supervision/hearings/*/")
     expect(page.get_by_test_id("attendance")).to_contain_text("30")
 
-    add_question(page, "道路硬化花了多少钱？", "李书记", satisfied=True)
-    add_question(page, "低保名单为什么不公开？", "李书记", satisfied=False)
-    page.locator(f"form[action$='/hearings/{Hearing.objects.get().pk}/complete/'] button").click()
-    page.get_by_test_id("confirm-dialog").get_by_role(
-        "button", name="确认"
-    ).click()  # it asks first
+    posts: list[str] = []
+    page.on(
+        "request", lambda r: r.method == "POST" and "/hearings/" in r.url and posts.append(r.url)
+    )
+    rows = page.get_by_test_id("question-row")
+    expect(rows).to_have_count(3)  # blank rows for new questions
+    page.get_by_test_id("add-row").click()
+    expect(rows).to_have_count(4)
+    type_question(rows.nth(0), "道路硬化花了多少钱？", "李书记", satisfied=True)
+    type_question(rows.nth(3), "低保名单为什么不公开？", "李书记", satisfied=False)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    page.get_by_role("button", name="完成听证会").click()
+    confirm_in_dialog(page, "问题台账")  # what completing does, asked once
+    assert len(posts) == 1  # the questions and the completion in one submit
     expect(page.get_by_test_id("record-state")).to_have_text("已完成")
     expect(page.get_by_test_id("question-problem")).to_contain_text("低保名单为什么不公开？")
     problem = Problem.objects.get()

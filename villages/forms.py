@@ -60,6 +60,14 @@ class TreeImportForm(CleanForm):
         label=_("Excel file (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
+    update = forms.BooleanField(
+        label=_("Update existing townships and villages"),
+        required=False,
+        help_text=_(
+            "Without it, a row whose code exists already and differs from the database is "
+            "refused. Empty cells never change a stored value."
+        ),
+    )
 
     def clean_file(self):
         f = self.cleaned_data["file"]

@@ -1,19 +1,27 @@
-"""Excel import of a county's administrative tree (townships and villages) and its template.
+"""Excel import of a county's administrative tree (its upper levels, townships and villages).
 
 Staff keep the tree in Excel. `build_import_template` hands them a workbook with the county's
-current rows; `import_tree` reads it back, checks every row of both sheets, and either writes all
-rows (upsert by area code) or writes nothing and returns every error with its sheet, row and column.
+current rows; `import_tree` reads it back (streamed, up to 50,000 villages), checks every row of
+every sheet, and either writes all rows or writes nothing and returns every error with its sheet,
+row and column. A dry run answers what would be created, updated and left unchanged. An existing
+code is updated only when the user asks for it (`update=True`), and a blank cell never changes a
+value already stored.
 """
 
 from __future__ import annotations
 
+import secrets
+import shutil
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from pathlib import Path
 from typing import IO, Any
 
 import pghistory
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,17 +31,18 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.cells import (
     CellError,
+    aliases,
     blank,
     code_digits,
     count,
     join,
     money,
+    norm,
     text,
     yes_no,
     yes_no_words,
 )
 from core.excel import (
-    MAX_ROWS,
     Column,
     ImportRowError,
     Sheet,
@@ -50,11 +59,13 @@ from core.excel import (
 from core.rights import Right, Scope, scope_for
 
 from .choices import CODE_LENGTH, VILLAGE_CODE_LENGTH, RegionLevel
+from .codes import region_code
 from .models import Region, Village
 from .services import VILLAGE_FACTS
 from .signals import bulk_written
 
 __all__ = [
+    "Change",
     "ImportResult",
     "ImportRowError",
     "TreeImportError",
@@ -68,6 +79,12 @@ COUNTY_DIGITS = CODE_LENGTH[RegionLevel.COUNTY]
 BATCH_SIZE = 500
 
 COUNT_FIELDS = ("households", "population", "party_members")
+# Villages one import may hold: the largest counties have a few thousand; 50,000 is a whole
+# prefecture-level city in one file, and still reads and validates in well under a minute.
+MAX_ROWS = 50_000
+# Entries of each kind (created, updated, unchanged) listed by a result; the counts are exact.
+LIST_LIMIT = 100
+UPPER_LEVELS = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY)
 
 
 # ---------------------------------------------------------------------------- results and errors
@@ -78,8 +95,25 @@ class TreeImportError(WorkbookImportError):
 
 
 @dataclass(frozen=True)
+class Change:
+    """One row of a result's list: a region or village created, updated or left unchanged, with
+    each changed column as (column label, old value, new value)."""
+
+    action: str  # "create", "update" or "unchanged"
+    level: str  # a RegionLevel value, or "village"
+    code: str
+    name: str
+    fields: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def level_label(self) -> str:
+        return str(VILLAGE_WORD) if self.level == "village" else str(RegionLevel(self.level).label)
+
+
+@dataclass(frozen=True)
 class ImportResult:
-    """What an import changed; rows identical to the database are counted as unchanged."""
+    """What an import changed (or, for a dry run, would change); rows identical to the database
+    are counted as unchanged. `changes` lists up to LIST_LIMIT rows of each action."""
 
     townships_created: int = 0
     townships_updated: int = 0
@@ -87,16 +121,81 @@ class ImportResult:
     villages_updated: int = 0
     townships_unchanged: int = 0
     villages_unchanged: int = 0
+    regions_created: int = 0  # province, city, county
+    regions_updated: int = 0
+    dry_run: bool = field(default=False, compare=False)
+    county_code: str = field(default="", compare=False)
+    changes: tuple[Change, ...] = field(default=(), compare=False)
+
+    @property
+    def written(self) -> int:
+        """Rows created or updated."""
+        return (
+            self.townships_created
+            + self.townships_updated
+            + self.villages_created
+            + self.villages_updated
+            + self.regions_created
+            + self.regions_updated
+        )
+
+    def listed(self, action: str) -> list[Change]:
+        return [c for c in self.changes if c.action == action]
+
+    def counts(self) -> dict[str, int]:
+        """The figures as the API answers them."""
+        return {
+            k: getattr(self, k)
+            for k in (
+                "regions_created",
+                "regions_updated",
+                "townships_created",
+                "townships_updated",
+                "townships_unchanged",
+                "villages_created",
+                "villages_updated",
+                "villages_unchanged",
+            )
+        }
 
 
 # ---------------------------------------------------------------------------- the two sheets
 
 
+UPPER_SHEET = pgettext_lazy("tree import", "Upper levels")
 TOWNSHIP_SHEET = pgettext_lazy("tree import", "Townships")
 VILLAGE_SHEET = pgettext_lazy("tree import", "Villages")
 HELP_SHEET = pgettext_lazy("tree import", "Instructions")
 
-_COUNT_HELP = gettext_lazy("A whole number of 0 or more; empty means 0.")
+VILLAGE_WORD = pgettext_lazy("tree import", "Village")
+_COUNT_HELP = gettext_lazy(
+    "A whole number of 0 or more; empty means 0 for a new village and no change for an "
+    "existing one."
+)
+UPPER_COLUMNS = (
+    Column(
+        "level",
+        pgettext_lazy("tree import", "Level"),
+        gettext_lazy("Province, city or county (one row each)."),
+        width=8,
+    ),
+    Column(
+        "code",
+        pgettext_lazy("tree import", "Area code"),
+        gettext_lazy(
+            "The official code: 6 digits such as 370000 (province), 370800 (city), 370830 "
+            "(county), or the same padded with zeros to 12 digits."
+        ),
+        width=16,
+        is_code=True,
+    ),
+    Column(
+        "name",
+        pgettext_lazy("tree import", "Name"),
+        gettext_lazy("The official name, e.g. 山东省, 济宁市, 汶上县."),
+        width=20,
+    ),
+)
 TOWNSHIP_COLUMNS = (
     Column(
         "code",
@@ -150,7 +249,8 @@ VILLAGE_COLUMNS = (
         pgettext_lazy("tree import", "Collective income of last year (yuan)"),
         gettext_lazy(
             "The collective's income of last year in yuan, at most two decimal "
-            "places, e.g. 85000.00; empty means 0."
+            "places, e.g. 85000.00; empty means 0 for a new village and no change for an "
+            "existing one."
         ),
         width=20,
     ),
@@ -159,18 +259,23 @@ VILLAGE_COLUMNS = (
         pgettext_lazy("tree import", "Backward village"),
         gettext_lazy(
             "%(yes)s if the village is designated a backward village, otherwise "
-            "%(no)s (Y/N and 1/0 are accepted too); empty means %(no)s."
+            "%(no)s (Y/N and 1/0 are accepted too); empty means %(no)s for a new village and "
+            "no change for an existing one."
         ),
         width=12,
     ),
     Column(
         "notes",
         pgettext_lazy("tree import", "Notes"),
-        gettext_lazy("Optional free text."),
+        gettext_lazy("Optional free text; empty leaves an existing village's notes as they are."),
         width=30,
     ),
 )
-SHEETS = ((TOWNSHIP_SHEET, TOWNSHIP_COLUMNS), (VILLAGE_SHEET, VILLAGE_COLUMNS))
+SHEETS = (
+    (UPPER_SHEET, UPPER_COLUMNS),
+    (TOWNSHIP_SHEET, TOWNSHIP_COLUMNS),
+    (VILLAGE_SHEET, VILLAGE_COLUMNS),
+)
 # Which column a model field's validation error belongs to.
 _FIELD_COLUMN = {"code": "code", "name": "name", **{f: f for f in VILLAGE_FACTS}}
 
@@ -178,27 +283,40 @@ _FIELD_COLUMN = {"code": "code", "name": "name", **{f: f for f in VILLAGE_FACTS}
 # ---------------------------------------------------------------------------- the template
 
 
-def build_import_template(*, county: Region, actor=None) -> bytes:
-    """An .xlsx to fill in: 乡镇 and 村 sheets (prefilled with the actor's rows) and 说明.
+def build_import_template(*, county: Region | None, actor=None) -> bytes:
+    """An .xlsx to fill in: 上级区划, 乡镇 and 村 sheets (prefilled with the actor's rows) and 说明.
 
     Without `actor` the sheets hold headers only; with it, the townships and villages the actor
     may edit are listed, so the template doubles as an export to correct and import again.
+    Without `county` (a tree still empty) the upper-levels sheet waits for the county's chain.
     """
     townships: list[Region] = []
     villages: list[Village] = []
-    if actor is not None:
+    if actor is not None and county is not None:
         # Only rows the actor may change: a township clerk must not learn the neighbours' data.
         townships = list(
             Region.objects.editable_by(actor).townships().filter(code__startswith=county.code)
         )
         villages = list(Village.objects.editable_by(actor).filter(code__startswith=county.code))
+    county_code = county.code if county is not None else "370830"
 
     def explain(col: Column) -> str:
-        return col.explain(county=county.code)
+        return col.explain(county=county_code)
 
     wb = new_workbook()
     ws = wb.active
-    ws.title = str(TOWNSHIP_SHEET)
+    ws.title = str(UPPER_SHEET)
+    write_header(ws, UPPER_COLUMNS, explain=explain)
+    chain = _chain_of(county) if county is not None and actor is not None else {}
+    for level in UPPER_LEVELS:
+        region = chain.get(level)
+        # The level is written on every row so that a new county only types codes and names.
+        write_row(
+            ws, [str(level.label), region.code if region else None, region.name if region else None]
+        )
+    format_codes(ws, UPPER_COLUMNS)
+
+    ws = wb.create_sheet(str(TOWNSHIP_SHEET))
     write_header(ws, TOWNSHIP_COLUMNS, explain=explain)
     for t in townships:
         write_row(ws, [t.code, t.name])
@@ -234,13 +352,29 @@ def build_import_template(*, county: Region, actor=None) -> bytes:
     return workbook_bytes(wb)
 
 
-def _write_help(ws, county: Region, explain: Callable[[Column], str]) -> None:
+def _chain_of(county: Region) -> dict[str, Region]:
+    """The county and the regions above it, by level (two queries at most, usually one)."""
+    codes = [county.code[:n] for n in (2, 4)]
+    chain: dict[str, Region] = {r.level: r for r in Region.objects.filter(code__in=codes)}
+    chain[RegionLevel.COUNTY] = county
+    return chain
+
+
+def _write_help(ws, county: Region | None, explain: Callable[[Column], str]) -> None:
     general = [
         _("This workbook imports the administrative tree of %(county)s (%(code)s).")
-        % {"county": county.name, "code": county.code},
+        % {"county": county.name, "code": county.code}
+        if county is not None
+        else _("This workbook imports the administrative tree of a county."),
         _(
-            "Rows are matched by area code: a new code adds a township or village, an existing "
-            "code updates its name and facts. Nothing is deleted."
+            'The "%(sheet)s" sheet names the province, city and county; a level missing from '
+            "the database is created from it."
+        )
+        % {"sheet": UPPER_SHEET},
+        _(
+            "Rows are matched by area code: a new code adds a township or village. An existing "
+            'code is changed only if "Update existing townships and villages" is ticked; an '
+            "empty cell never changes a stored value. Nothing is deleted."
         ),
         _(
             "Every row is checked first; if any row has an error, nothing is imported and every "
@@ -260,28 +394,44 @@ def _write_help(ws, county: Region, explain: Callable[[Column], str]) -> None:
 # ---------------------------------------------------------------------------- the import
 
 
-def import_tree(*, actor, county: Region, file: IO[bytes] | bytes) -> ImportResult:
-    """Upsert the townships and villages of an uploaded workbook into `county`, all or nothing.
+def import_tree(
+    *,
+    actor,
+    file: IO[bytes] | bytes,
+    county: Region | None = None,
+    update: bool = False,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Write the upper levels, townships and villages of an uploaded workbook, all or nothing.
 
-    Raises PermissionDenied if the actor manages no part of the county, and TreeImportError
-    (with every error found) if the file or any row is invalid; then nothing is written.
+    `county` is the county imported into; without it, the county named on the upper-levels
+    sheet (created with its chain if the database lacks it). Existing rows that differ are
+    updated only with `update`; otherwise each is refused. With `dry_run` nothing is written and
+    the result says what would be. Raises PermissionDenied if the actor manages no part of the
+    county, and TreeImportError (with every error found) if the file or any row is invalid.
     """
-    if county.level != RegionLevel.COUNTY:
+    if county is not None and county.level != RegionLevel.COUNTY:
         raise ValueError(f"not a county: {county.code}")
     scope = scope_for(actor)
     # A county supervisor manages the whole county; township staff manage their township, and
     # may import its villages (rows elsewhere are refused one by one below).
-    if not (
-        scope.allows(Right.EDIT, county.code)
-        or any(p.startswith(county.code) for p in scope.areas(Right.EDIT))
-    ):
+    if county is not None and not _may_import(scope, county.code):
+        raise PermissionDenied(_("You may not import the administrative tree of this county."))
+    if county is None and not scope.anywhere(Right.EDIT):
         raise PermissionDenied(_("You may not import the administrative tree of this county."))
 
-    sheets = read_workbook(file, SHEETS, error=TreeImportError)
-    plan = _Validator(county=county, scope=scope).validate(*sheets)
+    upper, townships, villages = read_workbook(
+        file, SHEETS, error=TreeImportError, max_rows=MAX_ROWS, optional=[UPPER_SHEET]
+    )
+    validator = _Validator(county=county, scope=scope, update=update)
+    plan = validator.validate(upper, townships, villages)
+    if not _may_import(scope, validator.county.code):
+        raise PermissionDenied(_("You may not import the administrative tree of this county."))
+    if dry_run:
+        return plan.result(dry_run=True, county_code=validator.county.code)
     try:
-        with transaction.atomic(), pghistory.context(import_tree=county.code):
-            return plan.write()
+        with transaction.atomic(), pghistory.context(import_tree=validator.county.code):
+            return plan.write(county_code=validator.county.code)
     except IntegrityError as exc:
         # Only a concurrent import or edit can get here: validation saw no such conflict.
         raise TreeImportError(
@@ -299,19 +449,61 @@ def import_tree(*, actor, county: Region, file: IO[bytes] | bytes) -> ImportResu
         ) from exc
 
 
+def _may_import(scope: Scope, county_code: str) -> bool:
+    return scope.allows(Right.EDIT, county_code) or any(
+        p.startswith(county_code) for p in scope.areas(Right.EDIT)
+    )
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(yes_no_words()[0 if value else 1])
+    return "" if value is None else str(value)
+
+
 @dataclass
 class _Plan:
     """The validated writes, applied in one transaction by `write`."""
 
+    new_regions: list[Region] = field(default_factory=list)  # province, city, county, in order
+    changed_regions: list[Region] = field(default_factory=list)
     new_townships: list[Region] = field(default_factory=list)
     changed_townships: list[Region] = field(default_factory=list)
     new_villages: list[Village] = field(default_factory=list)
     changed_villages: list[Village] = field(default_factory=list)
     townships_unchanged: int = 0
     villages_unchanged: int = 0
+    changes: list[Change] = field(default_factory=list)
+    listed: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
-    def write(self) -> ImportResult:
-        # Townships first: new villages point at new townships, which get their ids here.
+    def note(self, action: str, level: str, code: str, name: str, fields=()) -> None:
+        """Keep the row for the result's list while fewer than LIST_LIMIT of its action are."""
+        if self.listed[action] < LIST_LIMIT:
+            self.listed[action] += 1
+            self.changes.append(Change(action, level, code, name, tuple(fields)))
+
+    def result(self, *, dry_run: bool = False, county_code: str = "") -> ImportResult:
+        return ImportResult(
+            townships_created=len(self.new_townships),
+            townships_updated=len(self.changed_townships),
+            villages_created=len(self.new_villages),
+            villages_updated=len(self.changed_villages),
+            townships_unchanged=self.townships_unchanged,
+            villages_unchanged=self.villages_unchanged,
+            regions_created=len(self.new_regions),
+            regions_updated=len(self.changed_regions),
+            dry_run=dry_run,
+            county_code=county_code,
+            changes=tuple(self.changes),
+        )
+
+    def write(self, *, county_code: str) -> ImportResult:
+        # The chain first, one level at a time: each new region's parent gets its id here.
+        for region in self.new_regions:
+            region.save()
+        for region in self.changed_regions:
+            region.save(update_fields=["name", "parent"])
+        # Townships next: new villages point at new townships, which get their ids here.
         Region.objects.bulk_create(self.new_townships, batch_size=BATCH_SIZE)
         Region.objects.bulk_update(self.changed_townships, ["name"], batch_size=BATCH_SIZE)
         Village.objects.bulk_create(self.new_villages, batch_size=BATCH_SIZE)
@@ -321,45 +513,69 @@ class _Plan:
         Village.objects.bulk_update(
             self.changed_villages, [*VILLAGE_FACTS, "updated_at"], batch_size=BATCH_SIZE
         )
-        written = [r.code for r in (*self.new_townships, *self.changed_townships)]
+        written = [
+            r.code
+            for r in (
+                *self.new_regions,
+                *self.changed_regions,
+                *self.new_townships,
+                *self.changed_townships,
+            )
+        ]
         bulk_written.send(Region, area_codes=written)
         written = [v.code for v in (*self.new_villages, *self.changed_villages)]
         bulk_written.send(Village, area_codes=written)
-        return ImportResult(
-            townships_created=len(self.new_townships),
-            townships_updated=len(self.changed_townships),
-            villages_created=len(self.new_villages),
-            villages_updated=len(self.changed_villages),
-            townships_unchanged=self.townships_unchanged,
-            villages_unchanged=self.villages_unchanged,
-        )
+        return self.result(county_code=county_code)
 
 
 class _Validator:
     """Checks every row against the format rules, the actor's scope and the database."""
 
-    def __init__(self, *, county: Region, scope: Scope):
-        self.county = county
+    def __init__(self, *, county: Region | None, scope: Scope, update: bool = False):
+        self.county: Region = county  # type: ignore[assignment]  # set from the sheet if None
         self.scope = scope
+        self.update = update
         self.errors: list[ImportRowError] = []
 
-    def error(self, sheet: Sheet, row: int, key: str, message: str) -> None:
+    def error(self, sheet: Sheet, row: int | None, key: str, message: str) -> None:
         label = next(str(c.label) for c in sheet.columns if c.key == key) if key else ""
         self.errors.append(ImportRowError(sheet.name, row, label, message))
 
-    def validate(self, townships: Sheet, villages: Sheet) -> _Plan:
-        """Return the writes to make, or raise TreeImportError with every error of both sheets."""
+    def refuse_existing(self, sheet: Sheet, row: int, what: str, code: str, differs: str) -> None:
+        self.error(
+            sheet,
+            row,
+            "code",
+            _(
+                "%(what)s %(code)s exists already and this row differs from it (%(fields)s). "
+                'To change existing rows, tick "Update existing townships and villages"; '
+                "otherwise remove the row or copy the stored values."
+            )
+            % {"what": what, "code": code, "fields": differs},
+        )
+
+    def validate(self, upper: Sheet, townships: Sheet, villages: Sheet) -> _Plan:
+        """Return the writes to make, or raise TreeImportError with every error of every sheet."""
+        plan = _Plan()
+        if not self._upper(upper, plan):
+            # Without a county the other sheets cannot be checked: say what is missing first.
+            self._raise((upper, townships, villages))
         t_rows = self._township_rows(townships)
         v_rows = self._village_rows(villages)
         # One query each, whatever the number of rows.
-        existing_t = {
-            t.code: t for t in Region.objects.townships().filter(code__startswith=self.county.code)
-        }
+        existing_t = (
+            {
+                t.code: t
+                for t in Region.objects.townships().filter(code__startswith=self.county.code)
+            }
+            if self.county.pk
+            else {}
+        )
         codes = [r["code"] for r in v_rows.values() if r.get("code")]
         existing_v = {v.code: v for v in Village.objects.filter(code__in=codes)}
 
-        plan = _Plan()
         by_code: dict[str, Region] = dict(existing_t)
+        name_label = str(TOWNSHIP_COLUMNS[1].label)
         for row, r in t_rows.items():
             if r.get("code") is None or r.get("skip"):
                 continue
@@ -371,16 +587,32 @@ class _Validator:
             self._full_clean(townships, row, candidate, r, exclude=["parent"])
             if current is None:
                 plan.new_townships.append(candidate)
+                plan.note("create", RegionLevel.TOWNSHIP, code, candidate.name)
                 by_code[code] = candidate
-            elif current.name != candidate.name:
+            elif r.get("name") is not None and current.name != candidate.name:
+                if not self.update:
+                    self.refuse_existing(
+                        townships, row, str(RegionLevel.TOWNSHIP.label), code, name_label
+                    )
+                    continue
+                plan.note(
+                    "update",
+                    RegionLevel.TOWNSHIP,
+                    code,
+                    candidate.name,
+                    [(name_label, current.name, candidate.name)],
+                )
                 current.name = candidate.name
                 plan.changed_townships.append(current)
             else:
                 plan.townships_unchanged += 1
+                plan.note("unchanged", RegionLevel.TOWNSHIP, code, current.name)
         # Townships named on the sheet are known even if their row has errors, so that a typo
         # in a township row is reported once, not again on each of its villages.
         listed = {r["code"] for r in t_rows.values() if r.get("code")}
 
+        labels = {c.key: str(c.label) for c in VILLAGE_COLUMNS}
+        village_word = str(VILLAGE_WORD)
         for row, r in v_rows.items():
             if r.get("skip"):
                 continue
@@ -401,39 +633,209 @@ class _Validator:
             if r.get("code") is None or township_code is None:
                 continue
             township = by_code[township_code]
-            candidate = Village(
-                township=township, code=r["code"], **{f: r[f] for f in VILLAGE_FACTS if f in r}
-            )
+            current = existing_v.get(r["code"])
+            given = {f: r[f] for f in VILLAGE_FACTS if r.get(f) is not None}
+            candidate = Village(township=township, code=r["code"], **given)
             self._full_clean(villages, row, candidate, r, exclude=["township"])
-            current = existing_v.get(candidate.code)
             if current is None:
                 plan.new_villages.append(candidate)
+                plan.note("create", "village", candidate.code, candidate.name)
                 continue
-            changed = [f for f in VILLAGE_FACTS if getattr(current, f) != getattr(candidate, f)]
-            if changed:
-                for f in VILLAGE_FACTS:
-                    setattr(current, f, getattr(candidate, f))
-                plan.changed_villages.append(current)
-            else:
+            # Only the cells filled in count: a blank cell keeps what is stored.
+            changed = [f for f, value in given.items() if getattr(current, f) != value]
+            if not changed:
                 plan.villages_unchanged += 1
+                plan.note("unchanged", "village", current.code, current.name)
+                continue
+            if not self.update:
+                self.refuse_existing(
+                    villages,
+                    row,
+                    village_word,
+                    current.code,
+                    join(labels[f] for f in changed),
+                )
+                continue
+            plan.note(
+                "update",
+                "village",
+                current.code,
+                given.get("name", current.name),
+                [(labels[f], _text(getattr(current, f)), _text(given[f])) for f in changed],
+            )
+            for f in changed:
+                setattr(current, f, given[f])
+            plan.changed_villages.append(current)
 
         if self.errors:
-            # Read in the order of the workbook: sheet, row, then column.
-            sheet_no = {townships.name: 0, villages.name: 1}
-            column_no = {
-                (s.name, str(c.label)): i
-                for s in (townships, villages)
-                for i, c in enumerate(s.columns)
-            }
-            self.errors.sort(
-                key=lambda e: (
-                    sheet_no.get(e.sheet, 2),
-                    e.row or 0,
-                    column_no.get((e.sheet, e.column), -1),
-                )
-            )
-            raise TreeImportError(self.errors)
+            self._raise((upper, townships, villages))
         return plan
+
+    def _raise(self, sheets: tuple[Sheet, ...]) -> None:
+        # Read in the order of the workbook: sheet, row, then column.
+        sheet_no = {s.name: i for i, s in enumerate(sheets)}
+        column_no = {(s.name, str(c.label)): i for s in sheets for i, c in enumerate(s.columns)}
+        self.errors.sort(
+            key=lambda e: (
+                sheet_no.get(e.sheet, -1),
+                e.row or 0,
+                column_no.get((e.sheet, e.column), -1),
+            )
+        )
+        raise TreeImportError(self.errors)
+
+    # ------------------------------------------------------------------ the upper levels
+
+    def _upper(self, sheet: Sheet, plan: _Plan) -> bool:
+        """Check the province › city › county rows against the database and plan the missing
+        levels; False if no county can be settled (then the errors say why)."""
+        given: dict[str, tuple[int, str, str | None]] = {}  # level → (row, code, name)
+        level_of = {a: level for level in UPPER_LEVELS for a in aliases(level.label)}
+        for row, cells in sheet.rows:
+            if blank(cells["code"]) and blank(cells["name"]):
+                continue  # the template's rows carry the level alone until filled in
+            level = level_of.get(norm(cells["level"])) if not blank(cells["level"]) else None
+            if level is None:
+                self.error(
+                    sheet,
+                    row,
+                    "level",
+                    _("Enter the level: %(levels)s.")
+                    % {"levels": join(str(lv.label) for lv in UPPER_LEVELS)},
+                )
+                continue
+            code = self._parse(
+                sheet, row, "code", cells["code"], lambda v, lv=level: region_code(v, lv)
+            )
+            name = self._name(sheet, row, cells["name"])
+            if level in given:
+                self.error(
+                    sheet,
+                    row,
+                    "level",
+                    _("The %(level)s is given twice (rows %(rows)s).")
+                    % {"level": level.label, "rows": join([given[level][0], row])},
+                )
+                continue
+            if code is not None:
+                given[level] = (row, code, name)
+        if self.errors:
+            return False
+
+        if self.county is not None:
+            county_row = given.get(RegionLevel.COUNTY)
+            if county_row and county_row[1] != self.county.code:
+                self.error(
+                    sheet,
+                    county_row[0],
+                    "code",
+                    _("This workbook is for the county %(code)s; you chose %(chosen)s (%(name)s).")
+                    % {"code": county_row[1], "chosen": self.county.code, "name": self.county.name},
+                )
+                return False
+            if not given:
+                return True  # the county and its chain are in the database already
+            county_code = self.county.code
+        elif RegionLevel.COUNTY in given:
+            county_code = given[RegionLevel.COUNTY][1]
+        else:
+            self.error(
+                sheet,
+                None,
+                "",
+                _(
+                    'Enter the county\'s code and name on the "%(sheet)s" sheet: the database '
+                    "has no county yet to import into."
+                )
+                % {"sheet": UPPER_SHEET},
+            )
+            return False
+
+        if not _may_import(self.scope, county_code):
+            # Before any row is compared: the refusal must not tell what the county holds.
+            raise PermissionDenied(_("You may not import the administrative tree of this county."))
+        # One query for the whole chain.
+        codes = {level: county_code[: CODE_LENGTH[level]] for level in UPPER_LEVELS}
+        stored = {r.level: r for r in Region.objects.filter(code__in=codes.values())}
+        name_label = str(UPPER_COLUMNS[2].label)
+        parent: Region | None = None
+        for level in UPPER_LEVELS:
+            code = codes[level]
+            row, typed, name = given.get(level, (None, None, None))
+            current = stored.get(level)
+            if current is not None and current.code != code:
+                current = None  # a region of another level with the same digits: not ours
+            if typed is not None and typed != code:
+                # The level above said otherwise: 3708 is not a city of province 36.
+                self.error(
+                    sheet,
+                    row,
+                    "code",
+                    _(
+                        "The %(level)s code %(code)s does not begin with the code %(parent)s "
+                        "above it."
+                    )
+                    % {"level": level.label, "code": typed, "parent": parent.code if parent else ""}
+                    if level != RegionLevel.PROVINCE
+                    else _("The province code %(code)s does not match the county %(county)s.")
+                    % {"code": typed, "county": county_code},
+                )
+                return False
+            if current is None and row is None and self.county is not None:
+                # A county made before its chain (by hand, in the admin) imports as it is; the
+                # sheet may name the missing levels later. Nothing below links to a level
+                # further up than its parent's.
+                parent = None
+                continue
+            if current is None:
+                if row is None:
+                    self.error(
+                        sheet,
+                        None,
+                        "",
+                        _(
+                            "The %(level)s %(code)s is missing: add its code and name to the "
+                            '"%(sheet)s" sheet.'
+                        )
+                        % {"level": level.label, "code": code, "sheet": UPPER_SHEET},
+                    )
+                    return False
+                if not self.scope.allows(Right.EDIT, code):
+                    self.error(sheet, row, "code", _("This row is outside your area."))
+                    return False
+                current = Region(code=code, name=name or "", level=level, parent=parent)
+                self._full_clean(
+                    sheet, row, current, {"code": code, "name": name}, exclude=["parent"]
+                )
+                plan.new_regions.append(current)
+                plan.note("create", level, code, current.name)
+            else:
+                fields = []
+                if name is not None and current.name != name:
+                    if not self.update:
+                        self.refuse_existing(sheet, row, str(level.label), code, name_label)
+                    fields.append((name_label, current.name, name))
+                    current.name = name
+                if current.parent_id is None and parent is not None:
+                    # A level created by hand without its parent is linked to the chain.
+                    fields.append(
+                        (str(Region._meta.get_field("parent").verbose_name), "", parent.name)
+                    )
+                    current.parent = parent
+                if fields and (self.update or len(fields) == 1 and fields[0][0] != name_label):
+                    if not self.scope.allows(Right.EDIT, code):
+                        self.error(sheet, row, "code", _("This row is outside your area."))
+                        return False
+                    plan.changed_regions.append(current)
+                    plan.note("update", level, code, current.name, fields)
+                elif not fields and row is not None:
+                    plan.note("unchanged", level, code, current.name)
+            parent = current
+        if self.errors:
+            return False
+        assert parent is not None and parent.level == RegionLevel.COUNTY
+        self.county = parent
+        return True
 
     # ------------------------------------------------------------------ per sheet
 
@@ -475,17 +877,14 @@ class _Validator:
                 )
                 code = None
             r.update(code=code, name=name, township=township)
-            for f in COUNT_FIELDS:
-                r[f] = self._parse(sheet, row, f, cells[f], _count)
-            r["collective_income"] = self._parse(
-                sheet, row, "collective_income", cells["collective_income"], _money
-            )
-            r["is_backward"] = self._parse(sheet, row, "is_backward", cells["is_backward"], _yes_no)
-            r["notes"] = "" if blank(cells["notes"]) else text(cells["notes"])
-            # A fact that did not parse is left out; the row is already in error.
-            for f in (*COUNT_FIELDS, "collective_income", "is_backward"):
-                if r[f] is None:
-                    del r[f]
+            # A blank fact is left out: a new village takes the model's default (0, 否, ""),
+            # an existing one keeps its value. A fact that did not parse is left out too; the
+            # row is already in error.
+            for f, parser in FACT_PARSERS.items():
+                if not blank(cells[f]):
+                    value = self._parse(sheet, row, f, cells[f], parser)
+                    if value is not None:
+                        r[f] = value
         self._duplicates(sheet, parsed)
         return parsed
 
@@ -546,7 +945,8 @@ class _Validator:
             label = next(c.label for c in sheet.columns if c.key == "name")
             self.error(sheet, row, "name", _("Enter the %(column)s.") % {"column": label})
             return None
-        return text(value)
+        name: str | None = self._parse(sheet, row, "name", value, text)
+        return name
 
     def _parse(
         self, sheet: Sheet, row: int, key: str, value: Any, parser: Callable[[Any], Any]
@@ -593,18 +993,68 @@ class _Validator:
 
 
 # ---------------------------------------------------------------------------- cell parsers
+# Each reads a filled-in cell; blank cells never reach them (they leave a value unchanged).
 
 
 def _count(value: Any) -> int:
-    """A count of households, people or party members: empty is 0."""
-    return count(value, default=0)
+    """A count of households, people or party members."""
+    return count(value)
 
 
-def _money(value: Any) -> Decimal:
-    """An amount in yuan with at most two decimals: empty is 0."""
-    return money(value, default=Decimal("0.00"))
+FACT_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "households": _count,
+    "population": _count,
+    "party_members": _count,
+    "collective_income": money,
+    "is_backward": yes_no,
+    "notes": text,
+}
 
 
-def _yes_no(value: Any) -> bool:
-    """是/否: empty is 否."""
-    return yes_no(value, default=False)
+# ---------------------------------------------------------------------------- checked files
+# A dry run on the page keeps the file it checked, so that 导入 imports that very file without
+# asking for it again. The file lies outside MEDIA_ROOT (nothing serves it); the page holds only
+# a signed ticket naming it, its account and options, valid for CHECKED_HOURS.
+
+CHECKED_DIR = "tree-imports"
+CHECKED_HOURS = 2
+
+
+def _checked_dir() -> Path:
+    path = Path(settings.PRIVATE_MEDIA_ROOT) / CHECKED_DIR
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def keep_checked_file(*, actor, file: IO[bytes], county_code: str, update: bool) -> str:
+    """Store a file that passed a dry run; returns the signed ticket that names it."""
+    folder = _checked_dir()
+    stale = time.time() - CHECKED_HOURS * 3600
+    for old in folder.glob("*.xlsx"):
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
+    name = secrets.token_hex(16)
+    file.seek(0)
+    with open(folder / f"{name}.xlsx", "wb") as out:
+        shutil.copyfileobj(file, out)
+    return signing.dumps(
+        {"f": name, "u": actor.pk, "c": county_code, "up": update}, salt="tree-import"
+    )
+
+
+def take_checked_file(*, actor, ticket: str) -> tuple[bytes, str, bool] | None:
+    """The file, county code and update option of a ticket of `actor`'s, removed from storage;
+    None if the ticket is forged, someone else's or expired, or the file is gone."""
+    try:
+        data = signing.loads(ticket, salt="tree-import", max_age=CHECKED_HOURS * 3600)
+    except signing.BadSignature:
+        return None
+    if data.get("u") != actor.pk or not str(data.get("f", "")).isalnum():
+        return None
+    path = _checked_dir() / f"{data['f']}.xlsx"
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return None
+    path.unlink(missing_ok=True)
+    return content, data["c"], bool(data["up"])

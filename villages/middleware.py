@@ -50,9 +50,10 @@ class IdleSessionMiddleware:
 
 
 class FirstRunMiddleware:
-    """Until the first county exists, an administrator who opens the home page, the village
-    list or the tree import is sent to 设置本县 (/setup/): the empty tree is the first step to
-    take, not a refusal. Everyone else and every other page pass untouched (no query)."""
+    """Until the first county exists, an administrator who opens the home page or the village
+    list is sent to 设置本县 (/setup/): the empty tree is the first step to take, not a refusal.
+    (The tree import takes a first county too, from its upper-levels sheet: it is left alone.)
+    Everyone else and every other page pass untouched (no query)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -74,11 +75,7 @@ class FirstRunMiddleware:
 
     @staticmethod
     def entry_paths() -> set[str]:
-        return {
-            reverse("home"),
-            reverse("villages:village-list"),
-            reverse("villages:tree-import"),
-        }
+        return {reverse("home"), reverse("villages:village-list")}
 
 
 class PasswordChangeRequiredMiddleware:

@@ -307,7 +307,8 @@ class RegionDetailView(ScopedDetailView):
 
 
 class TreeImportView(LoginRequiredMixin, FormView):
-    """Upload the filled-in Excel template; all rows are checked before anything is written."""
+    """Upload the filled-in Excel template: check it (a dry run that lists what would change) or
+    import it; all rows are checked before anything is written."""
 
     form_class = TreeImportForm
     template_name = "villages/tree_import.html"
@@ -316,32 +317,91 @@ class TreeImportView(LoginRequiredMixin, FormView):
         return selectors.importable_counties(self.request.user)
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not self.counties().exists():
+        # With no county yet, whoever may write everywhere imports the first one, named on the
+        # template's upper-levels sheet.
+        if (
+            request.user.is_authenticated
+            and not self.counties().exists()
+            and not scope_for(request.user).everything
+        ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_county(self):
-        code = self.request.POST.get("county") or self.request.GET.get("county")
+        """The county chosen; None for a new one, named on the workbook's upper-levels sheet
+        (offered to whoever may write everywhere)."""
+        code = self.request.POST.get("county", self.request.GET.get("county"))
         qs = self.counties()
-        return get_object_or_404(qs, code=code) if code else qs.first()
+        if code:
+            return get_object_or_404(qs, code=code)
+        if code == "" and scope_for(self.request.user).everything:
+            return None
+        return qs.first()
 
     def get_context_data(self, **kwargs):
+        from .imports import LIST_LIMIT
+
         return {
             **super().get_context_data(**kwargs),
             "counties": self.counties(),
             "county": self.get_county(),
+            "may_add_county": scope_for(self.request.user).everything,
+            "list_limit": LIST_LIMIT,
         }
 
-    def form_valid(self, form):
-        from .imports import TreeImportError, import_tree
+    def post(self, request, *args, **kwargs):
+        if "checked" in request.POST:
+            return self.import_checked(request.POST["checked"])
+        return super().post(request, *args, **kwargs)
 
-        county = self.get_county()
+    def import_checked(self, ticket: str):
+        """Import the file a dry run checked (kept on the server), with the options it had."""
+        from .imports import ImportRowError, take_checked_file
+
+        form = self.get_form_class()()
+        checked = take_checked_file(actor=self.request.user, ticket=ticket)
+        if checked is None:
+            gone = ImportRowError(
+                "", None, "", _("The checked file is no longer kept; choose it again.")
+            )
+            return self.render_to_response(
+                self.get_context_data(form=form, import_errors=[gone]), status=400
+            )
+        content, county_code, update = checked
+        county = get_object_or_404(self.counties(), code=county_code) if county_code else None
+        return self.run(form, file=content, county=county, update=update, dry_run=False)
+
+    def form_valid(self, form):
+        return self.run(
+            form,
+            file=form.cleaned_data["file"],
+            county=self.get_county(),
+            update=form.cleaned_data["update"],
+            dry_run="dry_run" in self.request.POST,
+        )
+
+    def run(self, form, *, file, county, update: bool, dry_run: bool):
+        from .imports import TreeImportError, import_tree, keep_checked_file
+
         try:
             result = import_tree(
-                actor=self.request.user, county=county, file=form.cleaned_data["file"]
+                actor=self.request.user, county=county, file=file, update=update, dry_run=dry_run
             )
         except TreeImportError as e:
-            return self.render_to_response(self.get_context_data(form=form, import_errors=e.errors))
+            # 400: the upload was refused and nothing was written (the page says so).
+            return self.render_to_response(
+                self.get_context_data(form=form, import_errors=e.errors), status=400
+            )
+        if dry_run:
+            ticket = keep_checked_file(
+                actor=self.request.user,
+                file=file,
+                county_code=county.code if county else "",
+                update=update,
+            )
+            return self.render_to_response(
+                self.get_context_data(form=form, preview=result, checked=ticket)
+            )
         messages.success(
             self.request,
             _(
@@ -357,6 +417,9 @@ class TreeImportView(LoginRequiredMixin, FormView):
         )
         return redirect("villages:village-list")
 
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
 
 class TreeImportTemplateView(TreeImportView):
     """Download the Excel template, prefilled with the county's townships."""
@@ -366,7 +429,7 @@ class TreeImportTemplateView(TreeImportView):
 
         county = self.get_county()
         content = build_import_template(county=county, actor=request.user)
-        return xlsx_response(content, f"tree-import-{county.code}.xlsx")
+        return xlsx_response(content, f"tree-import-{county.code if county else 'new'}.xlsx")
 
     post = None
 

@@ -294,7 +294,7 @@ KINDS: tuple[Kind, ...] = (
         _("Overdue duties"),
         duties_overdue,
         _pk_url("supervision:supervision-task-detail"),
-        _url("supervision:my-work"),
+        _url("supervision:supervision-task-list", "mine=true&overdue=true"),
     ),
     Kind(
         "duties_due",
@@ -302,7 +302,7 @@ KINDS: tuple[Kind, ...] = (
         _("Duties due soon"),
         duties_due,
         _pk_url("supervision:supervision-task-detail"),
-        _url("supervision:my-work"),
+        _url("supervision:supervision-task-list", "mine=true"),
     ),
     Kind(
         "reports_ready",

@@ -12,12 +12,15 @@ from django.utils.translation import gettext as _
 
 from core.dates import today
 from reports.views.runs import area_names
+from supervision.models import Notification
 from villages.views import HomeView
 
 from . import inbox
 
 #: items shown per kind; the rest are one tap away in the kind's list
 SHOWN = 5
+#: unread notifications shown
+NOTIFICATIONS_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -119,8 +122,12 @@ class InboxView(HomeView):
                         "all_url": kind.all_url(),
                     }
                 )
+        # the notifications, once on "my work" (which now leads here)
+        unread = Notification.objects.visible_to(user).for_user(user).unread()
         ctx.update(
             inbox_counts=counts,
             groups=[(inbox.GROUPS[g], kinds) for g, kinds in groups.items()],
+            notifications=unread[:NOTIFICATIONS_SHOWN],
+            unread=unread.count(),
         )
         return ctx

@@ -80,7 +80,8 @@ def audit_report(
     """The audit's report: its date and conclusion."""
     require(actor, Right.EDIT, audit.area_code)
     audit = AuditRecord.objects.select_for_update().get(pk=audit.pk)
-    if report_date < audit.period_start:
+    # an audit reports on a closed period: the report cannot be dated before the period ends
+    if report_date < audit.period_end:
         raise ValidationError({"report_date": _("The report comes after the audited period.")})
     if not conclusion.strip():
         raise ValidationError({"conclusion": _("Give the audit's conclusion.")})

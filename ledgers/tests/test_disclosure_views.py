@@ -161,6 +161,8 @@ def ask(client, statement, meta=None, **data):
 def test_anyone_asks_a_question_and_the_answer_appears_publicly(client, published, contact):
     response = ask(client, published, name="赵六", phone="13800001234")
     assert response.status_code == 302
+    # the thanks are at the top, where the page lands (the form is at its foot, #ask)
+    assert response.url == reverse("public:statement", args=[published.pk]) + "#messages"
     question = DisclosureQuestion.objects.get()
     assert (question.name, question.phone) == ("赵六", "13800001234")
     url = reverse("public:statement", args=[published.pk])

@@ -282,3 +282,23 @@ def test_audits_are_township_acts(village, clerk, outsider, insider):
     audit = services.audit_record(actor=insider, **data)
     with pytest.raises(PermissionDenied):
         services.finding_add(actor=clerk, audit=audit, category="other", description="x")
+
+
+def test_audit_report_is_dated_on_or_after_the_period_end(village, insider):
+    audit = services.audit_record(
+        actor=insider,
+        village=village,
+        kind=AuditKind.PERIODIC,
+        auditor="县农经站",
+        period_start=D(2025, 1, 1),
+        period_end=D(2025, 12, 31),
+    )
+    with pytest.raises(ValidationError) as refused:  # inside the period: not yet closed
+        services.audit_report(
+            actor=insider, audit=audit, report_date=D(2025, 12, 30), conclusion="基本规范"
+        )
+    assert "report_date" in refused.value.message_dict
+    audit = services.audit_report(
+        actor=insider, audit=audit, report_date=D(2025, 12, 31), conclusion="基本规范"
+    )
+    assert audit.report_date == D(2025, 12, 31)

@@ -297,6 +297,11 @@ class PublicStatementMixin:
         return self._statement
 
 
+#: the form is at the foot of a long statement (its action is #ask): the thanks go to the
+#: messages at the top, or a villager on a phone would not see them and ask again
+THANKS_ANCHOR = "#messages"
+
+
 class PublicStatementView(PublicStatementMixin, TemplateView):
     """A published statement, its SHA-256, the answered questions and the question form."""
 
@@ -334,7 +339,7 @@ class PublicStatementView(PublicStatementMixin, TemplateView):
             if form.cleaned_data["website"]:
                 # A robot filled the invisible field: thank it and keep nothing.
                 messages.success(request, _("Thank you: your question was received."))
-                return redirect(request.path)
+                return redirect(request.path + THANKS_ANCHOR)
             try:
                 services.question_ask(
                     disclosure=disclosure,
@@ -351,7 +356,7 @@ class PublicStatementView(PublicStatementMixin, TemplateView):
                     request,
                     _("Thank you: your question was received. The answer will appear here."),
                 )
-                return redirect(request.path)
+                return redirect(request.path + THANKS_ANCHOR)
         return self.render_to_response(self.get_context_data(form=form))
 
 

@@ -231,7 +231,7 @@ def test_a_period_that_is_not_one_falls_back_to_the_current_quarter(client, supe
 
 
 def test_the_navigation_leads_each_user_to_their_dashboard(client, supervisor, insider, contact):
-    home = reverse("supervision:my-work")
+    home = reverse("home")
     assert f'href="{county_url()}"' in login(client, supervisor).get(home).content.decode()
     assert f'href="{township_url()}"' in login(client, insider).get(home).content.decode()
     assert 'data-testid="nav-dashboard"' not in login(client, contact).get(home).content.decode()

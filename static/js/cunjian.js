@@ -55,3 +55,57 @@ document.addEventListener("submit", (event) => {
   const button = event.submitter;
   if (button && button.dataset.confirm) { event.preventDefault(); confirmAction(event.target, button); }
 });
+// Lists on a phone: each cell of a .table-cards table carries its column's name, which the CSS
+// shows in front of it once the rows become cards (below 576 px). A header cell marked
+// data-card="title" makes that column the card's title.
+function labelCards(root) {
+  root.querySelectorAll("table.table-cards").forEach((table) => {
+    const heads = [];
+    table.querySelectorAll(":scope > thead > tr:last-child > th").forEach((th) => {
+      for (let i = 0; i < (th.colSpan || 1); i++) heads.push(th);
+    });
+    table.querySelectorAll(":scope > tbody > tr").forEach((tr) => {
+      let col = 0;
+      Array.from(tr.cells).forEach((td) => {
+        const th = heads[col];
+        col += td.colSpan || 1;
+        if (!th || td.colSpan > 1 || td.hasAttribute("data-label")) return;
+        if (th.dataset.card === "title") td.classList.add("card-title");
+        const label = th.textContent.trim();
+        if (label) td.setAttribute("data-label", label);
+      });
+    });
+  });
+}
+if (window.htmx) htmx.onLoad(labelCards); else labelCards(document);
+// After a POST the page comes back with its message (messages framework) at the top: a phone
+// that was taken down to the form (an #anchor in its action) would not see it, so once the page
+// has loaded and scrolled (the jump to an #anchor may come just after "load"), bring a message
+// that is above the viewport into view.
+function messagesInView() {
+  const box = document.getElementById("messages");
+  if (box && box.children.length && box.getBoundingClientRect().top < 0) {
+    box.scrollIntoView({ block: "start" });
+  }
+}
+window.addEventListener("load", () => { messagesInView(); setTimeout(messagesInView, 300); });
+// A one-page form with rows to add (a hearing's questions): the button data-formset-add="P"
+// appends a copy of <template data-formset-template="P"> to [data-formset-list="P"] and counts
+// it in the formset's management form. Without JavaScript, saving the draft offers new rows.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-formset-add]");
+  if (!button) return;
+  const prefix = button.dataset.formsetAdd;
+  const total = document.getElementById(`id_${prefix}-TOTAL_FORMS`);
+  const template = document.querySelector(`template[data-formset-template="${prefix}"]`);
+  const list = document.querySelector(`[data-formset-list="${prefix}"]`);
+  if (!total || !template || !list) return;
+  const index = parseInt(total.value, 10);
+  const holder = document.createElement("div");
+  holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index));
+  const row = holder.firstElementChild;
+  list.appendChild(row);
+  total.value = String(index + 1);
+  const first = row.querySelector("textarea, input:not([type=hidden]), select");
+  if (first) first.focus();
+});

@@ -8,6 +8,16 @@
   const data = JSON.parse(source.textContent);
   const LEVEL_COLOURS = { 3: "#dc3545", 2: "#fd7e14", 1: "#ffc107" };
   const charts = [];
+  // Below Bootstrap's sm breakpoint (cunjian.css turns lists into cards there too).
+  const PHONE = window.matchMedia("(max-width: 575.98px)").matches;
+  const TOP_N = 10;
+
+  // A chart's height for its number of rows (a script may set element.style; the CSP refuses
+  // style="" attributes).
+  function tall(name, px) {
+    const el = document.querySelector(`[data-chart="${name}"]`);
+    if (el) { el.style.height = Math.max(px, 200) + "px"; el.dataset.layout = "horizontal"; }
+  }
 
   function draw(name, option, urls) {
     const el = document.querySelector(`[data-chart="${name}"]`);
@@ -25,14 +35,34 @@
 
   const percentAxis = { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } };
 
-  draw("matrix", {
-    tooltip: { trigger: "axis", valueFormatter: (v) => (v == null ? "—" : v.toFixed(1) + "%") },
-    legend: { top: 0 },
-    grid: { left: 40, right: 10, top: 40, bottom: 60 },
-    xAxis: { type: "category", data: data.units, axisLabel: { interval: 0, rotate: data.units.length > 8 ? 40 : 0 } },
-    yAxis: percentAxis,
-    series: data.matrix.map((s) => ({ name: s.name, type: "bar", data: s.data })),
-  }, data.unit_urls);
+  const rateTip = (v) => (v == null ? "—" : v.toFixed(1) + "%");
+  if (PHONE) {
+    // On a phone 28 villages side by side are unreadable: horizontal bars, one row per unit,
+    // the TOP_N furthest behind (lowest mean share on time) at the top; the table lists all.
+    const mean = (i) => {
+      const values = data.matrix.map((s) => s.data[i]).filter((v) => v != null);
+      return values.length ? values.reduce((a, b) => a + b, 0) / values.length : Infinity;
+    };
+    const order = data.units.map((_, i) => i).sort((a, b) => mean(a) - mean(b)).slice(0, TOP_N).reverse();
+    tall("matrix", order.length * (24 + 8 * data.matrix.length) + 60);
+    draw("matrix", {
+      tooltip: { trigger: "axis", valueFormatter: rateTip },
+      legend: { top: 0 },
+      grid: { left: 8, right: 16, top: 50, bottom: 24, containLabel: true },
+      xAxis: percentAxis,
+      yAxis: { type: "category", data: order.map((i) => data.units[i]), axisLabel: { interval: 0, width: 80, overflow: "truncate" } },
+      series: data.matrix.map((s) => ({ name: s.name, type: "bar", data: order.map((i) => s.data[i]) })),
+    }, order.map((i) => data.unit_urls[i]));
+  } else {
+    draw("matrix", {
+      tooltip: { trigger: "axis", valueFormatter: rateTip },
+      legend: { top: 0 },
+      grid: { left: 40, right: 10, top: 40, bottom: 60 },
+      xAxis: { type: "category", data: data.units, axisLabel: { interval: 0, rotate: data.units.length > 8 ? 40 : 0 } },
+      yAxis: percentAxis,
+      series: data.matrix.map((s) => ({ name: s.name, type: "bar", data: s.data })),
+    }, data.unit_urls);
+  }
 
   draw("warnings", {
     tooltip: { trigger: "item" },
@@ -68,13 +98,16 @@
     ],
   });
 
+  // The ranking comes best last (the category axis runs upwards); a phone shows the TOP_N best.
+  const ranked = PHONE ? -TOP_N : 0;
+  if (PHONE) tall("ranking", Math.min(data.ranking.names.length, TOP_N) * 28 + 50);
   draw("ranking", {
     tooltip: { trigger: "axis" },
-    grid: { left: 90, right: 20, top: 10, bottom: 30 },
+    grid: { left: 8, right: 20, top: 10, bottom: 30, containLabel: true },
     xAxis: { type: "value", min: 0, max: 100 },
-    yAxis: { type: "category", data: data.ranking.names },
-    series: [{ type: "bar", itemStyle: { color: "#9b1c1c" }, data: data.ranking.scores }],
-  }, data.ranking.urls);
+    yAxis: { type: "category", data: data.ranking.names.slice(ranked), axisLabel: { interval: 0, width: 90, overflow: "truncate" } },
+    series: [{ type: "bar", itemStyle: { color: "#9b1c1c" }, data: data.ranking.scores.slice(ranked) }],
+  }, data.ranking.urls.slice(ranked));
 
   window.addEventListener("resize", () => charts.forEach((c) => c.resize()));
 })();

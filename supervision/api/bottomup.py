@@ -3,7 +3,8 @@ write is one service call.
 
 `hearings/`: list, retrieve, create (`task`, date, place, agenda, attendance),
 `POST {id}/questions/` (add one), `DELETE {id}/questions/?question=<id>` (remove one),
-`POST {id}/complete/`.
+`POST {id}/all-questions/` ({questions: [{id?, remove?, question fields}], complete}: all at
+once, all or none), `POST {id}/complete/`.
 `public-reports/`: list, retrieve, create (`task`, date, ballots), `POST {id}/votes/` ({post,
 satisfied, basically_satisfied, dissatisfied, summary}), `POST {id}/complete/` (record the votes).
 `redemptions/`: list, retrieve, create (`task`, date, attendance), `POST {id}/results/` ({promise,
@@ -127,6 +128,39 @@ class QuestionInputSerializer(CleanSerializer):
     answer = serializers.CharField(required=False, allow_blank=True, default="")
     satisfied = serializers.BooleanField(default=True)
     follow_up = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+
+
+class QuestionRowInputSerializer(QuestionInputSerializer):
+    """One row of the one-page hearing: a new question (no `id`), a question of the hearing
+    typed again in full (`id`), or one to remove (`id` and `remove`)."""
+
+    id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    remove = serializers.BooleanField(default=False)
+    asker_kind = serializers.ChoiceField(choices=AskerKind.choices, required=False)
+    category = serializers.ChoiceField(choices=QuestionCategory.choices, required=False)
+    question = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs["remove"]:
+            if attrs["id"] is None:
+                raise serializers.ValidationError({"id": [_("Name the question to remove.")]})
+            return attrs
+        missing = {
+            name: [_("This field is required.")]
+            for name in ("asker_kind", "category", "question")
+            if not attrs.get(name)
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
+
+
+class QuestionsInputSerializer(CleanSerializer):
+    """Every question of a hearing at once (the one-page form); `complete` also completes it."""
+
+    questions = QuestionRowInputSerializer(many=True)
+    complete = serializers.BooleanField(default=False)
 
 
 class VoteSerializer(CleanModelSerializer):
@@ -389,6 +423,39 @@ class HearingViewSet(OrganizingViewSet):
         return self.call(
             services.hearing_add_question, QuestionInputSerializer, status.HTTP_201_CREATED
         )
+
+    @extend_schema(request=QuestionsInputSerializer, responses=HearingSerializer)
+    @action(detail=True, methods=["post"], url_path="all-questions", url_name="all-questions")
+    def all_questions(self, request, pk=None):
+        """Add, correct and remove the questions, all or none; with `complete` the hearing is
+        completed in the same transaction. A refusal answers 400 with each refused row's
+        messages under its index in `questions`."""
+        hearing = self.get_object()
+        body = QuestionsInputSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        own = {q.pk: q for q in hearing.questions.all()}
+        rows: list[services.QuestionRow] = []
+        unknown = {}
+        for i, typed in enumerate(dict(r) for r in body.validated_data["questions"]):
+            key, remove = typed.pop("id"), typed.pop("remove")
+            if key is not None and key not in own:
+                unknown[str(i)] = [_("Not a question of this hearing.")]
+            rows.append((own.get(key) if key else None, None if remove else typed))
+        if unknown:
+            raise serializers.ValidationError({"questions": unknown})
+        with service_errors():
+            try:
+                services.hearing_set_questions(
+                    actor=request.user,
+                    hearing=hearing,
+                    rows=rows,
+                    complete=body.validated_data["complete"],
+                )
+            except RowErrors as e:
+                raise serializers.ValidationError(
+                    {"questions": {str(k): v.messages for k, v in e.rows.items()}}
+                ) from e
+        return Response(self.show(hearing))
 
     @extend_schema(request=None, responses=HearingSerializer)
     @action(detail=True, methods=["post"])

@@ -12,8 +12,8 @@ from core.dates import today
 from core.querysets import prefix_q
 from core.rights import Right, scope_for
 
-from ..choices import TASK_PERIOD, TOP_DOWN, PeriodKind, ProblemState, TaskKind, TaskState
-from ..models import Problem, SupervisionTask
+from ..choices import TASK_PERIOD, TOP_DOWN, PeriodKind, TaskKind, TaskState
+from ..models import SupervisionTask
 from ..periods import Period
 
 __all__ = [
@@ -21,7 +21,6 @@ __all__ = [
     "CalendarRow",
     "calendar_years",
     "duties_of",
-    "problems_waiting_for",
     "task_status",
     "village_calendar",
 ]
@@ -105,21 +104,4 @@ def duties_of(user):
         .filter(q)
         .select_related("village")
         .order_by("due_date", "area_code", "kind")
-    )
-
-
-def problems_waiting_for(user):
-    """Problems waiting for the user: for the staff who manage an area, those submitted for
-    verification; for a contact cadre, the unresolved problems of their villages."""
-    scope = scope_for(user)
-    q = Q(pk__in=[])
-    if scope.areas(Right.EDIT):
-        q |= Q(state=ProblemState.SUBMITTED) & prefix_q("area_code", scope.areas(Right.EDIT))
-    if scope.assigned_villages:
-        q |= ~Q(state=ProblemState.CLOSED) & Q(area_code__in=scope.assigned_villages)
-    return (
-        Problem.objects.visible_to(user)
-        .filter(q)
-        .select_related("village")
-        .order_by("deadline", "pk")
     )

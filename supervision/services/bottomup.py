@@ -5,7 +5,7 @@ redemption (承诺集中兑现); and the township's annual certificate inspectio
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypedDict, TypeVar, Unpack
 
 from django.core.exceptions import ValidationError
@@ -66,11 +66,15 @@ __all__ = [
     "annual_inspection_decide",
     "annual_inspection_start",
     "hearing_add_question",
+    "hearing_change_question",
     "hearing_complete",
     "hearing_question_to_problem",
     "hearing_remove_question",
+    "hearing_set_questions",
     "hearing_start",
     "hearing_update",
+    "QuestionInput",
+    "QuestionRow",
     "post_order",
     "public_report_complete",
     "public_report_set_vote",
@@ -271,8 +275,7 @@ def hearing_add_question(
     require(actor, Right.ORGANIZE, hearing.area_code)
     hearing = locked(hearing)
     require_draft(hearing)
-    if answered_by is not None and answered_by.village_id != hearing.village_id:
-        raise ValidationError({"answered_by": _("The answering cadre must be of this village.")})
+    _check_answerer(hearing, answered_by)
     row = HearingQuestion(
         hearing=hearing,
         asker_name=asker_name,
@@ -288,6 +291,48 @@ def hearing_add_question(
     row.full_clean()
     row.save()
     return row
+
+
+class QuestionInput(TypedDict, total=False):
+    """One question of a hearing as typed on the one-page form."""
+
+    asker_kind: str
+    category: str
+    question: str
+    asker_name: str
+    answered_by: Cadre | None
+    answer: str
+    satisfied: bool
+    follow_up: str
+
+
+QUESTION_FIELDS = set(QuestionInput.__annotations__)
+
+
+def _check_answerer(hearing: Hearing, answered_by: Cadre | None) -> None:
+    if answered_by is not None and answered_by.village_id != hearing.village_id:
+        raise ValidationError({"answered_by": _("The answering cadre must be of this village.")})
+
+
+@transaction.atomic
+def hearing_change_question(
+    *, actor: Actor, record: HearingQuestion, **fields: Unpack[QuestionInput]
+) -> HearingQuestion:
+    """Correct a question of a draft hearing (`record`; its fields are named as the question's
+    own, `question` being its text): the asker, the question, its answer, whether the asker was
+    satisfied, the follow-up."""
+    require(actor, Right.ORGANIZE, record.area_code)
+    require_draft(locked(record.hearing))
+    unknown = set(fields) - QUESTION_FIELDS
+    if unknown:
+        raise TypeError(f"cannot change {sorted(unknown)}")
+    _check_answerer(record.hearing, fields.get("answered_by", record.answered_by))
+    record = locked(record)
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.full_clean()
+    record.save()
+    return record
 
 
 @transaction.atomic
@@ -330,6 +375,50 @@ def hearing_complete(*, actor: Actor, hearing: Hearing, on: dt.date | None = Non
         _question_problem(actor, hearing, q, owner, on)
     _complete(hearing, actor)
     task_done(hearing.task, on)
+    return hearing
+
+
+#: one row of the one-page hearing: (the question, or None for a new one; what was typed, or
+#: None to remove the question)
+QuestionRow = tuple[HearingQuestion | None, QuestionInput | None]
+
+
+@transaction.atomic
+def hearing_set_questions(
+    *,
+    actor: Actor,
+    hearing: Hearing,
+    rows: Sequence[QuestionRow],
+    complete: bool = False,
+    on: dt.date | None = None,
+) -> Hearing:
+    """The one-page hearing: add, correct and remove the questions typed (all or none; RowErrors
+    is keyed by the row's index in `rows`); with `complete`, the hearing is completed in the same
+    transaction (hearing_complete), so a refusal of the completion saves no row either."""
+    require(actor, Right.ORGANIZE, hearing.area_code)
+    hearing = locked(hearing)
+    require_draft(hearing)
+    writes: dict[int, Callable[[], object]] = {}
+    for i, (question, data) in enumerate(rows):
+        if question is not None and question.hearing_id != hearing.pk:
+            writes[i] = row_refused(_("This question is of another hearing."))
+        elif question is None and data is None:
+            continue
+        elif question is None:
+            writes[i] = lambda data=data: hearing_add_question(  # type: ignore[misc]
+                actor=actor, hearing=hearing, **data
+            )
+        elif data is None:
+            writes[i] = lambda question=question: hearing_remove_question(  # type: ignore[misc]
+                actor=actor, question=question
+            )
+        else:
+            writes[i] = lambda question=question, data=data: hearing_change_question(  # type: ignore[misc]
+                actor=actor, record=question, **data
+            )
+    each_row(writes)
+    if complete:
+        hearing_complete(actor=actor, hearing=hearing, on=on)
     return hearing
 
 

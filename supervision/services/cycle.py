@@ -327,7 +327,8 @@ def policy_errors(fields: Mapping[str, object]) -> dict[str, list[str]]:
             scores = [v for v in values if v is not None and 0 <= v <= 100]
             if len(scores) != len(values):
                 errors["grade_floors"] = [_("A lowest score lies between 0 and 100.")]
-            elif scores != sorted(scores, reverse=True):
+            # strictly: two grades with one floor would leave the lower one unreachable
+            elif any(better <= worse for better, worse in zip(scores, scores[1:], strict=False)):
                 errors["grade_floors"] = [_("A better grade needs a higher score.")]
     for name in ("satisfaction_threshold", "redemption_threshold"):
         if name in fields:

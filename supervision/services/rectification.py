@@ -135,6 +135,8 @@ def rectification_add_progress(
 ) -> RectificationProgress:
     """The month's progress report (one per month), by the work team or the contact cadre."""
     require(actor, Right.ORGANIZE, rectification.area_code)
+    # locked: a double submit waits for the first and is then refused as already recorded
+    rectification = locked(rectification)
     require_state(
         rectification,
         RECTIFICATION_STEPS["progress"][0],
@@ -238,6 +240,7 @@ def rectification_add_visit(
 ) -> FollowUpVisit:
     """回访 after acceptance; a relapsed village is marked backward again."""
     require(actor, Right.EDIT, rectification.area_code)
+    rectification = locked(rectification)
     require_state(
         rectification,
         RECTIFICATION_STEPS["visit"][0],

@@ -120,7 +120,14 @@ def _write_items(template: InspectionTemplate, items: Iterable[ChecklistItem]) -
     errors: list[str] = []
     positions: set[int] = set()
     for n, item in enumerate(items, 1):
-        position = int(item.get("position") or n)
+        given = item.get("position")
+        # blank means "in the order given"; 0, negatives and words are refused, not replaced
+        try:
+            position = n if given is None or str(given).strip() == "" else int(str(given))
+        except ValueError:
+            position = 0
+        if position < 1:
+            errors.append(_("Item %(n)d: the position is a whole number from 1.") % {"n": n})
         text = (item.get("text") or "").strip()
         try:
             weight = _decimal(item.get("weight"), "")
@@ -209,7 +216,9 @@ def template_new_version(*, actor: Actor, county_code: str, name: str = "") -> I
     """A new draft copying the items of the county's checklist in use (or its latest version)."""
     county_code = county_code[:6]
     require(actor, Right.EDIT, county_code)
+    # the county's versions locked first: two clicks at once make one draft, not two
     templates = InspectionTemplate.objects.filter(area_code=county_code)
+    list(templates.select_for_update().values_list("pk", flat=True))
     if templates.filter(state=TemplateState.DRAFT).exists():
         raise ValidationError(
             _("A draft version is already being prepared: edit it or put it in use first.")
@@ -534,6 +543,8 @@ def review_set_score(
         values[dimension] = str(_tenth(value))
     if errors:
         raise ValidationError({"scores": errors})
+    if not values:  # a review saved without dimensions has nothing to average
+        raise ValidationError({"scores": _("The review has no dimensions to score.")})
     average = _tenth(sum((Decimal(v) for v in values.values()), Decimal(0)) / len(values))
     grade = grade_for(average, policy_for(review.area_code).grade_floors)
     row, _created = ReviewScore.objects.update_or_create(

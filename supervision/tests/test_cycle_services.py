@@ -309,6 +309,10 @@ def test_a_supervisor_of_another_county_may_not(county):
             {"grade_floors": {"excellent": 70, "competent": 75, "basic": 60, "incompetent": 0}},
             "grade_floors",
         ),
+        (  # one floor for two grades leaves 合格 unreachable
+            {"grade_floors": {"excellent": 90, "competent": 75, "basic": 75, "incompetent": 0}},
+            "grade_floors",
+        ),
         ({"grade_floors": {"excellent": 90}}, "grade_floors"),
     ],
 )
@@ -317,3 +321,12 @@ def test_policy_values_are_checked(supervisor, county, fields, field):
         services.policy_update(actor=supervisor, county_code=county.code, **fields)
     assert set(e.value.message_dict) == {field}
     assert not SupervisionPolicy.objects.exists()
+
+
+def test_grade_floors_one_point_apart_are_accepted(supervisor, county):
+    policy = services.policy_update(
+        actor=supervisor,
+        county_code=county.code,
+        grade_floors={"excellent": 76, "competent": 75, "basic": 1, "incompetent": 0},
+    )
+    assert policy.grade_floors["competent"] == 75

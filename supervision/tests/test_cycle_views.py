@@ -220,32 +220,41 @@ def work(village, other_village, insider, contact, outsider):
     return {"tasks": tasks, "problems": problems}
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_my_work_persona_matrix(client, everyone, persona, work):
-    login(client, everyone[persona])
+def test_my_work_leads_to_the_inbox(client, insider):
+    """ "My work" was a second list of the user's tasks: old links land on the inbox."""
+    login(client, insider)
     response = client.get(reverse("supervision:my-work"))
+    assert response.status_code == 302 and response.url == reverse("home")
+    menu = client.get(reverse("home")).content.decode()
+    assert reverse("supervision:my-work") not in menu  # no second menu line
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_my_duties_and_notifications_persona_matrix(client, everyone, persona, work):
+    login(client, everyone[persona])
+    response = client.get(reverse("supervision:supervision-task-list"), {"mine": "true"})
     if persona == "anonymous":
         assert response.status_code == 302
         return
     assert response.status_code == 200
-    duties = {t.pk for t in response.context["duties"]}
-    notes = [n.message for n in response.context["notifications"]]
-    problems = {p.title for p in response.context["problems"]}
+    duties = {t.pk for t in response.context["object_list"]}
+    notes = [n.message for n in client.get(reverse("home")).context["notifications"]]
     t = work["tasks"]
     expected = {
         # The township answers for its top-down duties, the contact cadre for the bottom-up.
-        "outsider": ({t["other"].pk}, ["提醒 other"], set()),
-        "insider": ({t["inspection"].pk}, ["提醒 inspection"], {"问题 submitted"}),
-        "supervisor": (set(), [], {"问题 submitted"}),
-        "contact": ({t["hearing"].pk}, ["提醒 hearing"], {"问题 open", "问题 submitted"}),
+        "outsider": ({t["other"].pk}, ["提醒 other"]),
+        "insider": ({t["inspection"].pk}, ["提醒 inspection"]),
+        "supervisor": (set(), []),
+        "contact": ({t["hearing"].pk}, ["提醒 hearing"]),
     }[persona]
-    assert (duties, notes, problems) == expected
+    assert (duties, notes) == expected
 
 
-def test_my_work_highlights_overdue_duties_and_marks_notifications_read(client, insider, work):
+def test_the_inbox_highlights_overdue_duties_and_marks_notifications_read(client, insider, work):
     login(client, insider)
-    html = client.get(reverse("supervision:my-work")).content.decode()
+    html = client.get(reverse("home")).content.decode()
     assert "list-group-item-danger" in html  # the inspection was due on 28 February
+    assert f"{reverse('supervision:supervision-task-list')}?mine=true" in html
 
     note = Notification.objects.get(user=insider)
     # Another user's notification does not exist for this one.
@@ -261,8 +270,8 @@ def test_my_work_highlights_overdue_duties_and_marks_notifications_read(client, 
     response = client.post(
         reverse("supervision:notification-read", args=[note.pk]), {"next": "https://evil.cn/"}
     )
-    assert response.url == reverse("supervision:my-work")
-    assert client.get(reverse("supervision:my-work")).context["unread"] == 0
+    assert response.url == reverse("home")
+    assert client.get(reverse("home")).context["unread"] == 0
 
 
 def test_mark_all_read(client, contact, work):
@@ -279,13 +288,13 @@ def test_mark_all_read(client, contact, work):
 
 
 @pytest.mark.parametrize("persona", ["insider", "contact"])
-def test_my_work_in_constant_queries(
+def test_my_duties_and_notifications_in_constant_queries(
     client, request, persona, insider, contact, township, work, count_queries
 ):
     user = request.getfixturevalue(persona)
     login(client, user)
-    url = reverse("supervision:my-work")
-    few = count_queries(url)
+    url, mine = reverse("supervision:supervision-task-list"), {"mine": "true"}
+    few = count_queries(url, **mine)
     for i, v in enumerate(more_villages(township, 28)):
         ContactAssignment.objects.create(
             cadre=contact, village=v, start_date=D(2024, 1, 1), area_code=v.code
@@ -305,12 +314,10 @@ def test_my_work_in_constant_queries(
             deadline=today(),
         )
         type(problem).objects.filter(pk=problem.pk).update(state=ProblemState.SUBMITTED)
-    context = client.get(url).context
-    assert len(context["duties"]) == 25 and context["page_obj"].paginator.count == 29
-    assert context["unread"] == 57
-    # the insider's submitted ones; the contact's village also has an open one
-    assert context["problems_waiting"] == {"insider": 29, "contact": 30}[persona]
-    assert count_queries(url) == few
+    context = client.get(url, mine).context
+    assert context["paginator"].count == 29
+    assert client.get(reverse("home")).context["unread"] == 57
+    assert count_queries(url, **mine) == few  # (the inbox's own count: work/tests)
 
 
 # ------------------------------------------------------------------ the list of duties

@@ -1,10 +1,11 @@
 """后进村整顿 services: designation, plan, months, application, acceptance, visits."""
 
 import datetime as dt
+import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.utils import InternalError
 
 from supervision import services
@@ -170,3 +171,34 @@ def test_visits_after_passing_and_a_relapse(village, insider, supervisor):
     )
     assert Village.objects.get(pk=village.pk).is_backward is True
     assert r.visits.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)  # two connections: the second must wait for the first
+def test_a_month_submitted_twice_at_once_is_refused_not_a_server_error(village, insider, contact):
+    r = planned(village, insider)
+    first_in, release, failures = threading.Event(), threading.Event(), []
+
+    def first_submit():
+        try:
+            with transaction.atomic():
+                services.rectification_add_progress(
+                    actor=contact, rectification=r, month=TODAY, progress="第一次"
+                )
+                first_in.set()
+                release.wait(10)  # hold the transaction open while the second arrives
+        except Exception as error:  # pragma: no cover - reported below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first_submit)
+    thread.start()
+    assert first_in.wait(10)
+    threading.Timer(0.5, release.set).start()
+    with pytest.raises(ValidationError) as refused:  # not an IntegrityError (a 500)
+        services.rectification_add_progress(
+            actor=contact, rectification=r, month=TODAY, progress="第二次"
+        )
+    thread.join(10)
+    assert not failures and "month" in refused.value.message_dict
+    assert r.progress.count() == 1

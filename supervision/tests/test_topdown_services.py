@@ -16,7 +16,7 @@ from supervision.choices import (
     TaskState,
     TemplateState,
 )
-from supervision.models import InspectionTemplate, Problem, SupervisionPolicy
+from supervision.models import InspectionTemplate, Problem, Review, SupervisionPolicy
 from supervision.periods import Period
 
 from .topdown_helpers import *  # noqa: F403
@@ -87,6 +87,27 @@ def test_only_the_countys_supervisors_write_checklists(insider, supervisor, coun
     assert (first.version, second.version) == (1, 2)
     with pytest.raises(ValidationError, match="条目"):
         services.template_activate(actor=supervisor, template=second)  # no items
+
+
+@pytest.mark.parametrize("position", [0, -1, "第一", "1.5"])
+def test_a_checklist_item_position_is_a_whole_number_from_one(supervisor, county, position):
+    items = [{"position": position, "text": "账目公开", "weight": 10}]
+    with pytest.raises(ValidationError) as refused:
+        services.template_create(
+            actor=supervisor, county_code=county.code, name="清单", items=items
+        )
+    assert "items" in refused.value.message_dict
+
+
+def test_a_checklist_item_without_position_takes_its_place(supervisor, county):
+    items = [{"text": "账目公开", "weight": 10}, {"position": "", "text": "三资", "weight": 5}]
+    template = services.template_create(
+        actor=supervisor, county_code=county.code, name="清单", items=items
+    )
+    assert list(template.items.order_by("position").values_list("position", "text")) == [
+        (1, "账目公开"),
+        (2, "三资"),
+    ]
 
 
 # ------------------------------------------------------------------ inspections
@@ -290,6 +311,16 @@ def test_review_scores_are_checked(insider, review, sitting):
         services.review_set_score(
             actor=insider, review=review, post=sitting["chair"], scores={"德": 80}
         )
+
+
+def test_a_review_without_dimensions_refuses_scores(insider, review, sitting):
+    Review.objects.filter(pk=review.pk).update(dimensions=[])
+    review.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        services.review_set_score(
+            actor=insider, review=review, post=sitting["chair"], scores=scores(80)
+        )
+    assert "scores" in refused.value.message_dict
 
 
 def test_review_completes_once_every_sitting_post_is_scored(

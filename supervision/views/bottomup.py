@@ -47,6 +47,8 @@ from ..forms_bottomup import (
     HearingUpdateForm,
     PublicReportForm,
     QuestionForm,
+    QuestionRowForm,
+    QuestionRowFormSet,
     RedemptionForm,
     ResultFormSet,
     VoteFormSet,
@@ -54,6 +56,7 @@ from ..forms_bottomup import (
 from ..models import (
     CertificateInspection,
     Hearing,
+    HearingQuestion,
     PromiseRedemption,
     PublicReport,
     PublicReportVote,
@@ -252,7 +255,9 @@ class HearingCreateView(StartView):
 
 
 class HearingDetailView(RecordMixin, TemplateView):
-    """A hearing: attendance, agenda, questions (added inline), the problems they raised."""
+    """A hearing: attendance, agenda, the questions and the problems they raised. In a draft
+    every question, its answer and whether the asker was satisfied are typed on one form (blank
+    rows for new ones), saved as a draft or completed in the same submit."""
 
     confirm_message = {"complete": HEARING_COMPLETE_MESSAGE}
 
@@ -263,9 +268,39 @@ class HearingDetailView(RecordMixin, TemplateView):
     def base_queryset(self):
         return Hearing.objects.select_related("village__township__parent", "task")
 
+    def questions(self) -> list[HearingQuestion]:
+        if not hasattr(self, "_questions"):
+            h = self.get_object()
+            self._questions = list(
+                h.questions.select_related("answered_by", "problem").order_by("pk")
+            )
+        return self._questions
+
+    def question_formset(self, data=None):
+        fields = [n for n in QuestionRowForm.base_fields if n not in ("key", "remove")]
+        questions = self.questions()
+        initial = [
+            {
+                "key": q.pk,
+                **{n: getattr(q, n) for n in fields},
+                "satisfied": "yes" if q.satisfied else "no",
+            }
+            for q in questions
+        ]
+        return QuestionRowFormSet(
+            data,
+            initial=initial,
+            questions={q.pk: q for q in questions},
+            cadres=_village_cadres(self.request.user, self.get_object().village),
+            prefix="questions",
+        )
+
     def get_context_data(self, **kwargs):
         h = self.get_object()
-        questions = list(h.questions.select_related("answered_by", "problem").order_by("pk"))
+        questions = self.questions()
+        formset = kwargs.get("formset")
+        if formset is None and h.state == RecordState.DRAFT:
+            formset = self.question_formset()
         update_initial = {
             name: getattr(h, name) for name in HearingUpdateForm.base_fields if hasattr(h, name)
         }
@@ -277,8 +312,23 @@ class HearingDetailView(RecordMixin, TemplateView):
             "update_form": kwargs.get("update_form") or HearingUpdateForm(initial=update_initial),
             "question_form": kwargs.get("question_form")
             or QuestionForm(cadres=_village_cadres(self.request.user, h.village)),
+            "formset": formset,
             "complete_form": kwargs.get("complete_form") or forms.Form(),
         }
+
+    def save_questions(self, complete: bool):
+        return self.save_rows(
+            self.question_formset(self.request.POST),
+            lambda rows: services.hearing_set_questions(
+                actor=self.request.user, hearing=self.get_object(), rows=rows, complete=complete
+            ),
+            _("Hearing completed; the unsatisfied questions are in the problem ledger.")
+            if complete
+            else _("Questions saved as a draft."),
+        )
+
+    def do_questions(self):
+        return self.save_questions(complete=False)
 
     def do_update(self):
         return self.run(
@@ -307,13 +357,7 @@ class HearingDetailView(RecordMixin, TemplateView):
         )
 
     def do_complete(self):
-        return self.run(
-            forms.Form(self.request.POST),
-            "complete_form",
-            services.hearing_complete,
-            _("Hearing completed; the unsatisfied questions are in the problem ledger."),
-            hearing=self.get_object(),
-        )
+        return self.save_questions(complete=True)
 
 
 class HearingListView(RecordListView):
@@ -835,6 +879,7 @@ urlpatterns = [
         [
             ("edit", "update", "update"),
             ("questions", "question", "question-add"),
+            ("all-questions", "questions", "questions"),
             ("complete", "complete", "complete"),
         ],
     ),

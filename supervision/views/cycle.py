@@ -1,5 +1,5 @@
 """Pages of the cycle: the village's 督查 tab (the year's calendar of duties), one duty (which
-leads to its record or offers to start it), "my work", the list of duties, and the county's
+leads to its record or offers to start it), the list of duties, and the county's
 policy of the cycle."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, RedirectView, TemplateView
 
 from cadres.models import QualificationCertificate
 from core.dates import today
@@ -26,7 +26,6 @@ from core.views import (
     ScopedListView,
     ScopedMixin,
     apply_validation_error,
-    paginate,
 )
 from villages.changelog import history_context
 from villages.models import Region, Village
@@ -46,8 +45,6 @@ RECORDS = {
     TaskKind.PUBLIC_REPORT: ("public_report", "public-report-detail"),
     TaskKind.REDEMPTION: ("redemption", "redemption-detail"),
 }
-NOTIFICATIONS_SHOWN = 20
-PROBLEMS_SHOWN = 20
 
 
 def link(name: str, *args) -> str:
@@ -177,39 +174,19 @@ class SupervisionTaskDetailView(ScopedMixin, DetailView):
         return ctx
 
 
-# ------------------------------------------------------------------ my work
+# ------------------------------------------------------------------ my work, now the inbox
 
-
-class MyWorkView(LoginRequiredMixin, TemplateView):
-    """My work: the duties the user answers for (soonest due first), their unread
-    notifications and the problems waiting for them."""
-
-    template_name = "supervision/cycle/my_work.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        user = self.request.user
-        notifications = Notification.objects.visible_to(user).for_user(user).unread()
-        waiting = selectors.problems_waiting_for(user)
-        problems = waiting[:PROBLEMS_SHOWN]
-        duties = paginate(self.request, selectors.duties_of(user))
-        ctx.update(
-            page_obj=duties,
-            duties=duties.object_list,
-            today=today(),
-            notifications=notifications[:NOTIFICATIONS_SHOWN],
-            unread=notifications.count(),
-            problems=problems,
-            problems_waiting=waiting.count(),
-        )
-        return ctx
+#: "My work" was a second list of the user's tasks: the inbox (待办, the home page) is their one
+#: home now, with the notifications; the user's duties are the duty list's "mine" filter. Old
+#: links and bookmarks land there.
+MyWorkRedirectView = RedirectView.as_view(pattern_name="home", permanent=False)
 
 
 def _next_url(request) -> str:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return target
-    return reverse("supervision:my-work")
+    return reverse("home")
 
 
 class NotificationReadView(LoginRequiredMixin, View):
@@ -229,7 +206,7 @@ class NotificationsReadAllView(LoginRequiredMixin, View):
     def post(self, request):
         n = services.notifications_read_all(actor=request.user)
         messages.success(request, _("%(n)d notifications marked read.") % {"n": n})
-        return redirect(reverse("supervision:my-work"))
+        return redirect(reverse("home"))
 
 
 # ------------------------------------------------------------------ the list of duties
@@ -326,7 +303,7 @@ urlpatterns = [
     path("villages/<str:code>/", VillageSupervisionView.as_view(), name="village-supervision"),
     path("tasks/", SupervisionTaskListView.as_view(), name="supervision-task-list"),
     path("tasks/<int:pk>/", SupervisionTaskDetailView.as_view(), name="supervision-task-detail"),
-    path("my-work/", MyWorkView.as_view(), name="my-work"),
+    path("my-work/", MyWorkRedirectView, name="my-work"),
     path(
         "notifications/<int:pk>/read/",
         NotificationReadView.as_view(),

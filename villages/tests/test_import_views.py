@@ -79,7 +79,7 @@ def test_upload_with_errors_lists_them_in_chinese_and_saves_nothing(client, insi
     response = client.post(
         reverse("villages:tree-import"), {"county": "370830", "file": upload(data)}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["import_errors"]
     assert {e.row for e in errors} >= {3, 4, 5, 6}
     html = response.content.decode()
@@ -96,7 +96,9 @@ def test_upload_of_a_valid_file_imports_and_reports_counts(client, insider, vill
         ]
     )
     response = client.post(
-        reverse("villages:tree-import"), {"county": "370830", "file": upload(data)}, follow=True
+        reverse("villages:tree-import"),
+        {"county": "370830", "file": upload(data), "update": "on"},
+        follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("villages:village-list")
     assert "新增村 1 个、更新 1 个" in response.content.decode()
@@ -114,7 +116,7 @@ def test_upload_of_a_non_excel_file_is_refused(client, insider, village):
             "file": SimpleUploadedFile("x.xlsx", b"not a workbook"),
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["import_errors"]
     assert Village.objects.count() == 1
 
@@ -125,6 +127,6 @@ def test_outsider_cannot_import_into_this_township(client, outsider, village):
     response = client.post(
         reverse("villages:tree-import"), {"county": "370830", "file": upload(data)}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "不在您的管辖范围内" in response.content.decode()
     assert not Village.objects.filter(code="370830102202").exists()

@@ -15,7 +15,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import override
 
-from core import excel
 from core.tests.test_excel import FORMULA_PAYLOADS, assert_no_formula
 from villages import imports
 from villages.choices import RegionLevel, RoleKind
@@ -111,11 +110,11 @@ def snapshot():
     )
 
 
-def refused(actor, county, data) -> list[tuple]:
+def refused(actor, county, data, **options) -> list[tuple]:
     """Import `data`, expect a refusal that changed nothing, and return its errors."""
     before = snapshot()
     with pytest.raises(TreeImportError) as info:
-        import_tree(actor=actor, county=county, file=data)
+        import_tree(actor=actor, county=county, file=data, **options)
     assert snapshot() == before
     return [(e.sheet, e.row, e.column, e.message) for e in info.value.errors]
 
@@ -206,7 +205,7 @@ def test_it_updates_existing_rows_and_counts_unchanged_ones(
             ),
         ],
     )
-    result = import_tree(actor=supervisor, county=county, file=data)
+    result = import_tree(actor=supervisor, county=county, file=data, update=True)
 
     assert result == ImportResult(
         townships_updated=1, townships_unchanged=1, villages_updated=1, villages_unchanged=1
@@ -508,7 +507,7 @@ def test_it_collects_every_error_of_both_sheets_and_writes_none_of_the_good_rows
             vrow("370830102205", name=""),
         ],
     )
-    errors = refused(supervisor, county, data)
+    errors = refused(supervisor, county, data, update=True)
     assert [e[:3] for e in errors] == [
         (T, 3, "乡镇名称"),
         (V, 4, "户数"),
@@ -617,7 +616,7 @@ def test_it_skips_blank_rows_and_keeps_excel_row_numbers(county, township, super
 
 
 def test_it_refuses_more_rows_than_a_county_has(county, township, supervisor, monkeypatch):
-    monkeypatch.setattr(excel, "MAX_ROWS", 2)
+    monkeypatch.setattr(imports, "MAX_ROWS", 2)
     data = workbook(villages=[vrow(f"37083010220{n}") for n in range(1, 4)])
     assert refused(supervisor, county, data) == [
         (V, 4, "", "该工作表超过 2 行，请分成几个文件导入。"),
@@ -652,7 +651,7 @@ def test_township_staff_import_the_villages_of_their_township(county, township, 
         townships=[["370830102", "南旺镇"]],
         villages=[vrow("370830102203"), vrow(village.code, "南旺村", households=1)],
     )
-    result = import_tree(actor=insider, county=county, file=data)
+    result = import_tree(actor=insider, county=county, file=data, update=True)
     assert result == ImportResult(townships_unchanged=1, villages_created=1, villages_updated=1)
 
 
@@ -723,7 +722,7 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
     # Updates too: rewrite the 50 villages with other facts.
     data = workbook(villages=[vrow(f"370830102{301 + i:03d}", households=7) for i in range(50)])
     with django_assert_max_num_queries(len(small)):
-        result = import_tree(actor=fresh(supervisor), county=county, file=data)
+        result = import_tree(actor=fresh(supervisor), county=county, file=data, update=True)
     assert result.villages_updated == 50
 
 
@@ -739,7 +738,7 @@ def test_the_template_has_the_sheets_headers_and_instructions(
 ):
     wb = _load(build_import_template(county=county, actor=supervisor))
 
-    assert wb.sheetnames == ["乡镇", "村", "说明"]
+    assert wb.sheetnames == ["上级区划", "乡镇", "村", "说明"]
     towns, villages, notes = wb["乡镇"], wb["村"], wb["说明"]
     assert [c.value for c in towns[1]] == TOWNSHIP_HEADERS
     assert [c.value for c in villages[1]] == VILLAGE_HEADERS
@@ -782,7 +781,7 @@ def test_the_filled_template_imports(county, township, village, supervisor):
     out = io.BytesIO()
     wb.save(out)
 
-    result = import_tree(actor=supervisor, county=county, file=out.getvalue())
+    result = import_tree(actor=supervisor, county=county, file=out.getvalue(), update=True)
 
     assert result == ImportResult(
         townships_created=1, townships_unchanged=1, villages_created=1, villages_updated=1

@@ -215,7 +215,7 @@ def superuser():
     return UserFactory(username="root", is_staff=True, is_superuser=True)
 
 
-@pytest.mark.parametrize("path", ["/", "/villages/", "/villages/import/"])
+@pytest.mark.parametrize("path", ["/", "/villages/"])
 def test_an_administrator_facing_an_empty_tree_is_sent_to_the_setup_page(client, superuser, path):
     login(client, superuser)
     response = client.get(path)

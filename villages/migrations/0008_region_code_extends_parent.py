@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('villages', '0006_onboarding'),
+        ('villages', '0007_onboarding'),
     ]
 
     operations = [

@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('pghistory', '0007_auto_20250421_0444'),
-        ('villages', '0005_glossary_labels'),
+        ('villages', '0006_village_audit_per_statement'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
