@@ -169,7 +169,10 @@ class Region(models.Model):
                 }
             )
         parent_level = PARENT_LEVEL.get(self.level)
-        if parent_level and not self.parent_id:
+        # The parent object, saved or not: an import builds the chain province › city › county
+        # in memory and checks every new region before it saves the first one.
+        parent = self.parent
+        if parent_level and parent is None:
             # Named in words, never as a right: the missing level is what the user must make.
             raise ValidationError(
                 {
@@ -181,16 +184,16 @@ class Region(models.Model):
                     }
                 }
             )
-        if self.level == RegionLevel.PROVINCE and self.parent_id:
+        if self.level == RegionLevel.PROVINCE and parent is not None:
             raise ValidationError({"parent": _("A province has no parent region.")})
-        if self.parent_id:
-            if self.parent.level != parent_level:
+        if parent is not None:
+            if parent.level != parent_level:
                 raise ValidationError({"parent": _("The parent region is at the wrong level.")})
-            if not self.code.startswith(self.parent.code):
+            if not self.code.startswith(parent.code):
                 raise ValidationError(
                     {
                         "code": _("The code must begin with the parent's code %(code)s.")
-                        % {"code": self.parent.code}
+                        % {"code": parent.code}
                     }
                 )
 
