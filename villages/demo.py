@@ -5,19 +5,22 @@ yields the same tree; `build_demo()` writes a plan with `bulk_create` in batches
 through `full_clean()`: the values are valid by construction, and per-row validation would cost
 more than the inserts (20,000 villages must load in well under a minute).
 
-The first county is 汶上县 (370830) of 济宁市, the county of seed 002, with its real townships;
+The first county is 汶上县 (370830) of 济宁市, the county of seed 002, with its real townships
+(official codes and names: data/wenshang_townships.csv);
 past about 60 villages per township the builder opens further counties of 济宁市 and then of
 other cities of 山东省, so `--villages 20000` yields a province-scale tree.
 """
 
 from __future__ import annotations
 
+import csv
 import math
 import random
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pghistory
 from django.contrib.auth import get_user_model
@@ -32,7 +35,7 @@ from .models import ContactAssignment, Region, StaffRole, Village
 
 DEMO_PASSWORD = "Cunjian-2026"
 DEFAULT_SEED = 2026
-DEFAULT_TOWNSHIPS = 12
+DEFAULT_TOWNSHIPS = 15  # 汶上县's real number
 DEFAULT_VILLAGES = 250
 MAX_TOWNSHIPS = 99
 # A Shandong township holds some 20-80 administrative villages: past this average the builder
@@ -90,25 +93,19 @@ JINING_COUNTIES = [
 ]
 # Other cities get generated counties with county-format codes <city>21, <city>22, ...
 GENERATED_COUNTIES_PER_CITY = 10
-# 汶上县's townships, by code: the names are real; the codes of 南旺, 郭楼 and 康驿 are those
-# of DOMAIN.md, the others follow the same pattern (001-0xx 街道, 1xx 镇, 2xx 乡) unchecked.
-WENSHANG_TOWNSHIPS = [
-    ("001", "汶上街道"),
-    ("002", "中都街道"),
-    ("003", "南站街道"),
-    ("102", "南旺镇"),
-    ("105", "郭楼镇"),
-    ("106", "康驿镇"),
-    ("107", "苑庄镇"),
-    ("108", "义桥镇"),
-    ("109", "杨店镇"),
-    ("110", "次丘镇"),
-    ("111", "寅寺镇"),
-    ("112", "郭仓镇"),
-    ("113", "白石镇"),
-    ("114", "刘楼镇"),
-    ("201", "军屯乡"),
-]
+# 汶上县's townships: the official codes and names of the National Bureau of Statistics, from the
+# data file that cites its source and edition (3 街道, 11 镇, 1 乡).
+WENSHANG_FILE = Path(__file__).resolve().parent / "data" / "wenshang_townships.csv"
+
+
+def _official_townships() -> list[tuple[str, str]]:
+    """(last three digits, name) of 汶上县's townships, by code."""
+    with WENSHANG_FILE.open(encoding="utf-8") as f:
+        rows = csv.DictReader(line for line in f if not line.startswith("#"))
+        return sorted((row["code"][6:9], row["name"]) for row in rows)
+
+
+WENSHANG_TOWNSHIPS = _official_townships()
 
 # ------------------------------------------------------------------ name material
 SURNAMES = (

@@ -121,3 +121,35 @@ class ChangeLogFilterForm(CleanForm):
             until=data.get("until"),
             area=data.get("area") or "",
         )
+
+
+class RegionSetupForm(CleanForm):
+    """The county to set up: its official code (6 or 12 digits) or its name."""
+
+    code = forms.CharField(
+        label=_("County code or name"),
+        max_length=40,
+        help_text=_(
+            "The official code of the county (e.g. 370830 or 370830000000) or its name as the "
+            "official list writes it (e.g. 汶上县). Its city and province are created with it."
+        ),
+    )
+    county_name = forms.CharField(
+        label=_("County name"),
+        max_length=50,
+        required=False,
+        help_text=_("Only for a county the bundled official list does not know yet."),
+    )
+
+
+class StaffImportForm(CleanForm):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return f

@@ -5,6 +5,7 @@ from functools import reduce
 from operator import or_
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -16,12 +17,21 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import today
 from core.fields import COUNTY, VILLAGE, area_code_check, area_code_field, area_code_pattern
+from core.masking import mask_phone
 from core.querysets import ScopedQuerySet, prefix_q
 from core.rights import Right, scope_for
 
 from .choices import CODE_LENGTH, PARENT_LEVEL, ROLE_REGION_LEVEL, RegionLevel, RoleKind
 
-__all__ = ["Region", "Village", "StaffRole", "ContactAssignment", "StaffAccount", "ChangeEvent"]
+__all__ = [
+    "Region",
+    "Village",
+    "StaffRole",
+    "ContactAssignment",
+    "StaffAccount",
+    "StaffProfile",
+    "ChangeEvent",
+]
 
 digits_only = RegexValidator(r"^\d+$", _("An area code consists of digits only."))
 
@@ -110,6 +120,37 @@ class Region(models.Model):
                 name="region_code_fits_level",
                 violation_error_message=_("The region's code does not match its level."),
             ),
+            # Only a province stands alone: a county without its city and province would sit
+            # outside the tree (breadcrumbs, the upper levels of every report).
+            models.CheckConstraint(
+                condition=Q(level=RegionLevel.PROVINCE, parent__isnull=True)
+                | (~Q(level=RegionLevel.PROVINCE) & Q(parent__isnull=False)),
+                name="region_parent_fits_level",
+                violation_error_message=_("Every region but a province needs its parent region."),
+            ),
+        ]
+        triggers = [
+            # What clean() says, held by the database for every writer (a script, a bulk load):
+            # the parent is of the level just above, and its code is a prefix of the region's.
+            pgtrigger.Trigger(
+                name="region_code_extends_parent",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                declare=[("parent_code", "varchar(9)"), ("parent_level", "varchar(10)")],
+                func="""
+                    IF NEW.parent_id IS NULL THEN RETURN NEW; END IF;
+                    SELECT code, level INTO parent_code, parent_level
+                        FROM villages_region WHERE id = NEW.parent_id;
+                    IF parent_level IS DISTINCT FROM (CASE NEW.level
+                            WHEN 'city' THEN 'province' WHEN 'county' THEN 'city'
+                            WHEN 'township' THEN 'county' END)
+                        OR left(NEW.code, length(parent_code)) <> parent_code THEN
+                        RAISE EXCEPTION 'region % does not lie inside its parent %',
+                            NEW.code, parent_code USING ERRCODE = 'check_violation';
+                    END IF;
+                    RETURN NEW;
+                """,
+            ),
         ]
 
     def __str__(self):
@@ -127,14 +168,32 @@ class Region(models.Model):
                     % {"level": self.get_level_display(), "n": expected}
                 }
             )
-        if self.parent_id:
-            if self.parent.level != PARENT_LEVEL.get(self.level):
+        parent_level = PARENT_LEVEL.get(self.level)
+        # The parent object, saved or not: an import builds the chain province › city › county
+        # in memory and checks every new region before it saves the first one.
+        parent = self.parent
+        if parent_level and parent is None:
+            # Named in words, never as a right: the missing level is what the user must make.
+            raise ValidationError(
+                {
+                    "parent": _("Create the %(level)s %(code)s first: a %(this)s sits inside it.")
+                    % {
+                        "level": RegionLevel(parent_level).label,
+                        "code": (self.code or "")[: CODE_LENGTH[parent_level]].ljust(6, "0"),
+                        "this": self.get_level_display(),
+                    }
+                }
+            )
+        if self.level == RegionLevel.PROVINCE and parent is not None:
+            raise ValidationError({"parent": _("A province has no parent region.")})
+        if parent is not None:
+            if parent.level != parent_level:
                 raise ValidationError({"parent": _("The parent region is at the wrong level.")})
-            if not self.code.startswith(self.parent.code):
+            if not self.code.startswith(parent.code):
                 raise ValidationError(
                     {
                         "code": _("The code must begin with the parent's code %(code)s.")
-                        % {"code": self.parent.code}
+                        % {"code": parent.code}
                     }
                 )
 
@@ -413,3 +472,32 @@ class ChangeEvent(pghistory.models.MiddlewareEvents):
     def area_code(self) -> str | None:
         """The area code carried by records attached to a region or village."""
         return (self.pgh_data or {}).get("area_code")
+
+
+@audited
+class StaffProfile(models.Model):
+    """What an account holds besides Django's user: the phone, and whether the password was
+    generated for it (an import's initial password must be changed at the first login)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    must_change_password = models.BooleanField(_("must change the password"), default=False)
+
+    # The history shows the phone as the lists do.
+    history_masks = {"phone": mask_phone}
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)

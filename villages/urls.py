@@ -26,4 +26,16 @@ urlpatterns = [
     path("regions/", views.RegionListView.as_view(), name="region-list"),
     path("regions/<str:code>/", views.RegionDetailView.as_view(), name="region-detail"),
     path("changelog/", views.ChangeLogView.as_view(), name="changelog"),
+    path("setup/", views.RegionSetupView.as_view(), name="setup"),
+    path("staff/import/", views.StaffImportView.as_view(), name="staff-import"),
+    path(
+        "staff/import/template.xlsx",
+        views.StaffImportTemplateView.as_view(),
+        name="staff-import-template",
+    ),
+    path(
+        "staff/import/passwords.xlsx",
+        views.StaffPasswordsDownloadView.as_view(),
+        name="staff-passwords",
+    ),
 ]

@@ -10,8 +10,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
 from core.excel import xlsx_response
 from core.rights import Right, scope_for
@@ -31,6 +32,8 @@ from .forms import (
     ChangeLogFilterForm,
     ContactAssignmentEndForm,
     ContactAssignmentForm,
+    RegionSetupForm,
+    StaffImportForm,
     TreeImportForm,
     VillageCreateForm,
     VillageForm,
@@ -67,6 +70,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         ):
             return get_lockout_response(request, None, self.credentials())
         return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        from .staff import password_changed
+
+        response = super().form_valid(form)
+        password_changed(user=form.user, request=self.request)
+        return response
 
     def form_invalid(self, form):
         if form.has_error("old_password", "password_incorrect"):
@@ -450,3 +460,114 @@ class ChangeLogView(LoginRequiredMixin, TemplateView):
             events=log.events,
         )
         return ctx
+
+
+class RegionSetupView(LoginRequiredMixin, FormView):
+    """设置本县: the first run's page, where an administrator makes the county's chain
+    province › city › county from its official code (the tree's first rows)."""
+
+    form_class = RegionSetupForm
+    template_name = "villages/setup.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not scope_for(request.user).everything:
+            raise PermissionDenied(_("Only an administrator sets up a county."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        counties = (
+            Region.objects.visible_to(self.request.user).counties().select_related("parent__parent")
+        )
+        return {**super().get_context_data(**kwargs), "counties": counties}
+
+    def form_valid(self, form):
+        from .setup import region_setup, resolve_area
+
+        names = {}
+        try:
+            if form.cleaned_data["county_name"]:
+                names[resolve_area(form.cleaned_data["code"]).code] = form.cleaned_data[
+                    "county_name"
+                ]
+            result = region_setup(
+                actor=self.request.user, code=form.cleaned_data["code"], names=names
+            )
+        except ValidationError as e:
+            for message in e.messages:
+                form.add_error("code", message)
+            return self.form_invalid(form)
+        if result.created:
+            messages.success(
+                self.request,
+                _("%(chain)s created. Next: import its townships and villages from Excel.")
+                % {"chain": " › ".join(r.name for r in [*result.existing, *result.created])},
+            )
+        else:
+            messages.info(
+                self.request, _("%(name)s was already set up.") % {"name": result.region.name}
+            )
+        return redirect(f"{reverse('villages:tree-import')}?county={result.region.code}")
+
+
+#: the session key of the last staff import's initial passwords, until they are downloaded
+STAFF_PASSWORDS_KEY = "staff_import_accounts"
+
+
+class StaffImportView(LoginRequiredMixin, FormView):
+    """Staff accounts from Excel (all or nothing); the initial passwords are shown on the result
+    page and may be downloaded once."""
+
+    form_class = StaffImportForm
+    template_name = "villages/staff_import.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not scope_for(request.user).anywhere(Right.EDIT):
+            raise PermissionDenied(_("Only the staff who manage an area create its accounts."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        from .staff import StaffImportError, import_staff, seal_accounts
+
+        try:
+            accounts = import_staff(actor=self.request.user, file=form.cleaned_data["file"])
+        except StaffImportError as e:
+            return self.render_to_response(self.get_context_data(form=form, import_errors=e.errors))
+        # Kept, encrypted, in the session until downloaded once, replaced or an hour old.
+        self.request.session[STAFF_PASSWORDS_KEY] = seal_accounts(accounts)
+        messages.success(
+            self.request,
+            _("%(n)d accounts created. Hand each person their initial password now.")
+            % {"n": len(accounts)},
+        )
+        rows = [(a, a.shown_phone(self.request.user)) for a in accounts]
+        return self.render_to_response(self.get_context_data(form=form, accounts=rows))
+
+
+class StaffImportTemplateView(LoginRequiredMixin, View):
+    """Download the empty staff template."""
+
+    def get(self, request, *args, **kwargs):
+        from .staff import build_staff_template
+
+        if not scope_for(request.user).anywhere(Right.EDIT):
+            raise PermissionDenied(_("Only the staff who manage an area create its accounts."))
+        return xlsx_response(build_staff_template(), "staff-import.xlsx")
+
+
+class StaffPasswordsDownloadView(LoginRequiredMixin, View):
+    """The last import's accounts with their initial passwords, once: the download empties the
+    session's copy, so the passwords exist nowhere in the system afterwards."""
+
+    def post(self, request, *args, **kwargs):
+        from .staff import accounts_workbook, open_accounts
+
+        sealed = request.session.pop(STAFF_PASSWORDS_KEY, None)
+        accounts = open_accounts(sealed) if sealed else None
+        if not accounts:
+            messages.warning(
+                request, _("The initial passwords were already downloaded or have expired.")
+            )
+            return redirect("villages:staff-import")
+        return xlsx_response(
+            accounts_workbook(accounts, viewer=request.user), "initial-passwords.xlsx"
+        )

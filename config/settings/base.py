@@ -54,6 +54,10 @@ MIDDLEWARE = [
     # Cache-Control: no-store on everything but the anonymous public pages (personal data).
     "core.middleware.NoStoreMiddleware",
     "villages.middleware.IdleSessionMiddleware",
+    # An imported account changes its generated password first; an administrator facing an
+    # empty tree is sent to 设置本县.
+    "villages.middleware.PasswordChangeRequiredMiddleware",
+    "villages.middleware.FirstRunMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

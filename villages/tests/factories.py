@@ -21,7 +21,30 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct-horse-9")
 
 
+class ProvinceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = "37"
+    name = "山东省"
+    level = RegionLevel.PROVINCE
+
+
+class CityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = "3708"
+    name = "济宁市"
+    level = RegionLevel.CITY
+    parent = factory.LazyAttribute(lambda o: ProvinceFactory(code=o.code[:2]))
+
+
 class CountyFactory(factory.django.DjangoModelFactory):
+    """A county inside its city and province (only a province stands alone in the tree)."""
+
     class Meta:
         model = Region
         django_get_or_create = ("code",)
@@ -29,6 +52,7 @@ class CountyFactory(factory.django.DjangoModelFactory):
     code = "370830"
     name = "汶上县"
     level = RegionLevel.COUNTY
+    parent = factory.LazyAttribute(lambda o: CityFactory(code=o.code[:4]))
 
 
 class TownshipFactory(factory.django.DjangoModelFactory):

@@ -72,9 +72,10 @@ def test_village_filters(api, supervisor, township, village, other_village):
 @pytest.mark.parametrize(
     "persona,expected",
     [
-        ("outsider", {"370830", "370830105"}),
-        ("insider", {"370830", "370830102"}),
-        ("supervisor", {"370830", "370830102", "370830105"}),
+        # the province and city above the county are shown too (breadcrumbs)
+        ("outsider", {"37", "3708", "370830", "370830105"}),
+        ("insider", {"37", "3708", "370830", "370830102"}),
+        ("supervisor", {"37", "3708", "370830", "370830102", "370830105"}),
     ],
 )
 def test_region_list_is_scoped(api, personas, village, other_village, persona, expected):

@@ -81,10 +81,15 @@ def test_it_builds_the_default_county():
     assert (county.name, county.parent.code, county.parent.name) == ("汶上县", "3708", "济宁市")
     assert (county.parent.parent.code, county.parent.parent.name) == ("37", "山东省")
     townships = dict(Region.objects.townships().values_list("code", "name"))
-    assert len(townships) == 12
+    # 汶上县's 15 townships, with the official codes and names (data/wenshang_townships.csv).
+    assert len(townships) == 15
     assert townships[HOME] == "南旺镇"
-    assert townships["370830001"] == "汶上街道"
+    assert townships["370830001"] == "中都街道"
+    assert townships["370830002"] == "汶上街道"
+    assert townships["370830103"] == "次邱镇"
     assert townships["370830105"] == "郭楼镇"
+    assert townships["370830112"] == "刘楼镇"
+    assert townships["370830205"] == "军屯乡"
     assert Village.objects.count() == 250
     # Every row passes the model's own validation, though bulk_create skipped it.
     for region in Region.objects.select_related("parent"):

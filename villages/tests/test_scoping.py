@@ -47,8 +47,8 @@ def test_it_shows_contact_cadre_only_current_assignments(township, village):
     )
     assert codes(Village.objects.visible_to(cadre)) == [village.code]
     assert not Village.objects.editable_by(cadre).exists()
-    # The cadre sees the township and county above the village, for breadcrumbs.
-    assert codes(Region.objects.visible_to(cadre)) == ["370830", "370830102"]
+    # The cadre sees the township, county, city and province above the village (breadcrumbs).
+    assert codes(Region.objects.visible_to(cadre)) == ["37", "3708", "370830", "370830102"]
 
 
 def test_it_scopes_a_village_clerk_to_one_village(village, other_village):
