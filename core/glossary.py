@@ -105,6 +105,9 @@ CHOICES: dict[str, str] = {
     "Township staff": "乡镇工作人员",
     "Village-contact cadre": "包村干部",
     "Village clerk": "村级文书",
+    # supervision.PresenceRole (who owes the presence norm)
+    "Contact cadre": "包村干部",
+    "Backward-village work team": "后进村驻村工作队",
     # villages.RegionLevel
     "Province": "省",
     "City": "市",

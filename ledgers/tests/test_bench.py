@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from core.testing import as_owner_session
 from ledgers.models import Voucher, VoucherLine
-from villages.models import Village
+from villages.models import Region, Village
 
 
 @pytest.mark.django_db(transaction=True)  # it commits its build, as on a real database
@@ -18,4 +18,5 @@ def test_the_ledger_benchmark_builds_an_intact_chain_and_cleans_up(chart, capsys
     assert "chain verification" in out and "for 200 vouchers, intact" in out
     assert "throwaway data deleted" in out
     assert not Village.objects.filter(code="999999999999").exists()
+    assert not Region.objects.filter(code__startswith="99").exists()
     assert not Voucher.objects.exists() and not VoucherLine.objects.exists()

@@ -35,6 +35,7 @@ from ledgers.models import (
 from villages.choices import RegionLevel
 from villages.models import Region, Village
 
+PROVINCE, CITY = "99", "9999"  # no real province: the chain a county needs above it
 COUNTY, TOWNSHIP, VILLAGE = "999999", "999999999", "999999999999"
 USERNAMES = ("bench_ledgers", "bench_ledgers_approver")
 AS_OF = dt.date(2019, 12, 31)
@@ -98,8 +99,16 @@ class Command(BaseCommand):
     @transaction.atomic
     def build(self, n_vouchers: int) -> Village:
         started = time.perf_counter()
+        province, _ = Region.objects.get_or_create(
+            code=PROVINCE, defaults={"name": "基准测试省", "level": RegionLevel.PROVINCE}
+        )
+        city, _ = Region.objects.get_or_create(
+            code=CITY,
+            defaults={"name": "基准测试市", "level": RegionLevel.CITY, "parent": province},
+        )
         county, _ = Region.objects.get_or_create(
-            code=COUNTY, defaults={"name": "基准测试县", "level": RegionLevel.COUNTY}
+            code=COUNTY,
+            defaults={"name": "基准测试县", "level": RegionLevel.COUNTY, "parent": city},
         )
         township, _ = Region.objects.get_or_create(
             code=TOWNSHIP,
@@ -288,4 +297,7 @@ class Command(BaseCommand):
         Village.objects.filter(code=VILLAGE).delete()
         Region.objects.filter(code=TOWNSHIP).delete()
         Region.objects.filter(code=COUNTY).delete()
+        # the upper levels only while nothing else hangs below them
+        Region.objects.filter(code=CITY, children__isnull=True).delete()
+        Region.objects.filter(code=PROVINCE, children__isnull=True).delete()
         get_user_model().objects.filter(username__in=USERNAMES).delete()
