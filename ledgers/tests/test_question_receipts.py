@@ -169,3 +169,14 @@ def test_hiding_through_the_inbox_by_persona(client, published, insider, contact
     assert question.hidden_reason == "辱骂"
     inbox = client.get(reverse("ledgers:question-list")).content.decode()
     assert 'data-testid="hidden-badge"' in inbox and url not in inbox
+
+
+def test_the_statement_page_of_the_township_shows_a_hidden_question_without_a_form(
+    client, published, insider
+):
+    question = services.question_ask(disclosure=published, question="骂人的话")
+    services.question_hide(actor=insider, question=question, reason="辱骂他人")
+    login(client, insider)
+    page = client.get(reverse("ledgers:disclosure-detail", args=[published.pk])).content.decode()
+    assert 'data-testid="hidden-badge"' in page and "辱骂他人" in page
+    assert f'id="answer-{question.pk}"' not in page

@@ -117,7 +117,7 @@ def public_village_record(village: Village) -> dict[str, Any]:
     """The supervision a village's public page shows: the two committees, the secretary's and
     the chair's certificate and pledge with the redemption of each promise, the public
     reports' votes, the hearings' questions and answers, and the problems villagers raised
-    with their state to closure (a constant number of queries: eight)."""
+    with their state to closure (a constant number of queries: seven)."""
     branch, committee, certified = _committees(village)
     _pledges(certified)
     votes = list(
