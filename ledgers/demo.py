@@ -96,6 +96,7 @@ from .models import (
     Voucher,
     VoucherLine,
 )
+from .models.disclosure import new_receipt
 from .services import (
     book_amount,
     canonical_statement,
@@ -868,6 +869,8 @@ def _statements(
                     answer=answer if answered else "",
                     answered_by_id=approver if answered else None,
                     answered_at=asked + dt.timedelta(days=rng.randint(1, 3)) if answered else None,
+                    # _insert takes a field's default once per table: each its own receipt
+                    receipt=new_receipt(),
                     area_code=village.code,
                 )
             )

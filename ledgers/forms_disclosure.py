@@ -29,6 +29,27 @@ class AnswerForm(CleanForm):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class HideQuestionForm(CleanForm):
+    hidden_reason = forms.CharField(
+        label=_("Reason for hiding"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReceiptForm(CleanForm):
+    """A receipt number as a villager types it: the case does not matter."""
+
+    receipt = forms.RegexField(
+        label=_("Receipt number"),
+        regex=r"^[2-9A-HJKMNP-Za-hjkmnp-z]{10}$",
+        strip=True,
+        max_length=20,
+        error_messages={"invalid": _("A receipt number has 10 letters and digits.")},
+    )
+
+    def clean_receipt(self):
+        return self.cleaned_data["receipt"].upper()
+
+
 class PublicQuestionForm(CleanForm):
     """A villager's question; `website` is a honeypot that people never see nor fill."""
 

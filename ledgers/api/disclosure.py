@@ -103,6 +103,9 @@ class DisclosureQuestionSerializer(CleanModelSerializer):
             "answer",
             "answered_by_name",
             "answered_at",
+            "receipt",
+            "hidden_at",
+            "hidden_reason",
         ]
         read_only_fields = fields
 

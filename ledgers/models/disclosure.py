@@ -1,6 +1,8 @@
 """定期公开: statements generated from the ledger, approved and published as frozen snapshots,
 and the villagers' questions about them."""
 
+import secrets
+
 import pgtrigger
 from django.conf import settings
 from django.db import models
@@ -88,9 +90,24 @@ class Disclosure(models.Model):
         return _("%(y)d-%(n)02d") % {"y": self.year, "n": self.number}
 
 
+#: a receipt's letters: no 0/O, 1/I/L, so that it can be read out and typed from a phone
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+#: 31**10 ≈ 8×10^14 receipts: nobody finds another villager's question by trying codes
+RECEIPT_LENGTH = 10
+
+
+def new_receipt() -> str:
+    """A fresh random receipt number (the unique constraint catches the unlikely repeat)."""
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+
+
 class DisclosureQuestionQuerySet(ScopedQuerySet):
     def unanswered(self):
         return self.filter(answer="")
+
+    def shown(self):
+        """The questions the public pages show with their text (not hidden by the township)."""
+        return self.filter(hidden_at__isnull=True)
 
 
 @audited
@@ -117,6 +134,21 @@ class DisclosureQuestion(models.Model):
         related_name="+",
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # The villager's handle on the question: its public page is /public/questions/<receipt>/.
+    receipt = models.CharField(
+        _("receipt number"), max_length=12, unique=True, default=new_receipt, editable=False
+    )
+    # An abusive question is hidden, never deleted: the reason and the hand stay on record.
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("hidden by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    hidden_reason = models.TextField(_("reason for hiding"), blank=True)
     area_code = area_code_field()
 
     objects = DisclosureQuestionQuerySet.as_manager()
@@ -132,3 +164,10 @@ class DisclosureQuestion(models.Model):
 
     def __str__(self):
         return self.question[:40]
+
+    def get_public_url(self):
+        return reverse("public:question", args=[self.receipt])
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None

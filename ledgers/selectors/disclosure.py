@@ -5,9 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..choices import AssetMovementKind, AssetStatus, LandKind
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-__all__ = ["statement_display"]
+from ..choices import AssetMovementKind, AssetStatus, LandKind
+from ..models import DisclosureQuestion
+
+__all__ = ["QuestionStep", "public_question", "question_steps", "statement_display"]
 
 
 def _label(choices, value: str) -> str:
@@ -50,3 +55,49 @@ def statement_display(content: dict[str, Any]) -> dict[str, Any]:
         for c in content.get("contracts", [])
     ]
     return shown
+
+
+#: one step of a question's way to closure: `label`, `on` (when, or None), `done`, `state`
+QuestionStep = dict[str, Any]
+
+
+def public_question(receipt: str) -> DisclosureQuestion | None:
+    """The question of a receipt number, with its statement, village and problem (one query);
+    None when no question has it."""
+    return (
+        DisclosureQuestion.objects.select_related("disclosure__village__township", "problem")
+        .defer("disclosure__content", "phone", "name")
+        .filter(receipt=receipt)
+        .first()
+    )
+
+
+def question_steps(question: DisclosureQuestion) -> list[QuestionStep]:
+    """What became of a question, as its public page shows it: received, answered, turned into
+    a problem (with the problem's state, in the glossary's words), closed (with the date)."""
+    if question.hidden_at is not None:
+        return [
+            dict(label=pgettext("question step", "Received"), on=question.asked_at, done=True),
+            dict(label=_("Hidden"), on=question.hidden_at, done=True),
+        ]
+    try:
+        problem = question.problem  # type: ignore[attr-defined]  # supervision.Problem
+    except ObjectDoesNotExist:
+        problem = None
+    steps = [
+        dict(label=pgettext("question step", "Received"), on=question.asked_at, done=True),
+        dict(label=_("Answered"), on=question.answered_at, done=question.answered_at is not None),
+    ]
+    if problem is not None:
+        steps.append(
+            dict(
+                label=_("Turned into a problem"),
+                on=problem.opened_on,
+                done=True,
+                state=problem.get_state_display(),
+            )
+        )
+        steps.append(
+            dict(label=_("Struck off"), on=problem.closed_on, done=problem.closed_on is not None)
+        )
+    return steps

@@ -40,6 +40,7 @@ from ..models import (
     ResourceContract,
     Voucher,
 )
+from ..models.disclosure import new_receipt
 from ..selectors import BalanceRow
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "period_bounds",
     "question_answer",
     "question_ask",
+    "question_hide",
     "statement_content",
 ]
 
@@ -472,7 +474,12 @@ def question_ask(
         question=question,
         area_code=disclosure.area_code,
     )
-    item.full_clean()
+    item.full_clean(exclude=["receipt"])
+    # The receipt is random: on the (1 in 10^14) repeat of a taken one, draw again.
+    for _attempt in range(5):
+        item.receipt = new_receipt()
+        if not DisclosureQuestion.objects.filter(receipt=item.receipt).exists():
+            break
     item.save()
     return item
 
@@ -486,6 +493,8 @@ def question_answer(
     question = DisclosureQuestion.objects.select_for_update().get(pk=question.pk)
     if question.answer:
         raise ValidationError(_("This question is already answered."))
+    if question.hidden_at is not None:
+        raise ValidationError(_("This question is hidden: it is not answered in public."))
     answer = answer.strip()
     if not answer:
         raise ValidationError({"answer": _("Write the answer.")})
@@ -493,4 +502,30 @@ def question_answer(
     question.answered_by = actor
     question.answered_at = timezone.now()
     question.save(update_fields=["answer", "answered_by", "answered_at"])
+    return question
+
+
+#: the longest reason for hiding a question
+HIDE_REASON_MAX = 300
+
+
+@transaction.atomic
+def question_hide(*, actor: Actor, question: DisclosureQuestion, reason: str) -> DisclosureQuestion:
+    """Hide an abusive question from the public pages (the township): its text goes, its receipt
+    page says "hidden"; the reason and the hand are kept and audited, nothing is deleted."""
+    require(actor, Right.EDIT, question.area_code)
+    question = DisclosureQuestion.objects.select_for_update().get(pk=question.pk)
+    if question.hidden_at is not None:
+        raise ValidationError(_("This question is already hidden."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"hidden_reason": _("Give the reason for hiding the question.")})
+    if len(reason) > HIDE_REASON_MAX:
+        raise ValidationError(
+            {"hidden_reason": _("Keep the reason under %(n)d characters.") % {"n": HIDE_REASON_MAX}}
+        )
+    question.hidden_at = timezone.now()
+    question.hidden_by = actor
+    question.hidden_reason = reason
+    question.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     return question

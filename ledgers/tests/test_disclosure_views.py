@@ -161,9 +161,10 @@ def ask(client, statement, meta=None, **data):
 def test_anyone_asks_a_question_and_the_answer_appears_publicly(client, published, contact):
     response = ask(client, published, name="赵六", phone="13800001234")
     assert response.status_code == 302
-    # the thanks are at the top, where the page lands (the form is at its foot, #ask)
-    assert response.url == reverse("public:statement", args=[published.pk]) + "#messages"
     question = DisclosureQuestion.objects.get()
+    # the thanks and the receipt number are on the question's own short page, not at the
+    # foot of a long statement
+    assert response.url == reverse("public:question", args=[question.receipt])
     assert (question.name, question.phone) == ("赵六", "13800001234")
     url = reverse("public:statement", args=[published.pk])
     assert "为何支出300元" not in client.get(url).content.decode()  # not answered yet

@@ -1,6 +1,7 @@
 """Pages of 定期公开: the staff's statements and questions, and the public pages villagers
-open without an account (`public_urls`): a village's published statements, one statement with
-its answered questions and a question form, and the statement's canonical JSON."""
+open without an account (`public_urlpatterns`, mounted by supervision.public_urls): a
+village's published statements, one statement with its answered questions and a question
+form, the statement's canonical JSON, and each question's page by its receipt number."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, re_path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -31,7 +32,13 @@ from villages.models import Region, Village
 from .. import selectors, services
 from ..choices import DisclosureState
 from ..filtersets_disclosure import DisclosureFilterSet, DisclosureQuestionFilterSet
-from ..forms_disclosure import AnswerForm, DisclosureGenerateForm, PublicQuestionForm
+from ..forms_disclosure import (
+    AnswerForm,
+    DisclosureGenerateForm,
+    HideQuestionForm,
+    PublicQuestionForm,
+    ReceiptForm,
+)
 from ..models import Disclosure, DisclosureQuestion
 from .books import RightsMixin, VillageMixin
 
@@ -230,7 +237,10 @@ class QuestionListView(ScopedListView):
         scope = scope_for(user)
         ctx["object_list"] = with_masked_phones(ctx["object_list"])
         for q in ctx["object_list"]:
-            q.can_answer = not q.answer and scope.allows(Right.ANSWER, q.area_code)
+            q.can_answer = (
+                not q.answer and not q.hidden_at and scope.allows(Right.ANSWER, q.area_code)
+            )
+            q.can_hide = not q.hidden_at and scope.allows(Right.EDIT, q.area_code)
         ctx["answer_form"] = AnswerForm()
         return ctx
 
@@ -256,6 +266,35 @@ class QuestionAnswerView(ByPkMixin, View):
                 messages.error(request, _error_text(e))
             else:
                 messages.success(request, _("Answer published."))
+        back = request.POST.get("next", "")
+        if back.startswith("/ledgers/"):
+            return redirect(back)
+        return redirect(question.disclosure)
+
+
+class QuestionHideView(ByPkMixin, View):
+    """Hide an abusive question from the public pages, with the reason (the township)."""
+
+    model = DisclosureQuestion
+
+    def post(self, request, *args, **kwargs):
+        question = self.get_object()  # 404 outside the scope
+        if not scope_for(request.user).allows(Right.EDIT, question.area_code):
+            raise PermissionDenied
+        form = HideQuestionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give the reason for hiding the question."))
+        else:
+            try:
+                services.question_hide(
+                    actor=request.user,
+                    question=question,
+                    reason=form.cleaned_data["hidden_reason"],
+                )
+            except ValidationError as e:
+                messages.error(request, _error_text(e))
+            else:
+                messages.success(request, _("The question is hidden from the public pages."))
         back = request.POST.get("next", "")
         if back.startswith("/ledgers/"):
             return redirect(back)
@@ -315,7 +354,8 @@ class PublicStatementView(PublicStatementMixin, TemplateView):
 
     def answered(self, disclosure):
         return (
-            disclosure.questions.exclude(answer="")
+            disclosure.questions.shown()
+            .exclude(answer="")
             .only("name", "question", "answer", "asked_at", "answered_at")
             .order_by("-answered_at")
         )
@@ -347,7 +387,7 @@ class PublicStatementView(PublicStatementMixin, TemplateView):
                 messages.success(request, _("Thank you: your question was received."))
                 return redirect(request.path + THANKS_ANCHOR)
             try:
-                services.question_ask(
+                question = services.question_ask(
                     disclosure=disclosure,
                     name=form.cleaned_data["name"],
                     phone=form.cleaned_data["phone"],
@@ -358,12 +398,51 @@ class PublicStatementView(PublicStatementMixin, TemplateView):
             else:
                 if not cache.add(key, 1, QUESTION_WINDOW):
                     cache.incr(key)
+                # The receipt's own page: at its top, on a phone too, the number to keep.
                 messages.success(
                     request,
-                    _("Thank you: your question was received. The answer will appear here."),
+                    _(
+                        "Thank you: your question was received. Keep its receipt number "
+                        "%(receipt)s: this page shows the answer when it comes."
+                    )
+                    % {"receipt": question.receipt},
                 )
-                return redirect(request.path + THANKS_ANCHOR)
+                return redirect(question.get_public_url())
         return self.render_to_response(self.get_context_data(form=form))
+
+
+class PublicQuestionView(TemplateView):
+    """A question's page, found by its receipt number: what became of it (received, answered,
+    turned into a problem, struck off). A hidden question shows no text; no name or phone ever."""
+
+    template_name = "ledgers/disclosure/public_question.html"
+
+    def get_context_data(self, **kwargs):
+        question = selectors.public_question(self.kwargs["receipt"].upper())
+        if question is None:
+            raise Http404
+        return {
+            **super().get_context_data(**kwargs),
+            "question": question,
+            "disclosure": question.disclosure,
+            "village": question.disclosure.village,
+            "steps": selectors.question_steps(question),
+        }
+
+
+class PublicQuestionFindView(TemplateView):
+    """Find a question by the receipt number typed in (`?receipt=`): a malformed number is a
+    400 with the form, a well-formed one goes to its page (a 404 there if no question has it)."""
+
+    template_name = "ledgers/disclosure/public_question_find.html"
+
+    def get(self, request, *args, **kwargs):
+        if "receipt" not in request.GET:
+            return self.render_to_response(self.get_context_data(form=ReceiptForm()))
+        form = ReceiptForm(request.GET)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        return redirect("public:question", form.cleaned_data["receipt"])
 
 
 class PublicStatementJsonView(PublicStatementMixin, View):
@@ -397,10 +476,18 @@ urlpatterns = [
     ),
     path("questions/", QuestionListView.as_view(), name="question-list"),
     path("questions/<int:pk>/answer/", QuestionAnswerView.as_view(), name="question-answer"),
+    path("questions/<int:pk>/hide/", QuestionHideView.as_view(), name="question-hide"),
 ]
 
 public_urlpatterns = [
     path("villages/<str:code>/", PublicVillageView.as_view(), name="village"),
     path("statements/<int:pk>/", PublicStatementView.as_view(), name="statement"),
     path("statements/<int:pk>.json", PublicStatementJsonView.as_view(), name="statement-json"),
+    path("questions/", PublicQuestionFindView.as_view(), name="question-find"),
+    # Receipts are letters and digits: anything else is no receipt (404 without a query).
+    re_path(
+        r"^questions/(?P<receipt>[0-9A-Za-z]{1,12})/$",
+        PublicQuestionView.as_view(),
+        name="question",
+    ),
 ]
