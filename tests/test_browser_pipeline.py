@@ -19,10 +19,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def name_candidate(page, name, number, phone, *, another):
-    form = page.locator("form[method=post]")
-    form.locator("#id_name").fill(name)
-    form.locator("#id_id_number").fill(number)
-    form.locator("#id_phone").fill(phone)
+    page.locator("#id_name").fill(name)
+    page.locator("#id_id_number").fill(number)
+    page.locator("#id_phone").fill(phone)
     button = "reserve-save-another" if another else "reserve-save"
     with page.expect_navigation():
         page.get_by_test_id(button).click()
