@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import pghistory
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from core.dates import today as local_today
@@ -93,12 +93,15 @@ def _between(rng: random.Random, first: date, last: date) -> date:
 def build_pipeline_demo(
     *, seed: int, villages: QuerySet[Village] | None = None, on: date | None = None
 ) -> PipelineDemoResult:
-    """Give every village without reserve cadres its bench, and the people their trainings."""
+    """Give the villages their bench and the people their trainings, unless they have one."""
     started = time.perf_counter()
     on = on or local_today()
     rng = random.Random(f"pipeline:{seed}")
     villages = Village.objects.all() if villages is None else villages
-    villages = villages.filter(~Exists(ReserveCadre.objects.filter(village=OuterRef("pk"))))
+    if ReserveCadre.objects.filter(village__in=villages).exists():
+        # Built once: a second run would give the ordinary villages without a reserve another
+        # draw.
+        return PipelineDemoResult()
     used = set(Cadre.objects.values_list("id_number_hash", flat=True))
     people: list[Cadre] = []
     reserves: list[tuple[int, ReserveCadre]] = []  # (index of the person, reserve)

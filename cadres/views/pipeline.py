@@ -64,6 +64,7 @@ class ReserveDetailView(ScopedDetailView):
 
     model = ReserveCadre
     template_name = "cadres/pipeline/reserve_detail.html"
+    context_object_name = "reserve"
 
     def base_queryset(self):
         return ReserveCadre.objects.select_related("cadre", "village__township__parent")
