@@ -2,7 +2,7 @@
 
 Writes with rules (posts, certificates, pledges, advices) belong to the pages and services; the
 admin shows them read-only so it cannot bypass a transition or a frozen text. Standard pledge
-clauses are configured here per county.
+clauses and the reserve-cadre norm of ordinary villages are configured here per county.
 """
 
 from django.contrib import admin
@@ -14,8 +14,11 @@ from .models import (
     Post,
     Promise,
     QualificationCertificate,
+    ReserveCadre,
+    ReserveNorm,
     ResignationAdvice,
     TermChange,
+    Training,
 )
 
 
@@ -95,6 +98,29 @@ class ResignationAdviceAdmin(ReadOnlyAdmin):
 @admin.register(PledgeClause)
 class PledgeClauseAdmin(admin.ModelAdmin):
     list_display = ["county", "position", "text"]
+    list_select_related = ["county"]
+    raw_id_fields = ["county"]
+    exclude = ["area_code"]
+
+
+@admin.register(ReserveCadre)
+class ReserveCadreAdmin(ReadOnlyAdmin):
+    list_display = ["cadre", "village", "post", "since", "withdrawn_on"]
+    list_filter = ["post"]
+    search_fields = ["cadre__name", "area_code"]
+    list_select_related = ["village", "cadre"]
+
+
+@admin.register(Training)
+class TrainingAdmin(ReadOnlyAdmin):
+    list_display = ["cadre", "course", "start_date", "end_date", "hours"]
+    search_fields = ["cadre__name", "course", "area_code"]
+    list_select_related = ["cadre"]
+
+
+@admin.register(ReserveNorm)
+class ReserveNormAdmin(admin.ModelAdmin):
+    list_display = ["county", "per_post"]
     list_select_related = ["county"]
     raw_id_fields = ["county"]
     exclude = ["area_code"]

@@ -6,4 +6,4 @@ class CadresConfig(AppConfig):
     name = "cadres"
     verbose_name = _("Cadres and certificates")
     # seed_demo (in villages) calls this after building the tree.
-    demo_builder = "cadres.demo.build_cadre_demo"
+    demo_builder = "cadres.demo_pipeline.build_cadres_demo"

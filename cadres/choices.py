@@ -31,6 +31,8 @@ class PostKind(models.TextChoices):
 # Posts that hold the party secretary's or the chair's seat; each seat has one holder at a time.
 SECRETARY_SEAT = {PostKind.SECRETARY, PostKind.SECRETARY_AND_CHAIR}
 CHAIR_SEAT = {PostKind.CHAIR, PostKind.SECRETARY_AND_CHAIR}
+# The key posts a village keeps reserve cadres (后备干部) for.
+RESERVE_POSTS = (PostKind.SECRETARY, PostKind.CHAIR)
 # The posts that receive the two certificates (两证).
 CERTIFIED_POSTS = SECRETARY_SEAT | CHAIR_SEAT
 

@@ -11,6 +11,7 @@ from villages.filtersets import SearchFilter
 
 from .choices import (
     CERTIFIED_POSTS,
+    RESERVE_POSTS,
     AdviceOutcome,
     AdviceState,
     CertificateState,
@@ -22,6 +23,7 @@ from .models import (
     Pledge,
     Post,
     QualificationCertificate,
+    ReserveCadre,
     ResignationAdvice,
     TermChange,
 )
@@ -161,3 +163,21 @@ class TermChangeFilterSet(AreaFilterMixin):
     class Meta:
         model = TermChange
         fields = ["township", "village"]
+
+
+class ReserveCadreFilterSet(AreaFilterMixin):
+    q = SearchFilter(fields=("cadre__name", "village__name"))
+    post = django_filters.ChoiceFilter(
+        choices=[(k.value, k.label) for k in RESERVE_POSTS], label=_("Reserve for")
+    )
+    active = django_filters.BooleanFilter(
+        field_name="withdrawn_on", lookup_expr="isnull", label=_("Not withdrawn")
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("area_code", "village"), ("cadre__name", "name"), ("since", "since")),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = ReserveCadre
+        fields = ["q", "township", "village", "post", "active"]

@@ -1,11 +1,13 @@
 """Cadres, their posts and terms, and the two certificates (两证) that bind them."""
 
 import datetime as dt
+from decimal import Decimal
 from typing import Self
 
 import pghistory
 import pgtrigger
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -18,6 +20,7 @@ from core.triggers import frozen_with_parent
 from villages.models import Village, audited
 
 from .choices import (
+    RESERVE_POSTS,
     AdviceOutcome,
     AdviceState,
     CertificateState,
@@ -40,6 +43,9 @@ __all__ = [
     "Pledge",
     "Promise",
     "ResignationAdvice",
+    "ReserveNorm",
+    "ReserveCadre",
+    "Training",
 ]
 
 TERM_YEARS = 5
@@ -519,3 +525,144 @@ class ResignationAdvice(models.Model):
 
     def get_absolute_url(self):
         return reverse("cadres:resignation-advice-detail", args=[self.pk])
+
+
+# ------------------------------------------------------------------ the cadre pipeline
+
+
+class ReserveNormQuerySet(ScopedQuerySet):
+    pass
+
+
+@audited
+class ReserveNorm(models.Model):
+    """The reserve candidates a county asks of each key post in its ordinary villages (backward
+    villages always need two: the 1∶2 rule, see selectors.reserve_norm)."""
+
+    county = models.OneToOneField(
+        "villages.Region",
+        verbose_name=_("county"),
+        on_delete=models.CASCADE,
+        related_name="reserve_norm",
+        limit_choices_to={"level": "county"},
+    )
+    per_post = models.PositiveSmallIntegerField(
+        _("reserve candidates per key post in ordinary villages"), default=0
+    )
+    area_code = area_code_field()
+
+    objects = ReserveNormQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reserve cadre norm")
+        verbose_name_plural = _("reserve cadre norms")
+        constraints = [area_code_check(COUNTY)]
+
+    def __str__(self):
+        return f"{self.county} {self.per_post}"
+
+    def save(self, *args, **kwargs):
+        self.area_code = self.county.code
+        super().save(*args, **kwargs)
+
+
+class ReserveCadreQuerySet(ScopedQuerySet):
+    def active(self):
+        return self.filter(withdrawn_on__isnull=True)
+
+
+@audited
+class ReserveCadre(models.Model):
+    """A reserve candidate (后备干部) for a village's secretary or chair; the person (with the
+    ID number and phone) is a Cadre, so that a candidate elected later keeps one record."""
+
+    village = models.ForeignKey(
+        Village, verbose_name=_("village"), on_delete=models.PROTECT, related_name="reserves"
+    )
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("person"), on_delete=models.PROTECT, related_name="reserves"
+    )
+    post = models.CharField(
+        _("reserve for the post of"),
+        max_length=20,
+        choices=[(k.value, k.label) for k in RESERVE_POSTS],
+    )
+    since = models.DateField(_("reserve since"))
+    notes = models.TextField(_("notes"), blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    area_code = area_code_field()
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ReserveCadreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reserve cadre")
+        verbose_name_plural = _("reserve cadres")
+        ordering = ["area_code", "post", "since"]
+        constraints = [
+            area_code_check(),
+            # A person is a candidate for a post once at a time (a withdrawn one may come back).
+            models.UniqueConstraint(
+                fields=["cadre", "post"],
+                condition=Q(withdrawn_on__isnull=True),
+                name="reserve_once_per_post",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("since")),
+                name="reserve_withdrawn_after_since",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre} ({self.get_post_display()})"
+
+    def get_absolute_url(self):
+        return reverse("cadres:reserve-detail", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_on is None
+
+
+class TrainingQuerySet(ScopedQuerySet):
+    pass
+
+
+@audited
+class Training(models.Model):
+    """A course a reserve or sitting cadre attended: what, when and how many hours."""
+
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("person"), on_delete=models.PROTECT, related_name="trainings"
+    )
+    course = models.CharField(_("course"), max_length=100)
+    organizer = models.CharField(_("organized by"), max_length=100, blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5"))],
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    area_code = area_code_field()
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = TrainingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("training")
+        verbose_name_plural = _("trainings")
+        ordering = ["-start_date", "pk"]
+        constraints = [
+            area_code_check(),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="training_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(hours__gt=0), name="training_hours_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre} {self.course}"

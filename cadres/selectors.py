@@ -22,14 +22,19 @@ from django.db.models import (
 )
 from django.utils.translation import gettext_lazy
 
-from .choices import CHAIR_SEAT, SECRETARY_SEAT, PledgeState, PostKind
+from villages.models import Region, Village
+
+from .choices import CHAIR_SEAT, RESERVE_POSTS, SECRETARY_SEAT, PledgeState, PostKind
 from .models import (
     Cadre,
     Pledge,
     Post,
     QualificationCertificate,
+    ReserveCadre,
+    ReserveNorm,
     ResignationAdvice,
     TermChange,
+    Training,
 )
 
 # The order in which posts are listed everywhere: the two seats first, then deputies, members.
@@ -216,3 +221,133 @@ def post_candidates(user, village):
         .annotate(elsewhere=Case(When(village=village, then=Value(0)), default=Value(1)))
         .order_by("elsewhere", "name", "pk")
     )
+
+
+# ------------------------------------------------------------------ the cadre pipeline
+
+#: the 1∶2 rule: a backward village (后进村) keeps two reserve candidates for each key post
+BACKWARD_NORM = 2
+
+
+def reserve_norm(*, is_backward: bool, county_norm: int | None = None) -> int:
+    """The reserve candidates each key post of a village needs: two in a backward village (or
+    the county's figure if higher), the county's figure elsewhere; 0 is no norm."""
+    county_norm = county_norm or 0
+    return max(BACKWARD_NORM, county_norm) if is_backward else county_norm
+
+
+def shortfall(active: int, norm: int) -> int:
+    """How many candidates a post lacks; withdrawn candidates are not in `active`."""
+    return max(norm - active, 0)
+
+
+@dataclass
+class VillageBench:
+    """A village's bench: its active reserve candidates per key post against its norm."""
+
+    village: Village
+    norm: int
+    counts: dict[str, int]
+
+    @property
+    def reserves(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def short_posts(self) -> list[tuple[str, int]]:
+        """(post label, candidates lacking) for each key post below the norm."""
+        return [
+            (str(PostKind(post).label), shortfall(self.counts[post], self.norm))
+            for post in RESERVE_POSTS
+            if shortfall(self.counts[post], self.norm)
+        ]
+
+    @property
+    def below_norm(self) -> bool:
+        return bool(self.short_posts)
+
+    @property
+    def first_short_post(self) -> str:
+        """The first key post below the norm (what the page's "name a reserve" preselects)."""
+        return next((p for p in RESERVE_POSTS if shortfall(self.counts[p], self.norm)), "")
+
+
+@dataclass
+class BenchTotals:
+    """The sums of a township or an area: villages, backward ones, reserves, villages short."""
+
+    villages: int = 0
+    backward: int = 0
+    reserves: int = 0
+    below_norm: int = 0
+
+    def add(self, bench: VillageBench) -> None:
+        self.villages += 1
+        self.backward += bench.village.is_backward
+        self.reserves += bench.reserves
+        self.below_norm += bench.below_norm
+
+
+@dataclass
+class Bench:
+    """Bench strength under an area code: per village, per township and in all."""
+
+    villages: list[VillageBench] = field(default_factory=list)
+    townships: list[tuple[Region, BenchTotals]] = field(default_factory=list)
+    total: BenchTotals = field(default_factory=BenchTotals)
+
+    @property
+    def short(self) -> list[VillageBench]:
+        return [b for b in self.villages if b.below_norm]
+
+
+def bench_strength(user, prefix: str) -> Bench:
+    """Bench strength of the villages the user may see under `prefix`, in two queries whatever
+    the number of villages (the counts are aggregated in the database)."""
+    counts = {
+        f"reserves_{post}": Count(
+            "reserves", filter=Q(reserves__post=post, reserves__withdrawn_on__isnull=True)
+        )
+        for post in RESERVE_POSTS
+    }
+    villages = (
+        Village.objects.visible_to(user)
+        .filter(code__startswith=prefix)
+        .select_related("township")
+        .annotate(**counts)
+        .order_by("code")
+    )
+    norms = dict(
+        ReserveNorm.objects.filter(area_code__startswith=prefix[:6]).values_list(
+            "area_code", "per_post"
+        )
+    )
+    bench = Bench()
+    townships: dict[str, tuple[Region, BenchTotals]] = {}
+    for village in villages:
+        row = VillageBench(
+            village=village,
+            norm=reserve_norm(
+                is_backward=village.is_backward, county_norm=norms.get(village.code[:6])
+            ),
+            counts={post: getattr(village, f"reserves_{post}") for post in RESERVE_POSTS},
+        )
+        bench.villages.append(row)
+        bench.total.add(row)
+        townships.setdefault(village.township.code, (village.township, BenchTotals()))[1].add(row)
+    bench.townships = list(townships.values())
+    return bench
+
+
+def reserves_of_cadre(user, cadre: Cadre) -> list[ReserveCadre]:
+    """The person's reserve candidacies, active first."""
+    return list(
+        ReserveCadre.objects.visible_to(user)
+        .filter(cadre=cadre)
+        .order_by(F("withdrawn_on").desc(nulls_first=True), "-since")
+    )
+
+
+def trainings_of_cadre(user, cadre: Cadre) -> list[Training]:
+    """The courses the person attended, the latest first."""
+    return list(Training.objects.visible_to(user).filter(cadre=cadre))

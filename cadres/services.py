@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import NotRequired, TypedDict
 
 import pghistory
@@ -28,6 +29,7 @@ from .choices import (
     CERTIFIED_POSTS,
     CHAIR_SEAT,
     DEFAULT_CLAUSES,
+    RESERVE_POSTS,
     SECRETARY_SEAT,
     AdviceOutcome,
     AdviceState,
@@ -50,8 +52,10 @@ from .models import (
     Post,
     Promise,
     QualificationCertificate,
+    ReserveCadre,
     ResignationAdvice,
     TermChange,
+    Training,
 )
 
 logger = logging.getLogger(__name__)
@@ -794,3 +798,106 @@ def advice_decide(
     if outcome == AdviceOutcome.RESIGNED:
         _close_post(advice.post, end_date=decided_on, end_reason=EndReason.ADVISED)
     return advice
+
+
+# ------------------------------------------------------------------ the cadre pipeline
+
+
+def reserve_add(
+    *,
+    actor: Actor,
+    village: Village,
+    post: str,
+    since: dt.date,
+    cadre: Cadre | None = None,
+    person: dict[str, object] | None = None,
+    notes: str = "",
+) -> ReserveCadre:
+    """Name a reserve candidate for a village's key post: a person already registered in the
+    village (`cadre`), or a new one registered from `person` (name, id_number, phone, ...).
+
+    Not one transaction with the registration: a refused duplicate ID number keeps its log
+    entry (cadre_create); everything else is checked before the person is registered."""
+    require(actor, Right.EDIT, village.code)
+    if post not in RESERVE_POSTS:
+        raise ValidationError({"post": _("Reserve cadres are kept for the secretary and chair.")})
+    if cadre is None:
+        if not person:
+            raise ValidationError(_("Choose a person or register a new one."))
+        cadre = cadre_create(actor=actor, village=village, **person)  # type: ignore[arg-type]
+    elif cadre.village_id != village.pk:
+        raise ValidationError({"cadre": _("The person is registered in another village.")})
+    elif ReserveCadre.objects.active().filter(cadre=cadre, post=post).exists():
+        raise ValidationError({"cadre": _("This person is already a reserve for this post.")})
+    reserve = ReserveCadre(
+        village=village, area_code=village.code, cadre=cadre, post=post, since=since, notes=notes
+    )
+    with transaction.atomic():
+        reserve.full_clean()
+        reserve.save()
+    return reserve
+
+
+@transaction.atomic
+def reserve_update(
+    *, actor: Actor, reserve: ReserveCadre, since: dt.date, notes: str
+) -> ReserveCadre:
+    """Correct the date a candidate was named and the notes; a withdrawn one stays as it was."""
+    require(actor, Right.EDIT, reserve.area_code)
+    reserve = ReserveCadre.objects.select_for_update().get(pk=reserve.pk)
+    if not reserve.is_active:
+        raise ValidationError(_("A withdrawn reserve cadre can no longer be changed."))
+    reserve.since, reserve.notes = since, notes
+    reserve.full_clean()
+    reserve.save(update_fields=["since", "notes"])
+    return reserve
+
+
+@transaction.atomic
+def reserve_withdraw(
+    *, actor: Actor, reserve: ReserveCadre, withdrawn_on: dt.date, reason: str
+) -> ReserveCadre:
+    """Take a candidate off the bench (moved away, declined, unsuitable): kept in the history,
+    no longer counted towards the norm."""
+    require(actor, Right.EDIT, reserve.area_code)
+    reserve = ReserveCadre.objects.select_for_update().get(pk=reserve.pk)
+    if not reserve.is_active:
+        raise ValidationError(_("This reserve cadre has already been withdrawn."))
+    check_not_before(
+        withdrawn_on, reserve.since, field="withdrawn_on", what=_("the day the reserve was named")
+    )
+    reserve.withdrawn_on = withdrawn_on
+    reserve.withdrawal_reason = check_reason(reason, field="withdrawal_reason")
+    reserve.save(update_fields=["withdrawn_on", "withdrawal_reason"])
+    return reserve
+
+
+@transaction.atomic
+def training_record(
+    *,
+    actor: Actor,
+    cadre: Cadre,
+    course: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    hours: Decimal,
+    organizer: str = "",
+    notes: str = "",
+) -> Training:
+    """Record a course a reserve or sitting cadre attended."""
+    require(actor, Right.EDIT, cadre.area_code)
+    if end_date < start_date:
+        raise ValidationError({"end_date": _("The course cannot end before it starts.")})
+    training = Training(
+        cadre=cadre,
+        area_code=cadre.area_code,
+        course=course,
+        organizer=organizer,
+        start_date=start_date,
+        end_date=end_date,
+        hours=hours,
+        notes=notes,
+    )
+    training.full_clean()
+    training.save()
+    return training

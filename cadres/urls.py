@@ -1,4 +1,9 @@
-from .views import people, pledges, transfer
+from .views import people, pipeline, pledges, transfer
 
 app_name = "cadres"
-urlpatterns = [*transfer.urlpatterns, *people.urlpatterns, *pledges.urlpatterns]
+urlpatterns = [
+    *transfer.urlpatterns,
+    *pipeline.urlpatterns,
+    *people.urlpatterns,
+    *pledges.urlpatterns,
+]

@@ -7,8 +7,10 @@ from cadres.api.views import (
     PledgeViewSet,
     PostViewSet,
     QualificationCertificateViewSet,
+    ReserveCadreViewSet,
     ResignationAdviceViewSet,
     TermChangeViewSet,
+    TrainingViewSet,
 )
 from ledgers.api.decisions import DecisionPolicyViewSet, DecisionViewSet
 from ledgers.api.disclosure import DisclosureQuestionViewSet, DisclosureViewSet
@@ -45,6 +47,8 @@ router.register("certificates", QualificationCertificateViewSet, basename="certi
 router.register("pledges", PledgeViewSet, basename="pledge")
 router.register("advices", ResignationAdviceViewSet, basename="advice")
 router.register("term-changes", TermChangeViewSet, basename="term-change")
+router.register("reserve-cadres", ReserveCadreViewSet, basename="reserve-cadre")
+router.register("trainings", TrainingViewSet, basename="training")
 router.register("accounts", AccountViewSet, basename="account")
 router.register("vouchers", VoucherViewSet, basename="voucher")
 router.register("verifications", VerificationViewSet, basename="verification")

@@ -24,8 +24,10 @@ from ..models import (
     Post,
     Promise,
     QualificationCertificate,
+    ReserveCadre,
     ResignationAdvice,
     TermChange,
+    Training,
 )
 from ..services import COUNTERSIGNING_BODIES
 
@@ -402,3 +404,66 @@ class ResignationAdviceDecideSerializer(CleanSerializer):
     outcome = serializers.ChoiceField(choices=AdviceOutcome.choices)
     decided_on = serializers.DateField()
     notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# ------------------------------------------------------------------ the cadre pipeline
+
+
+class ReserveCadreSerializer(CleanModelSerializer):
+    """A reserve candidate (后备干部) for a village's secretary or chair; created for a person
+    registered first through `cadres/`. The person's ID number and phone only masked."""
+
+    cadre = ScopedPrimaryKeyRelatedField(queryset=Cadre.objects.all())
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    id_number_masked = serializers.CharField(source="cadre.masked_id_number", read_only=True)
+    phone_masked = serializers.CharField(source="cadre.masked_phone", read_only=True)
+    village = ScopedVillageField()
+    village_name = serializers.CharField(source="village.name", read_only=True)
+    post_display = serializers.CharField(source="get_post_display", read_only=True)
+
+    class Meta:
+        model = ReserveCadre
+        fields = [
+            "id",
+            "cadre",
+            "cadre_name",
+            "id_number_masked",
+            "phone_masked",
+            "village",
+            "village_name",
+            "post",
+            "post_display",
+            "since",
+            "notes",
+            "withdrawn_on",
+            "withdrawal_reason",
+        ]
+        read_only_fields = ["withdrawn_on", "withdrawal_reason"]
+
+
+class ReserveWithdrawSerializer(CleanSerializer):
+    """Body of `POST reserve-cadres/{id}/withdraw/`."""
+
+    withdrawn_on = serializers.DateField()
+    reason = serializers.CharField(max_length=500)
+
+
+class TrainingSerializer(CleanModelSerializer):
+    """A course a reserve or sitting cadre attended."""
+
+    cadre = ScopedPrimaryKeyRelatedField(queryset=Cadre.objects.all())
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+
+    class Meta:
+        model = Training
+        fields = [
+            "id",
+            "cadre",
+            "cadre_name",
+            "course",
+            "organizer",
+            "start_date",
+            "end_date",
+            "hours",
+            "notes",
+        ]

@@ -17,6 +17,7 @@ from ..filtersets import (
     PledgeFilterSet,
     PostFilterSet,
     QualificationCertificateFilterSet,
+    ReserveCadreFilterSet,
     ResignationAdviceFilterSet,
     TermChangeFilterSet,
 )
@@ -25,8 +26,10 @@ from ..models import (
     Pledge,
     Post,
     QualificationCertificate,
+    ReserveCadre,
     ResignationAdvice,
     TermChange,
+    Training,
 )
 from . import serializers as s
 
@@ -245,3 +248,40 @@ class ResignationAdviceViewSet(ScopedServiceViewSet):
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         return self.act(services.advice_decide, s.ResignationAdviceDecideSerializer)
+
+
+# ------------------------------------------------------------------ the cadre pipeline
+
+
+class ReserveCadreViewSet(ScopedServiceViewSet):
+    """Reserve cadres in the user's scope; `create` names one (reserve_add) for a registered
+    person, `withdraw` takes one off the bench."""
+
+    queryset = ReserveCadre.objects.all()
+    serializer_class = s.ReserveCadreSerializer
+    filterset_class = ReserveCadreFilterSet
+    service_arg = "reserve"
+
+    def base_queryset(self):
+        return ReserveCadre.objects.select_related("cadre", "village")
+
+    def create_with_service(self, **data):
+        return services.reserve_add(actor=self.request.user, **data)
+
+    @extend_schema(request=s.ReserveWithdrawSerializer, responses=s.ReserveCadreSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self.act(services.reserve_withdraw, s.ReserveWithdrawSerializer)
+
+
+class TrainingViewSet(ScopedServiceViewSet):
+    """Trainings of reserve and sitting cadres in the user's scope; `create` records one."""
+
+    queryset = Training.objects.all()
+    serializer_class = s.TrainingSerializer
+
+    def base_queryset(self):
+        return Training.objects.select_related("cadre")
+
+    def create_with_service(self, **data):
+        return services.training_record(actor=self.request.user, **data)

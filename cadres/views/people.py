@@ -116,6 +116,8 @@ class CadreDetailView(ScopedDetailView):
             posts=selectors.posts_of_cadre(user, cadre),
             certificates=selectors.certificates_of_cadre(user, cadre),
             pledges=selectors.pledges_of_cadre(user, cadre),
+            reserves=selectors.reserves_of_cadre(user, cadre),
+            trainings=selectors.trainings_of_cadre(user, cadre),
             **history_context(self.request, cadre),
         )
         return ctx
