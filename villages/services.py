@@ -26,6 +26,7 @@ VILLAGE_FACTS = (
     "party_members",
     "collective_income",
     "is_backward",
+    "supervision_phone",
     "notes",
 )
 

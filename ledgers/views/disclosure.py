@@ -4,6 +4,8 @@ its answered questions and a question form, and the statement's canonical JSON."
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,7 +33,12 @@ from villages.models import Region, Village
 from .. import selectors, services
 from ..choices import DisclosureState
 from ..filtersets_disclosure import DisclosureFilterSet, DisclosureQuestionFilterSet
-from ..forms_disclosure import AnswerForm, DisclosureGenerateForm, PublicQuestionForm
+from ..forms_disclosure import (
+    AnswerForm,
+    DisclosureGenerateForm,
+    PublicQuestionForm,
+    ReviewForm,
+)
 from ..models import Disclosure, DisclosureQuestion
 from .books import RightsMixin, VillageMixin
 
@@ -156,6 +163,7 @@ class DisclosureDetailView(RightsMixin, ScopedDetailView):
             is_draft=disclosure.state == DisclosureState.DRAFT,
             is_approved=disclosure.state == DisclosureState.APPROVED,
             is_published=disclosure.state == DisclosureState.PUBLISHED,
+            review=selectors.statement_review(disclosure),
             **self.rights(disclosure.area_code),
         )
         return ctx
@@ -263,6 +271,58 @@ class QuestionAnswerView(ByPkMixin, View):
 
 
 # ------------------------------------------------------------------ public pages (no login)
+
+
+class DisclosureReviewView(RightsMixin, ScopedObjectMixin, TemplateView):
+    """Record the supervision committee's opinion and signatures on a statement not yet
+    published (the township enters what the committee signed on paper)."""
+
+    model = Disclosure
+    template_name = "ledgers/disclosure/disclosure_review.html"
+    lookup_field = "pk"
+    lookup_url_kwarg = "pk"
+    required_right = Right.EDIT
+
+    def base_queryset(self):
+        return Disclosure.objects.select_related("village__township__parent")
+
+    @property
+    def object(self) -> Disclosure:
+        return cast(Disclosure, self.get_object())
+
+    def form(self, data=None) -> ReviewForm:
+        disclosure = self.object
+        initial = {}
+        if disclosure.reviewed_on:
+            initial = {
+                "opinion": disclosure.review_opinion,
+                "reviewed_on": disclosure.reviewed_on,
+                "posts": list(disclosure.signatures.values_list("post_id", flat=True)),
+            }
+        return ReviewForm(data, initial=initial, posts=selectors.review_candidates(disclosure))
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "object": self.object,
+            "village": self.object.village,
+            "tab": "ledger",
+            "form": kwargs.get("form") or self.form(),
+        }
+
+    def post(self, request, *args, **kwargs):
+        form = self.form(request.POST)
+        if form.is_valid():
+            try:
+                services.disclosure_record_review(
+                    actor=request.user, disclosure=self.object, **form.cleaned_data
+                )
+            except ValidationError as e:
+                apply_validation_error(form, e)
+            else:
+                messages.success(request, _("The supervision committee's review is recorded."))
+                return redirect(self.object)
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class PublicVillageView(TemplateView):
@@ -389,6 +449,11 @@ urlpatterns = [
         "disclosures/<int:pk>/publish/",
         DisclosurePublishView.as_view(),
         name="disclosure-publish",
+    ),
+    path(
+        "disclosures/<int:pk>/review/",
+        DisclosureReviewView.as_view(),
+        name="disclosure-review",
     ),
     path(
         "villages/<str:code>/disclosures/generate/",
