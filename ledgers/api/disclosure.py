@@ -69,19 +69,19 @@ class DisclosureSerializer(CleanModelSerializer):
         return person_name(obj.approved_by)
 
 
-class ReviewSignerSerializer(serializers.Serializer):
+class StatementReviewSignerSerializer(serializers.Serializer):
     name = serializers.CharField()
     post = serializers.CharField()
     post_label = serializers.CharField()
 
 
-class ReviewShownSerializer(serializers.Serializer):
+class StatementReviewShownSerializer(serializers.Serializer):
     """The supervision committee's review (a published statement's frozen copy) and phone."""
 
     opinion = serializers.CharField()
     reviewed_on = serializers.DateField(allow_null=True)
     members = serializers.IntegerField()
-    signers = ReviewSignerSerializer(many=True)
+    signers = StatementReviewSignerSerializer(many=True)
     phone = serializers.CharField()
 
 
@@ -94,12 +94,12 @@ class DisclosureDetailSerializer(DisclosureSerializer):
         fields = [*DisclosureSerializer.Meta.fields, "content", "review"]
         read_only_fields = fields
 
-    @extend_schema_field(ReviewShownSerializer)
+    @extend_schema_field(StatementReviewShownSerializer)
     def get_review(self, obj) -> dict:
-        return ReviewShownSerializer(selectors.statement_review(obj)).data
+        return StatementReviewShownSerializer(selectors.statement_review(obj)).data
 
 
-class ReviewSerializer(CleanSerializer):
+class StatementReviewSerializer(CleanSerializer):
     """The supervision committee's opinion, its date and the posts of the members who signed."""
 
     opinion = serializers.CharField()
@@ -197,11 +197,11 @@ class DisclosureViewSet(ScopedActionViewSet):
             disclosure = services.disclosure_publish(actor=request.user, disclosure=disclosure)
         return Response(DisclosureDetailSerializer(disclosure).data)
 
-    @extend_schema(request=ReviewSerializer, responses=DisclosureDetailSerializer)
+    @extend_schema(request=StatementReviewSerializer, responses=DisclosureDetailSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         """The township records the supervision committee's review before publishing."""
-        return self.act(services.disclosure_record_review, ReviewSerializer)
+        return self.act(services.disclosure_record_review, StatementReviewSerializer)
 
 
 class DisclosureQuestionViewSet(ScopedActionViewSet):

@@ -28,7 +28,7 @@ from ledgers.tests.disclosure_fixtures import (  # noqa: F401
 from supervision.services.bottomup import sitting_posts
 from villages.tests.helpers import api_login, login
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("chinese")]
 D = dt.date
 REVIEW_DAY = D(2026, 4, 10)
 START = D(2024, 1, 10)
@@ -85,7 +85,7 @@ def test_the_supervision_committee_is_not_one_of_the_two_committees(village, com
 
 
 def test_one_sitting_chair_of_the_supervision_committee(insider, village, committee):
-    with pytest.raises(ValidationError, match="chair of the supervision committee"):
+    with pytest.raises(ValidationError, match="已有在任的村务监督委员会主任"):
         cadre_services.post_open(
             actor=insider,
             village=village,
@@ -119,7 +119,7 @@ def test_a_term_change_renews_the_supervision_committee(insider, village, commit
 
 
 def test_more_than_half_of_the_sitting_members_sign(insider, draft_statement, committee):
-    with pytest.raises(ValidationError, match="More than half"):
+    with pytest.raises(ValidationError, match="3 名在任成员中过半数"):
         review(insider, draft_statement, committee[:1])
     done = review(insider, draft_statement, committee[:2])
     assert done.reviewed_on == REVIEW_DAY
@@ -136,7 +136,7 @@ def test_the_majority_counts_the_members_sitting_on_the_review_day(
     supervisor_post(village, end=REVIEW_DAY - dt.timedelta(days=1))
     leaving = supervisor_post(village, end=REVIEW_DAY)
     # Four sitting (three and the one leaving that day): two is not more than half.
-    with pytest.raises(ValidationError, match="4 sitting members"):
+    with pytest.raises(ValidationError, match="4 名在任成员中过半数"):
         review(insider, draft_statement, committee[:2])
     review(insider, draft_statement, [*committee[:2], leaving])
 
@@ -190,7 +190,7 @@ def test_publishing_freezes_the_review_phone_and_signatures(insider, draft_state
     assert done.content["format"] == 3
     body = services.canonical_statement(done.content)
     assert done.sha256 == hashlib.sha256(body).hexdigest()
-    with pytest.raises(ValidationError, match="no longer changes"):
+    with pytest.raises(ValidationError, match="不能再修改"):
         review(insider, done, committee)
     with pytest.raises(DatabaseError), transaction.atomic():
         DisclosureSignature.objects.filter(disclosure=done).delete()
@@ -205,7 +205,7 @@ def test_publishing_checks_the_signatures_again(insider, village, draft_statemen
     # A member recorded late, sitting since before the review: two of four is no majority.
     supervisor_post(village, start=D(2026, 1, 1))
     services.disclosure_approve(actor=insider, disclosure=draft_statement)
-    with pytest.raises(ValidationError, match="4 sitting members"):
+    with pytest.raises(ValidationError, match="4 名在任成员中过半数"):
         services.disclosure_publish(actor=insider, disclosure=draft_statement)
 
 
@@ -229,7 +229,7 @@ def test_the_county_switch_makes_publishing_wait_for_the_review(
         statements_need_review=True,
     )
     services.disclosure_approve(actor=insider, disclosure=draft_statement)
-    with pytest.raises(ValidationError, match="supervision committee's review"):
+    with pytest.raises(ValidationError, match="本县要求公开表经村务监督委员会审核"):
         services.disclosure_publish(actor=insider, disclosure=draft_statement)
     draft_statement.refresh_from_db()
     assert draft_statement.state == DisclosureState.APPROVED
@@ -269,7 +269,7 @@ def test_the_review_form_shows_the_majority_error(client, insider, draft_stateme
         url, {"opinion": "同意", "reviewed_on": "2026-04-10", "posts": [committee[0].pk]}
     )
     assert response.status_code == 200
-    assert "More than half" in response.content.decode()
+    assert "须经监委会 3 名在任成员中过半数签字" in response.content.decode()
 
 
 def test_staff_and_public_pages_show_the_review_and_the_phone(
