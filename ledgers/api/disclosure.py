@@ -69,13 +69,13 @@ class DisclosureSerializer(CleanModelSerializer):
         return person_name(obj.approved_by)
 
 
-class StatementReviewSignerSerializer(serializers.Serializer):
+class StatementReviewSignerSerializer(CleanSerializer):
     name = serializers.CharField()
     post = serializers.CharField()
     post_label = serializers.CharField()
 
 
-class StatementReviewShownSerializer(serializers.Serializer):
+class StatementReviewShownSerializer(CleanSerializer):
     """The supervision committee's review (a published statement's frozen copy) and phone."""
 
     opinion = serializers.CharField()
