@@ -366,3 +366,22 @@ def test_the_printed_statement_carries_the_review_and_the_phone(
     text = pdf_text(b"".join(response.streaming_content), tmp_path)
     for shown in ("经审核，收支真实，同意公开。", "王监督", "李监督", "0537-7123456"):
         assert shown in text.replace(" ", ""), shown
+
+
+def test_the_policy_page_sets_the_switch(client, supervisor, insider, village):
+    url = reverse("ledgers:decision-policy")
+    login(client, supervisor)
+    assert 'data-testid="review-required"' in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "county": village.code[:6],
+            "threshold": "50000",
+            "kinds": [],
+            "statements_need_review": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert DecisionPolicy.objects.get(area_code=village.code[:6]).statements_need_review
+    login(client, insider)  # a township reads the policy, does not change it
+    assert client.post(url, {"county": village.code[:6], "threshold": "0"}).status_code == 403
