@@ -26,6 +26,12 @@ class PostKind(models.TextChoices):
     VICE_CHAIR = "vice_chair", _("Vice chair of the villagers' committee")
     BRANCH_MEMBER = "branch_member", _("Party branch committee member")
     COMMITTEE_MEMBER = "committee_member", _("Villagers' committee member")
+    # 村务监督委员会: elected with the two committees (同步换届) but not part of them.
+    SUPERVISION_CHAIR = "supervision_chair", _("Chair of the village affairs supervision committee")
+    SUPERVISION_MEMBER = (
+        "supervision_member",
+        _("Member of the village affairs supervision committee"),
+    )
 
 
 # Posts that hold the party secretary's or the chair's seat; each seat has one holder at a time.
@@ -33,6 +39,11 @@ SECRETARY_SEAT = {PostKind.SECRETARY, PostKind.SECRETARY_AND_CHAIR}
 CHAIR_SEAT = {PostKind.CHAIR, PostKind.SECRETARY_AND_CHAIR}
 # The key posts a village keeps reserve cadres (后备干部) for.
 RESERVE_POSTS = (PostKind.SECRETARY, PostKind.CHAIR)
+
+# The village affairs supervision committee (村务监督委员会) and, apart from it, the two committees
+# (两委): a count of "the two committees' members" never includes the supervisors.
+SUPERVISION_POSTS = {PostKind.SUPERVISION_CHAIR, PostKind.SUPERVISION_MEMBER}
+TWO_COMMITTEE_POSTS = set(PostKind) - SUPERVISION_POSTS
 # The posts that receive the two certificates (两证).
 CERTIFIED_POSTS = SECRETARY_SEAT | CHAIR_SEAT
 

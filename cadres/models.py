@@ -49,7 +49,12 @@ __all__ = [
 ]
 
 TERM_YEARS = 5
-SEATS = [PostKind.SECRETARY, PostKind.CHAIR, PostKind.SECRETARY_AND_CHAIR]
+SEATS = [
+    PostKind.SECRETARY,
+    PostKind.CHAIR,
+    PostKind.SECRETARY_AND_CHAIR,
+    PostKind.SUPERVISION_CHAIR,
+]
 FROZEN_PLEDGE_STATES = [
     PledgeState.SIGNED,
     PledgeState.IN_FORCE,
@@ -183,6 +188,23 @@ class PostQuerySet(ScopedQuerySet):
         from .choices import CERTIFIED_POSTS
 
         return self.filter(kind__in=CERTIFIED_POSTS)
+
+    def sitting_on(self, on: dt.date) -> Self:
+        """Posts held on the date (started by then, not ended before it)."""
+        return self.filter(start_date__lte=on).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
+
+    def two_committees(self) -> Self:
+        from .choices import TWO_COMMITTEE_POSTS
+
+        return self.filter(kind__in=TWO_COMMITTEE_POSTS)
+
+    def supervision(self) -> Self:
+        """The village affairs supervision committee's posts (村务监督委员会)."""
+        from .choices import SUPERVISION_POSTS
+
+        return self.filter(kind__in=SUPERVISION_POSTS)
 
 
 @audited

@@ -46,6 +46,8 @@ KIND_ORDER = [
     PostKind.VICE_CHAIR,
     PostKind.BRANCH_MEMBER,
     PostKind.COMMITTEE_MEMBER,
+    PostKind.SUPERVISION_CHAIR,
+    PostKind.SUPERVISION_MEMBER,
 ]
 
 
@@ -97,10 +99,12 @@ class Committees:
 
     branch: list[PostGroup]
     villagers: list[PostGroup]
+    #: 村务监督委员会, elected with them but not one of the two committees
+    supervision: list[PostGroup] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not any(g.posts for g in [*self.branch, *self.villagers])
+        return not any(g.posts for g in [*self.branch, *self.villagers, *self.supervision])
 
 
 def sitting_posts(user, village) -> list[Post]:
@@ -134,6 +138,10 @@ def village_committees(user, village) -> Committees:
             PostGroup(gettext_lazy("Chair"), of(CHAIR_SEAT)),
             PostGroup(gettext_lazy("Vice chairs"), of({PostKind.VICE_CHAIR})),
             PostGroup(gettext_lazy("Committee members"), of({PostKind.COMMITTEE_MEMBER})),
+        ],
+        supervision=[
+            PostGroup(gettext_lazy("Chair"), of({PostKind.SUPERVISION_CHAIR})),
+            PostGroup(gettext_lazy("Members"), of({PostKind.SUPERVISION_MEMBER})),
         ],
     )
 

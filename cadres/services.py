@@ -36,6 +36,7 @@ from .choices import (
     CertificateState,
     EndReason,
     PledgeState,
+    PostKind,
 )
 from .identity import (
     birth_date_of,
@@ -246,7 +247,11 @@ def cadre_reveal_personal_data(*, actor: Actor, cadre: Cadre) -> PersonalData:
 
 def _check_seat_is_free(village: Village, kind: str, exclude: Sequence[int] = ()) -> None:
     open_posts = Post.objects.filter(village=village, end_date__isnull=True).exclude(pk__in=exclude)
-    for seat, label in ((SECRETARY_SEAT, _("party secretary")), (CHAIR_SEAT, _("chair"))):
+    for seat, label in (
+        (SECRETARY_SEAT, _("party secretary")),
+        (CHAIR_SEAT, _("chair")),
+        ({PostKind.SUPERVISION_CHAIR}, _("chair of the supervision committee")),
+    ):
         if kind in seat and open_posts.filter(kind__in=seat).exists():
             raise ValidationError(
                 {

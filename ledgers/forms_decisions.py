@@ -109,3 +109,11 @@ class DecisionPolicyForm(CleanForm):
             "asset register."
         ),
     )
+    statements_need_review = forms.BooleanField(
+        label=_("Statements need the supervision committee's review"),
+        required=False,
+        help_text=_(
+            "On: a disclosure statement is published only with the village affairs "
+            "supervision committee's opinion, signed by more than half of its members."
+        ),
+    )

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cadres.models import Post
 from core.forms import CleanForm
 
 from .choices import DisclosureKind
@@ -65,3 +66,30 @@ class PublicQuestionForm(CleanForm):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+
+
+class ReviewForm(CleanForm):
+    """The village affairs supervision committee's opinion on a statement and who signed it;
+    `posts` offers the committee's members who sat during or after the period (the service
+    checks each sat on the review's date)."""
+
+    opinion = forms.CharField(
+        label=_("The committee's opinion"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reviewed_on = forms.DateField(
+        label=_("Reviewed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    posts = forms.ModelMultipleChoiceField(
+        label=_("Members who signed"),
+        queryset=Post.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, posts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewed_on"].initial = timezone.localdate()
+        if posts is not None:
+            self.fields["posts"].queryset = posts
+        self.fields["posts"].label_from_instance = lambda p: (
+            f"{p.cadre.name}（{p.get_kind_display()}）"
+        )

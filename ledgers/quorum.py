@@ -72,3 +72,9 @@ def rule_for(kind: str, assembly: str = "") -> Rule:
 def minimum_present(rule: Rule, entitled: int) -> int:
     """The fewest present for the meeting to be quorate (shown next to the form's fields)."""
     return next(n for n in range(entitled + 1) if rule.quorate(entitled, n)) if entitled else 1
+
+
+def more_than_half(count: int, of: int) -> bool:
+    """过半数: strictly more than half (3 of 5, 3 of 4, 2 of 3, 2 of 2; not 2 of 4, none of
+    0). Used for the supervision committee's signatures on a statement."""
+    return of > 0 and Fraction(count, of) > HALF

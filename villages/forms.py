@@ -20,6 +20,7 @@ class VillageForm(CleanModelForm):
             "party_members",
             "collective_income",
             "is_backward",
+            "supervision_phone",
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}

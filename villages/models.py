@@ -236,6 +236,20 @@ class Village(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     is_backward = models.BooleanField(_("designated backward village"), default=False)
+    # An office line published on purpose on every statement (监督电话): not personal data, so
+    # it is shown in full and kept out of the phone masking.
+    supervision_phone = models.CharField(
+        _("supervision committee phone"),
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9][0-9 \-]{5,18}[0-9]$",
+                _("Enter a phone number of digits (and dashes) only."),
+            )
+        ],
+        help_text=_("The village affairs supervision committee's public phone (监督电话)."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

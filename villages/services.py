@@ -26,6 +26,7 @@ VILLAGE_FACTS = (
     "party_members",
     "collective_income",
     "is_backward",
+    "supervision_phone",
     "notes",
 )
 
@@ -42,6 +43,7 @@ def village_create(
     party_members: int = 0,
     collective_income: Decimal = Decimal("0"),
     is_backward: bool = False,
+    supervision_phone: str = "",
     notes: str = "",
 ) -> Village:
     """Add a village to a township the actor manages."""
@@ -57,6 +59,7 @@ def village_create(
         party_members=party_members,
         collective_income=collective_income,
         is_backward=is_backward,
+        supervision_phone=supervision_phone,
         notes=notes,
     )
     village.full_clean()

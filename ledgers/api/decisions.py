@@ -161,7 +161,15 @@ class DecisionPolicySerializer(CleanModelSerializer):
 
     class Meta:
         model = DecisionPolicy
-        fields = ["id", "area_code", "enabled", "threshold", "kinds", "updated_at"]
+        fields = [
+            "id",
+            "area_code",
+            "enabled",
+            "threshold",
+            "kinds",
+            "statements_need_review",
+            "updated_at",
+        ]
         read_only_fields = ["id", "area_code", "updated_at"]
 
 

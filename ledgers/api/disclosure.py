@@ -2,28 +2,33 @@
 
 `POST disclosures/generate/` {village, kind, year, number} makes or refreshes a draft (the
 village's bookkeepers); `approve` and `publish` are the township's (403 otherwise); a published
-statement is final (400). `POST disclosure-questions/{id}/answer/` {answer}: township staff of
+statement is final (400). `POST disclosures/{id}/review/` {opinion, reviewed_on, posts}
+records the supervision committee's review (the township; more than half of the committee's
+sitting members sign); every statement shows it as `review`, with the committee's phone.
+`POST disclosure-questions/{id}/answer/` {answer}: township staff of
 the village or its contact cadre. Phones of askers are only ever masked.
 """
 
 from django.db.models import F
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cadres.identity import mask_phone
+from cadres.models import Post
 from core.api import (
     CleanModelSerializer,
     CleanSerializer,
     ScopedActionViewSet,
+    ScopedPrimaryKeyRelatedField,
     service_errors,
 )
 from core.rights import Right
 from villages.api.serializers import ScopedVillageField
 from villages.templatetags.cunjian import person_name
 
-from .. import services
+from .. import selectors, services
 from ..choices import DisclosureKind
 from ..filtersets_disclosure import DisclosureFilterSet, DisclosureQuestionFilterSet
 from ..models import Disclosure, DisclosureQuestion
@@ -64,12 +69,42 @@ class DisclosureSerializer(CleanModelSerializer):
         return person_name(obj.approved_by)
 
 
+class StatementReviewSignerSerializer(CleanSerializer):
+    name = serializers.CharField()
+    post = serializers.CharField()
+    post_label = serializers.CharField()
+
+
+class StatementReviewShownSerializer(CleanSerializer):
+    """The supervision committee's review (a published statement's frozen copy) and phone."""
+
+    opinion = serializers.CharField()
+    reviewed_on = serializers.DateField(allow_null=True)
+    members = serializers.IntegerField()
+    signers = StatementReviewSignerSerializer(many=True)
+    phone = serializers.CharField()
+
+
 class DisclosureDetailSerializer(DisclosureSerializer):
-    """A statement with its content (the snapshot of the period)."""
+    """A statement with its content (the snapshot of the period) and the review."""
+
+    review = serializers.SerializerMethodField()
 
     class Meta(DisclosureSerializer.Meta):
-        fields = [*DisclosureSerializer.Meta.fields, "content"]
+        fields = [*DisclosureSerializer.Meta.fields, "content", "review"]
         read_only_fields = fields
+
+    @extend_schema_field(StatementReviewShownSerializer)
+    def get_review(self, obj) -> dict:
+        return StatementReviewShownSerializer(selectors.statement_review(obj)).data
+
+
+class StatementReviewSerializer(CleanSerializer):
+    """The supervision committee's opinion, its date and the posts of the members who signed."""
+
+    opinion = serializers.CharField()
+    reviewed_on = serializers.DateField()
+    posts = ScopedPrimaryKeyRelatedField(queryset=Post.objects.all(), many=True)
 
 
 class DisclosureGenerateSerializer(CleanSerializer):
@@ -164,6 +199,12 @@ class DisclosureViewSet(ScopedActionViewSet):
         with service_errors():
             disclosure = services.disclosure_publish(actor=request.user, disclosure=disclosure)
         return Response(DisclosureDetailSerializer(disclosure).data)
+
+    @extend_schema(request=StatementReviewSerializer, responses=DisclosureDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        """The township records the supervision committee's review before publishing."""
+        return self.act(services.disclosure_record_review, StatementReviewSerializer)
 
 
 class DisclosureQuestionViewSet(ScopedActionViewSet):

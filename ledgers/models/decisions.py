@@ -54,6 +54,11 @@ class DecisionPolicy(models.Model):
         default=default_enforced_kinds,
         blank=True,
     )
+    # Off by default (existing counties publish as before): on, a statement is published only
+    # with the supervision committee's opinion signed by more than half of its members.
+    statements_need_review = models.BooleanField(
+        _("statements need the supervision committee's review"), default=False
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("updated by"),

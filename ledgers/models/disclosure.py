@@ -9,13 +9,15 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cadres.models import Post
 from core.fields import area_code_check, area_code_field
 from core.querysets import ScopedQuerySet
+from core.triggers import frozen_with_parent
 from villages.models import Village, audited
 
 from ..choices import DisclosureKind, DisclosureState
 
-__all__ = ["Disclosure", "DisclosureQuestion"]
+__all__ = ["Disclosure", "DisclosureQuestion", "DisclosureSignature"]
 
 
 class DisclosureQuerySet(ScopedQuerySet):
@@ -62,6 +64,10 @@ class Disclosure(models.Model):
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # The village affairs supervision committee's review (村务监督委员会审核), recorded before
+    # publishing with the members who signed (`signatures`); copied into `content` on publishing.
+    review_opinion = models.TextField(_("supervision committee's opinion"), blank=True)
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
     area_code = area_code_field()
 
     objects = DisclosureQuerySet.as_manager()
@@ -99,6 +105,49 @@ RECEIPT_LENGTH = 10
 def new_receipt() -> str:
     """A fresh random receipt number (the unique constraint catches the unlikely repeat)."""
     return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+
+
+class DisclosureSignatureQuerySet(ScopedQuerySet):
+    pass
+
+
+@audited
+@pgtrigger.register(
+    frozen_with_parent(
+        "ledgers_disclosure",
+        "disclosure_id",
+        "state = 'published'",
+        "statement % is published: its supervision signatures no longer change",
+        name="signature_frozen_with_statement",
+    )
+)
+class DisclosureSignature(models.Model):
+    """A supervision committee member's signature on a statement's review."""
+
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("statement"),
+        on_delete=models.CASCADE,
+        related_name="signatures",
+    )
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.PROTECT, related_name="+"
+    )
+    area_code = area_code_field()
+
+    objects = DisclosureSignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("supervision signature")
+        verbose_name_plural = _("supervision signatures")
+        ordering = ["disclosure", "post__kind", "pk"]
+        constraints = [
+            area_code_check(),
+            models.UniqueConstraint(fields=["disclosure", "post"], name="one_signature_per_post"),
+        ]
+
+    def __str__(self):
+        return str(self.post)
 
 
 class DisclosureQuestionQuerySet(ScopedQuerySet):

@@ -6,13 +6,25 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from ..choices import AssetMovementKind, AssetStatus, LandKind
-from ..models import DisclosureQuestion
+from cadres.choices import PostKind
+from cadres.models import Post
 
-__all__ = ["QuestionStep", "public_question", "question_steps", "statement_display"]
+from ..choices import AssetMovementKind, AssetStatus, DisclosureState, LandKind
+from ..models import Disclosure, DisclosureQuestion
+
+__all__ = [
+    "QuestionStep",
+    "public_question",
+    "question_steps",
+    "review_candidates",
+    "statement_display",
+    "statement_review",
+    "supervisors_on",
+]
 
 
 def _label(choices, value: str) -> str:
@@ -54,6 +66,8 @@ def statement_display(content: dict[str, Any]) -> dict[str, Any]:
         {**_dates(c), "land_kind_label": _label(LandKind, c.get("land_kind", ""))}
         for c in content.get("contracts", [])
     ]
+    if "supervision" in content:
+        shown["supervision"] = _supervision_display(content["supervision"])
     return shown
 
 
@@ -101,3 +115,60 @@ def question_steps(question: DisclosureQuestion) -> list[QuestionStep]:
             dict(label=_("Struck off"), on=problem.closed_on, done=problem.closed_on is not None)
         )
     return steps
+
+
+def _supervision_display(block: dict[str, Any]) -> dict[str, Any]:
+    reviewed_on = block.get("reviewed_on")
+    return {
+        **block,
+        "reviewed_on": dt.date.fromisoformat(reviewed_on) if reviewed_on else None,
+        "signers": [
+            {**s, "post_label": _label(PostKind, s.get("post", ""))}
+            for s in block.get("signers", [])
+        ],
+    }
+
+
+def statement_review(disclosure: Disclosure) -> dict[str, Any]:
+    """The supervision committee's review as pages show it: a published statement's frozen
+    copy (in its content), else what is recorded so far, with the village's phone today."""
+    if disclosure.state == DisclosureState.PUBLISHED and "supervision" in disclosure.content:
+        return _supervision_display(disclosure.content["supervision"])
+    reviewed_on = disclosure.reviewed_on
+    signatures = disclosure.signatures.select_related("post__cadre").order_by("post__kind", "pk")
+    return {
+        "opinion": disclosure.review_opinion,
+        "reviewed_on": reviewed_on,
+        "members": supervisors_on(disclosure.village, reviewed_on).count() if reviewed_on else 0,
+        "signers": [
+            {
+                "name": sig.post.cadre.name,
+                "post": sig.post.kind,
+                "post_label": sig.post.get_kind_display(),
+            }
+            for sig in signatures
+        ],
+        "phone": disclosure.village.supervision_phone,
+    }
+
+
+def supervisors_on(village, on: dt.date) -> QuerySet[Post]:
+    """The village affairs supervision committee's posts held on the date."""
+    return (
+        Post.objects.supervision()
+        .sitting_on(on)
+        .filter(village=village)
+        .select_related("cadre")
+        .order_by("kind", "pk")
+    )
+
+
+def review_candidates(disclosure: Disclosure):
+    """The village's supervision committee posts that sat during or after the period."""
+    return (
+        Post.objects.supervision()
+        .filter(village_id=disclosure.village_id)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=disclosure.start))
+        .select_related("cadre")
+        .order_by("kind", "cadre__name", "pk")
+    )

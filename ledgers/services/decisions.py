@@ -397,8 +397,10 @@ def decision_policy_update(
     enabled: bool,
     threshold: Decimal,
     kinds: Sequence[str],
+    statements_need_review: bool | None = None,
 ) -> DecisionPolicy:
-    """Set the county's policy; only its supervisor may."""
+    """Set the county's policy; only its supervisor may (`statements_need_review` None:
+    unchanged)."""
     if not scope_for(actor).allows(Right.SUPERVISE, county_code) or len(county_code) != 6:
         raise PermissionDenied(_("Only the county's supervisor changes its policy."))
     if threshold is None or threshold < 0:
@@ -417,6 +419,8 @@ def decision_policy_update(
     policy.enabled = enabled
     policy.threshold = Decimal(threshold).quantize(ZERO)
     policy.kinds = [str(k) for k in ENFORCED_KINDS if k in set(kinds)]
+    if statements_need_review is not None:
+        policy.statements_need_review = statements_need_review
     policy.updated_by = actor
     policy.full_clean()
     policy.save()

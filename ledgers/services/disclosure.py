@@ -13,9 +13,9 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +23,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadres.models import Post
 from core.dates import today
 from core.rights import Right, require
 from core.types import Actor
@@ -37,11 +38,14 @@ from ..models import (
     ContractPayment,
     Disclosure,
     DisclosureQuestion,
+    DisclosureSignature,
     ResourceContract,
     Voucher,
 )
 from ..models.disclosure import new_receipt
-from ..selectors import BalanceRow
+from ..quorum import more_than_half
+from ..selectors import BalanceRow, supervisors_on
+from .decisions import decision_policy_for
 
 __all__ = [
     "LARGE_ITEM_THRESHOLD",
@@ -50,6 +54,9 @@ __all__ = [
     "disclosure_approve",
     "disclosure_generate",
     "disclosure_publish",
+    "check_signatures",
+    "disclosure_record_review",
+    "review_required",
     "period_bounds",
     "question_answer",
     "question_ask",
@@ -60,8 +67,8 @@ __all__ = [
 #: a posted voucher of at least this many yuan is listed one by one (大额收支)
 LARGE_ITEM_THRESHOLD = Decimal("10000.00")
 #: the layout of `content`; raise it when the keys change so old statements stay readable
-#: (2: `chain_head` added)
-CONTENT_FORMAT = 2
+#: (2: `chain_head` added; 3: `supervision` added on publishing)
+CONTENT_FORMAT = 3
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 QUESTION_MAX = 1000
 
@@ -159,6 +166,23 @@ class StatementChainHead(TypedDict):
     hash: str
 
 
+class StatementSigner(TypedDict):
+    name: str
+    post: str
+
+
+class StatementSupervision(TypedDict):
+    """The village affairs supervision committee's review, copied in on publishing; `opinion`
+    is "" and `signers` empty when the county did not require one and none was recorded."""
+
+    opinion: str
+    reviewed_on: str | None
+    #: the committee's sitting members on `reviewed_on` (the majority is counted against it)
+    members: int
+    signers: list[StatementSigner]
+    phone: str
+
+
 class StatementContent(TypedDict):
     """What `statement_content` returns and a `Disclosure` keeps as its `content`."""
 
@@ -174,6 +198,8 @@ class StatementContent(TypedDict):
     contracts: list[StatementContract]
     contract_payments: list[StatementContractPayment]
     chain_head: StatementChainHead | None
+    #: only in a published statement (format 3)
+    supervision: NotRequired[StatementSupervision]
 
 
 def _money(value: Decimal | None) -> str:
@@ -443,10 +469,120 @@ def disclosure_publish(*, actor: Actor, disclosure: Disclosure) -> Disclosure:
     the database refuses any change to it."""
     require(actor, Right.EDIT, disclosure.area_code)
     disclosure = _locked(disclosure, DisclosureState.APPROVED)
+    village = disclosure.village
+    if review_required(village) and not disclosure.reviewed_on:
+        raise ValidationError(
+            _(
+                "The county requires the village affairs supervision committee's review: "
+                "record its opinion and signatures before publishing."
+            )
+        )
+    if disclosure.reviewed_on:
+        # The committee's posts may have been corrected since: the rule still holds today.
+        signers = [
+            sig.post for sig in disclosure.signatures.select_related("post__cadre").order_by("pk")
+        ]
+        try:
+            check_signatures(village, disclosure.reviewed_on, signers)
+        except ValidationError as e:
+            raise ValidationError(
+                _("Record the supervision committee's review again: %(why)s")
+                % {"why": " ".join(e.messages)}
+            ) from e
+    # The review and the phone are part of what villagers read, what is hashed and printed.
+    disclosure.content = {**disclosure.content, "supervision": _supervision_block(disclosure)}
     disclosure.state = DisclosureState.PUBLISHED
     disclosure.published_at = timezone.now()
     disclosure.sha256 = hashlib.sha256(canonical_statement(disclosure.content)).hexdigest()
-    disclosure.save(update_fields=["state", "published_at", "sha256"])
+    disclosure.save(update_fields=["content", "state", "published_at", "sha256"])
+    return disclosure
+
+
+# ------------------------------------------------------------------ supervision committee review
+
+
+def review_required(village: Village) -> bool:
+    """The county's switch (DecisionPolicy.statements_need_review, off by default)."""
+    policy = decision_policy_for(village.code)
+    return policy is not None and policy.statements_need_review
+
+
+def _supervision_block(disclosure: Disclosure) -> StatementSupervision:
+    signatures = disclosure.signatures.select_related("post__cadre").order_by("post__kind", "pk")
+    reviewed_on = disclosure.reviewed_on
+    return {
+        "opinion": disclosure.review_opinion,
+        "reviewed_on": reviewed_on.isoformat() if reviewed_on else None,
+        "members": supervisors_on(disclosure.village, reviewed_on).count() if reviewed_on else 0,
+        "signers": [{"name": sig.post.cadre.name, "post": sig.post.kind} for sig in signatures],
+        "phone": disclosure.village.supervision_phone,
+    }
+
+
+def check_signatures(village: Village, reviewed_on: dt.date, posts: Sequence[Post]) -> None:
+    """The one rule of the signatures: each signer sat on the village's supervision committee
+    on the review's date, and they are more than half of those sitting that day."""
+    sitting = {p.pk for p in supervisors_on(village, reviewed_on)}
+    outsiders = [p for p in posts if p.pk not in sitting]
+    if outsiders:
+        raise ValidationError(
+            {
+                "posts": _(
+                    "%(names)s did not sit on this village's supervision committee on %(d)s."
+                )
+                % {"names": "、".join(p.cadre.name for p in outsiders), "d": reviewed_on}
+            }
+        )
+    signed = {p.pk for p in posts}
+    if not more_than_half(len(signed), len(sitting)):
+        raise ValidationError(
+            {
+                "posts": _(
+                    "More than half of the committee's %(n)d sitting members must sign "
+                    "(%(k)d signed)."
+                )
+                % {"n": len(sitting), "k": len(signed)}
+            }
+        )
+
+
+@transaction.atomic
+def disclosure_record_review(
+    *,
+    actor: Actor,
+    disclosure: Disclosure,
+    opinion: str,
+    reviewed_on: dt.date,
+    posts: Sequence[Post],
+) -> Disclosure:
+    """Record (or record again) the supervision committee's opinion on a statement not yet
+    published, with the members who signed: each sitting on `reviewed_on` in this village's
+    committee, and more than half of those sitting (quorum.more_than_half)."""
+    require(actor, Right.EDIT, disclosure.area_code)
+    disclosure = (
+        Disclosure.objects.select_for_update().select_related("village").get(pk=disclosure.pk)
+    )
+    if disclosure.state == DisclosureState.PUBLISHED:
+        raise ValidationError(_("A published statement's review no longer changes."))
+    opinion = opinion.strip()
+    errors: dict[str, str] = {}
+    if not opinion:
+        errors["opinion"] = _("Write the committee's opinion.")
+    if reviewed_on > today():
+        errors["reviewed_on"] = _("The review cannot be dated in the future.")
+    if errors:
+        raise ValidationError(errors)
+    check_signatures(disclosure.village, reviewed_on, posts)
+    signed = {p.pk for p in posts}
+    disclosure.review_opinion = opinion
+    disclosure.reviewed_on = reviewed_on
+    disclosure.save(update_fields=["review_opinion", "reviewed_on"])
+    disclosure.signatures.exclude(post_id__in=signed).delete()
+    present = set(disclosure.signatures.values_list("post_id", flat=True))
+    DisclosureSignature.objects.bulk_create(
+        DisclosureSignature(disclosure=disclosure, post_id=pk, area_code=disclosure.area_code)
+        for pk in sorted(signed - present)
+    )
     return disclosure
 
 

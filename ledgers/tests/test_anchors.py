@@ -28,7 +28,7 @@ def chain_in_order(village):
 
 def test_a_statement_holds_the_chain_head_when_it_was_generated(draft_statement, village):
     last = chain_in_order(village)[-1]
-    assert draft_statement.content["format"] == 2
+    assert draft_statement.content["format"] == 3
     assert draft_statement.content["chain_head"] == {"seq": last.chain_seq, "hash": last.hash}
 
 

@@ -244,6 +244,7 @@ class DecisionPolicyView(LoginRequiredMixin, TemplateView):
                     "enabled": shown.enabled,
                     "threshold": shown.threshold,
                     "kinds": shown.kinds,
+                    "statements_need_review": shown.statements_need_review,
                 }
             )
         ctx.update(

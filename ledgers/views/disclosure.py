@@ -5,6 +5,8 @@ form, the statement's canonical JSON, and each question's page by its receipt nu
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,6 +40,7 @@ from ..forms_disclosure import (
     HideQuestionForm,
     PublicQuestionForm,
     ReceiptForm,
+    ReviewForm,
 )
 from ..models import Disclosure, DisclosureQuestion
 from .books import RightsMixin, VillageMixin
@@ -163,6 +166,7 @@ class DisclosureDetailView(RightsMixin, ScopedDetailView):
             is_draft=disclosure.state == DisclosureState.DRAFT,
             is_approved=disclosure.state == DisclosureState.APPROVED,
             is_published=disclosure.state == DisclosureState.PUBLISHED,
+            review=selectors.statement_review(disclosure),
             **self.rights(disclosure.area_code),
         )
         return ctx
@@ -302,6 +306,58 @@ class QuestionHideView(ByPkMixin, View):
 
 
 # ------------------------------------------------------------------ public pages (no login)
+
+
+class DisclosureReviewView(RightsMixin, ScopedObjectMixin, TemplateView):
+    """Record the supervision committee's opinion and signatures on a statement not yet
+    published (the township enters what the committee signed on paper)."""
+
+    model = Disclosure
+    template_name = "ledgers/disclosure/disclosure_review.html"
+    lookup_field = "pk"
+    lookup_url_kwarg = "pk"
+    required_right = Right.EDIT
+
+    def base_queryset(self):
+        return Disclosure.objects.select_related("village__township__parent")
+
+    @property
+    def object(self) -> Disclosure:
+        return cast(Disclosure, self.get_object())
+
+    def form(self, data=None) -> ReviewForm:
+        disclosure = self.object
+        initial = {}
+        if disclosure.reviewed_on:
+            initial = {
+                "opinion": disclosure.review_opinion,
+                "reviewed_on": disclosure.reviewed_on,
+                "posts": list(disclosure.signatures.values_list("post_id", flat=True)),
+            }
+        return ReviewForm(data, initial=initial, posts=selectors.review_candidates(disclosure))
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "object": self.object,
+            "village": self.object.village,
+            "tab": "ledger",
+            "form": kwargs.get("form") or self.form(),
+        }
+
+    def post(self, request, *args, **kwargs):
+        form = self.form(request.POST)
+        if form.is_valid():
+            try:
+                services.disclosure_record_review(
+                    actor=request.user, disclosure=self.object, **form.cleaned_data
+                )
+            except ValidationError as e:
+                apply_validation_error(form, e)
+            else:
+                messages.success(request, _("The supervision committee's review is recorded."))
+                return redirect(self.object)
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class PublicVillageView(TemplateView):
@@ -468,6 +524,11 @@ urlpatterns = [
         "disclosures/<int:pk>/publish/",
         DisclosurePublishView.as_view(),
         name="disclosure-publish",
+    ),
+    path(
+        "disclosures/<int:pk>/review/",
+        DisclosureReviewView.as_view(),
+        name="disclosure-review",
     ),
     path(
         "villages/<str:code>/disclosures/generate/",

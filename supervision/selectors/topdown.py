@@ -20,9 +20,10 @@ _KIND_ORDER = Case(
 
 
 def sitting_posts(village, on: dt.date):
-    """The village's posts held on `on` (secretary, chair and members alike), senior first."""
+    """The two committees' posts held on `on` (secretary, chair and members), senior first."""
     return (
-        Post.objects.filter(village=village, start_date__lte=on)
+        Post.objects.two_committees()
+        .filter(village=village, start_date__lte=on)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
         .select_related("cadre")
         .annotate(kind_order=_KIND_ORDER)

@@ -120,9 +120,10 @@ def post_order() -> Case:
 
 
 def sitting_posts(village: Village, on: dt.date) -> QuerySet[Post]:
-    """The posts of the village held on the date, secretary first."""
+    """The two committees' posts of the village held on the date, secretary first."""
     return (
-        Post.objects.filter(village=village, start_date__lte=on)
+        Post.objects.two_committees()
+        .filter(village=village, start_date__lte=on)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
         .select_related("cadre")
         .order_by(post_order(), "pk")

@@ -31,6 +31,7 @@ class VillageSerializer(CleanModelSerializer):
             "party_members",
             "collective_income",
             "is_backward",
+            "supervision_phone",
             "notes",
             "updated_at",
         ]
