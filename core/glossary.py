@@ -131,6 +131,8 @@ CHOICES: dict[str, str] = {
     "Vice chair of the villagers' committee": "村委会副主任",
     "Party branch committee member": "支部委员",
     "Villagers' committee member": "村委会委员",
+    "Chair of the village affairs supervision committee": "村务监督委员会主任",
+    "Member of the village affairs supervision committee": "村务监督委员会委员",
     # cadres.EndReason
     "Term ended": "任期届满",
     "Resigned": "辞职",
