@@ -376,6 +376,7 @@ def test_the_township_page_and_the_dashboard_link_the_bench(
     )
     dashboard = c.get(reverse("reports:county-dashboard", args=[county.code])).content.decode()
     assert 'data-testid="dashboard-bench"' in dashboard
+    assert reverse("cadres:bench", args=[county.code]) in dashboard
 
 
 # ------------------------------------------------------------------ query counts

@@ -14,7 +14,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
-from cadres.selectors import bench_strength
 from core.dates import today
 from core.excel import xlsx_response
 
@@ -79,9 +78,6 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             periods=recent_quarters(self.on),
             body=mark_safe(self.body),  # our own template's output, escaped when rendered
             built_at=self.built_at,
-            # Not a period's figure, and the reader's own villages: counted for each request
-            # (two queries), outside the cached body.
-            bench=bench_strength(self.request.user, self.area.code).total,
             county_url=dashboard_url(COUNTY, self.area.code[:6], self.period)
             if self.level == TOWNSHIP and _may_see_county(self.request.user, self.area.code)
             else "",
