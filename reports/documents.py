@@ -9,7 +9,9 @@ copy can be checked against the system at any time.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,23 +19,35 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cadres.choices import PledgeState, PromiseAudience
 from cadres.models import Pledge, QualificationCertificate
+from core.masking import mask_id_number, mask_phone
 from core.rates import format_percent, share
 from ledgers.choices import HandoverState
 from ledgers.models import Account, Disclosure, Handover
 from ledgers.selectors import statement_display
 from ledgers.services import book_amount, canonical_statement
 from supervision.choices import RecordState
-from supervision.models import Hearing, HearingQuestion, Inspection
+from supervision.models import Hearing, HearingQuestion, Inspection, PromiseRedemption
 from supervision.periods import Period
 from supervision.selectors import inspection_sheet
+from villages.templatetags.cunjian import yuan
 
 from .pdf import qr_svg, short_hash
 
-__all__ = ["DOCUMENTS", "Document", "canonical_bytes", "check_code", "document_context"]
+__all__ = [
+    "DOCUMENTS",
+    "Document",
+    "canonical_bytes",
+    "check_code",
+    "content_hash",
+    "document_context",
+    "public_content",
+]
 
 
 def canonical_bytes(data: Any) -> bytes:
@@ -294,6 +308,346 @@ def hearing_context(h: Hearing) -> dict:
     }
 
 
+# ------------------------------------------------------------------ public projection
+# What a villager holding a printout may read of it on the verification page (issue #20): a
+# whitelist per kind, as sections of labelled text. Names and posts, promises, figures, dates;
+# never an ID number, a phone, a birth date or an address, and never the name of a villager who
+# asked a question. Free text typed by staff is scanned too: an ID number or a mobile number in
+# it is masked.
+
+#: an 18-character resident ID number, and a mainland mobile number, standing alone
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+
+
+def public_text(value) -> str:
+    """Free text for the public: an ID number or a mobile number in it masked."""
+    text = "" if value is None else str(value)
+    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group()), text)
+    return _MOBILE.sub(lambda m: mask_phone(m.group()), text)
+
+
+def _day(value) -> str:
+    return formats.date_format(value, "DATE_FORMAT") if value else ""
+
+
+def _rows(title, rows) -> dict:
+    """A section of labelled values (empty values left out)."""
+    return {
+        "title": str(title),
+        "rows": [
+            [str(label), public_text(value)] for label, value in rows if value not in ("", None)
+        ],
+    }
+
+
+def _table(title, columns, rows) -> dict:
+    """A section of a table: its column names and its rows of text."""
+    return {
+        "title": str(title),
+        "columns": [str(c) for c in columns],
+        "table": [[public_text(v) for v in row] for row in rows],
+    }
+
+
+def _post_rows(post) -> list:
+    return [
+        (pgettext_lazy("printout", "Name"), post.cadre.name),
+        (_("Post"), post.get_kind_display()),
+        (_("Term from"), _day(post.start_date)),
+        (_("Term to"), _day(post.term_ends)),
+        (_("Post ended on"), _day(post.end_date)),
+    ]
+
+
+def certificate_public(c: QualificationCertificate) -> list[dict]:
+    return [
+        _rows(
+            _("Certificate"),
+            [
+                (_("Certificate number"), c.number),
+                (_("Issued on"), _day(c.issued_on)),
+                (_("State"), c.get_state_display()),
+                (_("State changed on"), _day(c.state_changed_on)),
+            ],
+        ),
+        _rows(_("Holder"), _post_rows(c.post)),
+    ]
+
+
+def _redemptions(promises) -> dict[int, list[str]]:
+    """Each promise's yearly redemptions before the villagers, newest first (one query)."""
+    found: dict[int, list[str]] = {p.pk: [] for p in promises}
+    for r in (
+        PromiseRedemption.objects.filter(
+            promise__in=list(found), redemption__state=RecordState.COMPLETED
+        )
+        .select_related("redemption")
+        .only("promise", "result", "appraisal", "redemption__period", "redemption__date")
+        .order_by("-redemption__period", "pk")
+    ):
+        found[r.promise_id].append(
+            _("%(year)s: %(result)s (villagers' appraisal: %(appraisal)s)")
+            % {
+                "year": r.redemption.period,
+                "result": r.get_result_display(),
+                "appraisal": r.get_appraisal_display(),
+            }
+        )
+    return found
+
+
+def pledge_public(p: Pledge) -> list[dict]:
+    promises = list(p.promises.all())
+    redeemed = _redemptions(promises)
+    return [
+        _rows(
+            _("Pledge"),
+            [
+                (_("Version"), p.version),
+                (_("State"), p.get_state_display()),
+                (_("Signed by the cadre on"), _day(p.cadre_signed_on)),
+                (_("Countersigned by the township party committee"), p.party_countersigner),
+                (_("Party committee countersigned on"), _day(p.party_countersigned_on)),
+                (_("Countersigned by the township government"), p.government_countersigner),
+                (_("Government countersigned on"), _day(p.government_countersigned_on)),
+                (_("In force since"), _day(p.in_force_on)),
+                (pgettext_lazy("printout", "Ended on"), _day(p.closed_on)),
+            ],
+        ),
+        _rows(_("Cadre"), _post_rows(p.post)),
+        _table(
+            _("Promises and their yearly redemption"),
+            [
+                pgettext_lazy("printout", "No."),
+                _("To whom"),
+                _("Promise"),
+                _("Target"),
+                pgettext_lazy("printout", "Due"),
+                pgettext_lazy("printout", "Redemption"),
+            ],
+            [
+                [
+                    x.position,
+                    x.get_audience_display(),
+                    x.text,
+                    x.target,
+                    _day(x.due_date),
+                    "；".join(redeemed[x.pk]) or _("Not yet redeemed before the villagers."),
+                ]
+                for x in promises
+            ],
+        ),
+        _table(_("Clauses"), [_("Clause")], [[c] for c in p.clauses or []]),
+    ]
+
+
+def handover_public(h: Handover) -> list[dict]:
+    ctx = handover_context(h)
+    return [
+        _rows(
+            _("Handover"),
+            [
+                (_("Outgoing cadre"), h.ended_post.cadre.name),
+                (_("Post"), h.ended_post.get_kind_display()),
+                (_("Incoming cadre"), h.incoming.name if h.incoming else ""),
+                (_("As of"), _day(h.as_of)),
+                (_("State"), h.get_state_display()),
+                (_("Collective assets"), ctx["assets"].get("count")),
+                (_("Value of the assets"), yuan(ctx["assets"].get("value"))),
+                (_("Resources"), ctx["resources"].get("count")),
+                (_("Area of the resources (mu)"), ctx["resources"].get("area_mu")),
+                (_("Differences"), h.differences),
+            ],
+        ),
+        _table(
+            _("Cash and bank counted"),
+            [pgettext_lazy("printout", "Item"), _("Book balance"), _("Counted"), _("Difference")],
+            [[n, yuan(b), yuan(c), yuan(d)] for n, b, c, d in ctx["count_rows"]],
+        ),
+        _table(
+            _("Account balances"),
+            [pgettext_lazy("printout", "Account"), pgettext_lazy("printout", "Name"), _("Balance")],
+            [[code, name, yuan(v)] for code, name, v in ctx["accounts"]],
+        ),
+        _table(_("Documents handed over"), [_("Document")], [[d] for d in ctx["documents"]]),
+        _table(
+            _("Signatures"),
+            [_("Who"), pgettext_lazy("printout", "Name"), _("Signed on")],
+            [[who, name, _day(on)] for who, name, on in ctx["signatures"]],
+        ),
+    ]
+
+
+def disclosure_public(d: Disclosure) -> list[dict]:
+    s = d.content or {}
+    totals = s.get("totals") or {}
+    head = s.get("chain_head") or {}
+    period = s.get("period") or {}
+    return [
+        _rows(
+            _("Statement"),
+            [
+                (_("Period"), d.title),
+                (_("From"), period.get("start")),
+                (_("To"), period.get("end")),
+                (_("Published on"), _day(d.published_at)),
+                (_("Income"), yuan(totals.get("income"))),
+                (_("Expense"), yuan(totals.get("expense"))),
+                (_("Net"), yuan(totals.get("net"))),
+                (_("SHA-256 of the published statement"), d.sha256),
+                (_("Chain head: voucher"), head.get("seq")),
+                (_("Chain head: hash"), head.get("hash")),
+            ],
+        ),
+        _table(
+            _("Balances"),
+            [
+                pgettext_lazy("printout", "Account"),
+                pgettext_lazy("printout", "Name"),
+                _("Opening"),
+                _("Debit"),
+                _("Credit"),
+                _("Closing"),
+            ],
+            [
+                [
+                    b.get("code"),
+                    b.get("name"),
+                    yuan(b.get("opening")),
+                    yuan(b.get("debit")),
+                    yuan(b.get("credit")),
+                    yuan(b.get("closing")),
+                ]
+                for b in s.get("balances") or []
+            ],
+        ),
+        _table(
+            _("Large items"),
+            [_("Voucher"), _("Date"), _("Summary"), _("Amount")],
+            [
+                [v.get("number"), v.get("date"), v.get("summary"), yuan(v.get("amount"))]
+                for v in (s.get("large_items") or {}).get("vouchers") or []
+            ],
+        ),
+    ]
+
+
+def inspection_public(i: Inspection, rows=None) -> list[dict]:
+    rows = inspection_sheet(i) if rows is None else rows
+    return [
+        _rows(
+            _("Inspection"),
+            [
+                (_("Quarter"), Period.parse(i.period).label()),
+                (_("Date of the inspection"), _day(i.date)),
+                (_("Checklist"), f"{i.template.name} v{i.template.version}"),
+                (_("Score"), _dec(i.total_score)),
+                (_("State"), i.get_state_display()),
+                (_("Summary"), i.summary),
+            ],
+        ),
+        _table(
+            _("Scores"),
+            [
+                pgettext_lazy("printout", "No."),
+                pgettext_lazy("printout", "Item"),
+                _("Weight"),
+                _("Score"),
+                _("Note"),
+            ],
+            [
+                [r.item.position, r.item.text, _dec(r.item.weight), _dec(r.score), r.note]
+                for r in rows
+            ],
+        ),
+        _table(
+            _("Findings"),
+            [_("What the inspection found"), _("Category"), _("Severity"), _("Deadline")],
+            [
+                [
+                    f.description,
+                    f.get_category_display(),
+                    f.get_severity_display(),
+                    _day(f.deadline),
+                ]
+                for f in i.findings.all()
+            ],
+        ),
+        _table(
+            _("Participants"),
+            [pgettext_lazy("printout", "Name"), _("Taking part as"), _("Organization or post")],
+            [[p.name, p.get_kind_display(), p.organization] for p in i.participants.all()],
+        ),
+    ]
+
+
+def hearing_public(h: Hearing) -> list[dict]:
+    questions = list(h.questions.all())
+    satisfied = sum(1 for q in questions if q.satisfied)
+    return [
+        _rows(
+            _("Hearing"),
+            [
+                (_("Quarter"), Period.parse(h.period).label()),
+                (_("Date of the hearing"), _day(h.date)),
+                (_("Place"), h.place),
+                (_("Party members present"), h.party_members_present),
+                (_("Villager representatives present"), h.representatives_present),
+                (_("Others present"), h.others_present),
+                (_("Agenda"), h.agenda),
+                (_("Follow-ups agreed"), h.follow_ups),
+                (_("State"), h.get_state_display()),
+                (_("Askers satisfied"), format_percent(share(satisfied, len(questions)))),
+            ],
+        ),
+        # The asker is a party member, a representative or a villager: never named in public.
+        _table(
+            _("Questions and answers"),
+            [
+                _("Asker is a"),
+                _("Category"),
+                _("Question"),
+                _("Answered by"),
+                _("Answer"),
+                _("Asker satisfied"),
+                _("Follow-up"),
+            ],
+            [
+                [
+                    q.get_asker_kind_display(),
+                    q.get_category_display(),
+                    q.question,
+                    q.answered_by.name if q.answered_by else "",
+                    q.answer,
+                    _("Yes") if q.satisfied else _("No"),
+                    q.follow_up,
+                ]
+                for q in questions
+            ],
+        ),
+    ]
+
+
+def _village_of(obj):
+    if isinstance(obj, QualificationCertificate | Pledge):
+        return obj.post.village
+    return obj.village
+
+
+def public_content(doc: Document, obj) -> dict:
+    """The public projection of a printed document: its places by name and its sections."""
+    places = _places(_village_of(obj))
+    return {
+        "kind": doc.kind,
+        "title": str(doc.title),
+        "county": places["county"].name if places["county"] else "",
+        "township": places["township"].name if places["township"] else "",
+        "village": places["village"].name,
+        "sections": [s for s in doc.public(obj) if s.get("rows") or s.get("table")],
+    }
+
+
 # ------------------------------------------------------------------ the kinds
 
 
@@ -310,6 +664,8 @@ class Document:
     context: Callable[[Any], dict]
     is_draft: Callable[[Any], bool]
     filename: Callable[[Any], str]
+    #: the public projection: sections of what anyone holding the printout may read
+    public: Callable[[Any], list[dict]]
 
     def rows(self):
         """The unscoped rows that may be printed, with their joins; callers scope them."""
@@ -323,7 +679,9 @@ def _certificates():
 
 
 def _pledges():
-    return Pledge.objects.select_related("post__cadre", "post__village__township__parent")
+    return Pledge.objects.select_related(
+        "post__cadre", "post__village__township__parent"
+    ).prefetch_related("promises")
 
 
 def _handovers():
@@ -338,7 +696,9 @@ def _disclosures():
 
 
 def _inspections():
-    return Inspection.objects.select_related("village__township__parent", "template")
+    return Inspection.objects.select_related(
+        "village__township__parent", "template"
+    ).prefetch_related("participants", "findings")
 
 
 def _hearings():
@@ -361,6 +721,7 @@ DOCUMENTS: dict[str, Document] = {
             queryset=_certificates,
             content=certificate_content,
             context=certificate_context,
+            public=certificate_public,
             is_draft=lambda c: False,
             filename=lambda c: f"certificate-{c.number}.pdf",
         ),
@@ -372,6 +733,7 @@ DOCUMENTS: dict[str, Document] = {
             queryset=_pledges,
             content=pledge_content,
             context=pledge_context,
+            public=pledge_public,
             is_draft=lambda p: p.state == PledgeState.DRAFT,
             filename=lambda p: f"pledge-{p.post.village.code}-{p.pk}-v{p.version}.pdf",
         ),
@@ -383,6 +745,7 @@ DOCUMENTS: dict[str, Document] = {
             queryset=_handovers,
             content=handover_content,
             context=handover_context,
+            public=handover_public,
             is_draft=lambda h: h.state == HandoverState.DRAFT,
             filename=lambda h: f"handover-{h.village.code}-{h.as_of:%Y%m%d}.pdf",
         ),
@@ -394,6 +757,7 @@ DOCUMENTS: dict[str, Document] = {
             queryset=_disclosures,
             content=disclosure_content,
             context=disclosure_context,
+            public=disclosure_public,
             is_draft=lambda d: False,
             filename=lambda d: f"disclosure-{d.village.code}-{d.year}-{d.kind}{d.number}.pdf",
         ),
@@ -405,6 +769,7 @@ DOCUMENTS: dict[str, Document] = {
             queryset=_inspections,
             content=inspection_content,
             context=inspection_context,
+            public=inspection_public,
             is_draft=lambda i: i.state == RecordState.DRAFT,
             filename=lambda i: f"inspection-{i.village.code}-{i.period}.pdf",
         ),
@@ -416,6 +781,7 @@ DOCUMENTS: dict[str, Document] = {
             queryset=_hearings,
             content=hearing_content,
             context=hearing_context,
+            public=hearing_public,
             is_draft=lambda h: h.state == RecordState.DRAFT,
             filename=lambda h: f"hearing-{h.village.code}-{h.period}.pdf",
         ),
@@ -423,13 +789,22 @@ DOCUMENTS: dict[str, Document] = {
 }
 
 
+def _hashed_bytes(doc: Document, obj) -> bytes:
+    content = doc.content(obj)
+    if isinstance(content, bytes):
+        return content  # a disclosure: the bytes of its published SHA-256
+    return canonical_bytes({"kind": doc.kind, "pk": obj.pk, "content": content})
+
+
 def check_code(doc: Document, obj) -> str:
     """The short code printed on the document: the hash of its canonical content, tied to the
     kind and the row so two records with equal fields never share a code."""
-    content = doc.content(obj)
-    if isinstance(content, bytes):
-        return short_hash(content)  # a disclosure: the prefix of its published SHA-256
-    return short_hash(canonical_bytes({"kind": doc.kind, "pk": obj.pk, "content": content}))
+    return short_hash(_hashed_bytes(doc, obj))
+
+
+def content_hash(doc: Document, obj) -> str:
+    """The full SHA-256 (hex) the check code is the first 12 digits of."""
+    return hashlib.sha256(_hashed_bytes(doc, obj)).hexdigest()
 
 
 def verify_url(request, doc: Document, obj, code: str) -> str:

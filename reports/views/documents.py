@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from ..documents import DOCUMENTS, check_code, document_context, record_url
 from ..pdf import render_pdf
+from ..verification import verify_document
 
 
 def _document(kind: str):
@@ -44,38 +45,30 @@ class DocumentPdfView(LoginRequiredMixin, View):
 
 
 class DocumentVerifyView(TemplateView):
-    """Where a printed copy's QR code leads. Someone who may see the record learns whether the
-    copy matches the record as it is now and finds the record; anyone else learns only whether
-    a document of this kind with this code exists (no names, no figures)."""
+    """Where a printed copy's QR code leads, for anyone, without an account: when the code is
+    the record's (now, or as it was when printed), the document's public content to compare
+    the paper with, its full hash, what changed since and what became of it (superseded,
+    revoked, corrected, with the way to the current one); a draft says only that it is one; a
+    code of no version shows nothing. Staff who may see the record also get its page."""
 
     template_name = "reports/documents/verify.html"
 
     def get_context_data(self, **kwargs):
         doc = _document(self.kwargs["kind"])
         pk, code = self.kwargs["pk"], normalized_code(self.kwargs["code"])
+        answer = verify_document(doc, pk, code)
         visible = None
         if self.request.user.is_authenticated:
             visible = doc.rows().visible_to(self.request.user).filter(pk=pk).first()
-        if visible is not None:
-            current = check_code(doc, visible)
-            return {
-                **super().get_context_data(**kwargs),
-                "document": doc,
-                "code": code,
-                "matches": current == code,
-                "record": visible,
-                "record_url": record_url(visible),
-                "current_code": current,
-                "is_draft": doc.is_draft(visible),
-            }
-        # An unscoped read on purpose: only the yes/no of the match leaves this view.
-        row = doc.rows().filter(pk=pk).first()
         return {
             **super().get_context_data(**kwargs),
             "document": doc,
             "code": code,
-            "matches": row is not None and check_code(doc, row) == code,
-            "record": None,
+            "answer": answer,
+            "record": visible,
+            "record_url": record_url(visible) if visible is not None else "",
+            # Staff who may see the record learn its code now, even for a wrong copy.
+            "current_code": check_code(doc, visible) if visible is not None else "",
         }
 
 
