@@ -51,9 +51,7 @@ def test_a_villager_reads_a_pledge_and_its_redemption_from_the_qr_code(page, ins
     expect(content.get_by_text("2026年度：已兑现（群众评议：满意）")).to_have_count(
         len(results) - 1
     )
-    expect(page.get_by_test_id("sha256")).to_contain_text(
-        content_hash(DOCUMENTS["pledge"], pledge)
-    )
+    expect(page.get_by_test_id("sha256")).to_contain_text(content_hash(DOCUMENTS["pledge"], pledge))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "pledge-verify-390.png"), full_page=True)

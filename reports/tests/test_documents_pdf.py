@@ -105,7 +105,7 @@ def test_each_document_prints_its_title_village_fields_fonts_qr_and_code(
     for user in (insider, None):
         page = login(client, user).get(verify_path(kind, obj.pk, code))
         assert page.status_code == 200
-        assert page.context["matches"] is True
+        assert page.context["answer"].matches is True
 
 
 def test_a_pdf_masks_the_id_number_and_leaves_out_the_phone(client, insider, records, tmp_path):
@@ -126,7 +126,9 @@ def test_a_draft_prints_marked_and_an_edit_gives_another_code(
     assert "草稿" in first and "不得张贴" in first
     assert "硬化村内主干道" in first
     code = fx.printed_code(first)
-    assert client.get(verify_path("pledge", draft_pledge.pk, code)).context["matches"] is True
+    assert (
+        client.get(verify_path("pledge", draft_pledge.pk, code)).context["answer"].matches is True
+    )
 
     # Same record, same code: printing twice gives the same paper.
     again = fx.pdf_text(download(client, "pledge", draft_pledge.pk), tmp_path)
@@ -139,12 +141,17 @@ def test_a_draft_prints_marked_and_an_edit_gives_another_code(
     assert "3.0公里" in edited
     new_code = fx.printed_code(edited)
     assert new_code != code
-    # The old paper no longer matches: staff are told it changed, anyone else that it is not found.
+    # The old paper no longer matches (a draft's promises were rewritten: no version has its code).
     stale = client.get(verify_path("pledge", draft_pledge.pk, code))
-    assert stale.context["matches"] is False and stale.context["current_code"] == new_code
+    assert stale.context["answer"].matches is False and stale.context["current_code"] == new_code
     login(client, None)
-    assert client.get(verify_path("pledge", draft_pledge.pk, code)).context["matches"] is False
-    assert client.get(verify_path("pledge", draft_pledge.pk, new_code)).context["matches"] is True
+    assert (
+        client.get(verify_path("pledge", draft_pledge.pk, code)).context["answer"].matches is False
+    )
+    assert (
+        client.get(verify_path("pledge", draft_pledge.pk, new_code)).context["answer"].matches
+        is True
+    )
 
 
 def test_signing_the_pledge_fills_its_signature_block_and_changes_the_code(
@@ -175,6 +182,6 @@ def test_a_suspended_certificate_prints_its_state_and_a_new_code(
     assert fx.printed_code(text) != valid_code
     login(client, None)
     assert (
-        client.get(verify_path("certificate", certificate.pk, valid_code)).context["matches"]
+        client.get(verify_path("certificate", certificate.pk, valid_code)).context["answer"].matches
         is False
     )

@@ -5,8 +5,10 @@ one; never an ID number or a phone, whoever asks."""
 
 import datetime as dt
 import re
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -17,6 +19,7 @@ from supervision import services as sup_services
 from supervision.choices import Fulfilment
 from supervision.tests.bottomup_helpers import add_question, make_hearing, make_redemption
 from supervision.tests.conftest import sitting_post
+from villages.models import Village
 from villages.tests.helpers import login
 
 from . import test_documents_fixtures as fx
@@ -29,6 +32,7 @@ D = dt.date
 #: check code holds digits too, between letters)
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+VERIFY_LINK = re.compile(r'href="(/reports/documents/[a-z]+/\d+/verify/[0-9A-F-]+/)"')
 REAL_ID = "370830198506154217"  # a valid-looking number (its check digit is right)
 
 #: what each kind's page shows of the shared village's records (test_documents_fixtures)
@@ -268,3 +272,26 @@ def test_the_page_reads_a_bounded_number_of_queries(django_assert_max_num_querie
         client.get(verify_url("pledge", pledge.pk, code))
     with django_assert_max_num_queries(12):
         client.get(verify_url("pledge", pledge.pk, "0000-0000-0000"))
+
+
+def test_no_verification_page_of_the_demo_shows_an_id_number_or_a_phone():
+    """Every verification page the demo's village pages link to, and one of every printed
+    record of the demo, read without an account: nothing personal."""
+    call_command("seed_demo", "--villages", "4", stdout=StringIO())
+    client = Client()
+    urls = set()
+    for village in Village.objects.all():
+        html = client.get(reverse("public:village", args=[village.code])).content.decode()
+        urls |= set(VERIFY_LINK.findall(html))
+    for kind, doc in DOCUMENTS.items():
+        for obj in doc.rows()[:3]:
+            urls.add(verify_url(kind, obj.pk, check_code(doc, obj)))
+    assert any("/pledge/" in url for url in urls) and any("/hearing/" in url for url in urls)
+    shown = 0
+    for url in sorted(urls):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert personal_data(body) == [], url
+        shown += 'data-testid="public-content"' in body
+    assert shown
