@@ -187,6 +187,21 @@ def page(browser, live_server):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _files_of_this_test_process(tmp_path_factory):
+    """Each test process (`make test` runs two, pytest-xdist) writes media, private reports and
+    ledger digests under a directory of its own: two databases both have a report number 1."""
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("files")
+    with override_settings(
+        MEDIA_ROOT=str(root / "media"),
+        PRIVATE_MEDIA_ROOT=str(root / "private"),
+        LEDGER_DIGEST_DIR=str(root / "digests"),
+    ):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _ledger_tables_may_be_flushed():
     """The ledger refuses TRUNCATE (it is append-only, migration ledgers 0009); the test
     runner's flush between transactional tests is the one exception, made as the tables' owner

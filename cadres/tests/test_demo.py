@@ -297,6 +297,7 @@ def test_an_early_date_in_the_term_builds_no_advices_and_nothing_in_the_future(d
     assert max(TermChange.objects.values_list("held_on", flat=True)) <= on - dt.timedelta(45)
 
 
+@pytest.mark.timing
 def test_it_builds_2000_villages_quickly(db):
     tree_demo.build_demo(tree_demo.plan_demo(villages=2000, seed=3))
     started = time.perf_counter()

@@ -241,6 +241,7 @@ def test_it_lists_nothing_without_demo_data():
     assert out.getvalue() == ""
 
 
+@pytest.mark.timing
 def test_it_builds_a_province_of_20000_villages_in_under_a_minute():
     started = time.perf_counter()
     seed("--villages", "20000")

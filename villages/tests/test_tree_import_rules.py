@@ -95,6 +95,7 @@ def test_50000_villages_are_accepted_and_50001_refused(county, township, supervi
     assert errors == [(V, 50_002, "", "该工作表超过 50000 行，请分成几个文件导入。")]
 
 
+@pytest.mark.timing
 def test_a_huge_range_of_blank_looking_rows_is_refused_fast(county, township, supervisor):
     data = workbook(villages=[vrow("370830102203")])
     # 300,000 rows that look empty (a space in A, a styled empty cell in B).
