@@ -236,7 +236,12 @@ class Decision(models.Model):
 
     @property
     def display_number(self) -> str:
-        return f"议-{self.year}-{self.number:03d}"
+        return self.number_text(self.year, self.number)
+
+    @staticmethod
+    def number_text(year: int, number: int) -> str:
+        """How a decision's number is written (议-2026-001), from its year and number."""
+        return f"议-{year}-{number:03d}"
 
 
 class DecisionStepQuerySet(ScopedQuerySet):

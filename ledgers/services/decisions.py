@@ -24,7 +24,7 @@ from core.types import Actor
 from villages.models import Village
 
 from ..choices import ENFORCED_KINDS, DecisionKind, DecisionState, DecisionStepKind, VoucherState
-from ..models import DEFAULT_RESULT_DUE_DAYS, Decision, DecisionPolicy, DecisionStep, Voucher
+from ..models import Decision, DecisionPolicy, DecisionStep, Voucher
 from ..quorum import rule_for
 
 __all__ = [
@@ -37,7 +37,6 @@ __all__ = [
     "decision_publish_result",
     "decision_record_implementation",
     "decision_record_step",
-    "decision_result_due",
     "decision_update_draft",
     "decision_remaining",
     "decision_used",
@@ -284,15 +283,6 @@ def decision_record_implementation(
     decision.full_clean()
     decision.save(update_fields=["implemented_on"])
     return decision
-
-
-def decision_result_due(decision: Decision, policy: DecisionPolicy | None) -> dt.date | None:
-    """The last day to make the result public: the county's number of days after the
-    implementation (None while the implementation is not finished)."""
-    if decision.implemented_on is None:
-        return None
-    days = policy.result_due_days if policy else DEFAULT_RESULT_DUE_DAYS
-    return decision.implemented_on + dt.timedelta(days=days)
 
 
 @transaction.atomic

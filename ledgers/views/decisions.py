@@ -36,8 +36,8 @@ from ..forms_decisions import (
 )
 from ..models import Decision, DecisionPolicy
 from ..quorum import minimum_present, rule_for
-from ..selectors.decisions import decisions_with_remaining
-from ..services.decisions import DUE_IN, decision_policy_for, decision_result_due
+from ..selectors.decisions import decisions_with_remaining, with_result_due
+from ..services.decisions import DUE_IN
 from .registers import RegisterPage, VillageLookup
 
 
@@ -120,9 +120,11 @@ class DecisionDetailView(RegisterPage):
 
     def subject(self):
         return get_object_or_404(
-            decisions_with_remaining(
-                Decision.objects.visible_to(self.request.user).select_related(
-                    "village__township__parent", "created_by"
+            with_result_due(
+                decisions_with_remaining(
+                    Decision.objects.visible_to(self.request.user).select_related(
+                        "village__township__parent", "created_by"
+                    )
                 )
             ),
             pk=self.kwargs["pk"],
@@ -138,7 +140,7 @@ class DecisionDetailView(RegisterPage):
         for step in steps:
             step.needed = minimum_present(rule_for(step.kind, step.assembly), step.entitled)
         next_step = self.next_step()
-        result_due = decision_result_due(decision, decision_policy_for(decision.area_code))
+        result_due = decision.result_due
         ctx.update(
             decision=decision,
             village=decision.village,
