@@ -615,7 +615,7 @@ def _headline(total: Figures, area: str, period: Period) -> list[Figure]:
             _("Decisions awaiting their result's publication"),
             total.decisions_awaiting_result,
             url=url("decisions_awaiting_result"),
-            detail=_("%(n)d overdue") % {"n": total.decision_results_overdue},
+            detail=_("of which %(n)d overdue") % {"n": total.decision_results_overdue},
         ),
         Figure(
             "decision_results_on_time",

@@ -208,8 +208,8 @@ def warning_reasons(
         text = ngettext(
             "%(n)d decision implemented without its result made public within %(days)d days "
             "(%(number)s, implemented %(date)s)",
-            "%(n)d decisions implemented without their result made public in time (the first, "
-            "%(number)s, implemented %(date)s, due within %(days)d days)",
+            "%(n)d decisions implemented without their result made public within %(days)d "
+            "days (the earliest %(number)s, implemented %(date)s)",
             len(late),
         ) % {
             "n": len(late),
