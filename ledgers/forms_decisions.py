@@ -129,6 +129,7 @@ class DecisionPolicyForm(CleanForm):
         min_value=1,
         max_value=365,
         initial=30,
+        required=False,  # empty: unchanged
         help_text=_(
             "A decision implemented whose result is not made public within these days raises "
             "the village's warning."

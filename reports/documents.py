@@ -1,5 +1,6 @@
 """Printable documents: the certificate, the pledge, the handover record, the published
-disclosure statement, the inspection record and the hearing minutes.
+disclosure statement, the inspection record, the hearing minutes and the decision record
+(四议两公开).
 
 Each kind says which rows it prints, what its template needs, and its canonical content: the
 JSON of the record's fields (or, for a disclosure, its frozen statement) that the check code on
@@ -22,8 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from cadres.choices import PledgeState, PromiseAudience
 from cadres.models import Pledge, QualificationCertificate
 from core.rates import format_percent, share
-from ledgers.choices import HandoverState
-from ledgers.models import Account, Disclosure, Handover
+from ledgers.choices import DecisionState, HandoverState
+from ledgers.models import Account, Decision, DecisionStep, Disclosure, Handover
+from ledgers.quorum import minimum_present, rule_for
 from ledgers.selectors import statement_display
 from ledgers.services import book_amount, canonical_statement
 from supervision.choices import RecordState
@@ -294,6 +296,57 @@ def hearing_context(h: Hearing) -> dict:
     }
 
 
+# ------------------------------------------------------------------ decision record (四议两公开)
+
+
+def decision_content(d: Decision) -> dict:
+    return {
+        "village": d.village.code,
+        "number": d.display_number,
+        "subject": d.subject,
+        "kind": d.kind,
+        "amount": _dec(d.amount),
+        "description": d.description,
+        "attachments": d.attachments,
+        "state": d.state,
+        "steps": [
+            {
+                "kind": s.kind,
+                "assembly": s.assembly,
+                "held_on": _iso(s.held_on),
+                "entitled": s.entitled,
+                "present": s.present,
+                "votes": [s.votes_for, s.votes_against, s.votes_abstain],
+                "quorate": s.quorate,
+                "passed": s.passed,
+                "minutes": s.minutes,
+            }
+            for s in d.steps.all()
+        ],
+        "resolution_published_on": _iso(d.resolution_published_on),
+        "resolution_text": d.resolution_text,
+        "implemented_on": _iso(d.implemented_on),
+        "result_published_on": _iso(d.result_published_on),
+        "result_text": d.result_text,
+    }
+
+
+def decision_context(d: Decision) -> dict:
+    steps = list(d.steps.all())
+    for s in steps:
+        s.needed = minimum_present(rule_for(s.kind, s.assembly), s.entitled)
+    return {"decision": d, "steps": steps, **_places(d.village)}
+
+
+# Before the fourth step has passed the record is not final: printed, it is marked 草稿.
+_DECISION_UNFINISHED = {
+    DecisionState.DRAFTED,
+    DecisionState.PROPOSED,
+    DecisionState.DISCUSSED,
+    DecisionState.REVIEWED,
+}
+
+
 # ------------------------------------------------------------------ the kinds
 
 
@@ -347,6 +400,12 @@ def _hearings():
             "questions",
             queryset=HearingQuestion.objects.select_related("answered_by").order_by("pk"),
         )
+    )
+
+
+def _decisions():
+    return Decision.objects.select_related("village__township__parent").prefetch_related(
+        Prefetch("steps", queryset=DecisionStep.objects.order_by("held_on", "pk"))
     )
 
 
@@ -418,6 +477,17 @@ DOCUMENTS: dict[str, Document] = {
             context=hearing_context,
             is_draft=lambda h: h.state == RecordState.DRAFT,
             filename=lambda h: f"hearing-{h.village.code}-{h.period}.pdf",
+        ),
+        Document(
+            kind="decision",
+            title=_("Decision record (四议两公开)"),
+            model=Decision,
+            template="reports/documents/decision.html",
+            queryset=_decisions,
+            content=decision_content,
+            context=decision_context,
+            is_draft=lambda d: d.state in _DECISION_UNFINISHED,
+            filename=lambda d: f"decision-{d.village.code}-{d.year}-{d.number:03d}.pdf",
         ),
     ]
 }
