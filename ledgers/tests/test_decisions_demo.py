@@ -42,9 +42,9 @@ def test_the_demo_decisions(db):
 
 def test_the_demo_has_results_on_time_and_a_few_late_ones_that_raise_the_warning(db):
     from reports.figures import period_figures
+    from supervision.models import VillageWarning
     from supervision.periods import Period
     from supervision.services import warnings_evaluate
-    from supervision.models import VillageWarning
 
     tree_demo.build_demo(tree_demo.plan_demo(villages=40, townships=3, seed=7))
     demo.build_ledger_demo(seed=7, villages=Village.objects.all(), on=ON)

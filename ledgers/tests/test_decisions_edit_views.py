@@ -70,9 +70,7 @@ def test_the_correction_is_refused_after_the_proposal_and_odd_input_is_a_form_er
     assert drafted.subject == "村委会办公楼维修"
 
 
-def test_the_decision_page_offers_the_correction_and_shows_the_history(
-    client, insider, drafted
-):
+def test_the_decision_page_offers_the_correction_and_shows_the_history(client, insider, drafted):
     login(client, insider)
     client.post(reverse("ledgers:decision-edit", args=[drafted.pk]), EDIT)
     html = client.get(drafted.get_absolute_url()).content.decode()

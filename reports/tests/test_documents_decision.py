@@ -42,9 +42,7 @@ def download(client, pk) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def test_the_record_prints_the_matter_steps_and_publications(
-    client, insider, decision, tmp_path
-):
+def test_the_record_prints_the_matter_steps_and_publications(client, insider, decision, tmp_path):
     text = fx.pdf_text(download(login(client, insider), decision.pk), tmp_path)
     flat = text.replace(" ", "")
     for expected in [
@@ -75,7 +73,8 @@ def test_the_record_prints_the_matter_steps_and_publications(
 
     code = fx.printed_code(text)
     assert code == check_code(DOCUMENTS["decision"], decision)
-    expected_url = "http://testserver" + reverse("reports:verify", args=["decision", decision.pk, code])
+    path = reverse("reports:verify", args=["decision", decision.pk, code])
+    expected_url = "http://testserver" + path
     assert fx.pdf_qr(download(client, decision.pk), tmp_path) == [expected_url]
 
 

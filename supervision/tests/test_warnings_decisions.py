@@ -42,7 +42,8 @@ def test_the_default_30_days_at_their_boundary(clean, insider, days, fires):
     if fires:
         assert found[RULE]["level"] == WarningLevel.YELLOW
         assert found[RULE]["text"] == (
-            "1 项决议实施完成后 30 日内未公开实施结果（最早一项：议-2026-001，2026年6月1日实施完成）"
+            "1 项决议实施完成后 30 日内未公开实施结果"
+            "（最早一项：议-2026-001，2026年6月1日实施完成）"
         )
 
 
