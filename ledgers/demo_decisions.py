@@ -4,10 +4,13 @@ planning a village and writes the rows with the village's books).
 Most villages follow the rules: their large purchase of the year (the solar street lamps, when
 they buy them) cites a decision that went through its four steps and was made public before the
 voucher, and many have made the result public since; about one in eight took a contract decision
-for its pond. A few gaps, as a county finds them: a village that bought its lamps with no
-decision (posted before the county's policy came into force), a village whose resolution was
-never made public, and a village whose lease of the old village office failed at the party
-members' meeting. The county's policy (5万元, every kind) is set once the books are written.
+for its pond. A lamp decision whose result is made public records the end of its
+implementation a few days before, within the county's 30 days. A few gaps, as a county finds
+them: a village that bought its lamps with no decision (posted before the county's policy came
+into force), a village whose resolution was never made public, a village whose lease of the old
+village office failed at the party members' meeting, and villages whose lamps were installed
+long ago with the result never made public (the warning "decision results not made public"
+fires for them). The county's policy (5万元, every kind) is set once the books are written.
 """
 
 from __future__ import annotations
@@ -94,6 +97,7 @@ def _decision(village, year, number, subject, kind, amount, state, maker, common
         state=state,
         resolution_published_on=None,
         resolution_text="",
+        implemented_on=None,
         result_published_on=None,
         result_text="",
         created_by_id=maker,
@@ -136,9 +140,18 @@ def plan_decisions(*, seed: int, village, plan, maker: int, on: dt.date) -> None
                     f"经村民代表会议决议，购置太阳能路灯，预算{amount:,.0f}元，张榜公布七日。"
                 )
                 lamps.decision_id = decision
+                # Its own generator: the draws of the village's other decisions stay as they were.
+                implementation = random.Random(f"ledgers-decision-results:{seed}:{village.code}")
                 if lamps.date + dt.timedelta(days=30) < on and rng.random() < 0.7:
-                    plan.results.append(
-                        (decision, lamps.date + dt.timedelta(days=rng.randint(10, 30)))
+                    result_on = lamps.date + dt.timedelta(days=rng.randint(10, 30))
+                    decision.implemented_on = result_on - dt.timedelta(
+                        days=implementation.randint(3, 9)
+                    )
+                    plan.results.append((decision, result_on))
+                elif lamps.date + dt.timedelta(days=60) < on and implementation.random() < 0.5:
+                    # A gap: installed long ago, the result never made public.
+                    decision.implemented_on = lamps.date + dt.timedelta(
+                        days=implementation.randint(2, 8)
                     )
             plan.decisions.append(decision)
             plan.steps.extend(steps)

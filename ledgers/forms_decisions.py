@@ -90,8 +90,23 @@ class DecisionStepForm(CleanForm):
 
 
 class PublicationForm(CleanForm):
+    """A publication; the result's, while the implementation's end is not recorded, asks for
+    it (empty: the day of the publication)."""
+
     published_on = forms.DateField(label=_("Made public on"), widget=DATE)
     text = forms.CharField(label=_("Text made public"), widget=forms.Textarea(attrs={"rows": 3}))
+    implemented_on = forms.DateField(
+        label=_("Implementation completed on"), widget=DATE, required=False
+    )
+
+    def __init__(self, *args, implementation=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not implementation:
+            del self.fields["implemented_on"]
+
+
+class ImplementationForm(CleanForm):
+    implemented_on = forms.DateField(label=_("Implementation completed on"), widget=DATE)
 
 
 class DecisionPolicyForm(CleanForm):
@@ -107,6 +122,17 @@ class DecisionPolicyForm(CleanForm):
         help_text=_(
             "Use of funds: vouchers; contract: resource contracts; disposal or lease: the "
             "asset register."
+        ),
+    )
+    result_due_days = forms.IntegerField(
+        label=_("Result made public within (days after the implementation)"),
+        min_value=1,
+        max_value=365,
+        initial=30,
+        required=False,  # empty: unchanged
+        help_text=_(
+            "A decision implemented whose result is not made public within these days raises "
+            "the village's warning."
         ),
     )
     statements_need_review = forms.BooleanField(

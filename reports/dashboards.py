@@ -365,6 +365,9 @@ class Dashboard:
                     "disclosures": u.figures.disclosures,
                     "handovers_signed": u.figures.handovers_signed,
                     "certificates_suspended": u.figures.certificates_suspended,
+                    "decisions_awaiting_result": u.figures.decisions_awaiting_result,
+                    "decision_results_overdue": u.figures.decision_results_overdue,
+                    "decision_results_rate": _number(u.figures.decision_results_rate),
                     "warning_level": u.warning_level,
                     "warnings": {str(k): v for k, v in sorted(u.figures.warnings.items())},
                     "ageing": u.ageing,
@@ -607,6 +610,21 @@ def _headline(total: Figures, area: str, period: Period) -> list[Figure]:
             total.presence_shortfalls,
             url=url("presence_shortfalls"),
         ),
+        Figure(
+            "decisions_awaiting_result",
+            _("Decisions awaiting their result's publication"),
+            total.decisions_awaiting_result,
+            url=url("decisions_awaiting_result"),
+            detail=_("of which %(n)d overdue") % {"n": total.decision_results_overdue},
+        ),
+        Figure(
+            "decision_results_on_time",
+            _("Decision results made public on time"),
+            total.decision_results_rate,
+            is_rate=True,
+            url=url("decision_results"),
+            detail=f"{total.decision_results_on_time} / {total.decision_results_due}",
+        ),
     ]
     return figures
 
@@ -673,6 +691,12 @@ def village_figures(
         if figure == "ageing":
             n = ageing.get(row.code, {}).get(params.get("bucket", ""), 0)
             return _count(n) if n else None
+        if figure == "decision_results":
+            if not f.decision_results_due:
+                return None
+            return _rate_text(
+                f.decision_results_on_time, f.decision_results_due, f.decision_results_rate
+            )
         attribute = FIGURE_ATTRIBUTES.get(figure)
         if attribute is None:
             raise Http404
@@ -699,6 +723,7 @@ FIGURE_ATTRIBUTES = {
     "handovers": "handovers_signed",
     "certificates_suspended": "certificates_suspended",
     "presence_shortfalls": "presence_shortfalls",
+    "decisions_awaiting_result": "decisions_awaiting_result",
 }
 FIGURE_TITLES = {
     "villages": _("All villages"),
@@ -711,6 +736,8 @@ FIGURE_TITLES = {
     "handovers": _("Handovers signed"),
     "certificates_suspended": _("Certificates suspended"),
     "presence_shortfalls": _("Weeks short of the presence norm"),
+    "decisions_awaiting_result": _("Decisions awaiting their result's publication"),
+    "decision_results": _("Decision results made public on time"),
 }
 
 

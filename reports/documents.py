@@ -1,5 +1,6 @@
 """Printable documents: the certificate, the pledge, the handover record, the published
-disclosure statement, the inspection record and the hearing minutes.
+disclosure statement, the inspection record, the hearing minutes and the decision record
+(四议两公开).
 
 Each kind says which rows it prints, what its template needs, and its canonical content: the
 JSON of the record's fields (or, for a disclosure, its frozen statement) that the check code on
@@ -27,8 +28,9 @@ from cadres.choices import PledgeState, PromiseAudience
 from cadres.models import Pledge, QualificationCertificate
 from core.masking import mask_id_number, mask_phone
 from core.rates import format_percent, share
-from ledgers.choices import HandoverState
-from ledgers.models import Account, Disclosure, Handover
+from ledgers.choices import DecisionState, HandoverState
+from ledgers.models import Account, Decision, DecisionStep, Disclosure, Handover
+from ledgers.quorum import minimum_present, rule_for
 from ledgers.selectors import statement_display
 from ledgers.services import book_amount, canonical_statement
 from supervision.choices import RecordState
@@ -629,6 +631,57 @@ def hearing_public(h: Hearing) -> list[dict]:
     ]
 
 
+def decision_public(d: Decision) -> list[dict]:
+    steps = list(d.steps.all())
+    return [
+        _rows(
+            _("Decision record (四议两公开)"),
+            [
+                (_("Subject"), d.subject),
+                (_("Kind of matter"), d.get_kind_display()),
+                (_("Amount"), yuan(d.amount)),
+                (_("Particulars of the matter"), d.description),
+                (_("state"), d.get_state_display()),
+            ],
+        ),
+        # Attendance and votes are counts; the minutes are staff's text, scanned by public_text.
+        _table(
+            _("Four steps (四议)"),
+            [
+                _("Step"),
+                _("Date of the meeting"),
+                _("Attendance"),
+                _("Votes"),
+                _("Passed or not"),
+                _("Minutes"),
+            ],
+            [
+                [
+                    s.get_kind_display(),
+                    _day(s.held_on),
+                    f"{s.present} / {s.entitled}",
+                    f"{s.votes_for} / {s.votes_against} / {s.votes_abstain}",
+                    _("passed")
+                    if s.passed
+                    else (_("not quorate") if not s.quorate else _("not passed")),
+                    s.minutes,
+                ]
+                for s in steps
+            ],
+        ),
+        _rows(
+            _("Made public (两公开)"),
+            [
+                (_("Resolution made public on"), _day(d.resolution_published_on)),
+                (_("Resolution as made public"), d.resolution_text),
+                (_("Implementation completed on"), _day(d.implemented_on)),
+                (_("Result made public on"), _day(d.result_published_on)),
+                (_("Result of the implementation"), d.result_text),
+            ],
+        ),
+    ]
+
+
 def _village_of(obj):
     if isinstance(obj, QualificationCertificate | Pledge):
         return obj.post.village
@@ -646,6 +699,57 @@ def public_content(doc: Document, obj) -> dict:
         "village": places["village"].name,
         "sections": [s for s in doc.public(obj) if s.get("rows") or s.get("table")],
     }
+
+
+# ------------------------------------------------------------------ decision record (四议两公开)
+
+
+def decision_content(d: Decision) -> dict:
+    return {
+        "village": d.village.code,
+        "number": d.display_number,
+        "subject": d.subject,
+        "kind": d.kind,
+        "amount": _dec(d.amount),
+        "description": d.description,
+        "attachments": d.attachments,
+        "state": d.state,
+        "steps": [
+            {
+                "kind": s.kind,
+                "assembly": s.assembly,
+                "held_on": _iso(s.held_on),
+                "entitled": s.entitled,
+                "present": s.present,
+                "votes": [s.votes_for, s.votes_against, s.votes_abstain],
+                "quorate": s.quorate,
+                "passed": s.passed,
+                "minutes": s.minutes,
+            }
+            for s in d.steps.all()
+        ],
+        "resolution_published_on": _iso(d.resolution_published_on),
+        "resolution_text": d.resolution_text,
+        "implemented_on": _iso(d.implemented_on),
+        "result_published_on": _iso(d.result_published_on),
+        "result_text": d.result_text,
+    }
+
+
+def decision_context(d: Decision) -> dict:
+    steps = list(d.steps.all())
+    for s in steps:
+        s.needed = minimum_present(rule_for(s.kind, s.assembly), s.entitled)
+    return {"decision": d, "steps": steps, **_places(d.village)}
+
+
+# Before the fourth step has passed the record is not final: printed, it is marked 草稿.
+_DECISION_UNFINISHED = {
+    DecisionState.DRAFTED,
+    DecisionState.PROPOSED,
+    DecisionState.DISCUSSED,
+    DecisionState.REVIEWED,
+}
 
 
 # ------------------------------------------------------------------ the kinds
@@ -707,6 +811,12 @@ def _hearings():
             "questions",
             queryset=HearingQuestion.objects.select_related("answered_by").order_by("pk"),
         )
+    )
+
+
+def _decisions():
+    return Decision.objects.select_related("village__township__parent").prefetch_related(
+        Prefetch("steps", queryset=DecisionStep.objects.order_by("held_on", "pk"))
     )
 
 
@@ -784,6 +894,18 @@ DOCUMENTS: dict[str, Document] = {
             public=hearing_public,
             is_draft=lambda h: h.state == RecordState.DRAFT,
             filename=lambda h: f"hearing-{h.village.code}-{h.period}.pdf",
+        ),
+        Document(
+            kind="decision",
+            title=_("Decision record (四议两公开)"),
+            model=Decision,
+            template="reports/documents/decision.html",
+            queryset=_decisions,
+            content=decision_content,
+            context=decision_context,
+            public=decision_public,
+            is_draft=lambda d: d.state in _DECISION_UNFINISHED,
+            filename=lambda d: f"decision-{d.village.code}-{d.year}-{d.number:03d}.pdf",
         ),
     ]
 }

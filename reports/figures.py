@@ -20,7 +20,8 @@ from cadres.choices import CertificateState
 from core import rates
 from core.dates import today
 from ledgers.choices import DisclosureState, HandoverState
-from ledgers.models import Disclosure, Handover
+from ledgers.models import Decision, Disclosure, Handover
+from ledgers.selectors.decisions import with_result_due
 from supervision.choices import (
     Fulfilment,
     PeriodKind,
@@ -57,6 +58,8 @@ SOURCES = (
     "supervision.PresenceShortfall",
     "ledgers.Disclosure",
     "ledgers.Handover",
+    "ledgers.Decision",
+    "ledgers.DecisionPolicy",
     "cadres.QualificationCertificate",
     "villages.Village",
     "villages.Region",
@@ -98,6 +101,15 @@ class Figures:
     #: 在岗/驻村: (contact cadre, village, week) duties short of the county's norm, for the weeks
     #: of the period evaluated so far (a week counts in the period its Monday falls in)
     presence_shortfalls: int = 0
+    #: 实施结果公开 (ledgers.selectors.with_result_due says when a result is due): decisions
+    #: implemented by the period's end (or today) whose result was not yet made public, and of
+    #: them those past their due day; decisions whose result fell due in the period and whose
+    #: fate is known (due before that day, or made public), and of them those made public by
+    #: their due day
+    decisions_awaiting_result: int = 0
+    decision_results_overdue: int = 0
+    decision_results_due: int = 0
+    decision_results_on_time: int = 0
 
     def add(self, other: Figures) -> None:
         self.villages += other.villages
@@ -120,6 +132,10 @@ class Figures:
             "handovers_signed",
             "certificates_suspended",
             "presence_shortfalls",
+            "decisions_awaiting_result",
+            "decision_results_overdue",
+            "decision_results_due",
+            "decision_results_on_time",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -127,6 +143,13 @@ class Figures:
         """Share of the planned duties of `kind` done by their due date."""
         return rates.on_time_rate(
             on_time=self.on_time.get(kind, 0), planned=self.planned.get(kind, 0)
+        )
+
+    @property
+    def decision_results_rate(self) -> Decimal | None:
+        """Share of the decision results due in the period made public by their due day."""
+        return rates.on_time_rate(
+            on_time=self.decision_results_on_time, planned=self.decision_results_due
         )
 
     @property
@@ -338,6 +361,26 @@ def period_figures(*, prefix: str, period: Period, on: dt.date | None = None) ->
         .order_by()
     ):
         per[row["area_code"]].presence_shortfalls += row["n"]
+
+    unpublished = Q(result_published_on__isnull=True) | Q(result_published_on__gt=as_of)
+    due_in_period = Q(result_due__range=(period.start, period.end))
+    on_time = Q(result_published_on__lte=F("result_due"))
+    for row in (
+        with_result_due(Decision.objects.filter(in_area, implemented_on__lte=as_of))
+        .values("area_code")
+        .annotate(
+            awaiting=Count("pk", filter=unpublished),
+            overdue=Count("pk", filter=unpublished & Q(result_due__lt=as_of)),
+            due=Count("pk", filter=due_in_period & (Q(result_due__lt=as_of) | on_time)),
+            on_time=Count("pk", filter=due_in_period & on_time),
+        )
+        .order_by()
+    ):
+        figures = per[row["area_code"]]
+        figures.decisions_awaiting_result += row["awaiting"]
+        figures.decision_results_overdue += row["overdue"]
+        figures.decision_results_due += row["due"]
+        figures.decision_results_on_time += row["on_time"]
 
     return _assemble(prefix, period, on, per)
 

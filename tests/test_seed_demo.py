@@ -7,6 +7,8 @@ from django.core.management import call_command
 
 from cadres.choices import PledgeState
 from cadres.models import Pledge, Post, QualificationCertificate
+from ledgers.models import Decision
+from supervision.models import VillageWarning
 from villages.models import Village
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +27,11 @@ def test_seed_demo_loads_every_app_and_then_leaves_the_database_alone():
     assert QualificationCertificate.objects.exists()
     assert Pledge.objects.filter(state=PledgeState.IN_FORCE).exists()
     assert "村干部" in text or "cadres" in text
+    # 四议两公开: most results made public after the implementation, a few late (the warning)
+    assert Decision.objects.filter(result_published_on__isnull=False).exists()
+    assert VillageWarning.objects.filter(
+        reasons__contains=[{"rule": "decision_result_late"}]
+    ).exists()
     again = StringIO()
     call_command("seed_demo", "--if-empty", stdout=again)
     assert Village.objects.count() == 40

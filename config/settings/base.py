@@ -324,6 +324,7 @@ SPECTACULAR_SETTINGS = {
                 "AssetStatus",
                 "ResourceStatus",
                 "FindingStatus",
+                "DecisionKind",
             ],
             "supervision": [
                 "TaskKind",

@@ -4,7 +4,7 @@ scope are 404; recording needs `Right.KEEP_BOOKS` on the village (403); a servic
 ValidationError is a 400. Steps are never changed: `GET decisions/{id}/` lists them.
 """
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -73,6 +73,7 @@ class DecisionSerializer(CleanModelSerializer):
             "steps",
             "resolution_published_on",
             "resolution_text",
+            "implemented_on",
             "result_published_on",
             "result_text",
             "area_code",
@@ -83,6 +84,7 @@ class DecisionSerializer(CleanModelSerializer):
             "state",
             "resolution_published_on",
             "resolution_text",
+            "implemented_on",
             "result_published_on",
             "result_text",
             "area_code",
@@ -104,11 +106,34 @@ class StepInput(CleanSerializer):
 class PublicationInput(CleanSerializer):
     published_on = serializers.DateField()
     text = serializers.CharField()
+    # The result's publication only: when the implementation ended, if not recorded before
+    # (absent: the day of the publication).
+    implemented_on = serializers.DateField(required=False)
 
 
-class DecisionViewSet(BookkeepingViewSet):
-    """四议两公开 of the villages in scope; `step` records the next step's meeting, `publish`
-    makes the resolution public and then the result of its implementation."""
+class ImplementationInput(CleanSerializer):
+    implemented_on = serializers.DateField()
+
+
+class DecisionDraftInput(CleanSerializer):
+    """The matter of a decision not yet proposed (PUT; PATCH keeps what it does not name)."""
+
+    subject = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=DecisionKind.choices)
+    amount = serializers.DecimalField(**MONEY, min_value=0)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    attachments = serializers.IntegerField(min_value=0, max_value=32767, default=0)
+
+
+@extend_schema_view(
+    update=extend_schema(request=DecisionDraftInput, responses=DecisionSerializer),
+    partial_update=extend_schema(request=DecisionDraftInput, responses=DecisionSerializer),
+)
+class DecisionViewSet(mixins.UpdateModelMixin, BookkeepingViewSet):
+    """四议两公开 of the villages in scope; PUT/PATCH corrects the matter before the party
+    branch proposes it; `step` records the next step's meeting, `publish` makes the resolution
+    public and then the result of its implementation; `implemented` records when the
+    implementation ended."""
 
     queryset = Decision.objects.all()
     serializer_class = DecisionSerializer
@@ -125,6 +150,34 @@ class DecisionViewSet(BookkeepingViewSet):
 
     def shown(self, decision):
         return self.get_serializer(self.base_queryset().get(pk=decision.pk)).data
+
+    def update(self, request, *args, partial=False, **kwargs):
+        decision = self.get_object()
+        body = DecisionDraftInput(data=request.data, partial=partial)
+        body.is_valid(raise_exception=True)
+        data = {
+            "subject": decision.subject,
+            "kind": decision.kind,
+            "amount": decision.amount,
+            "description": decision.description,
+            "attachments": decision.attachments,
+            **body.validated_data,
+        }
+        with service_errors():
+            services.decision_update_draft(actor=request.user, decision=decision, **data)
+        return Response(self.shown(decision))
+
+    @extend_schema(request=ImplementationInput, responses=DecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def implemented(self, request, pk=None):
+        decision = self.get_object()
+        body = ImplementationInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        with service_errors():
+            services.decision_record_implementation(
+                actor=request.user, decision=decision, **body.validated_data
+            )
+        return Response(self.shown(decision))
 
     @extend_schema(request=StepInput, responses=DecisionSerializer)
     @action(detail=True, methods=["post"])
@@ -144,13 +197,14 @@ class DecisionViewSet(BookkeepingViewSet):
         decision = self.get_object()
         body = PublicationInput(data=request.data)
         body.is_valid(raise_exception=True)
-        publish = (
-            services.decision_publish_resolution
-            if decision.state == "resolved"
-            else services.decision_publish_result
-        )
+        data = dict(body.validated_data)
+        if decision.state == "resolved":
+            publish = services.decision_publish_resolution
+            data.pop("implemented_on", None)
+        else:
+            publish = services.decision_publish_result
         with service_errors():
-            publish(actor=request.user, decision=decision, **body.validated_data)
+            publish(actor=request.user, decision=decision, **data)
         return Response(self.shown(decision))
 
 
@@ -168,6 +222,7 @@ class DecisionPolicySerializer(CleanModelSerializer):
             "threshold",
             "kinds",
             "statements_need_review",
+            "result_due_days",
             "updated_at",
         ]
         read_only_fields = ["id", "area_code", "updated_at"]
@@ -195,6 +250,7 @@ class DecisionPolicyViewSet(
             "enabled": policy.enabled,
             "threshold": policy.threshold,
             "kinds": policy.kinds,
+            "result_due_days": policy.result_due_days,
             **body.validated_data,
         }
         with service_errors():

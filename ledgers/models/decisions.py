@@ -19,10 +19,19 @@ from villages.models import Village, audited
 from ..choices import ENFORCED_KINDS, Assembly, DecisionKind, DecisionState, DecisionStepKind
 from .books import MONEY
 
-__all__ = ["DecisionPolicy", "Decision", "DecisionStep", "DEFAULT_DECISION_THRESHOLD"]
+__all__ = [
+    "DecisionPolicy",
+    "Decision",
+    "DecisionStep",
+    "DEFAULT_DECISION_THRESHOLD",
+    "DEFAULT_RESULT_DUE_DAYS",
+]
 
 #: the threshold a county's new policy starts with: 5万元, a common county rule for 村级大额支出
 DEFAULT_DECISION_THRESHOLD = Decimal("50000.00")
+#: the days after the implementation within which its result is made public (实施结果公开), for
+#: a county that set none: a month, the usual notice-board rhythm of 村务公开
+DEFAULT_RESULT_DUE_DAYS = 30
 
 
 def default_enforced_kinds():
@@ -59,6 +68,10 @@ class DecisionPolicy(models.Model):
     statements_need_review = models.BooleanField(
         _("statements need the supervision committee's review"), default=False
     )
+    result_due_days = models.PositiveSmallIntegerField(
+        _("result made public within (days after the implementation)"),
+        default=DEFAULT_RESULT_DUE_DAYS,
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("updated by"),
@@ -82,6 +95,10 @@ class DecisionPolicy(models.Model):
             models.CheckConstraint(
                 condition=Q(kinds__contained_by=default_enforced_kinds()),
                 name="decision_policy_kinds_enforceable",
+            ),
+            models.CheckConstraint(
+                condition=Q(result_due_days__gte=1, result_due_days__lte=365),
+                name="decision_result_due_days_range",
             ),
         ]
 
@@ -147,6 +164,7 @@ class Decision(models.Model):
         _("resolution made public on"), null=True, blank=True
     )
     resolution_text = models.TextField(_("resolution as made public"), blank=True)
+    implemented_on = models.DateField(_("implementation completed on"), null=True, blank=True)
     result_published_on = models.DateField(_("result made public on"), null=True, blank=True)
     result_text = models.TextField(_("result of the implementation"), blank=True)
     created_by = models.ForeignKey(
@@ -192,6 +210,22 @@ class Decision(models.Model):
                 | Q(result_published_on__gte=models.F("resolution_published_on")),
                 name="decision_result_after_resolution",
             ),
+            # The implementation ends after the resolution is made public, and its result is
+            # made public after it ends.
+            models.CheckConstraint(
+                condition=Q(implemented_on__isnull=True)
+                | Q(
+                    state__in=[DecisionState.PUBLISHED, DecisionState.DONE],
+                    implemented_on__gte=models.F("resolution_published_on"),
+                ),
+                name="decision_implemented_after_resolution",
+            ),
+            models.CheckConstraint(
+                condition=Q(implemented_on__isnull=True)
+                | Q(result_published_on__isnull=True)
+                | Q(result_published_on__gte=models.F("implemented_on")),
+                name="decision_result_after_implementation",
+            ),
         ]
 
     def __str__(self):
@@ -202,7 +236,12 @@ class Decision(models.Model):
 
     @property
     def display_number(self) -> str:
-        return f"议-{self.year}-{self.number:03d}"
+        return self.number_text(self.year, self.number)
+
+    @staticmethod
+    def number_text(year: int, number: int) -> str:
+        """How a decision's number is written (议-2026-001), from its year and number."""
+        return f"议-{year}-{number:03d}"
 
 
 class DecisionStepQuerySet(ScopedQuerySet):

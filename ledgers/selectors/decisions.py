@@ -5,15 +5,27 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, Exists, F, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    DateField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Substr
 
 from villages.models import Village
 
 from ..choices import VoucherState
-from ..models import Decision, Voucher
+from ..models import DEFAULT_RESULT_DUE_DAYS, Decision, DecisionPolicy, Voucher
 
-__all__ = ["decisions_with_remaining", "usable_decisions"]
+__all__ = ["decisions_with_remaining", "usable_decisions", "with_result_due"]
 
 MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
 
@@ -43,3 +55,22 @@ def usable_decisions(village: Village, kind: str | None = None) -> QuerySet[Deci
     if kind:
         qs = qs.filter(kind=kind)
     return decisions_with_remaining(qs).filter(remaining__gt=0).order_by("-year", "-number")
+
+
+def with_result_due(qs: QuerySet[Decision]) -> QuerySet[Decision]:
+    """`result_due` on every row: the last day to make the result public, the county's number
+    of days (DecisionPolicy.result_due_days, else DEFAULT_RESULT_DUE_DAYS) after the end of the
+    implementation; NULL while it has not ended. The one definition the warning and the figures
+    share: the result is late from the day after `result_due`."""
+    days = Subquery(
+        DecisionPolicy.objects.filter(area_code=Substr(OuterRef("area_code"), 1, 6)).values(
+            "result_due_days"
+        )[:1],
+        output_field=IntegerField(),
+    )
+    return qs.annotate(
+        result_due_days=Coalesce(days, Value(DEFAULT_RESULT_DUE_DAYS)),
+        result_due=ExpressionWrapper(
+            F("implemented_on") + F("result_due_days"), output_field=DateField()
+        ),
+    )

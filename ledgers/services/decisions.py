@@ -35,7 +35,9 @@ __all__ = [
     "decision_policy_update",
     "decision_publish_resolution",
     "decision_publish_result",
+    "decision_record_implementation",
     "decision_record_step",
+    "decision_update_draft",
     "decision_remaining",
     "decision_used",
     "money",
@@ -109,6 +111,41 @@ def decision_create(
     )
     decision.full_clean()
     decision.save()
+    return decision
+
+
+@transaction.atomic
+def decision_update_draft(
+    *,
+    actor: Actor,
+    decision: Decision,
+    subject: str,
+    kind: str,
+    amount: Decimal,
+    description: str = "",
+    attachments: int = 0,
+) -> Decision:
+    """Correct the matter of a decision the party branch has not proposed yet; from the
+    proposal on it is what was proposed (the database refuses too)."""
+    require(actor, Right.KEEP_BOOKS, decision.area_code)
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.state != DecisionState.DRAFTED:
+        raise ValidationError(
+            _(
+                "Decision %(n)s has been proposed by the party branch: its subject, kind and "
+                "amount are what was proposed and can no longer be changed."
+            )
+            % {"n": decision.display_number}
+        )
+    if amount is None or amount < 0:
+        raise ValidationError({"amount": _("The amount cannot be negative.")})
+    decision.subject = subject
+    decision.kind = kind
+    decision.amount = Decimal(amount).quantize(ZERO)
+    decision.description = description
+    decision.attachments = attachments or 0
+    decision.full_clean()
+    decision.save(update_fields=["subject", "kind", "amount", "description", "attachments"])
     return decision
 
 
@@ -223,11 +260,42 @@ def decision_publish_resolution(
 
 
 @transaction.atomic
+def decision_record_implementation(
+    *, actor: Actor, decision: Decision, implemented_on: dt.date
+) -> Decision:
+    """The implementation of a decision made public is finished: from that day its result is
+    due to be made public within the county's number of days (the warning counts from it)."""
+    require(actor, Right.KEEP_BOOKS, decision.area_code)
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.state != DecisionState.PUBLISHED:
+        raise ValidationError(
+            _("Only a decision made public is implemented; decision %(n)s is “%(state)s”.")
+            % {"n": decision.display_number, "state": decision.get_state_display()}
+        )
+    if decision.implemented_on is not None:
+        raise ValidationError(
+            _("The implementation of decision %(n)s was recorded as finished on %(d)s.")
+            % {"n": decision.display_number, "d": decision.implemented_on.isoformat()}
+        )
+    assert decision.resolution_published_on is not None  # published, by its check constraint
+    _check_date(implemented_on, decision.resolution_published_on, "implemented_on")
+    decision.implemented_on = implemented_on
+    decision.full_clean()
+    decision.save(update_fields=["implemented_on"])
+    return decision
+
+
+@transaction.atomic
 def decision_publish_result(
-    *, actor: Actor, decision: Decision, published_on: dt.date, text: str
+    *,
+    actor: Actor,
+    decision: Decision,
+    published_on: dt.date,
+    text: str,
+    implemented_on: dt.date | None = None,
 ) -> Decision:
     """实施结果公开: what was done under the decision made public; it is then closed and no
-    longer cited by new records."""
+    longer cited by new records. The implementation ends, at the latest, that day."""
     require(actor, Right.KEEP_BOOKS, decision.area_code)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.state != DecisionState.PUBLISHED:
@@ -236,13 +304,26 @@ def decision_publish_result(
             % {"n": decision.display_number, "state": decision.get_state_display()}
         )
     assert decision.resolution_published_on is not None  # published, by its check constraint
-    _check_publication(published_on, decision.resolution_published_on, text)
+    if decision.implemented_on is None:
+        implemented_on = implemented_on or published_on
+        _check_date(implemented_on, decision.resolution_published_on, "implemented_on")
+        decision.implemented_on = implemented_on
+    _check_publication(published_on, decision.implemented_on, text)
     decision.state = DecisionState.DONE
     decision.result_published_on = published_on
     decision.result_text = text.strip()
     decision.full_clean()
-    decision.save(update_fields=["state", "result_published_on", "result_text"])
+    decision.save(update_fields=["state", "implemented_on", "result_published_on", "result_text"])
     return decision
+
+
+def _check_date(day: dt.date, earliest: dt.date, field: str) -> None:
+    if day > today():
+        raise ValidationError({field: _("The date cannot be in the future.")})
+    if day < earliest:
+        raise ValidationError(
+            {field: _("The date cannot be earlier than %(d)s.") % {"d": earliest.isoformat()}}
+        )
 
 
 def _check_publication(published_on: dt.date, earliest: dt.date, text: str) -> None:
@@ -398,9 +479,10 @@ def decision_policy_update(
     threshold: Decimal,
     kinds: Sequence[str],
     statements_need_review: bool | None = None,
+    result_due_days: int | None = None,
 ) -> DecisionPolicy:
-    """Set the county's policy; only its supervisor may (`statements_need_review` None:
-    unchanged)."""
+    """Set the county's policy; only its supervisor may (`statements_need_review` and
+    `result_due_days` None: unchanged)."""
     if not scope_for(actor).allows(Right.SUPERVISE, county_code) or len(county_code) != 6:
         raise PermissionDenied(_("Only the county's supervisor changes its policy."))
     if threshold is None or threshold < 0:
@@ -421,6 +503,12 @@ def decision_policy_update(
     policy.kinds = [str(k) for k in ENFORCED_KINDS if k in set(kinds)]
     if statements_need_review is not None:
         policy.statements_need_review = statements_need_review
+    if result_due_days is not None:
+        if not 1 <= result_due_days <= 365:
+            raise ValidationError(
+                {"result_due_days": _("Enter a number of days between 1 and 365.")}
+            )
+        policy.result_due_days = result_due_days
     policy.updated_by = actor
     policy.full_clean()
     policy.save()

@@ -38,3 +38,29 @@ def test_the_demo_decisions(db):
     assert DecisionPolicy.objects.get(area_code=county).enabled
     for village in Village.objects.filter(decisions__isnull=False).distinct()[:5]:
         assert verify_chain(village).intact
+
+
+def test_the_demo_has_results_on_time_and_a_few_late_ones_that_raise_the_warning(db):
+    from reports.figures import period_figures
+    from supervision.models import VillageWarning
+    from supervision.periods import Period
+    from supervision.services import warnings_evaluate
+
+    tree_demo.build_demo(tree_demo.plan_demo(villages=40, townships=3, seed=7))
+    demo.build_ledger_demo(seed=7, villages=Village.objects.all(), on=ON)
+    done = Decision.objects.filter(state=DecisionState.DONE)
+    assert done.exists()
+    assert not done.filter(implemented_on__isnull=True).exists()
+    late = Decision.objects.filter(
+        state=DecisionState.PUBLISHED, implemented_on__lt=ON - dt.timedelta(days=30)
+    )
+    assert 1 <= late.count() < done.count()  # most follow the rule, a few gaps
+    warnings_evaluate(on=ON)
+    fired = VillageWarning.objects.filter(reasons__contains=[{"rule": "decision_result_late"}])
+    assert set(fired.values_list("village_id", flat=True)) == set(
+        late.values_list("village_id", flat=True)
+    )
+    county = Village.objects.order_by("code").first().code[:6]
+    year = period_figures(prefix=county, period=Period.parse(str(ON.year)), on=ON).total
+    assert year.decision_results_overdue == late.count()
+    assert year.decision_results_on_time >= 1

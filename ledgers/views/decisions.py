@@ -21,15 +21,22 @@ from core.dates import today
 from core.excel import xlsx_response
 from core.rights import Right, scope_for
 from core.views import ScopedListView, apply_validation_error
+from villages.changelog import history_context
 from villages.models import Region, Village
 
 from .. import exports, services
 from ..choices import DecisionKind, DecisionState, DecisionStepKind
 from ..filtersets_decisions import DecisionFilterSet
-from ..forms_decisions import DecisionForm, DecisionPolicyForm, DecisionStepForm, PublicationForm
+from ..forms_decisions import (
+    DecisionForm,
+    DecisionPolicyForm,
+    DecisionStepForm,
+    ImplementationForm,
+    PublicationForm,
+)
 from ..models import Decision, DecisionPolicy
 from ..quorum import minimum_present, rule_for
-from ..selectors.decisions import decisions_with_remaining
+from ..selectors.decisions import decisions_with_remaining, with_result_due
 from ..services.decisions import DUE_IN
 from .registers import RegisterPage, VillageLookup
 
@@ -113,9 +120,11 @@ class DecisionDetailView(RegisterPage):
 
     def subject(self):
         return get_object_or_404(
-            decisions_with_remaining(
-                Decision.objects.visible_to(self.request.user).select_related(
-                    "village__township__parent", "created_by"
+            with_result_due(
+                decisions_with_remaining(
+                    Decision.objects.visible_to(self.request.user).select_related(
+                        "village__township__parent", "created_by"
+                    )
                 )
             ),
             pk=self.kwargs["pk"],
@@ -131,6 +140,7 @@ class DecisionDetailView(RegisterPage):
         for step in steps:
             step.needed = minimum_present(rule_for(step.kind, step.assembly), step.entitled)
         next_step = self.next_step()
+        result_due = decision.result_due
         ctx.update(
             decision=decision,
             village=decision.village,
@@ -139,6 +149,11 @@ class DecisionDetailView(RegisterPage):
             vouchers=decision.vouchers.filter(area_code=decision.area_code).order_by("date"),
             contracts=decision.contracts.select_related("resource"),
             movements=decision.asset_movements.select_related("asset"),
+            result_due=result_due,
+            result_overdue=result_due is not None
+            and decision.result_published_on is None
+            and today() > result_due,
+            **history_context(self.request, decision),
         )
         if ctx["can_keep_books"]:
             if next_step:
@@ -148,9 +163,19 @@ class DecisionDetailView(RegisterPage):
                 )
             elif decision.state in (DecisionState.RESOLVED, DecisionState.PUBLISHED):
                 ctx["publication_form"] = kwargs.get("publication_form") or PublicationForm(
-                    initial={"published_on": today()}
+                    initial={"published_on": today()},
+                    implementation=self.asks_implementation(),
                 )
+            if decision.state == DecisionState.PUBLISHED and decision.implemented_on is None:
+                ctx["implementation_form"] = kwargs.get(
+                    "implementation_form"
+                ) or ImplementationForm(initial={"implemented_on": today()})
+            ctx["can_edit"] = decision.state == DecisionState.DRAFTED
         return ctx
+
+    def asks_implementation(self) -> bool:
+        """The result's publication asks when the implementation ended, if not recorded."""
+        return self.object.state == DecisionState.PUBLISHED and self.object.implemented_on is None
 
 
 class DecisionStepView(DecisionDetailView):
@@ -185,15 +210,16 @@ class DecisionPublishView(DecisionDetailView):
     required_right = Right.KEEP_BOOKS
 
     def post(self, request, *args, **kwargs):
-        form = PublicationForm(request.POST)
+        form = PublicationForm(request.POST, implementation=self.asks_implementation())
         if form.is_valid():
-            publish = (
-                services.decision_publish_resolution
-                if self.object.state == DecisionState.RESOLVED
-                else services.decision_publish_result
-            )
+            data = dict(form.cleaned_data)
+            if self.object.state == DecisionState.RESOLVED:
+                publish = services.decision_publish_resolution
+            else:
+                publish = services.decision_publish_result
+                data["implemented_on"] = data.get("implemented_on") or None
             try:
-                decision = publish(actor=request.user, decision=self.object, **form.cleaned_data)
+                decision = publish(actor=request.user, decision=self.object, **data)
             except ValidationError as e:
                 apply_validation_error(form, e)
             else:
@@ -203,6 +229,80 @@ class DecisionPublishView(DecisionDetailView):
                     decision.get_absolute_url(),
                 )
         return self.render_to_response(self.get_context_data(publication_form=form))
+
+
+class DecisionImplementedView(DecisionDetailView):
+    """Record the day the implementation of a decision made public ended."""
+
+    required_right = Right.KEEP_BOOKS
+
+    def post(self, request, *args, **kwargs):
+        form = ImplementationForm(request.POST)
+        if form.is_valid():
+            try:
+                decision = services.decision_record_implementation(
+                    actor=request.user, decision=self.object, **form.cleaned_data
+                )
+            except ValidationError as e:
+                apply_validation_error(form, e)
+            else:
+                return self.done(
+                    _("Decision %(n)s: implementation completed on %(d)s.")
+                    % {"n": decision.display_number, "d": decision.implemented_on},
+                    decision.get_absolute_url(),
+                )
+        return self.render_to_response(self.get_context_data(implementation_form=form))
+
+
+class DecisionEditView(RegisterPage):
+    """Correct the subject, kind or amount of a decision before the party branch proposes it;
+    after that the page says why it cannot."""
+
+    required_right = Right.KEEP_BOOKS
+    template_name = "ledgers/decisions/decision_edit.html"
+
+    def subject(self):
+        return get_object_or_404(
+            Decision.objects.visible_to(self.request.user).select_related(
+                "village__township__parent"
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        decision = self.object
+        editable = decision.state == DecisionState.DRAFTED
+        form = kwargs.get("form")
+        if form is None and editable:
+            form = DecisionForm(
+                initial={
+                    f: getattr(decision, f)
+                    for f in ("subject", "kind", "amount", "attachments", "description")
+                }
+            )
+        return {
+            **super().get_context_data(**kwargs),
+            "decision": decision,
+            "village": decision.village,
+            "editable": editable,
+            "form": form,
+        }
+
+    def post(self, request, *args, **kwargs):
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                decision = services.decision_update_draft(
+                    actor=request.user, decision=self.object, **form.cleaned_data
+                )
+            except ValidationError as e:
+                apply_validation_error(form, e)
+            else:
+                return self.done(
+                    _("Decision %(n)s corrected.") % {"n": decision.display_number},
+                    decision.get_absolute_url(),
+                )
+        return self.render_to_response(self.get_context_data(form=form), status=200)
 
 
 class DecisionExportView(LoginRequiredMixin, VillageLookup, TemplateView):
@@ -245,6 +345,7 @@ class DecisionPolicyView(LoginRequiredMixin, TemplateView):
                     "threshold": shown.threshold,
                     "kinds": shown.kinds,
                     "statements_need_review": shown.statements_need_review,
+                    "result_due_days": shown.result_due_days,
                 }
             )
         ctx.update(
@@ -279,6 +380,12 @@ urlpatterns = [
     path("decisions/<int:pk>/", DecisionDetailView.as_view(), name="decision-detail"),
     path("decisions/<int:pk>/step/", DecisionStepView.as_view(), name="decision-step"),
     path("decisions/<int:pk>/publish/", DecisionPublishView.as_view(), name="decision-publish"),
+    path(
+        "decisions/<int:pk>/implemented/",
+        DecisionImplementedView.as_view(),
+        name="decision-implemented",
+    ),
+    path("decisions/<int:pk>/edit/", DecisionEditView.as_view(), name="decision-edit"),
     path("villages/<str:code>/decisions/add/", DecisionCreateView.as_view(), name="decision-add"),
     path(
         "villages/<str:code>/decisions.xlsx",

@@ -15,7 +15,9 @@ from django.db.models import Count, F, Min, Q, Subquery
 from cadres.choices import CertificateState
 from cadres.models import QualificationCertificate
 from core.rates import fulfilment_rate, satisfaction_expression
-from ledgers.models import Disclosure
+from ledgers.choices import DecisionState
+from ledgers.models import Decision, Disclosure
+from ledgers.selectors.decisions import with_result_due
 from ledgers.selectors.handover import OVERDUE_AFTER_DAYS, handovers_due
 from villages.models import Village
 
@@ -116,6 +118,16 @@ class PledgeFacts(TypedDict):
     rate: Decimal | None  # None: none of the pledge's promises was due that year
 
 
+class LateResultFacts(TypedDict):
+    """A decision implemented whose result was not made public in time."""
+
+    village_id: int
+    year: int
+    number: int
+    implemented_on: dt.date
+    result_due_days: int
+
+
 class WarningFacts(TypedDict):
     """What `warning_facts` gathers, keyed by village id (or county code for the policies)."""
 
@@ -133,6 +145,7 @@ class WarningFacts(TypedDict):
     rectifications: dict[int, tuple[int, str]]  # (year, state)
     presence_week: dt.date  # the Monday of the last finished week
     presence: dict[int, list[dict]]  # its shortfalls: name, required, recorded
+    late_results: dict[int, list[LateResultFacts]]  # oldest implementation first
 
 
 def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
@@ -239,6 +252,15 @@ def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
 
     presence_week = week_start(on) - dt.timedelta(days=7)
 
+    late_results = defaultdict(list)
+    for row in (
+        _in(with_result_due(Decision.objects.filter(state=DecisionState.PUBLISHED)), codes)
+        .filter(result_due__lt=on)
+        .order_by("village_id", "implemented_on", "year", "number")
+        .values("village_id", "year", "number", "implemented_on", "result_due_days")
+    ):
+        late_results[row["village_id"]].append(row)
+
     return {
         "villages": villages,
         "policies": policies,
@@ -254,6 +276,7 @@ def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
         "rectifications": rectifications,
         "presence_week": presence_week,
         "presence": shortfall_facts(presence_week, codes),
+        "late_results": late_results,
     }
 
 

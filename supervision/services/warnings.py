@@ -20,6 +20,7 @@ from core.dates import today
 from core.rates import format_percent
 from core.rights import Right, require
 from core.types import Actor
+from ledgers.models import Decision
 from villages.signals import bulk_written
 
 from ..choices import (
@@ -201,6 +202,22 @@ def warning_reasons(
             ),
         }
         found.append((WarningRule.PRESENCE_SHORT, text))
+
+    if late := facts["late_results"].get(village_id):
+        first = late[0]
+        text = ngettext(
+            "%(n)d decision implemented without its result made public within %(days)d days "
+            "(%(number)s, implemented %(date)s)",
+            "%(n)d decisions implemented without their result made public within %(days)d "
+            "days (the earliest %(number)s, implemented %(date)s)",
+            len(late),
+        ) % {
+            "n": len(late),
+            "days": first["result_due_days"],
+            "number": Decision.number_text(first["year"], first["number"]),
+            "date": _date(first["implemented_on"]),
+        }
+        found.append((WarningRule.DECISION_RESULT_LATE, text))
 
     levels = policy.rule_levels or {}
     reasons: list[WarningReason] = []
