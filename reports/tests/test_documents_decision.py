@@ -85,14 +85,18 @@ def test_the_verification_page_for_staff_and_for_anyone(
     url = reverse("reports:verify", args=["decision", decision.pk, code])
     for user in (insider, supervisor):
         page = login(client, user).get(url)
-        assert page.status_code == 200 and page.context["matches"] is True
+        assert page.status_code == 200 and page.context["answer"].matches is True
         assert decision.get_absolute_url() in page.content.decode()
+    # anyone holding the printout reads its public text to compare, without the record's page
     for user in (None, outsider):
         page = login(client, user).get(url)
-        assert page.status_code == 200 and page.context["matches"] is True
-        assert page.context["record"] is None and "村东道路" not in page.content.decode()
+        assert page.status_code == 200 and page.context["answer"].matches is True
+        text = page.content.decode()
+        assert page.context["record"] is None and decision.get_absolute_url() not in text
+        assert "村东道路" in text and "工程已完工并验收" in text
     wrong = reverse("reports:verify", args=["decision", decision.pk, "0000-0000-0000"])
-    assert login(client, None).get(wrong).context["matches"] is False
+    page = login(client, None).get(wrong)
+    assert page.context["answer"].matches is False and "村东道路" not in page.content.decode()
 
 
 def test_who_may_print_it(client, decision, outsider, insider, supervisor, clerk):
@@ -123,7 +127,7 @@ def test_before_the_fourth_step_it_prints_as_a_draft_and_the_code_follows_the_re
     second = fx.pdf_text(download(client, decision.pk), tmp_path)
     assert "党支部提议" in second and fx.printed_code(second) != old
     stale = client.get(reverse("reports:verify", args=["decision", decision.pk, old]))
-    assert stale.context["matches"] is False
+    assert stale.context["answer"].matches is False
 
 
 def test_the_decision_page_links_its_printout(client, insider, decision):
