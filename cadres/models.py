@@ -22,9 +22,9 @@ from villages.models import Village, audited
 from .choices import (
     RESERVE_POSTS,
     AdviceOutcome,
+    AdviceState,
     AppraisalGrade,
     AppraisalState,
-    AdviceState,
     CertificateState,
     Education,
     EndReason,

@@ -25,7 +25,14 @@ from django.utils.translation import gettext_lazy
 
 from villages.models import Region, Village
 
-from .choices import CHAIR_SEAT, RESERVE_POSTS, SECRETARY_SEAT, PledgeState, PostKind
+from .choices import (
+    CHAIR_SEAT,
+    RESERVE_POSTS,
+    SECRETARY_SEAT,
+    AppraisalGrade,
+    PledgeState,
+    PostKind,
+)
 from .models import (
     DEFAULT_YELLOW_CARD_SHARE,
     Cadre,
@@ -36,10 +43,10 @@ from .models import (
     ReserveNorm,
     ResignationAdvice,
     SecretaryAppraisal,
-    YellowCard,
-    YellowCardRule,
     TermChange,
     Training,
+    YellowCard,
+    YellowCardRule,
 )
 
 # The order in which posts are listed everywhere: the two seats first, then deputies, members.
@@ -470,3 +477,55 @@ def appraisal_grade_counts(user, prefix: str, year: int) -> dict[str, int]:
         .values_list("grade")
         .annotate(n=Count("pk"))
     )
+
+
+# The warnings' evaluation is the system's, not a user's: these read every village given.
+
+
+def reserve_short_facts(codes: list[str] | None) -> dict[int, list[tuple[str, int, int]]]:
+    """Villages (all, or those of `codes`) below their reserve norm: village id → [(post,
+    active candidates, norm)] for each key post short; two queries."""
+    counts = {
+        f"reserves_{post}": Count(
+            "reserves", filter=Q(reserves__post=post, reserves__withdrawn_on__isnull=True)
+        )
+        for post in RESERVE_POSTS
+    }
+    villages = Village.objects.order_by()
+    if codes is not None:
+        villages = villages.filter(code__in=codes)
+    norms = dict(ReserveNorm.objects.values_list("area_code", "per_post"))
+    short: dict[int, list[tuple[str, int, int]]] = {}
+    for row in villages.annotate(**counts).values("pk", "code", "is_backward", *counts):
+        norm = reserve_norm(is_backward=row["is_backward"], county_norm=norms.get(row["code"][:6]))
+        for post in RESERVE_POSTS:
+            active = row[f"reserves_{post}"]
+            if shortfall(active, norm):
+                short.setdefault(row["pk"], []).append((str(post), active, norm))
+    return short
+
+
+def poor_appraisal_facts(year: int, codes: list[str] | None) -> dict[int, tuple[int, str, str]]:
+    """Villages whose secretary's standing appraisal of `year` or the year before (the latest)
+    is graded 差: village id → (year, secretary's name, grade); one query."""
+    appraisals = SecretaryAppraisal.objects.current().filter(year__in=[year - 1, year])
+    if codes is not None:
+        appraisals = appraisals.filter(area_code__in=codes)
+    latest: dict[int, tuple[int, str, str]] = {}
+    for village_id, year_, name, grade in appraisals.order_by("village_id", "year").values_list(
+        "village_id", "year", "post__cadre__name", "grade"
+    ):
+        latest[village_id] = (year_, name, grade)
+    return {v: facts for v, facts in latest.items() if facts[2] == AppraisalGrade.POOR}
+
+
+def yellow_card_townships(year: int) -> dict[str, int]:
+    """Townships holding a yellow card of `year` or the year before: code → the latest year."""
+    cards: dict[str, int] = {}
+    for code, year_ in (
+        YellowCard.objects.filter(year__in=[year - 1, year])
+        .order_by("year")
+        .values_list("area_code", "year")
+    ):
+        cards[code] = year_
+    return cards

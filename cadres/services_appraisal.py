@@ -20,6 +20,7 @@ from core.rights import Right, require
 from core.types import Actor
 from core.validators import check_reason
 from villages.models import Region
+from villages.signals import bulk_written
 
 from .choices import APPRAISAL_TRANSITIONS, SECRETARY_SEAT, AppraisalState
 from .models import Post, ReserveNorm, SecretaryAppraisal, YellowCard, YellowCardRule
@@ -69,9 +70,7 @@ def _check_year(year: int, report_date: dt.date) -> None:
 
 def _check_dates(appraisal: SecretaryAppraisal) -> None:
     if appraisal.appraised_on and appraisal.appraised_on < appraisal.report_date:
-        raise ValidationError(
-            {"appraised_on": _("The appraisal cannot be before the report.")}
-        )
+        raise ValidationError({"appraised_on": _("The appraisal cannot be before the report.")})
 
 
 @transaction.atomic
@@ -127,9 +126,7 @@ def appraisal_update(
     require(actor, Right.EDIT, appraisal.area_code)
     appraisal = SecretaryAppraisal.objects.select_for_update().get(pk=appraisal.pk)
     if appraisal.is_concluded:
-        raise ValidationError(
-            _("A concluded appraisal is final: record a correction instead.")
-        )
+        raise ValidationError(_("A concluded appraisal is final: record a correction instead."))
     unknown = set(fields) - set(APPRAISAL_FIELDS)
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
@@ -243,8 +240,9 @@ def yellow_cards_evaluate(*, year: int, county_codes: list[str] | None = None) -
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
         facts = yellow_card_facts(year, county_codes)
         already = set(
-            YellowCard.objects.filter(year=year, township_id__in=[f.township.pk for f in facts])
-            .values_list("township_id", flat=True)
+            YellowCard.objects.filter(
+                year=year, township_id__in=[f.township.pk for f in facts]
+            ).values_list("township_id", flat=True)
         )
         cards = [
             YellowCard(
@@ -261,4 +259,6 @@ def yellow_cards_evaluate(*, year: int, county_codes: list[str] | None = None) -
             if f.earns_card and f.township.pk not in already
         ]
         YellowCard.objects.bulk_create(cards, ignore_conflicts=True)
+        if cards:
+            bulk_written.send(YellowCard, area_codes=sorted({c.area_code[:6] for c in cards}))
     return len(cards)

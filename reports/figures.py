@@ -58,6 +58,7 @@ SOURCES = (
     "ledgers.Disclosure",
     "ledgers.Handover",
     "cadres.QualificationCertificate",
+    "cadres.YellowCard",
     "villages.Village",
     "villages.Region",
 )

@@ -215,6 +215,9 @@ class WarningRule(models.TextChoices):
     LOW_REDEMPTION = "low_redemption", _("Low pledge redemption")
     BACKWARD = "backward", _("Backward village")
     PRESENCE_SHORT = "presence_short", _("Contact cadres below the presence norm")
+    RESERVE_SHORT = "reserve_short", _("Reserve cadres below the norm")
+    APPRAISAL_POOR = "appraisal_poor", _("Secretary graded poor in the yearly appraisal")
+    YELLOW_CARD = "yellow_card", _("Township under a yellow card")
 
 
 #: the level each rule raises by default; a county may change them
@@ -228,6 +231,9 @@ DEFAULT_RULE_LEVELS = {
     WarningRule.LOW_REDEMPTION: WarningLevel.ORANGE,
     WarningRule.BACKWARD: WarningLevel.ORANGE,
     WarningRule.PRESENCE_SHORT: WarningLevel.YELLOW,
+    WarningRule.RESERVE_SHORT: WarningLevel.YELLOW,
+    WarningRule.APPRAISAL_POOR: WarningLevel.ORANGE,
+    WarningRule.YELLOW_CARD: WarningLevel.YELLOW,
 }
 
 

@@ -14,6 +14,7 @@ from django.db.models import Count, F, Min, Q, Subquery
 
 from cadres.choices import CertificateState
 from cadres.models import QualificationCertificate
+from cadres.selectors import poor_appraisal_facts, reserve_short_facts, yellow_card_townships
 from core.rates import fulfilment_rate, satisfaction_expression
 from ledgers.models import Disclosure
 from ledgers.selectors.handover import OVERDUE_AFTER_DAYS, handovers_due
@@ -133,6 +134,9 @@ class WarningFacts(TypedDict):
     rectifications: dict[int, tuple[int, str]]  # (year, state)
     presence_week: dt.date  # the Monday of the last finished week
     presence: dict[int, list[dict]]  # its shortfalls: name, required, recorded
+    reserves: dict[int, list[tuple[str, int, int]]]  # key posts short: (post, active, norm)
+    appraisals: dict[int, tuple[int, str, str]]  # secretary graded poor: (year, name, grade)
+    yellow_cards: dict[str, int]  # township code → year of its latest yellow card
 
 
 def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
@@ -254,6 +258,9 @@ def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
         "rectifications": rectifications,
         "presence_week": presence_week,
         "presence": shortfall_facts(presence_week, codes),
+        "reserves": reserve_short_facts(codes),
+        "appraisals": poor_appraisal_facts(on.year, codes),
+        "yellow_cards": yellow_card_townships(on.year),
     }
 
 
