@@ -1,6 +1,7 @@
 """Demo data of the yearly 述职评议 and the yellow cards (黄牌警告).
 
-Every sitting secretary who held the post last year reported and was appraised by the township:
+Every secretary sitting at the year's end reported (this year's reports once mid-November has
+passed, otherwise last year's) and was appraised by the township:
 most are graded 好 or 较好, some 一般, a few 差, never more than the county's threshold in a
 township, except in one township of the first county, which gets a yellow card from the yearly
 evaluation. Run after the committees (`build_cadre_demo`), with its own random generator."""
@@ -16,7 +17,7 @@ from decimal import Decimal
 import pghistory
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,7 +80,10 @@ def build_appraisal_demo(
 ) -> AppraisalDemoResult:
     """Appraise last year's secretaries and issue the yellow cards, unless already done."""
     on = on or local_today()
-    year = on.year - 1
+    # The year-end reports are held from mid-November: this year's once they have begun.
+    year = on.year if on >= date(on.year, 11, 15) else on.year - 1
+    first_day = date(year, 11, 10)
+    last_day = min(on - timedelta(days=1), date(year, 12, 27))
     rng = random.Random(f"appraisal:{seed}")
     villages = Village.objects.all() if villages is None else villages
     if SecretaryAppraisal.objects.filter(village__in=villages).exists():
@@ -88,9 +92,9 @@ def build_appraisal_demo(
         Post.objects.filter(
             village__in=villages,
             kind__in=list(SECRETARY_SEAT),
-            start_date__lte=date(year, 12, 1),
+            start_date__lte=first_day,
         )
-        .filter(end_date__isnull=True)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=date(year, 12, 31)))
         .order_by("area_code", "pk")
     )
     if not posts:
@@ -127,8 +131,8 @@ def build_appraisal_demo(
             for i in poor[cap:]:
                 grades[i] = AppraisalGrade.MEDIOCRE
         for post, grade in zip(township_posts, grades, strict=True):
-            reported = date(year, 12, rng.randint(15, 27))
-            appraised = reported + timedelta(days=rng.randint(0, 3))
+            reported = first_day + timedelta(days=rng.randint(0, (last_day - first_day).days))
+            appraised = min(reported + timedelta(days=rng.randint(0, 3)), last_day)
             low, high = SCORES[grade]
             rows.append(
                 SecretaryAppraisal(
@@ -150,7 +154,7 @@ def build_appraisal_demo(
     with pghistory.context(source="seed_demo", seed=seed):
         created = SecretaryAppraisal.objects.bulk_create(rows, batch_size=2000)
         # Born drafts (the database refuses a row born concluded), then concluded.
-        concluded_at = timezone.make_aware(datetime.combine(date(year + 1, 1, 8), time(17)))
+        concluded_at = timezone.make_aware(datetime.combine(last_day, time(17)))
         SecretaryAppraisal.objects.filter(pk__in=[a.pk for a in created]).update(
             state=AppraisalState.CONCLUDED, concluded_at=concluded_at
         )
