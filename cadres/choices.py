@@ -106,3 +106,24 @@ DEFAULT_CLAUSES = [
     _("I perform the duties of my post faithfully and keep the promises above."),
     _("If I break this pledge, I resign voluntarily."),
 ]
+
+
+class AppraisalGrade(models.TextChoices):
+    """The grades (考核等次) of a secretary's yearly report and appraisal (述职评议), best first."""
+
+    GOOD = "good", _("Good")
+    FAIRLY_GOOD = "fairly_good", _("Fairly good")
+    MEDIOCRE = "mediocre", _("Mediocre")
+    POOR = "poor", _("Poor")
+
+
+class AppraisalState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    CONCLUDED = "concluded", _("Concluded")
+
+
+#: the allowed changes of an appraisal's state (services.appraisal_* check them here)
+APPRAISAL_TRANSITIONS = {
+    AppraisalState.DRAFT: {AppraisalState.CONCLUDED},
+    AppraisalState.CONCLUDED: set(),
+}

@@ -26,6 +26,7 @@ from villages.models import Village
 
 from .choices import RESERVE_POSTS, SECRETARY_SEAT, Education, PostKind
 from .demo import FEMALE_NAMES, MALE_NAMES, MOBILE_PREFIXES, CadreDemoResult, build_cadre_demo
+from .demo_appraisal import AppraisalDemoResult, build_appraisal_demo
 from .identity import check_character, id_number_hash
 from .models import Cadre, Post, ReserveCadre, Training
 from .selectors import BACKWARD_NORM
@@ -71,16 +72,18 @@ class PipelineDemoResult:
 class _Both:
     cadres: CadreDemoResult
     pipeline: PipelineDemoResult
+    appraisals: AppraisalDemoResult
 
     def summary(self) -> str:
-        return f"{self.cadres.summary()} {self.pipeline.summary()}"
+        return f"{self.cadres.summary()} {self.pipeline.summary()} {self.appraisals.summary()}"
 
 
 def build_cadres_demo(*, seed: int, villages: QuerySet[Village] | None = None) -> _Both:
-    """seed_demo's builder of this app: the committees, then the pipeline."""
+    """seed_demo's builder of this app: the committees, the pipeline, the yearly appraisals."""
     return _Both(
         build_cadre_demo(seed=seed, villages=villages),
         build_pipeline_demo(seed=seed, villages=villages),
+        build_appraisal_demo(seed=seed, villages=villages),
     )
 
 

@@ -25,9 +25,16 @@ from villages.models import Region
 
 from .choices import CertificateState, PledgeState, PostKind
 from .imports import CADRE_COLUMNS, CADRE_SHEET, DATE_FORMAT
-from .models import Pledge, Post, PostQuerySet, ReserveCadreQuerySet
+from .models import Pledge, Post, PostQuerySet, ReserveCadreQuerySet, SecretaryAppraisalQuerySet
 
-__all__ = ["EXPORT_COLUMNS", "RESERVE_COLUMNS", "export_cadres", "export_reserves"]
+__all__ = [
+    "APPRAISAL_COLUMNS",
+    "EXPORT_COLUMNS",
+    "RESERVE_COLUMNS",
+    "export_appraisals",
+    "export_cadres",
+    "export_reserves",
+]
 
 EXPORT_COLUMNS = (
     *CADRE_COLUMNS,
@@ -208,5 +215,70 @@ def export_reserves(*, actor, queryset: ReserveCadreQuerySet) -> bytes:
             if RESERVE_COLUMNS[cell.column - 1].key in ("since", "withdrawn_on"):
                 cell.number_format = DATE_FORMAT
             elif RESERVE_COLUMNS[cell.column - 1].is_code:
+                cell.number_format = TEXT_FORMAT
+    return workbook_bytes(wb)
+
+
+APPRAISAL_COLUMNS = (
+    Column("village_code", gettext_lazy("Village code"), "", width=15, is_code=True),
+    Column("village", gettext_lazy("Village"), "", width=14),
+    Column("year", gettext_lazy("Year"), "", width=8),
+    Column("name", gettext_lazy("Secretary"), "", width=10),
+    Column("report_date", gettext_lazy("Date of the report"), "", width=12),
+    Column("summary", gettext_lazy("Summary of the report"), "", width=40),
+    Column("appraised_on", gettext_lazy("Date of the appraisal"), "", width=12),
+    Column("grade", gettext_lazy("Grade"), "", width=8),
+    Column("score", gettext_lazy("Score"), "", width=8),
+    Column("appraisers", gettext_lazy("Appraised by"), "", width=24),
+    Column("state", gettext_lazy("State"), "", width=10),
+    Column("corrects", gettext_lazy("Corrects"), "", width=20),
+)
+
+
+def export_appraisals(*, actor, queryset: SecretaryAppraisalQuerySet) -> bytes:
+    """An .xlsx of the secretaries' reports and appraisals the actor may see in `queryset` (a
+    filtered list); one query whatever the number of rows."""
+    appraisals = (
+        queryset.visible_to(actor)
+        .select_related("village", "post__cadre")
+        .order_by("-year", "area_code", "pk")
+    )
+    wb = new_workbook()
+    ws = wb.active
+    ws.title = str(_("Reports and appraisals"))
+    write_row(
+        ws,
+        [
+            _("Secretaries' reports and appraisals, exported on %(date)s")
+            % {"date": date_format(local_today(), "DATE_FORMAT")}
+        ],
+    )
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(APPRAISAL_COLUMNS))
+    ws["A1"].font = Font(bold=True, size=14)
+    write_header(ws, APPRAISAL_COLUMNS)
+    for a in appraisals:
+        write_row(
+            ws,
+            [
+                a.village.code,
+                a.village.name,
+                a.year,
+                a.post.cadre.name,
+                a.report_date,
+                a.report_summary,
+                a.appraised_on,
+                a.get_grade_display(),
+                a.score,
+                a.appraisers,
+                a.get_state_display(),
+                _("correction of no. %(pk)d") % {"pk": a.corrects_id} if a.corrects_id else "",
+            ],
+        )
+    for row in ws.iter_rows(min_row=HEADER_ROW + 1):
+        for cell in row:
+            key = APPRAISAL_COLUMNS[cell.column - 1].key
+            if key in ("report_date", "appraised_on"):
+                cell.number_format = DATE_FORMAT
+            elif APPRAISAL_COLUMNS[cell.column - 1].is_code:
                 cell.number_format = TEXT_FORMAT
     return workbook_bytes(wb)

@@ -14,6 +14,8 @@ from .choices import (
     RESERVE_POSTS,
     AdviceOutcome,
     AdviceState,
+    AppraisalGrade,
+    AppraisalState,
     CertificateState,
     PledgeState,
     PostKind,
@@ -25,7 +27,9 @@ from .models import (
     QualificationCertificate,
     ReserveCadre,
     ResignationAdvice,
+    SecretaryAppraisal,
     TermChange,
+    YellowCard,
 )
 
 EXPIRING_DAYS = 90
@@ -181,3 +185,38 @@ class ReserveCadreFilterSet(AreaFilterMixin):
     class Meta:
         model = ReserveCadre
         fields = ["q", "township", "village", "post", "active"]
+
+
+class SecretaryAppraisalFilterSet(AreaFilterMixin):
+    q = SearchFilter(fields=("post__cadre__name", "village__name"))
+    year = YearFilter(label=_("Year"))
+    grade = django_filters.ChoiceFilter(choices=AppraisalGrade.choices, label=_("Grade"))
+    state = django_filters.ChoiceFilter(choices=AppraisalState.choices, label=_("State"))
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("area_code", "village"),
+            ("year", "year"),
+            ("score", "score"),
+            ("post__cadre__name", "name"),
+        ),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = SecretaryAppraisal
+        fields = ["q", "township", "village", "year", "grade", "state"]
+
+
+class YellowCardFilterSet(django_filters.FilterSet):
+    township = django_filters.CharFilter(
+        field_name="area_code", lookup_expr="startswith", label=_("Township code")
+    )
+    year = YearFilter(label=_("Year"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("year", "year"), ("area_code", "township"), ("share", "share")),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = YellowCard
+        fields = ["township", "year"]

@@ -23,6 +23,8 @@ from .choices import (
     RESERVE_POSTS,
     AdviceOutcome,
     AdviceState,
+    AppraisalGrade,
+    AppraisalState,
     CertificateState,
     Education,
     EndReason,
@@ -46,6 +48,9 @@ __all__ = [
     "ReserveNorm",
     "ReserveCadre",
     "Training",
+    "SecretaryAppraisal",
+    "YellowCardRule",
+    "YellowCard",
 ]
 
 TERM_YEARS = 5
@@ -688,3 +693,260 @@ class Training(models.Model):
 
     def __str__(self):
         return f"{self.cadre} {self.course}"
+
+
+# ------------------------------------------------------------------ 述职评议 and the yellow card
+
+
+class SecretaryAppraisalQuerySet(ScopedQuerySet):
+    def concluded(self):
+        return self.filter(state=AppraisalState.CONCLUDED)
+
+    def current(self):
+        """The appraisals that stand: concluded and not corrected by a concluded correction."""
+        return self.concluded().exclude(
+            pk__in=SecretaryAppraisal.objects.concluded()
+            .filter(corrects__isnull=False)
+            .values("corrects_id")
+        )
+
+
+@audited
+@pgtrigger.register(
+    # Concluded is final: the database refuses any change or deletion of it, and a row born
+    # concluded (skipping the draft and the service's checks).
+    pgtrigger.Protect(
+        name="concluded_appraisal_is_final",
+        operation=pgtrigger.Update | pgtrigger.Delete,
+        condition=pgtrigger.Q(old__state=AppraisalState.CONCLUDED),
+    ),
+    pgtrigger.Protect(
+        name="appraisal_born_draft",
+        operation=pgtrigger.Insert,
+        condition=pgtrigger.Q(new__state=AppraisalState.CONCLUDED),
+    ),
+)
+class SecretaryAppraisal(models.Model):
+    """述职评议: a village party secretary's yearly report to the township party committee and
+    the township's appraisal of it (grade, score, who appraised). Concluded, it is final; a
+    correction is a new appraisal that `corrects` it and stands in its place once concluded."""
+
+    post = models.ForeignKey(
+        Post,
+        verbose_name=_("secretary's post"),
+        on_delete=models.PROTECT,
+        related_name="appraisals",
+    )
+    village = models.ForeignKey(
+        Village, verbose_name=_("village"), on_delete=models.PROTECT, related_name="appraisals"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000)], db_index=True
+    )
+    report_date = models.DateField(_("date of the report"))
+    report_summary = models.TextField(_("summary of the report"))
+    appraised_on = models.DateField(_("date of the appraisal"), null=True, blank=True)
+    grade = models.CharField(
+        _("grade"), max_length=12, choices=AppraisalGrade.choices, blank=True, db_index=True
+    )
+    score = models.DecimalField(
+        _("score"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    appraisers = models.TextField(_("appraised by"), blank=True)
+    comment = models.TextField(_("the township's comment"), blank=True)
+    corrects = models.OneToOneField(
+        "self",
+        verbose_name=_("corrects"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction",
+    )
+    correction_reason = models.TextField(_("reason of the correction"), blank=True)
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=AppraisalState.choices,
+        default=AppraisalState.DRAFT,
+        db_index=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    concluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("concluded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
+    area_code = area_code_field()
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = SecretaryAppraisalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("secretary's report and appraisal")
+        verbose_name_plural = _("secretaries' reports and appraisals")
+        ordering = ["-year", "area_code", "pk"]
+        constraints = [
+            area_code_check(),
+            # One original appraisal per secretary and year; corrections reference it.
+            models.UniqueConstraint(
+                fields=["post", "year"],
+                condition=Q(corrects__isnull=True),
+                name="one_appraisal_per_secretary_and_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100),
+                name="appraisal_score_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=AppraisalState.CONCLUDED)
+                | (
+                    ~Q(grade="")
+                    & Q(score__isnull=False)
+                    & Q(appraised_on__isnull=False)
+                    & Q(concluded_at__isnull=False)
+                    & Q(concluded_by__isnull=False)
+                ),
+                name="concluded_appraisal_is_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(correction_reason=""),
+                name="a_correction_gives_its_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.village} {self.year} {self.post.cadre}"
+
+    def get_absolute_url(self):
+        return reverse("cadres:appraisal-detail", args=[self.pk])
+
+    @property
+    def is_concluded(self) -> bool:
+        return self.state == AppraisalState.CONCLUDED
+
+
+class YellowCardRuleQuerySet(ScopedQuerySet):
+    pass
+
+
+#: the default share of a township's villages whose secretary is graded 差 above which the
+#: township gets a yellow card (the county changes it on the pipeline policy page)
+DEFAULT_YELLOW_CARD_SHARE = Decimal("20.00")
+
+
+@audited
+class YellowCardRule(models.Model):
+    """The county's yellow-card rule (黄牌警告): a township gets a yellow card for a year when
+    the share of its villages whose secretary was graded `failing grades` in that year's
+    concluded 述职评议 is above `share_threshold` percent."""
+
+    county = models.OneToOneField(
+        "villages.Region",
+        verbose_name=_("county"),
+        on_delete=models.CASCADE,
+        related_name="yellow_card_rule",
+        limit_choices_to={"level": "county"},
+    )
+    share_threshold = models.DecimalField(
+        _("share of villages graded poor above which (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULT_YELLOW_CARD_SHARE,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    count_mediocre = models.BooleanField(
+        _("count villages graded mediocre as failing too"), default=False
+    )
+    area_code = area_code_field()
+
+    objects = YellowCardRuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("yellow card rule")
+        verbose_name_plural = _("yellow card rules")
+        constraints = [
+            area_code_check(COUNTY),
+            models.CheckConstraint(
+                condition=Q(share_threshold__gte=0, share_threshold__lte=100),
+                name="yellow_card_share_0_to_100",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.county} {self.share_threshold}%"
+
+    def save(self, *args, **kwargs):
+        self.area_code = self.county.code
+        super().save(*args, **kwargs)
+
+    @property
+    def failing_grades(self) -> list[str]:
+        grades = [AppraisalGrade.POOR.value]
+        if self.count_mediocre:
+            grades.append(AppraisalGrade.MEDIOCRE.value)
+        return grades
+
+
+class YellowCardQuerySet(ScopedQuerySet):
+    pass
+
+
+@audited
+@pgtrigger.register(
+    pgtrigger.Protect(name="yellow_card_is_final", operation=pgtrigger.Update | pgtrigger.Delete)
+)
+class YellowCard(models.Model):
+    """A township's yellow card (黄牌警告) for a year, issued by the yearly evaluation of the
+    county's rule, with the figures and the villages that caused it; final once issued."""
+
+    township = models.ForeignKey(
+        "villages.Region",
+        verbose_name=_("township"),
+        on_delete=models.PROTECT,
+        related_name="yellow_cards",
+        limit_choices_to={"level": "township"},
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    villages = models.PositiveIntegerField(_("villages of the township"))
+    failing = models.PositiveIntegerField(_("villages graded failing"))
+    share = models.DecimalField(
+        _("share of villages graded failing (%)"), max_digits=5, decimal_places=2
+    )
+    threshold = models.DecimalField(_("threshold (%)"), max_digits=5, decimal_places=2)
+    reasons = models.JSONField(_("reasons"), default=list)
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    area_code = area_code_field()
+
+    objects = YellowCardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("yellow card")
+        verbose_name_plural = _("yellow cards")
+        ordering = ["-year", "area_code"]
+        constraints = [
+            area_code_check((9,)),
+            models.UniqueConstraint(fields=["township", "year"], name="one_yellow_card_per_year"),
+            models.CheckConstraint(
+                condition=Q(share__gt=models.F("threshold")), name="yellow_card_above_threshold"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.township} {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("cadres:yellow-card-detail", args=[self.pk])

@@ -7,6 +7,7 @@ Every selector takes the reading `user` and returns only rows inside the user's 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal
 
 from django.db.models import (
     Case,
@@ -24,8 +25,16 @@ from django.utils.translation import gettext_lazy
 
 from villages.models import Region, Village
 
-from .choices import CHAIR_SEAT, RESERVE_POSTS, SECRETARY_SEAT, PledgeState, PostKind
+from .choices import (
+    CHAIR_SEAT,
+    RESERVE_POSTS,
+    SECRETARY_SEAT,
+    AppraisalGrade,
+    PledgeState,
+    PostKind,
+)
 from .models import (
+    DEFAULT_YELLOW_CARD_SHARE,
     Cadre,
     Pledge,
     Post,
@@ -33,8 +42,11 @@ from .models import (
     ReserveCadre,
     ReserveNorm,
     ResignationAdvice,
+    SecretaryAppraisal,
     TermChange,
     Training,
+    YellowCard,
+    YellowCardRule,
 )
 
 # The order in which posts are listed everywhere: the two seats first, then deputies, members.
@@ -359,3 +371,161 @@ def reserves_of_cadre(user, cadre: Cadre) -> list[ReserveCadre]:
 def trainings_of_cadre(user, cadre: Cadre) -> list[Training]:
     """The courses the person attended, the latest first."""
     return list(Training.objects.visible_to(user).filter(cadre=cadre))
+
+
+# ------------------------------------------------------------------ 述职评议 and the yellow card
+
+
+def failing_share(failing: int, villages: int) -> Decimal:
+    """The share (%) of a township's villages graded failing, rounded up to two decimals, so
+    that a stored share is above the threshold exactly when the exact share is."""
+    if not villages:
+        return Decimal("0.00")
+    return (Decimal(failing) * 100 / Decimal(villages)).quantize(
+        Decimal("0.01"), rounding=ROUND_CEILING
+    )
+
+
+def earns_yellow_card(*, failing: int, villages: int, threshold: Decimal) -> bool:
+    """The yellow-card rule: more than `threshold` % of the township's villages have a
+    secretary graded failing in the year's concluded 述职评议 (exact, without rounding); a
+    township with no failing village never earns one, whatever the threshold."""
+    return failing > 0 and Decimal(failing) * 100 > threshold * villages
+
+
+@dataclass
+class TownshipAppraisalFacts:
+    """What the yellow-card rule looks at for one township and year."""
+
+    township: Region
+    villages: int
+    failing: int
+    threshold: Decimal
+    reasons: list[dict[str, str]]
+
+    @property
+    def share(self) -> Decimal:
+        return failing_share(self.failing, self.villages)
+
+    @property
+    def earns_card(self) -> bool:
+        return earns_yellow_card(
+            failing=self.failing, villages=self.villages, threshold=self.threshold
+        )
+
+
+def yellow_card_facts(
+    year: int, county_codes: list[str] | None = None
+) -> list[TownshipAppraisalFacts]:
+    """Per township (of every county, or of `county_codes`): its villages, those whose
+    secretary's standing appraisal for `year` has a failing grade, and the county's threshold;
+    three queries whatever the number of townships."""
+    townships = Region.objects.filter(level="township").annotate(n=Count("villages"))
+    appraisals = SecretaryAppraisal.objects.current().filter(year=year)
+    if county_codes is not None:
+        within = Q(pk__in=[])
+        for code in county_codes:
+            within |= Q(code__startswith=code)
+        townships = townships.filter(within)
+        appraisals = appraisals.filter(area_code__in=Village.objects.filter(within).values("code"))
+    rules = {r.area_code: r for r in YellowCardRule.objects.all()}
+    by_township: dict[str, list[dict[str, str]]] = {}
+    for code, village, secretary, grade in appraisals.order_by("area_code").values_list(
+        "area_code", "village__name", "post__cadre__name", "grade"
+    ):
+        rule = rules.get(code[:6]) or YellowCardRule(share_threshold=DEFAULT_YELLOW_CARD_SHARE)
+        if grade in rule.failing_grades:
+            by_township.setdefault(code[:9], []).append(
+                {"code": code, "village": village, "secretary": secretary, "grade": grade}
+            )
+    facts = []
+    for township in townships.order_by("code"):
+        rule = rules.get(township.code[:6])
+        threshold = rule.share_threshold if rule else DEFAULT_YELLOW_CARD_SHARE
+        failing = by_township.get(township.code, [])
+        facts.append(
+            TownshipAppraisalFacts(
+                township=township,
+                villages=township.n,
+                failing=len(failing),
+                threshold=threshold,
+                reasons=failing,
+            )
+        )
+    return facts
+
+
+def yellow_cards_of(user, prefix: str, *, year: int | None = None) -> list[YellowCard]:
+    """The yellow cards the user sees under `prefix` (a county or township code), latest first."""
+    cards = (
+        YellowCard.objects.visible_to(user)
+        .filter(area_code__startswith=prefix[:9])
+        .select_related("township")
+    )
+    if year is not None:
+        cards = cards.filter(year=year)
+    return list(cards.order_by("-year", "area_code"))
+
+
+def appraisal_grade_counts(user, prefix: str, year: int) -> dict[str, int]:
+    """How many standing appraisals of `year` of each grade under `prefix`, in one query."""
+    return dict(
+        SecretaryAppraisal.objects.visible_to(user)
+        .current()
+        .filter(year=year, area_code__startswith=prefix)
+        .order_by()
+        .values_list("grade")
+        .annotate(n=Count("pk"))
+    )
+
+
+# The warnings' evaluation is the system's, not a user's: these read every village given.
+
+
+def reserve_short_facts(codes: list[str] | None) -> dict[int, list[tuple[str, int, int]]]:
+    """Villages (all, or those of `codes`) below their reserve norm: village id → [(post,
+    active candidates, norm)] for each key post short; two queries."""
+    counts = {
+        f"reserves_{post}": Count(
+            "reserves", filter=Q(reserves__post=post, reserves__withdrawn_on__isnull=True)
+        )
+        for post in RESERVE_POSTS
+    }
+    villages = Village.objects.order_by()
+    if codes is not None:
+        villages = villages.filter(code__in=codes)
+    norms = dict(ReserveNorm.objects.values_list("area_code", "per_post"))
+    short: dict[int, list[tuple[str, int, int]]] = {}
+    for row in villages.annotate(**counts).values("pk", "code", "is_backward", *counts):
+        norm = reserve_norm(is_backward=row["is_backward"], county_norm=norms.get(row["code"][:6]))
+        for post in RESERVE_POSTS:
+            active = row[f"reserves_{post}"]
+            if shortfall(active, norm):
+                short.setdefault(row["pk"], []).append((str(post), active, norm))
+    return short
+
+
+def poor_appraisal_facts(year: int, codes: list[str] | None) -> dict[int, tuple[int, str, str]]:
+    """Villages whose secretary's standing appraisal of `year` or the year before (the latest)
+    is graded 差: village id → (year, secretary's name, grade); one query."""
+    appraisals = SecretaryAppraisal.objects.current().filter(year__in=[year - 1, year])
+    if codes is not None:
+        appraisals = appraisals.filter(area_code__in=codes)
+    latest: dict[int, tuple[int, str, str]] = {}
+    for village_id, year_, name, grade in appraisals.order_by("village_id", "year").values_list(
+        "village_id", "year", "post__cadre__name", "grade"
+    ):
+        latest[village_id] = (year_, name, grade)
+    return {v: facts for v, facts in latest.items() if facts[2] == AppraisalGrade.POOR}
+
+
+def yellow_card_townships(year: int) -> dict[str, int]:
+    """Townships holding a yellow card of `year` or the year before: code → the latest year."""
+    cards: dict[str, int] = {}
+    for code, year_ in (
+        YellowCard.objects.filter(year__in=[year - 1, year])
+        .order_by("year")
+        .values_list("area_code", "year")
+    ):
+        cards[code] = year_
+    return cards

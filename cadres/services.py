@@ -906,3 +906,40 @@ def training_record(
     training.full_clean()
     training.save()
     return training
+
+
+@transaction.atomic
+def training_update(
+    *,
+    actor: Actor,
+    training: Training,
+    reason: str,
+    course: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    hours: Decimal,
+    organizer: str = "",
+    notes: str = "",
+) -> Training:
+    """Correct a training record; the reason goes with the change into its history."""
+    require(actor, Right.EDIT, training.area_code)
+    reason = check_reason(reason)
+    training = Training.objects.select_for_update().get(pk=training.pk)
+    if end_date < start_date:
+        raise ValidationError({"end_date": _("The course cannot end before it starts.")})
+    training.course, training.organizer, training.notes = course, organizer, notes
+    training.start_date, training.end_date, training.hours = start_date, end_date, hours
+    training.full_clean()
+    with pghistory.context(reason=reason):
+        training.save()
+    return training
+
+
+@transaction.atomic
+def training_delete(*, actor: Actor, training: Training, reason: str) -> None:
+    """Delete a training record entered by mistake; the row and the reason stay in the history."""
+    require(actor, Right.EDIT, training.area_code)
+    reason = check_reason(reason)
+    training = Training.objects.select_for_update().get(pk=training.pk)
+    with pghistory.context(reason=reason):
+        training.delete()

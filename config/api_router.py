@@ -9,8 +9,10 @@ from cadres.api.views import (
     QualificationCertificateViewSet,
     ReserveCadreViewSet,
     ResignationAdviceViewSet,
+    SecretaryAppraisalViewSet,
     TermChangeViewSet,
     TrainingViewSet,
+    YellowCardViewSet,
 )
 from ledgers.api.decisions import DecisionPolicyViewSet, DecisionViewSet
 from ledgers.api.disclosure import DisclosureQuestionViewSet, DisclosureViewSet
@@ -49,6 +51,8 @@ router.register("advices", ResignationAdviceViewSet, basename="advice")
 router.register("term-changes", TermChangeViewSet, basename="term-change")
 router.register("reserve-cadres", ReserveCadreViewSet, basename="reserve-cadre")
 router.register("trainings", TrainingViewSet, basename="training")
+router.register("appraisals", SecretaryAppraisalViewSet, basename="appraisal")
+router.register("yellow-cards", YellowCardViewSet, basename="yellow-card")
 router.register("accounts", AccountViewSet, basename="account")
 router.register("vouchers", VoucherViewSet, basename="voucher")
 router.register("verifications", VerificationViewSet, basename="verification")

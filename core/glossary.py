@@ -32,6 +32,8 @@ STATES: dict[str, str] = {
     "In force": "生效",
     "Superseded by an amendment": "已被修订替代",
     "Ended": "已终止",
+    # cadres.AppraisalState (also Draft)
+    "Concluded": "已办结",
     # cadres.AdviceState
     "Opened": "已立项",
     "Talk held": "已谈话",
@@ -335,6 +337,14 @@ CHOICES: dict[str, str] = {
     "Certificate suspended": "任职资格证书被暂停",
     "Low pledge redemption": "承诺兑现率偏低",
     "Backward village": "后进村",
+    "Reserve cadres below the norm": "后备干部未达配备标准",
+    "Secretary graded poor in the yearly appraisal": "书记年度述职评议等次为差",
+    "Township under a yellow card": "乡镇被黄牌警告",
+    # cadres.AppraisalGrade (述职评议的考核等次)
+    "Good": "好",
+    "Fairly good": "较好",
+    "Mediocre": "一般",
+    "Poor": "差",
     # reports.ReportKind
     "Quarterly review report": "季度监督评议报告",
     # work.ChannelKind
@@ -379,6 +389,8 @@ NOUNS: dict[str, str] = {
     "warning": "预警",
     "staff account": "工作人员账号",
     "Collective assets": "集体资产",
+    "secretary's report and appraisal": "村党组织书记述职评议",
+    "yellow card": "黄牌警告",
 }
 
 #: Every term: msgid → the Chinese it must read as.

@@ -61,6 +61,7 @@ SOURCES = (
     "ledgers.Decision",
     "ledgers.DecisionPolicy",
     "cadres.QualificationCertificate",
+    "cadres.YellowCard",
     "villages.Village",
     "villages.Region",
 )

@@ -216,6 +216,9 @@ class WarningRule(models.TextChoices):
     BACKWARD = "backward", _("Backward village")
     PRESENCE_SHORT = "presence_short", _("Contact cadres below the presence norm")
     DECISION_RESULT_LATE = "decision_result_late", _("Decision results not made public")
+    RESERVE_SHORT = "reserve_short", _("Reserve cadres below the norm")
+    APPRAISAL_POOR = "appraisal_poor", _("Secretary graded poor in the yearly appraisal")
+    YELLOW_CARD = "yellow_card", _("Township under a yellow card")
 
 
 #: the level each rule raises by default; a county may change them
@@ -230,6 +233,9 @@ DEFAULT_RULE_LEVELS = {
     WarningRule.BACKWARD: WarningLevel.ORANGE,
     WarningRule.PRESENCE_SHORT: WarningLevel.YELLOW,
     WarningRule.DECISION_RESULT_LATE: WarningLevel.YELLOW,
+    WarningRule.RESERVE_SHORT: WarningLevel.YELLOW,
+    WarningRule.APPRAISAL_POOR: WarningLevel.ORANGE,
+    WarningRule.YELLOW_CARD: WarningLevel.YELLOW,
 }
 
 

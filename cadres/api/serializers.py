@@ -8,6 +8,8 @@ them masked, as `id_number_masked` and `phone_masked`; the full values come only
 `POST cadres/{id}/reveal/`, which is logged.
 """
 
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -26,8 +28,10 @@ from ..models import (
     QualificationCertificate,
     ReserveCadre,
     ResignationAdvice,
+    SecretaryAppraisal,
     TermChange,
     Training,
+    YellowCard,
 )
 from ..services import COUNTERSIGNING_BODIES
 
@@ -467,3 +471,91 @@ class TrainingSerializer(CleanModelSerializer):
             "hours",
             "notes",
         ]
+
+
+class TrainingChangeSerializer(CleanSerializer):
+    """Body of `POST trainings/{id}/correct/`: the corrected record and the reason."""
+
+    course = serializers.CharField(max_length=100)
+    organizer = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    hours = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=Decimal("0.5"))
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=500)
+
+
+class ReasonSerializer(CleanSerializer):
+    """A body holding only the reason (deleting a training, correcting an appraisal)."""
+
+    reason = serializers.CharField(max_length=1000)
+
+
+# ------------------------------------------------------------------ 述职评议 and yellow cards
+
+
+class SecretaryAppraisalSerializer(CleanModelSerializer):
+    """A secretary's yearly report and the township's appraisal (述职评议); `post` is the
+    secretary's post. Drafts change through PATCH; `conclude` makes one final, `correct` opens
+    a correction (a new draft that references it)."""
+
+    post = ScopedPrimaryKeyRelatedField(queryset=Post.objects.all())
+    secretary_name = serializers.CharField(source="post.cadre.name", read_only=True)
+    village = serializers.CharField(source="village.code", read_only=True)
+    village_name = serializers.CharField(source="village.name", read_only=True)
+    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
+    score = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        required=False,
+        allow_null=True,
+    )
+
+    class Meta:
+        model = SecretaryAppraisal
+        fields = [
+            "id",
+            "post",
+            "secretary_name",
+            "village",
+            "village_name",
+            "year",
+            "report_date",
+            "report_summary",
+            "appraised_on",
+            "grade",
+            "grade_display",
+            "score",
+            "appraisers",
+            "comment",
+            "state",
+            "corrects",
+            "correction_reason",
+            "concluded_at",
+        ]
+        read_only_fields = ["state", "corrects", "correction_reason", "concluded_at"]
+
+
+class YellowCardSerializer(CleanModelSerializer):
+    """A township's yellow card (黄牌警告) for a year, with the villages that caused it."""
+
+    township = serializers.CharField(source="township.code", read_only=True)
+    township_name = serializers.CharField(source="township.name", read_only=True)
+
+    class Meta:
+        model = YellowCard
+        fields = [
+            "id",
+            "township",
+            "township_name",
+            "year",
+            "villages",
+            "failing",
+            "share",
+            "threshold",
+            "reasons",
+            "issued_at",
+        ]
+        read_only_fields = fields

@@ -9,9 +9,9 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedServiceViewSet, service_errors
+from core.api import ScopedReadOnlyViewSet, ScopedServiceViewSet, service_errors
 
-from .. import services
+from .. import services, services_appraisal
 from ..filtersets import (
     CadreFilterSet,
     PledgeFilterSet,
@@ -19,7 +19,9 @@ from ..filtersets import (
     QualificationCertificateFilterSet,
     ReserveCadreFilterSet,
     ResignationAdviceFilterSet,
+    SecretaryAppraisalFilterSet,
     TermChangeFilterSet,
+    YellowCardFilterSet,
 )
 from ..models import (
     Cadre,
@@ -28,8 +30,10 @@ from ..models import (
     QualificationCertificate,
     ReserveCadre,
     ResignationAdvice,
+    SecretaryAppraisal,
     TermChange,
     Training,
+    YellowCard,
 )
 from . import serializers as s
 
@@ -279,9 +283,93 @@ class TrainingViewSet(ScopedServiceViewSet):
 
     queryset = Training.objects.all()
     serializer_class = s.TrainingSerializer
+    service_arg = "training"
 
     def base_queryset(self):
         return Training.objects.select_related("cadre")
 
     def create_with_service(self, **data):
         return services.training_record(actor=self.request.user, **data)
+
+    @extend_schema(request=s.TrainingChangeSerializer, responses=s.TrainingSerializer)
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        """Correct the record; the reason goes into its history."""
+        return self.act(services.training_update, s.TrainingChangeSerializer)
+
+    @extend_schema(request=s.ReasonSerializer, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def remove(self, request, pk=None):
+        """Delete a record entered by mistake; the row and the reason stay in the history."""
+        training = self.get_object()
+        body = s.ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with service_errors():
+            services.training_delete(
+                actor=request.user, training=training, reason=body.validated_data["reason"]
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SecretaryAppraisalViewSet(ScopedServiceViewSet):
+    """Secretaries' yearly reports and appraisals (述职评议) in the user's scope."""
+
+    queryset = SecretaryAppraisal.objects.all()
+    serializer_class = s.SecretaryAppraisalSerializer
+    filterset_class = SecretaryAppraisalFilterSet
+    service_arg = "appraisal"
+
+    def base_queryset(self):
+        return SecretaryAppraisal.objects.select_related("post__cadre", "village")
+
+    def create_with_service(self, **data):
+        return services_appraisal.appraisal_create(actor=self.request.user, **data)
+
+    def partial_update(self, request, *args, **kwargs):
+        appraisal = self.get_object()
+        serializer = self.get_serializer(appraisal, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        fields = {
+            k: v
+            for k, v in serializer.validated_data.items()
+            if k in services_appraisal.APPRAISAL_FIELDS
+        }
+        with service_errors():
+            appraisal = services_appraisal.appraisal_update(
+                actor=request.user, appraisal=appraisal, **fields
+            )
+        return Response(self.get_serializer(appraisal).data)
+
+    def destroy(self, request, *args, **kwargs):
+        appraisal = self.get_object()
+        with service_errors():
+            services_appraisal.appraisal_delete(actor=request.user, appraisal=appraisal)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=s.SecretaryAppraisalSerializer)
+    @action(detail=True, methods=["post"])
+    def conclude(self, request, pk=None):
+        appraisal = self.get_object()
+        with service_errors():
+            appraisal = services_appraisal.appraisal_conclude(
+                actor=request.user, appraisal=appraisal
+            )
+        return Response(self.get_serializer(appraisal).data)
+
+    @extend_schema(request=s.ReasonSerializer, responses={201: s.SecretaryAppraisalSerializer})
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        return self.act(
+            services_appraisal.appraisal_correct, s.ReasonSerializer, status.HTTP_201_CREATED
+        )
+
+
+class YellowCardViewSet(ScopedReadOnlyViewSet):
+    """The townships' yellow cards (黄牌警告) the user sees."""
+
+    queryset = YellowCard.objects.all()
+    serializer_class = s.YellowCardSerializer
+    filterset_class = YellowCardFilterSet
+
+    def base_queryset(self):
+        return YellowCard.objects.select_related("township")

@@ -14,6 +14,7 @@ from django.db.models import Count, F, Min, Q, Subquery
 
 from cadres.choices import CertificateState
 from cadres.models import QualificationCertificate
+from cadres.selectors import poor_appraisal_facts, reserve_short_facts, yellow_card_townships
 from core.rates import fulfilment_rate, satisfaction_expression
 from ledgers.choices import DecisionState
 from ledgers.models import Decision, Disclosure
@@ -146,6 +147,9 @@ class WarningFacts(TypedDict):
     presence_week: dt.date  # the Monday of the last finished week
     presence: dict[int, list[dict]]  # its shortfalls: name, required, recorded
     late_results: dict[int, list[LateResultFacts]]  # oldest implementation first
+    reserves: dict[int, list[tuple[str, int, int]]]  # key posts short: (post, active, norm)
+    appraisals: dict[int, tuple[int, str, str]]  # secretary graded poor: (year, name, grade)
+    yellow_cards: dict[str, int]  # township code → year of its latest yellow card
 
 
 def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
@@ -277,6 +281,9 @@ def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
         "presence_week": presence_week,
         "presence": shortfall_facts(presence_week, codes),
         "late_results": late_results,
+        "reserves": reserve_short_facts(codes),
+        "appraisals": poor_appraisal_facts(on.year, codes),
+        "yellow_cards": yellow_card_townships(on.year),
     }
 
 

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cadres.choices import AppraisalGrade, PostKind
 from core.dates import today
 from core.rates import format_percent
 from core.rights import Right, require
@@ -122,7 +123,11 @@ def _cached_duty_text(kind: str, n: int, period: str, due: dt.date, language: st
 
 
 def warning_reasons(
-    facts: WarningFacts, village_id: int, is_backward: bool, policy: SupervisionPolicy
+    facts: WarningFacts,
+    village_id: int,
+    is_backward: bool,
+    policy: SupervisionPolicy,
+    code: str = "",
 ) -> list[WarningReason]:
     """The rules that fire for one village, each `{"rule", "level", "text"}` with a sentence that
     names the facts; a rule the county set to level 0 is switched off."""
@@ -218,6 +223,25 @@ def warning_reasons(
             "date": _date(first["implemented_on"]),
         }
         found.append((WarningRule.DECISION_RESULT_LATE, text))
+    if short_posts := facts["reserves"].get(village_id):
+        text = _("Reserve cadres below the norm: %(posts)s") % {
+            "posts": "、".join(
+                _("%(post)s %(active)d of %(norm)d")
+                % {"post": PostKind(post).label, "active": active, "norm": norm}
+                for post, active, norm in short_posts
+            )
+        }
+        found.append((WarningRule.RESERVE_SHORT, text))
+    if poor := facts["appraisals"].get(village_id):
+        text = _("Secretary %(name)s graded %(grade)s in the %(year)d report and appraisal") % {
+            "name": poor[1],
+            "grade": AppraisalGrade(poor[2]).label,
+            "year": poor[0],
+        }
+        found.append((WarningRule.APPRAISAL_POOR, text))
+    if (card := facts["yellow_cards"].get(code[:9])) is not None:
+        text = _("The township was given a yellow card for %(year)d") % {"year": card}
+        found.append((WarningRule.YELLOW_CARD, text))
 
     levels = policy.rule_levels or {}
     reasons: list[WarningReason] = []
@@ -269,7 +293,7 @@ def warnings_evaluate(
             policy = facts["policies"].get(code[:6]) or defaults.setdefault(
                 code[:6], SupervisionPolicy(area_code=code[:6])
             )
-            reasons = warning_reasons(facts, village_id, is_backward, policy)
+            reasons = warning_reasons(facts, village_id, is_backward, policy, code)
             level = _level(reasons, policy)
             old_level, old_reasons = existing.get(village_id, (None, None))
             if old_level is None and level == WarningLevel.NONE:

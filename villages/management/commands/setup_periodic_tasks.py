@@ -84,6 +84,16 @@ SCHEDULES: list[ScheduledJob] = [
         description="Notify each user of the new items in their to-do list, by e-mail and by "
         "their township's group robot too (every 15 minutes).",
     ),
+    # 述职评议 are held at the year's end and concluded in January: the 1st and the 15th of the
+    # first quarter evaluate the year that ended (a card once issued is not issued again).
+    ScheduledJob(
+        name="yellow cards of the townships",
+        task="cadres.tasks.evaluate_yellow_cards",
+        crontab={"minute": "15", "hour": "2", "day_of_month": "1,15", "month_of_year": "1,2,3"},
+        description="Evaluate the county's yellow-card rule on the secretaries' appraisals of "
+        "the year that ended and issue the townships' yellow cards (1st and 15th of Jan-Mar "
+        "02:15).",
+    ),
     # The 5th rather than the 1st: the last days' records of the quarter are entered late.
     ScheduledJob(
         name="quarterly review reports",
