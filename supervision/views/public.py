@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from django.urls import path
 
+from core.public_cache import PublicCacheMixin
 from ledgers.views.disclosure import PublicVillageView as LedgerPublicVillageView
 from ledgers.views.disclosure import public_urlpatterns as ledger_public_urlpatterns
 
 from ..selectors.public import public_village_record
 
 
-class PublicVillageView(LedgerPublicVillageView):
-    """A village's public page: its statements and decisions, and its supervision."""
+class PublicVillageView(PublicCacheMixin, LedgerPublicVillageView):
+    """A village's public page: its statements and decisions, and its supervision; cached until
+    the village publishes something (core/public_cache.py)."""
 
     template_name = "supervision/public_village.html"
 
