@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -58,7 +59,7 @@ def public_version(code: str) -> str:
     if version is None:
         cache.add(key, uuid.uuid4().hex, timeout=None)  # another process may have just done so
         version = cache.get(key)
-    return version
+    return str(version)
 
 
 def may_use_cache(request: HttpRequest) -> bool:
@@ -89,9 +90,9 @@ class PublicCacheMixin:
     public_village_code: str | None = None
     public_caching = False
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not may_use_cache(request):
-            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
         code = kwargs.get("code")
         entry_key = ENTRY_KEY.format(translation.get_language(), request.path)
         keys = [entry_key] + ([VERSION_KEY.format(code)] if code else [])
@@ -108,7 +109,7 @@ class PublicCacheMixin:
         # meanwhile renews it after this read, so what is kept is built again next time.
         version = public_version(code) if code else None
         self.public_caching = True
-        response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        response: HttpResponse = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
         if hasattr(response, "render"):
             response.render()
         code = code or self.public_village_code
@@ -123,8 +124,8 @@ class PublicCacheMixin:
         )
         return _response(request, headers, body)
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)  # type: ignore[misc]
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx: dict[str, Any] = super().get_context_data(**kwargs)  # type: ignore[misc]
         if self.public_caching:
             ctx["csrf_token"] = CSRF_PLACEHOLDER
         return ctx
