@@ -5,8 +5,8 @@
 2. serves the application with gunicorn and compares the requests per second of the first county's
    dashboard (as a county supervisor) and of its first village's public page (anonymous, issue
    #20: served from the public pages' cache) with a bare Django view (`config/bench_urls.py`) at
-   the same concurrency and number of requests. The dashboard is measured as users get it: its figures
-   come from the cache (Redis, as deployed) once built, until a record of the county changes
+   the same concurrency and number of requests. The dashboard is measured as users get it: its
+   figures come from the cache (Redis, as deployed) once built, until a record of the county changes
    (reports/freshness.py); the time to build them without the cache is measured as well, and so
    is a signed-in empty page (session, user, roles), the floor of every page a user opens;
 3. times a village's quarterly report (warm, median of 3) and the county's;
