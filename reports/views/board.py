@@ -33,11 +33,15 @@ def board_period(code: str) -> Period:
 class PublicBoardView(PublicCacheMixin, View):
     """The 公开榜 PDF of a village for a quarter on A4 or A3."""
 
+    def base_queryset(self):
+        # Public on purpose: what the board shows is the public page's (nothing personal).
+        return Village.objects.with_township()
+
     def get(self, request, code, period, size):
         if size not in BOARD_SIZES:
             raise Http404
         quarter = board_period(period)
-        village = get_object_or_404(Village.objects.with_township(), code=code)
+        village = get_object_or_404(self.base_queryset(), code=code)
         pdf = render_board(village, quarter, size, request=request)
         response = HttpResponse(pdf.content, content_type="application/pdf")
         response["Content-Disposition"] = (
