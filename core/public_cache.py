@@ -10,6 +10,11 @@ request. Versions are random tokens, not counters, so a version lost from the ca
 mistaken for an old one; entries also expire after `PUBLIC_CACHE_SECONDS`, which bounds how long
 a write that bypasses the services (raw SQL, a database shell) stays unseen.
 
+Each gunicorn worker also keeps what it served for `PUBLIC_LOCAL_SECONDS` (2 s) in its own
+memory, so a page read by many at once costs no round trip to Redis (on a busy machine that trip
+is most of a cached page's time); a publication clears it at once in the worker that published,
+and the other workers see it within those seconds.
+
 Only a request that cannot be anyone's in particular is served from the cache or fills it: a GET
 without a query string, a session or a message. The page's CSRF token (the language switch's
 form) is kept as a placeholder and each visitor gets their own.
@@ -17,6 +22,7 @@ form) is kept as a placeholder and each visitor gets their own.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -28,7 +34,13 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
 
-__all__ = ["CSRF_PLACEHOLDER", "PublicCacheMixin", "public_changed", "public_version"]
+__all__ = [
+    "CSRF_PLACEHOLDER",
+    "PublicCacheMixin",
+    "clear_local",
+    "public_changed",
+    "public_version",
+]
 
 VERSION_KEY = "public:version:{}"
 ENTRY_KEY = "public:page:{}:{}"
@@ -40,7 +52,30 @@ MESSAGES_COOKIE = "messages"
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 
 
+#: this process's copies: entry key -> (monotonic expiry, village code, headers, body)
+_local: dict[str, tuple[float, str, dict[str, str], bytes]] = {}
+LOCAL_MAX_ENTRIES = 1000
+
+
+def clear_local(codes: set[str] | None = None) -> None:
+    """Forget this process's copies (of these villages' pages; None: all)."""
+    if codes is None:
+        _local.clear()
+        return
+    for key in [k for k, entry in _local.items() if entry[1] in codes]:
+        _local.pop(key, None)
+
+
+def _keep_local(key: str, code: str, headers: dict[str, str], body: bytes) -> None:
+    seconds = settings.PUBLIC_LOCAL_SECONDS
+    if seconds > 0:
+        if len(_local) >= LOCAL_MAX_ENTRIES:
+            _local.clear()
+        _local[key] = (time.monotonic() + seconds, code, headers, body)
+
+
 def _renew(codes: set[str]) -> None:
+    clear_local(codes)
     cache.set_many({VERSION_KEY.format(c): uuid.uuid4().hex for c in codes}, timeout=None)
 
 
@@ -95,6 +130,9 @@ class PublicCacheMixin:
             return super().dispatch(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
         code = kwargs.get("code")
         entry_key = ENTRY_KEY.format(translation.get_language(), request.path)
+        local = _local.get(entry_key)
+        if local is not None and local[0] > time.monotonic():
+            return _response(request, local[2], local[3])
         keys = [entry_key] + ([VERSION_KEY.format(code)] if code else [])
         found = cache.get_many(keys)  # one round trip on a hit of a village's page
         entry = found.get(entry_key)
@@ -104,6 +142,7 @@ class PublicCacheMixin:
             if current is None:
                 current = cache.get(VERSION_KEY.format(entry_code))
             if current == version:
+                _keep_local(entry_key, entry_code, headers, body)
                 return _response(request, headers, body)
         # Read the version before building, when the village is known: a publication committed
         # meanwhile renews it after this read, so what is kept is built again next time.
@@ -122,6 +161,7 @@ class PublicCacheMixin:
             (code, version or public_version(code), headers, body),
             timeout=settings.PUBLIC_CACHE_SECONDS,
         )
+        _keep_local(entry_key, code, headers, body)
         return _response(request, headers, body)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -17,6 +17,7 @@ ALLOWED_HOSTS = ["*"]
 DASHBOARD_CACHE_SECONDS = 0
 # The same for the public pages' cache (core/public_cache.py): its tests turn it on.
 PUBLIC_CACHE_SECONDS = 0
+PUBLIC_LOCAL_SECONDS = 0
 
 # whitenoise warns on every request when STATIC_ROOT does not exist yet.
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405

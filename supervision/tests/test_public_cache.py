@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from core.public_cache import CSRF_PLACEHOLDER
+from core.public_cache import CSRF_PLACEHOLDER, clear_local
 from ledgers import services as ledger_services
 from ledgers.tests.conftest import chart, clerk, open_books  # noqa: F401 (fixtures)
 from ledgers.tests.disclosure_fixtures import (  # noqa: F401 (fixtures)
@@ -121,3 +121,27 @@ def test_an_unknown_village_is_a_404_and_nothing_is_kept(cached, django_assert_n
     url = reverse("public:village", args=["999999999999"])
     assert Client().get(url).status_code == 404
     assert Client().get(url).status_code == 404
+
+
+def test_a_worker_keeps_its_copy_seconds_and_forgets_it_on_publication(
+    cached,
+    settings,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+    insider,
+    village,
+):
+    settings.PUBLIC_LOCAL_SECONDS = 60
+    clear_local()
+    url = reverse("public:village", args=[village.code])
+    Client().get(url)
+    cache.clear()  # the shared cache forgets: this process still serves its own copy
+    with django_assert_num_queries(0):
+        assert Client().get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        village_services.village_update(
+            actor=insider, village=village, supervision_phone="0537-7209999"
+        )
+    # the publication cleared this process's copy at once
+    assert "0537-7209999" in Client().get(url).content.decode()
+    clear_local()
