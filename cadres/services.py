@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.public_cache import public_changed
 from core.rights import Right, require, scope_for
 from core.types import Actor
 from core.validators import check_not_before, check_reason
@@ -230,6 +231,7 @@ def cadre_update(*, actor: Actor, cadre: Cadre, **fields: object) -> Cadre:
             cadre.save(update_fields=[*changed, *extra, "updated_at"])
     except _DuplicateIdNumber as duplicate:
         raise _refuse_duplicate(actor, duplicate.registered, cadre.area_code) from None
+    public_changed(all_of=cadre.posts.values_list("area_code", flat=True))
     return cadre
 
 
@@ -305,6 +307,7 @@ def _open_post(
     )
     post.full_clean()
     post.save()
+    public_changed(post.area_code)
     return post
 
 
@@ -367,6 +370,7 @@ def _close_post(
     Pledge.objects.filter(
         post=post, state__in=[PledgeState.DRAFT, PledgeState.SIGNED, PledgeState.IN_FORCE]
     ).update(state=PledgeState.CLOSED, closed_on=end_date)
+    public_changed(post.area_code)
     return post
 
 
@@ -465,6 +469,7 @@ def certificate_issue(*, actor: Actor, post: Post, issued_on: dt.date) -> Qualif
             certificate.save()
     except IntegrityError:
         raise ValidationError(_("A certificate has already been issued for this post.")) from None
+    public_changed(certificate.area_code)
     return certificate
 
 
@@ -498,6 +503,7 @@ def _change_certificate(
     certificate.state_changed_on = on
     certificate.state_reason = reason
     certificate.save(update_fields=["state", "state_changed_on", "state_reason"])
+    public_changed(certificate.area_code)
     return certificate
 
 
@@ -632,6 +638,7 @@ def pledge_sign(*, actor: Actor, pledge: Pledge, signed_on: dt.date) -> Pledge:
     pledge.state = PledgeState.SIGNED
     pledge.cadre_signed_on = signed_on
     pledge.save(update_fields=["state", "cadre_signed_on"])
+    public_changed(pledge.area_code)
     return pledge
 
 
@@ -671,6 +678,7 @@ def pledge_countersign(
                 state=PledgeState.SUPERSEDED, closed_on=pledge.in_force_on
             )
     pledge.save(update_fields=fields)
+    public_changed(pledge.area_code)
     return pledge
 
 
@@ -722,6 +730,7 @@ def pledge_amend(
     amendment.full_clean()
     amendment.save()
     _write_promises(amendment, promises)
+    public_changed(pledge.area_code)
     return amendment
 
 

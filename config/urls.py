@@ -31,7 +31,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("reports/", include("reports.urls")),
     path("work/", include("work.urls")),
-    path("public/", include("supervision.public_urls")),
+    path("public/", include("reports.public_urls")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

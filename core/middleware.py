@@ -7,7 +7,7 @@ from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
-#: pages for villagers without an account (supervision/public_urls.py): they show nothing personal
+#: pages for villagers without an account (reports/public_urls.py): they show nothing personal
 PUBLIC_PREFIX = "/public/"
 
 

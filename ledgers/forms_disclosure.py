@@ -54,7 +54,9 @@ class ReceiptForm(CleanForm):
 class PublicQuestionForm(CleanForm):
     """A villager's question; `website` is a honeypot that people never see nor fill."""
 
-    name = forms.CharField(label=_("Your name (optional, seen by the township only)"), max_length=30, required=False)
+    name = forms.CharField(
+        label=_("Your name (optional, seen by the township only)"), max_length=30, required=False
+    )
     phone = forms.CharField(
         label=_("Phone (optional, never published)"), max_length=20, required=False
     )

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from core.public_cache import public_changed
 from core.rights import Right, forget_scope, require
 from core.types import Actor
 
@@ -81,6 +82,7 @@ def village_update(*, actor: Actor, village: Village, **facts: Any) -> Village:
         setattr(village, field, facts[field])
     village.full_clean()
     village.save(update_fields=[*changed, "updated_at"])
+    public_changed(village.code)
     return village
 
 

@@ -174,6 +174,13 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # A dashboard is kept until a record of its county changes (reports/freshness.py); this bounds how
 # long a change that bypasses the model layer (raw SQL, a database shell) can stay unseen.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
+# The public pages (village page, receipt page, 公开榜) are kept until something they show is
+# published (core/public_cache.py); this bounds how long a write that bypasses the services stays
+# unseen. 0 turns the cache off.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=600)
+# ... and each worker keeps what it served this long in its own memory (no trip to Redis); a
+# publication shows at once in the worker that made it, in the others after at most this.
+PUBLIC_LOCAL_SECONDS = env.float("PUBLIC_LOCAL_SECONDS", default=2.0)
 
 # ------------------------------------------------------------------ static and media
 STATIC_URL = "/static/"

@@ -15,6 +15,9 @@ ALLOWED_HOSTS = ["*"]
 # Tests run inside a transaction that never commits, so the dashboards' cache would never hear of
 # their changes: it is off, and the tests of reports/freshness.py turn it on.
 DASHBOARD_CACHE_SECONDS = 0
+# The same for the public pages' cache (core/public_cache.py): its tests turn it on.
+PUBLIC_CACHE_SECONDS = 0
+PUBLIC_LOCAL_SECONDS = 0
 
 # whitenoise warns on every request when STATIC_ROOT does not exist yet.
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -19,6 +19,7 @@ from django.db.models import Exists, Max, OuterRef, Sum
 from django.utils.translation import gettext as _
 
 from core.dates import today
+from core.public_cache import public_changed
 from core.rights import Right, require, scope_for
 from core.types import Actor
 from villages.models import Village
@@ -256,6 +257,7 @@ def decision_publish_resolution(
     decision.resolution_text = text.strip()
     decision.full_clean()
     decision.save(update_fields=["state", "resolution_published_on", "resolution_text"])
+    public_changed(decision.area_code)
     return decision
 
 
@@ -282,6 +284,7 @@ def decision_record_implementation(
     decision.implemented_on = implemented_on
     decision.full_clean()
     decision.save(update_fields=["implemented_on"])
+    public_changed(decision.area_code)
     return decision
 
 
@@ -314,6 +317,7 @@ def decision_publish_result(
     decision.result_text = text.strip()
     decision.full_clean()
     decision.save(update_fields=["state", "implemented_on", "result_published_on", "result_text"])
+    public_changed(decision.area_code)
     return decision
 
 

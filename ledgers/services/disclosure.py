@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Post
 from core.dates import today
+from core.public_cache import public_changed
 from core.rights import Right, require
 from core.types import Actor
 from core.validators import check_year
@@ -495,6 +496,7 @@ def disclosure_publish(*, actor: Actor, disclosure: Disclosure) -> Disclosure:
     disclosure.published_at = timezone.now()
     disclosure.sha256 = hashlib.sha256(canonical_statement(disclosure.content)).hexdigest()
     disclosure.save(update_fields=["content", "state", "published_at", "sha256"])
+    public_changed(disclosure.area_code)
     return disclosure
 
 
@@ -638,6 +640,7 @@ def question_answer(
     question.answered_by = actor
     question.answered_at = timezone.now()
     question.save(update_fields=["answer", "answered_by", "answered_at"])
+    public_changed(question.area_code)
     return question
 
 
@@ -664,4 +667,5 @@ def question_hide(*, actor: Actor, question: DisclosureQuestion, reason: str) ->
     question.hidden_by = actor
     question.hidden_reason = reason
     question.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    public_changed(question.area_code)
     return question

@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 
 from cadres.identity import mask_phone
 from core.clients import client_address
+from core.public_cache import PublicCacheMixin
 from core.rights import Right, scope_for
 from core.views import (
     ConfirmMixin,
@@ -467,9 +468,10 @@ class PublicStatementView(PublicStatementMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class PublicQuestionView(TemplateView):
+class PublicQuestionView(PublicCacheMixin, TemplateView):
     """A question's page, found by its receipt number: what became of it (received, answered,
-    turned into a problem, struck off). A hidden question shows no text; no name or phone ever."""
+    turned into a problem, struck off). A hidden question shows no text; no name or phone ever.
+    Cached with its village's public pages (core/public_cache.py)."""
 
     template_name = "ledgers/disclosure/public_question.html"
 
@@ -477,6 +479,7 @@ class PublicQuestionView(TemplateView):
         question = selectors.public_question(self.kwargs["receipt"].upper())
         if question is None:
             raise Http404
+        self.public_village_code = question.disclosure.village.code
         return {
             **super().get_context_data(**kwargs),
             "question": question,

@@ -5,8 +5,11 @@ village's size (the page's query count does not grow with its records)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
+
+from django.db.models import Q
 
 from cadres.choices import CERTIFIED_POSTS, PledgeState, PostKind
 from cadres.models import Pledge, Post, Promise
@@ -113,16 +116,26 @@ def _pledges(certified: list[Post]) -> None:
         post.public_pledge = pledge  # type: ignore[attr-defined]
 
 
-def public_village_record(village: Village) -> dict[str, Any]:
+def public_village_record(
+    village: Village, *, between: tuple[dt.date, dt.date] | None = None
+) -> dict[str, Any]:
     """The supervision a village's public page shows: the two committees, the secretary's and
     the chair's certificate and pledge with the redemption of each promise, the public
     reports' votes, the hearings' questions and answers, and the problems villagers raised
-    with their state to closure (a constant number of queries: seven)."""
+    with their state to closure (a constant number of queries: seven). `between` (first and
+    last day, the 公开榜's quarter) keeps the votes and hearings held then and the problems
+    open at some time then."""
     branch, committee, certified = _committees(village)
     _pledges(certified)
+    held = Q()
+    open_then = Q()
+    if between is not None:
+        first, last = between
+        held = Q(report__date__range=between)
+        open_then = Q(opened_on__lte=last) & (Q(closed_on__isnull=True) | Q(closed_on__gte=first))
     votes = list(
         PublicReportVote.objects.filter(
-            report__village=village, report__state=RecordState.COMPLETED
+            held, report__village=village, report__state=RecordState.COMPLETED
         )
         .select_related("report", "post__cadre")
         .only(
@@ -143,7 +156,9 @@ def public_village_record(village: Village) -> dict[str, Any]:
         vote.rate_text = format_percent(vote.satisfaction_rate)  # type: ignore[attr-defined]
     hearing_questions = list(
         HearingQuestion.objects.filter(
-            hearing__village=village, hearing__state=RecordState.COMPLETED
+            Q(hearing__date__range=between) if between else Q(),
+            hearing__village=village,
+            hearing__state=RecordState.COMPLETED,
         )
         .select_related("hearing")
         .only(
@@ -158,7 +173,7 @@ def public_village_record(village: Village) -> dict[str, Any]:
         .order_by("-hearing__date", "pk")[:PUBLIC_ROWS]
     )
     problems = list(
-        Problem.objects.filter(village=village, source__in=VILLAGER_SOURCES)
+        Problem.objects.filter(open_then, village=village, source__in=VILLAGER_SOURCES)
         .only("title", "source", "state", "opened_on", "deadline", "closed_on")
         .order_by("-opened_on", "-pk")[:PUBLIC_ROWS]
     )

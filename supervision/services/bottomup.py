@@ -26,6 +26,7 @@ from cadres.choices import (
 )
 from cadres.models import Cadre, Pledge, Post, Promise, QualificationCertificate, ResignationAdvice
 from core.dates import today
+from core.public_cache import public_changed
 from core.rights import Right, require
 from core.types import Actor
 from core.validators import check_not_before, check_reason
@@ -376,6 +377,7 @@ def hearing_complete(*, actor: Actor, hearing: Hearing, on: dt.date | None = Non
         _question_problem(actor, hearing, q, owner, on)
     _complete(hearing, actor)
     task_done(hearing.task, on)
+    public_changed(hearing.area_code)
     return hearing
 
 
@@ -603,6 +605,7 @@ def public_report_complete(
         )
     _complete(report, actor)
     task_done(report.task, on)
+    public_changed(report.area_code)
     return report
 
 
@@ -753,6 +756,7 @@ def redemption_complete(
         raise ValidationError(_("%(n)d promises have no result or appraisal yet.") % {"n": pending})
     _complete(redemption, actor)
     task_done(redemption.task, on)
+    public_changed(redemption.area_code)
     return redemption
 
 

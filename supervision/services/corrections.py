@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.public_cache import public_changed
 from core.rights import Right, require
 from core.types import Actor
 from core.validators import check_reason
@@ -92,4 +93,5 @@ def record_reopen(*, actor: Actor, record: CompletedRecord, reason: str) -> Reco
     record.save(update_fields=["state", "completed_at", "completed_by"])
     # The figures read completed records only: the village's warnings are evaluated again.
     tasks_warnings.warnings_refresh_later(record.area_code)
+    public_changed(record.area_code)
     return reopening

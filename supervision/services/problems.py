@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
 from core.dates import today
+from core.public_cache import public_changed
 from core.rights import AnyUser, Right, require, scope_for
 from core.types import Actor
 from core.validators import check_reason, check_same_village
@@ -150,6 +151,8 @@ def record_step(
         actor=actor,
         area_code=problem.area_code,
     )
+    # Every change of a problem passes here: the villagers' problems are on the public pages.
+    public_changed(problem.area_code)
 
 
 @transaction.atomic

@@ -6,20 +6,28 @@ from __future__ import annotations
 
 from django.urls import path
 
+from core.dates import today
+from core.public_cache import PublicCacheMixin
 from ledgers.views.disclosure import PublicVillageView as LedgerPublicVillageView
 from ledgers.views.disclosure import public_urlpatterns as ledger_public_urlpatterns
 
+from ..choices import PeriodKind
+from ..periods import Period
 from ..selectors.public import public_village_record
 
 
-class PublicVillageView(LedgerPublicVillageView):
-    """A village's public page: its statements and decisions, and its supervision."""
+class PublicVillageView(PublicCacheMixin, LedgerPublicVillageView):
+    """A village's public page: its statements and decisions, and its supervision; cached until
+    the village publishes something (core/public_cache.py)."""
 
     template_name = "supervision/public_village.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        return {**ctx, **public_village_record(ctx["village"])}
+        quarter = Period.containing(PeriodKind.QUARTER, today())
+        # The printable 公开榜 (reports.views.board) of this quarter and the last.
+        boards = [quarter, quarter.previous()]
+        return {**ctx, **public_village_record(ctx["village"]), "board_quarters": boards}
 
 
 #: /public/: the ledger's public pages, with the village page that adds the supervision

@@ -3,9 +3,10 @@
 1. builds the province-scale database with `seed_demo --villages N --quarters Q` unless it is
    there already;
 2. serves the application with gunicorn and compares the requests per second of the first county's
-   dashboard (as a county supervisor) with a bare Django view (`config/bench_urls.py`) at the same
-   concurrency and number of requests. The dashboard is measured as users get it: its figures
-   come from the cache (Redis, as deployed) once built, until a record of the county changes
+   dashboard (as a county supervisor) and of its first village's public page (anonymous, issue
+   #20: served from the public pages' cache) with a bare Django view (`config/bench_urls.py`) at
+   the same concurrency and number of requests. The dashboard is measured as users get it: its
+   figures come from the cache (Redis, as deployed) once built, until a record of the county changes
    (reports/freshness.py); the time to build them without the cache is measured as well, and so
    is a signed-in empty page (session, user, roles), the floor of every page a user opens;
 3. times a village's quarterly report (warm, median of 3) and the county's;
@@ -176,15 +177,23 @@ class Command(BaseCommand):
         cookie = f"{settings.SESSION_COOKIE_NAME}={session_key(county)}"
         dashboard = reverse("reports:county-dashboard", kwargs={"code": county.code})
         renew_all()  # nothing cached by an earlier run (or release) is measured
+        # The public page of the county's first village (issue #20), as an anonymous villager gets
+        # it: from the public pages' cache (core/public_cache.py) once built.
+        village = Village.objects.filter(code__startswith=county.code).order_by("code").first()
+        public = reverse("public:village", args=[village.code])
         with gunicorn(workers, workdir) as port:
             probe = asyncio.run(fetch(port, dashboard, cookie))
             if probe[0] != 200 or county.name.encode() not in probe[1]:
                 raise CommandError(f"the dashboard answered {probe[0]}, not the county's page")
+            probe = asyncio.run(fetch(port, public))
+            if probe[0] != 200 or village.name.encode() not in probe[1]:
+                raise CommandError(f"the public page answered {probe[0]}, not the village's")
             results = {}
             for name, path, with_cookie in (
                 ("dashboard", dashboard, cookie),
                 ("bare", BARE_PATH, None),  # no session: the bare view reads no database
                 ("signed-in", SIGNED_IN_PATH, cookie),  # the floor of any signed-in page
+                ("public", public, None),  # anonymous, as a villager
             ):
                 # Warm every worker (templates, URL resolver, the database connection) first.
                 asyncio.run(load(port, path, with_cookie, workers * 4, concurrency))
@@ -200,6 +209,7 @@ class Command(BaseCommand):
                     raise CommandError(f"{name}: {result.failed} answers were not 200")
         dash, bare, floor = results["dashboard"], results["bare"], results["signed-in"]
         ratio = dash.per_second / bare.per_second
+        public_ratio = results["public"].per_second / bare.per_second
         built = self.dashboard_build(county)
         return [
             ("county dashboard, built (no cache; median of 3)", f"{built * 1000:.0f} ms", ""),
@@ -209,6 +219,8 @@ class Command(BaseCommand):
             ("dashboard / bare", f"{ratio:.2f}", _goal(ratio >= 0.5, ">= 0.50")),
             ("signed-in empty page / bare", f"{floor.per_second / bare.per_second:.2f}", ""),
             ("dashboard / signed-in empty page", f"{dash.per_second / floor.per_second:.2f}", ""),
+            ("village public page (anonymous)", f"{results['public'].per_second:.1f} req/s", ""),
+            ("public page / bare", f"{public_ratio:.2f}", _goal(public_ratio >= 0.8, ">= 0.80")),
         ]
 
     def dashboard_build(self, county) -> float:
