@@ -23,9 +23,9 @@ from ledgers.choices import DisclosureState, HandoverState
 from ledgers.models import Disclosure, Handover
 from supervision.choices import (
     Fulfilment,
-    RatingState,
     PeriodKind,
     ProblemState,
+    RatingState,
     RecordState,
     TaskKind,
     TaskState,
