@@ -5,6 +5,8 @@ Each form calls one service, which checks the right and the transition again."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -196,7 +198,7 @@ class FiveGoodCriteriaView(LoginRequiredMixin, TemplateView):
             initial = {}
             for c in criteria:
                 initial[f"{c.good}_description"] = c.description
-                initial[f"{c.good}_threshold"] = c.threshold * 100
+                initial[f"{c.good}_threshold"] = (c.threshold * 100).quantize(Decimal("0.1"))
             form = CriteriaForm(initial=initial)
         ctx.update(
             county=Region.objects.filter(code=code).first(),
