@@ -20,8 +20,11 @@ from cadres.choices import CertificateState
 from cadres.models import QualificationCertificate
 from core import rates
 from core.dates import today
+from core.rights import scope_for
 from ledgers.choices import DisclosureState
 from ledgers.models import Disclosure
+from villages.choices import RegionLevel
+from villages.models import Region
 
 from ..choices import (
     DEFAULT_FIVE_GOOD_CRITERIA,
@@ -50,6 +53,8 @@ from ..models import (
 __all__ = [
     "Criterion",
     "FiveGoodEvidence",
+    "fivegood_counties",
+    "fivegood_county_name",
     "fivegood_criteria",
     "fivegood_evidence",
     "fivegood_ratings",
@@ -87,6 +92,23 @@ def fivegood_criteria(county_code: str) -> list[Criterion]:
             text, threshold = DEFAULT_FIVE_GOOD_CRITERIA[good]
             result.append(Criterion(good.value, str(good.label), text, Decimal(threshold), True))
     return result
+
+
+def fivegood_counties(user) -> list[str]:
+    """The counties whose criteria `user` reads: those they work in (every county for an
+    administrator), in code order."""
+    scope = scope_for(user)
+    if scope.everything:
+        return list(
+            Region.objects.filter(level=RegionLevel.COUNTY)
+            .order_by("code")
+            .values_list("code", flat=True)
+        )
+    return sorted(scope.counties())
+
+
+def fivegood_county_name(code: str) -> str:
+    return Region.objects.filter(code=code).values_list("name", flat=True).first() or code
 
 
 @dataclass

@@ -170,13 +170,7 @@ class FiveGoodCriteriaView(LoginRequiredMixin, TemplateView):
     template_name = TEMPLATES + "criteria.html"
 
     def county(self) -> str:
-        counties = sorted(scope_for(self.request.user).counties())
-        if scope_for(self.request.user).everything:
-            counties = list(
-                Region.objects.filter(level="county")
-                .order_by("code")
-                .values_list("code", flat=True)
-            )
+        counties = selectors.fivegood_counties(self.request.user)
         wanted = self.request.GET.get("county", "")
         if wanted:
             if wanted not in counties:
@@ -201,7 +195,7 @@ class FiveGoodCriteriaView(LoginRequiredMixin, TemplateView):
                 initial[f"{c.good}_threshold"] = (c.threshold * 100).quantize(Decimal("0.1"))
             form = CriteriaForm(initial=initial)
         ctx.update(
-            county=Region.objects.filter(code=code).first(),
+            county_name=selectors.fivegood_county_name(code),
             criteria=criteria,
             form=form,
             title=_("五好 criteria"),
@@ -258,7 +252,12 @@ class FiveGoodProposeView(LoginRequiredMixin, TemplateView):
         ctx.update(choose=choose, village=village, year=year, title=_("Propose a 五好 rating"))
         if village is None:
             return ctx
-        rating = FiveGoodRating.objects.filter(village=village, year=year).current().first()
+        rating = (
+            FiveGoodRating.objects.visible_to(self.request.user)
+            .filter(village=village, year=year)
+            .current()
+            .first()
+        )
         if rating is not None and not services.may_rate_step(self.request.user, rating, "propose"):
             ctx["existing"] = rating
             return ctx
@@ -360,7 +359,7 @@ class FiveGoodDetailView(ScopedDetailView):
             may_repropose=services.may_rate_step(user, r, "propose"),
             propose_url=f"{reverse('supervision:fivegood-propose')}?village={r.area_code}"
             f"&year={r.year}",
-            correction=FiveGoodRating.objects.filter(pk=r.correction_pk).first()
+            correction=FiveGoodRating.objects.visible_to(user).filter(pk=r.correction_pk).first()
             if r.correction_pk
             else None,
             **history_context(self.request, r),
