@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -138,7 +139,7 @@ def _apply(rating: FiveGoodRating, assessments: Mapping[str, Assessment]) -> Non
     rating.is_five_good = all(met for met, _note in assessments.values())
 
 
-def _snapshot(village: Village, year: int) -> tuple[dict, dict]:
+def _snapshot(village: Village, year: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """The village's evidence of the year and the county's criteria, as stored on a rating."""
     evidence = fivegood_evidence(prefix=village.code, year=year).get(
         village.code, FiveGoodEvidence()
@@ -191,7 +192,8 @@ def fivegood_propose(
 def _decide(actor: Actor, rating: FiveGoodRating, step: str, note: str) -> FiveGoodRating:
     require(actor, RATING_STEPS[step][1], rating.area_code)
     rating = locked(rating)
-    require_state(rating, RATING_STEPS[step][0], _("The rating is no longer awaiting the county."))
+    states = [s for s in RATING_STEPS[step][0] if s is not None]
+    require_state(rating, states, _("The rating is no longer awaiting the county."))
     rating.county_note = note
     rating.decided_by = actor
     rating.decided_at = timezone.now()
