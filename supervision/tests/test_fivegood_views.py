@@ -268,3 +268,16 @@ def test_api_propose_confirm_correct(api, insider, supervisor, village, sitting)
     assert response.status_code == 201 and response.json()["corrects"] == pk
     assert not response.json()["outcomes"]["leader"]["met"]
     assert [r["id"] for r in api.get(API).json()["results"]] == [response.json()["id"]]
+
+
+def test_the_inbox_lists_ratings_to_confirm_and_those_returned(client, insider, supervisor, rating):
+    from work import inbox
+
+    assert [r.pk for r in inbox.ratings_to_confirm(supervisor)] == [rating.pk]
+    assert list(inbox.ratings_to_confirm(insider)) == []
+    services.fivegood_return(actor=supervisor, rating=rating, note="请补充好机制的证据")
+    assert list(inbox.ratings_to_confirm(supervisor)) == []
+    assert [r.pk for r in inbox.ratings_returned(insider)] == [rating.pk]
+    login(client, insider)
+    page = client.get("/").content.decode()
+    assert reverse("supervision:fivegood-detail", args=[rating.pk]) in page
