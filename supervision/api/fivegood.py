@@ -50,7 +50,6 @@ class FiveGoodRatingSerializer(CleanModelSerializer):
     village = serializers.CharField(source="village.code", read_only=True)
     village_name = serializers.CharField(source="village.name", read_only=True)
     outcomes = serializers.SerializerMethodField()
-    corrects = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
         model = FiveGoodRating
