@@ -31,6 +31,7 @@ from reports.api import runs as report_runs
 from supervision.api import (
     bottomup,
     cycle,
+    fivegood,
     presence,
     problems,
     rectification,
@@ -68,7 +69,7 @@ router.register("ledger-imports", LedgerImportViewSet, basename="ledger-import")
 router.register("decisions", DecisionViewSet, basename="decision")
 router.register("decision-policies", DecisionPolicyViewSet, basename="decision-policy")
 
-for part in (cycle, topdown, bottomup, problems, warnings, rectification, presence):
+for part in (cycle, topdown, bottomup, problems, warnings, rectification, presence, fivegood):
     part.register(router)
 for part in (report_dashboards, report_runs, report_documents):
     part.register(router)

@@ -89,6 +89,10 @@ STATES: dict[str, str] = {
     "Applied for acceptance": "已申报验收",
     "Passed acceptance": "验收通过",
     "Failed acceptance": "验收未通过",
+    # supervision.RatingState (the 五好 rating)
+    "Proposed by the township": "乡镇已初评",
+    "Returned to the township": "已退回乡镇",
+    "Confirmed by the county": "县级已审定",
     # reports.RunState
     "Queued": "排队中",
     "Being generated": "生成中",
@@ -107,6 +111,12 @@ CHOICES: dict[str, str] = {
     "Township staff": "乡镇工作人员",
     "Village-contact cadre": "包村干部",
     "Village clerk": "村级文书",
+    # supervision.FiveGood (the five 好 of a village party organization)
+    "Good leadership team": "好班子",
+    "Good leader": "好带头人",
+    "Good rules and practice": "好机制",
+    "Good results": "好业绩",
+    "Good standing with the people": "好群众反映",
     # supervision.PresenceRole (who owes the presence norm)
     "Contact cadre": "包村干部",
     "Backward-village work team": "后进村驻村工作队",

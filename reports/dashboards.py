@@ -359,6 +359,9 @@ class Dashboard:
                     },
                     "satisfaction_rate": _number(u.figures.satisfaction_rate),
                     "fulfilment_rate": _number(u.figures.fulfilment_rate),
+                    "five_good_rated": u.figures.five_good_rated,
+                    "five_good": u.figures.five_good,
+                    "five_good_rate": _number(u.figures.five_good_rate),
                     "problems_opened": u.figures.problems_opened,
                     "problems_closed": u.figures.problems_closed,
                     "problems_overdue": u.figures.problems_overdue,
@@ -566,6 +569,15 @@ def _headline(total: Figures, area: str, period: Period) -> list[Figure]:
             url=url("fulfilment"),
         ),
         Figure(
+            "five_good",
+            _("五好 rate"),
+            total.five_good_rate,
+            is_rate=True,
+            url=url("five_good"),
+            detail=_("%(good)d of %(rated)d rated, %(year)d")
+            % {"good": total.five_good, "rated": total.five_good_rated, "year": period.year},
+        ),
+        Figure(
             "problems_opened",
             _("Problems registered"),
             total.problems_opened,
@@ -683,6 +695,10 @@ def village_figures(
             if not f.promises_due:  # none due (or none redeemed): no figure
                 return None
             return _rate_text(f.fulfilment_points, f.promises_due, f.fulfilment_rate)
+        if figure == "five_good":
+            if not f.five_good_rated:  # not rated (or not yet confirmed): no figure
+                return None
+            return _rate_text(f.five_good, f.five_good_rated, f.five_good_rate)
         if figure == "warning":
             level = params.get("level", "")
             if not level.isdigit() or f.warning_level != int(level):
@@ -729,6 +745,7 @@ FIGURE_TITLES = {
     "villages": _("All villages"),
     "satisfaction": _("Villages by satisfaction"),
     "fulfilment": _("Pledges fulfilled"),
+    "five_good": _("五好 rate"),
     "problems_opened": _("Problems registered"),
     "problems_closed": _("Problems closed"),
     "problems_overdue": _("Problems overdue"),

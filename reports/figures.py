@@ -26,12 +26,14 @@ from supervision.choices import (
     Fulfilment,
     PeriodKind,
     ProblemState,
+    RatingState,
     RecordState,
     TaskKind,
     TaskState,
     WarningLevel,
 )
 from supervision.models import (
+    FiveGoodRating,
     PresenceShortfall,
     Problem,
     PromiseRedemption,
@@ -43,7 +45,15 @@ from supervision.periods import Period
 from villages.choices import RegionLevel
 from villages.models import Region, Village
 
-__all__ = ["ACTIVITIES", "SOURCES", "Figures", "FigureSet", "period_figures", "quarter_trend"]
+__all__ = [
+    "ACTIVITIES",
+    "SOURCES",
+    "Figures",
+    "FigureSet",
+    "five_good_rate",
+    "period_figures",
+    "quarter_trend",
+]
 
 #: every model the figures are read from: a change to one renews the cached dashboards of its
 #: county (reports.freshness); add a model here when a query below starts reading it
@@ -56,6 +66,7 @@ SOURCES = (
     "supervision.Problem",
     "supervision.VillageWarning",
     "supervision.PresenceShortfall",
+    "supervision.FiveGoodRating",
     "ledgers.Disclosure",
     "ledgers.Handover",
     "ledgers.Decision",
@@ -73,6 +84,16 @@ ACTIVITIES = (
     TaskKind.REVIEW,
     TaskKind.PUBLIC_REPORT,
 )
+
+
+def five_good_rate(five_good: int, rated: int) -> Decimal | None:
+    """五好率: the villages whose party organization is rated 五好, over the villages rated, for
+    one year. Both count only ratings the county has confirmed (a correction counts as it
+    corrected; a proposal awaiting the county counts in neither). A village not rated that year
+    is left out of the denominator, not counted as failing: the figure is shown with how many
+    villages were rated, so that a county half-way through rating is not read as 100% or 0%.
+    No village rated: None ("—")."""
+    return rates.share(five_good, rated)
 
 
 @dataclass
@@ -111,6 +132,9 @@ class Figures:
     decision_results_overdue: int = 0
     decision_results_due: int = 0
     decision_results_on_time: int = 0
+    #: 五好: villages with a confirmed rating of the period's year, and of them those rated 五好
+    five_good_rated: int = 0
+    five_good: int = 0
 
     def add(self, other: Figures) -> None:
         self.villages += other.villages
@@ -137,8 +161,14 @@ class Figures:
             "decision_results_overdue",
             "decision_results_due",
             "decision_results_on_time",
+            "five_good_rated",
+            "five_good",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def five_good_rate(self) -> Decimal | None:
+        return five_good_rate(self.five_good, self.five_good_rated)
 
     def on_time_rate(self, kind: str) -> Decimal | None:
         """Share of the planned duties of `kind` done by their due date."""
@@ -382,6 +412,16 @@ def period_figures(*, prefix: str, period: Period, on: dt.date | None = None) ->
         figures.decision_results_overdue += row["overdue"]
         figures.decision_results_due += row["due"]
         figures.decision_results_on_time += row["on_time"]
+    for row in (
+        FiveGoodRating.objects.filter(in_area, year=period.year, state=RatingState.CONFIRMED)
+        .current()
+        .values("area_code")
+        .annotate(n=Count("pk"), good=Count("pk", filter=Q(is_five_good=True)))
+        .order_by()
+    ):
+        figures = per[row["area_code"]]
+        figures.five_good_rated += row["n"]
+        figures.five_good += row["good"]
 
     return _assemble(prefix, period, on, per)
 

@@ -266,3 +266,50 @@ DEFAULT_PRESENCE_NORMS = {PresenceRole.CONTACT_CADRE: 1, PresenceRole.WORK_TEAM:
 #: a visit's photo: at most this many bytes, of these types
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+
+class FiveGood(models.TextChoices):
+    """The five 好 of a village party organization the county rates yearly ("五好"村党组织):
+    a good leadership team, a good leader (the secretary), good rules followed, good results,
+    and the people's good opinion."""
+
+    TEAM = "team", _("Good leadership team")
+    LEADER = "leader", _("Good leader")
+    SYSTEM = "system", _("Good rules and practice")
+    RESULTS = "results", _("Good results")
+    REPUTATION = "reputation", _("Good standing with the people")
+
+
+class RatingState(models.TextChoices):
+    """A 五好 rating: proposed by the township, returned to it or confirmed by the county
+    (final: a change is a correction, a new confirmed rating)."""
+
+    PROPOSED = "proposed", _("Proposed by the township")
+    RETURNED = "returned", _("Returned to the township")
+    CONFIRMED = "confirmed", _("Confirmed by the county")
+
+
+#: a county without its own criteria rates against these: the description of each 好 and the
+#: threshold (a rate 0-1) the evidence is held against (see supervision.selectors.fivegood)
+DEFAULT_FIVE_GOOD_CRITERIA = {
+    FiveGood.TEAM: (
+        "两委班子团结协作，半年评议中称职以上（优秀、称职）的干部占比达到标准，无不称职干部。",
+        "0.800",
+    ),
+    FiveGood.LEADER: (
+        "党支部书记、主任两证年检合格，任职资格证书未被暂停，任职承诺兑现率达到标准。",
+        "0.800",
+    ),
+    FiveGood.SYSTEM: (
+        "一季一巡查、听证质询、半年评议、公开述职等制度按时落实，三资每季度公开。",
+        "0.900",
+    ),
+    FiveGood.RESULTS: (
+        "问题台账整改销号率达到标准，年底无逾期未整改问题。",
+        "0.800",
+    ),
+    FiveGood.REPUTATION: (
+        "公开述职民主测评满意率达到标准，村无橙色、红色预警。",
+        "0.800",
+    ),
+}

@@ -182,6 +182,7 @@ class SupervisionDemoResult:
     closed: int = 0
     rectifications: int = 0
     presence_visits: int = 0
+    five_good_ratings: int = 0
     warnings: int = 0
     light: bool = False
     seconds: float = 0.0
@@ -1011,6 +1012,11 @@ def build_supervision_demo(
             v.refresh_from_db(fields=["is_backward"])
         totals["presence_visits"] = _presence(seed, in_first, on)
         services.warnings_evaluate(on=on, village_codes=[v.code for v in todo])
+        from .demo_fivegood import build_fivegood_demo
+
+        totals["five_good_ratings"] = build_fivegood_demo(
+            seed=seed, villages=in_first, on=on, people=people
+        )
     from .models import VillageWarning
 
     totals["warnings"] = (

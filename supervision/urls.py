@@ -4,6 +4,7 @@ from .views import (
     bottomup,
     corrections,
     cycle,
+    fivegood,
     presence,
     problems,
     rectification,
@@ -22,4 +23,5 @@ urlpatterns = [
     *rectification.urlpatterns,
     *corrections.urlpatterns,
     *presence.urlpatterns,
+    *fivegood.urlpatterns,
 ]

@@ -47,8 +47,8 @@ from ledgers.choices import DisclosureState, HandoverState, VoucherState
 from ledgers.models import Disclosure, DisclosureQuestion, Handover, Voucher
 from reports.choices import RunState
 from reports.models import ReportRun
-from supervision.choices import ProblemState
-from supervision.models import Notification, Problem, SupervisionPolicy
+from supervision.choices import ProblemState, RatingState
+from supervision.models import FiveGoodRating, Notification, Problem, SupervisionPolicy
 from supervision.selectors.cycle import duties_of
 
 if TYPE_CHECKING:
@@ -126,6 +126,26 @@ def problems_to_verify(user: AnyUser) -> QuerySet[Problem]:
         .filter(state=ProblemState.SUBMITTED)
         .select_related("village")
         .order_by("deadline", "pk")
+    )
+
+
+def ratings_to_confirm(user: AnyUser) -> QuerySet[FiveGoodRating]:
+    """五好 ratings proposed by the townships, for the county's supervisors who confirm them."""
+    return (
+        FiveGoodRating.objects.with_right(user, Right.SUPERVISE)
+        .filter(state=RatingState.PROPOSED)
+        .select_related("village")
+        .order_by("proposed_at", "pk")
+    )
+
+
+def ratings_returned(user: AnyUser) -> QuerySet[FiveGoodRating]:
+    """五好 ratings the county returned, for the township staff who propose them again."""
+    return (
+        FiveGoodRating.objects.with_right(user, Right.EDIT)
+        .filter(state=RatingState.RETURNED)
+        .select_related("village")
+        .order_by("decided_at", "pk")
     )
 
 
@@ -287,6 +307,22 @@ KINDS: tuple[Kind, ...] = (
         problems_to_rectify,
         _pk_url("supervision:problem-detail"),
         _url("supervision:problem-list", "state=open&state=rectifying"),
+    ),
+    Kind(
+        "ratings_to_confirm",
+        "supervision",
+        _("五好 ratings to confirm"),
+        ratings_to_confirm,
+        _pk_url("supervision:fivegood-detail"),
+        _url("supervision:fivegood-list", "state=proposed"),
+    ),
+    Kind(
+        "ratings_returned",
+        "supervision",
+        _("五好 ratings returned"),
+        ratings_returned,
+        _pk_url("supervision:fivegood-detail"),
+        _url("supervision:fivegood-list", "state=returned"),
     ),
     Kind(
         "duties_overdue",

@@ -62,6 +62,10 @@ def _duty(t) -> tuple[str, str, dt.date | None]:
     return f"{t.village.name} · {t.get_kind_display()}", t.period, t.due_date
 
 
+def _rating(r) -> tuple[str, str, dt.date | None]:
+    return f"{r.village.name} · {r.year}", r.get_state_display(), r.proposed_at.date()
+
+
 def _report(r) -> tuple[str, str, dt.date | None]:
     when = r.finished_at.date() if r.finished_at else None
     return f"{r.get_kind_display()} · {r.period}", r.area_code, when
@@ -76,6 +80,8 @@ DESCRIBE: dict[str, Callable[[Any], tuple[str, str, dt.date | None]]] = {
     "pledges_to_sign": _pledge,
     "problems_to_verify": _problem,
     "problems_to_rectify": _problem,
+    "ratings_to_confirm": _rating,
+    "ratings_returned": _rating,
     "duties_overdue": _duty,
     "duties_due": _duty,
     "reports_ready": _report,

@@ -2,6 +2,7 @@
 
 from .bottomup import *  # noqa: F403
 from .cycle import *  # noqa: F403
+from .fivegood import *  # noqa: F403
 from .presence import *  # noqa: F403
 from .problems import *  # noqa: F403
 from .rectification import *  # noqa: F403
