@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -32,6 +33,7 @@ __all__ = [
     "check_cited_decision",
     "decision_create",
     "decision_policy_for",
+    "UNCHANGED",
     "decision_policy_update",
     "decision_publish_resolution",
     "decision_publish_result",
@@ -44,6 +46,8 @@ __all__ = [
 ]
 
 ZERO = Decimal("0.00")
+#: a policy's setting left as it is
+UNCHANGED = object()
 
 #: the four steps in their order, and the state each one reaches when it passes
 STEP_ORDER = [
@@ -398,9 +402,11 @@ def decision_policy_update(
     threshold: Decimal,
     kinds: Sequence[str],
     statements_need_review: bool | None = None,
+    signing_day: int | None | object = UNCHANGED,
+    posting_needs_signing: bool | None = None,
 ) -> DecisionPolicy:
-    """Set the county's policy; only its supervisor may (`statements_need_review` None:
-    unchanged)."""
+    """Set the county's policy; only its supervisor may (`statements_need_review` and
+    `posting_needs_signing` None, `signing_day` UNCHANGED: as they were)."""
     if not scope_for(actor).allows(Right.SUPERVISE, county_code) or len(county_code) != 6:
         raise PermissionDenied(_("Only the county's supervisor changes its policy."))
     if threshold is None or threshold < 0:
@@ -421,6 +427,13 @@ def decision_policy_update(
     policy.kinds = [str(k) for k in ENFORCED_KINDS if k in set(kinds)]
     if statements_need_review is not None:
         policy.statements_need_review = statements_need_review
+    if signing_day is not UNCHANGED:
+        day = cast("int | None", signing_day)
+        if day is not None and not 1 <= day <= 31:
+            raise ValidationError({"signing_day": _("Choose a day between 1 and 31.")})
+        policy.signing_day = day
+    if posting_needs_signing is not None:
+        policy.posting_needs_signing = posting_needs_signing
     policy.updated_by = actor
     policy.full_clean()
     policy.save()
