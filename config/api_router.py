@@ -13,6 +13,7 @@ from cadres.api.views import (
     TrainingViewSet,
 )
 from ledgers.api.decisions import DecisionPolicyViewSet, DecisionViewSet
+from ledgers.api.signing import FinancialReviewViewSet, SigningSessionViewSet
 from ledgers.api.disclosure import DisclosureQuestionViewSet, DisclosureViewSet
 from ledgers.api.handover import AuditRecordViewSet, HandoverViewSet
 from ledgers.api.imports import LedgerImportViewSet
@@ -63,6 +64,8 @@ router.register("contracts", ResourceContractViewSet, basename="contract")
 router.register("ledger-imports", LedgerImportViewSet, basename="ledger-import")
 router.register("decisions", DecisionViewSet, basename="decision")
 router.register("decision-policies", DecisionPolicyViewSet, basename="decision-policy")
+router.register("signings", SigningSessionViewSet, basename="signing")
+router.register("financial-reviews", FinancialReviewViewSet, basename="financial-review")
 
 for part in (cycle, topdown, bottomup, problems, warnings, rectification, presence):
     part.register(router)

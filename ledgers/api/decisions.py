@@ -168,6 +168,8 @@ class DecisionPolicySerializer(CleanModelSerializer):
             "threshold",
             "kinds",
             "statements_need_review",
+            "signing_day",
+            "posting_needs_signing",
             "updated_at",
         ]
         read_only_fields = ["id", "area_code", "updated_at"]

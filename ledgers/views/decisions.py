@@ -245,6 +245,8 @@ class DecisionPolicyView(LoginRequiredMixin, TemplateView):
                     "threshold": shown.threshold,
                     "kinds": shown.kinds,
                     "statements_need_review": shown.statements_need_review,
+                    "signing_day": shown.signing_day,
+                    "posting_needs_signing": shown.posting_needs_signing,
                 }
             )
         ctx.update(
