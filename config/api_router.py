@@ -13,11 +13,11 @@ from cadres.api.views import (
     TrainingViewSet,
 )
 from ledgers.api.decisions import DecisionPolicyViewSet, DecisionViewSet
-from ledgers.api.signing import FinancialReviewViewSet, SigningSessionViewSet
 from ledgers.api.disclosure import DisclosureQuestionViewSet, DisclosureViewSet
 from ledgers.api.handover import AuditRecordViewSet, HandoverViewSet
 from ledgers.api.imports import LedgerImportViewSet
 from ledgers.api.registers import AssetViewSet, ResourceContractViewSet, ResourceViewSet
+from ledgers.api.signing import FinancialReviewViewSet, SigningSessionViewSet
 from ledgers.api.views import (
     AccountViewSet,
     LedgerReportViewSet,

@@ -215,6 +215,8 @@ class WarningRule(models.TextChoices):
     LOW_REDEMPTION = "low_redemption", _("Low pledge redemption")
     BACKWARD = "backward", _("Backward village")
     PRESENCE_SHORT = "presence_short", _("Contact cadres below the presence norm")
+    NO_SIGNING = "no_signing", _("A month without a signing day (联签)")
+    UNSIGNED_VOUCHERS = "unsigned_vouchers", _("Vouchers waiting for signatures (联签)")
 
 
 #: the level each rule raises by default; a county may change them
@@ -228,6 +230,8 @@ DEFAULT_RULE_LEVELS = {
     WarningRule.LOW_REDEMPTION: WarningLevel.ORANGE,
     WarningRule.BACKWARD: WarningLevel.ORANGE,
     WarningRule.PRESENCE_SHORT: WarningLevel.YELLOW,
+    WarningRule.NO_SIGNING: WarningLevel.YELLOW,
+    WarningRule.UNSIGNED_VOUCHERS: WarningLevel.YELLOW,
 }
 
 

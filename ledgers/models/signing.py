@@ -19,6 +19,7 @@ from .books import Voucher
 
 __all__ = ["SigningSession", "SigningSignature", "SignedVoucher", "FinancialReview"]
 
+
 # A record of a meeting held is final: the database refuses its change and its removal (the
 # signing's own guards of migration ledgers 0016 check who may sign and what may be signed).
 def final() -> pgtrigger.Protect:

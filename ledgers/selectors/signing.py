@@ -6,7 +6,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Left
 
 from cadres.models import Post
 from villages.models import Village
@@ -18,6 +19,7 @@ __all__ = [
     "committee_members_on",
     "committee_posts_on",
     "signing_date_in",
+    "signing_months",
     "signing_day_for",
     "signing_required",
     "unsigned_drafts",
@@ -73,3 +75,12 @@ def unsigned_drafts(qs: QuerySet[Voucher] | None = None) -> QuerySet[Voucher]:
     return qs.filter(state=VoucherState.DRAFT, reverses__isnull=True).exclude(
         Exists(SignedVoucher.objects.filter(voucher=OuterRef("pk")))
     )
+
+
+def signing_months() -> Q:
+    """A condition on rows with an `area_code` (vouchers): their village signs on a day of
+    the month, its own or its county's (the warnings look only there)."""
+    county_day = DecisionPolicy.objects.filter(
+        area_code=Left(OuterRef("area_code"), 6), signing_day__isnull=False
+    )
+    return Q(village__signing_day__isnull=False) | Q(Exists(county_day))

@@ -123,9 +123,7 @@ def signing_record(
         )
     members = check_co_signatures(village, signed_on, posts)
     locked = list(
-        Voucher.objects.select_for_update()
-        .filter(pk__in=[v.pk for v in vouchers])
-        .order_by("pk")
+        Voucher.objects.select_for_update().filter(pk__in=[v.pk for v in vouchers]).order_by("pk")
     )
     signed = set(
         SignedVoucher.objects.filter(voucher__in=locked).values_list("voucher_id", flat=True)

@@ -12,6 +12,7 @@ from ledgers.tests.conftest import lines
 D = dt.date
 START = D(2024, 1, 10)
 SIGNING_DAY = D(2026, 1, 21)
+DRAFT_DAY = D(2026, 1, 15)
 COMMITTEE_KINDS = [
     PostKind.SECRETARY_AND_CHAIR,
     PostKind.DEPUTY_SECRETARY,
@@ -41,7 +42,7 @@ def supervision(village):
     return post(village, PostKind.SUPERVISION_CHAIR)
 
 
-def draft(clerk, village, chart, amount="1200", day=D(2026, 1, 15), **extra):
+def draft(clerk, village, chart, amount="1200", day=DRAFT_DAY, **extra):
     return services.voucher_create(
         actor=clerk,
         village=village,

@@ -81,9 +81,7 @@ def test_members_changing_mid_month_are_counted_on_the_signing_date(
         sign(clerk, village, [members[5], *members[:3]], [late], reviewer)
     session = sign(clerk, village, [*members[:2], *joined], [early, late], reviewer)
     assert session.members == 7
-    assert {s.cadre for s in session.signatures.all()} == {
-        p.cadre for p in [*members[:2], *joined]
-    }
+    assert {s.cadre for s in session.signatures.all()} == {p.cadre for p in [*members[:2], *joined]}
 
 
 def test_one_person_in_two_posts_counts_once_and_signs_once(
@@ -149,9 +147,7 @@ def test_a_signed_draft_no_longer_changes(clerk, village, chart, open_books, rev
 # ------------------------------------------------------------------ posting waits for it
 
 
-def test_posting_without_the_switch_needs_no_signing(
-    clerk, insider, village, chart, open_books
-):
+def test_posting_without_the_switch_needs_no_signing(clerk, insider, village, chart, open_books):
     voucher = services.voucher_post(actor=insider, voucher=draft(clerk, village, chart))
     assert voucher.state == VoucherState.POSTED
 

@@ -15,8 +15,9 @@ from django.db.models import Count, F, Min, Q, Subquery
 from cadres.choices import CertificateState
 from cadres.models import QualificationCertificate
 from core.rates import fulfilment_rate, satisfaction_expression
-from ledgers.models import Disclosure
+from ledgers.models import Disclosure, SigningSession, Voucher
 from ledgers.selectors.handover import OVERDUE_AFTER_DAYS, handovers_due
+from ledgers.selectors.signing import signing_months, unsigned_drafts
 from villages.models import Village
 
 from ..choices import Fulfilment, PeriodKind, WarningLevel
@@ -116,6 +117,18 @@ class PledgeFacts(TypedDict):
     rate: Decimal | None  # None: none of the pledge's promises was due that year
 
 
+class UnsignedFacts(TypedDict):
+    """A village's drafts waiting for their signing for too long: how many, the first date."""
+
+    village_id: int
+    n: int
+    first: dt.date
+
+
+#: a draft still unsigned this many days after its date has missed a whole signing month
+UNSIGNED_AFTER_DAYS = 31
+
+
 class WarningFacts(TypedDict):
     """What `warning_facts` gathers, keyed by village id (or county code for the policies)."""
 
@@ -133,6 +146,9 @@ class WarningFacts(TypedDict):
     rectifications: dict[int, tuple[int, str]]  # (year, state)
     presence_week: dt.date  # the Monday of the last finished week
     presence: dict[int, list[dict]]  # its shortfalls: name, required, recorded
+    signing_month: tuple[int, int]  # (year, month): the last finished month
+    no_signing: set[int]  # villages with a signing day, vouchers that month and no signing
+    unsigned: dict[int, UnsignedFacts]  # drafts unsigned for more than UNSIGNED_AFTER_DAYS
 
 
 def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
@@ -239,6 +255,38 @@ def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
 
     presence_week = week_start(on) - dt.timedelta(days=7)
 
+    # 联签: the last finished month, in the villages that sign on a day of the month (their own
+    # or their county's): vouchers dated in it but no signing day recorded in it.
+    month_start = (on.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    month_end = on.replace(day=1) - dt.timedelta(days=1)
+    signing = signing_months()
+    with_vouchers = set(
+        _in(Voucher.objects.filter(date__gte=month_start, date__lte=month_end), codes)
+        .filter(signing, reverses__isnull=True)
+        .order_by()
+        .values_list("village_id", flat=True)
+        .distinct()
+    )
+    signed = set(
+        _in(
+            SigningSession.objects.filter(signed_on__gte=month_start, signed_on__lte=month_end),
+            codes,
+        )
+        .order_by()
+        .values_list("village_id", flat=True)
+        .distinct()
+    )
+    unsigned = {
+        row["village_id"]: row
+        for row in _in(
+            unsigned_drafts().filter(signing, date__lt=on - dt.timedelta(days=UNSIGNED_AFTER_DAYS)),
+            codes,
+        )
+        .order_by()
+        .values("village_id")
+        .annotate(n=Count("pk"), first=Min("date"))
+    }
+
     return {
         "villages": villages,
         "policies": policies,
@@ -254,6 +302,9 @@ def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
         "rectifications": rectifications,
         "presence_week": presence_week,
         "presence": shortfall_facts(presence_week, codes),
+        "signing_month": (month_start.year, month_start.month),
+        "no_signing": with_vouchers - signed,
+        "unsigned": unsigned,
     }
 
 
