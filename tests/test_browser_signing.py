@@ -113,7 +113,7 @@ def test_the_85000_yuan_voucher_from_refusal_to_the_public_page(
     page.goto(f"{page.base_url}/ledgers/signings/?village={village.code}")
     page.get_by_test_id("signing-add").click()
     page.locator("#id_on").fill("2026-02-21")
-    page.get_by_role("button", name="显示").click()
+    page.locator("main form[method=get] button[type=submit]").click()
     page.wait_for_url("**on=2026-02-21")
     form = page.get_by_test_id("signing-form")
     expect(form.locator("#id_signed_on")).to_have_value("2026-02-21")
@@ -132,6 +132,7 @@ def test_the_85000_yuan_voucher_from_refusal_to_the_public_page(
     # Now the township posts it.
     post_voucher(page, voucher)
     expect(page.get_by_test_id("voucher-state")).to_have_text("已记账")
+    expect(page.get_by_test_id("voucher-signing")).to_contain_text("2026年2月21日")
     voucher.refresh_from_db()
     assert voucher.state == VoucherState.POSTED and voucher.decision == decision
 
