@@ -19,6 +19,7 @@ from ledgers.api.disclosure import DisclosureQuestionViewSet, DisclosureViewSet
 from ledgers.api.handover import AuditRecordViewSet, HandoverViewSet
 from ledgers.api.imports import LedgerImportViewSet
 from ledgers.api.registers import AssetViewSet, ResourceContractViewSet, ResourceViewSet
+from ledgers.api.signing import FinancialReviewViewSet, SigningSessionViewSet
 from ledgers.api.views import (
     AccountViewSet,
     LedgerReportViewSet,
@@ -68,6 +69,8 @@ router.register("contracts", ResourceContractViewSet, basename="contract")
 router.register("ledger-imports", LedgerImportViewSet, basename="ledger-import")
 router.register("decisions", DecisionViewSet, basename="decision")
 router.register("decision-policies", DecisionPolicyViewSet, basename="decision-policy")
+router.register("signings", SigningSessionViewSet, basename="signing")
+router.register("financial-reviews", FinancialReviewViewSet, basename="financial-review")
 
 for part in (cycle, topdown, bottomup, problems, warnings, rectification, presence, fivegood):
     part.register(router)

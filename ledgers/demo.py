@@ -19,7 +19,8 @@
   advised resignation), its books frozen by `handover_book_snapshot`, and one periodic audit of
   last year per village with up to two findings;
 * in the first county too: 四议两公开 decisions (ledgers.demo_decisions) — the lamp purchases
-  citing theirs, a few gaps — and the county's decision policy, set after the books.
+  citing theirs, a few gaps — and the county's decision policy, set after the books; the
+  monthly signing days (联签) and the quarters' 财务报审会 (ledgers.demo_signing), a few gaps.
 
 Like `cadres.demo`, it decides everything in memory first (`_plan_village`, a pure function of
 the seed, the village and the date) and inserts in bulk without `full_clean()`: the values are
@@ -75,6 +76,7 @@ from .choices import (
     VoucherState,
 )
 from .demo_decisions import plan_decisions
+from .demo_signing import SIGNING_DAY, plan_signings, write_signings
 from .models import (
     Account,
     Asset,
@@ -153,6 +155,9 @@ class _Plan:
     decisions: list[_Row] = field(default_factory=list)
     steps: list[_Row] = field(default_factory=list)
     results: list[tuple[_Row, dt.date]] = field(default_factory=list)
+    # 联签 and 财务报审会 (ledgers.demo_signing): the signing days, the quarters' meetings.
+    signings: list[dt.date] = field(default_factory=list)
+    reviews: list[tuple[int, int, dt.date]] = field(default_factory=list)
 
 
 def _yuan(value) -> Decimal:
@@ -720,8 +725,9 @@ def build_ledger_demo(
                 )
                 if not light and village.code[:6] == first:
                     plan_decisions(seed=seed, village=village, plan=plan, maker=maker, on=on)
+                    plan_signings(seed=seed, village=village, plan=plan, on=on)
                 plans.append((village, plan, approver, light))
-            _write([p for _v, p, _a, _l in plans])
+            _write([p for _v, p, _a, _l in plans], [v for v, _p, _a, _l in plans], seed)
             for village, plan, approver, light in plans:
                 # A statement costs about ten queries: large runs publish them for the first
                 # county only.
@@ -744,13 +750,17 @@ def build_ledger_demo(
             if in_first:
                 # The county's 四议两公开 rule, in force from now on: the books above were
                 # posted before it (the gaps a county finds when it starts to enforce).
-                DecisionPolicy.objects.get_or_create(area_code=first)
+                # The county signs on the 21st (联签); posting does not wait for it yet.
+                DecisionPolicy.objects.get_or_create(
+                    area_code=first, defaults={"signing_day": SIGNING_DAY}
+                )
     return LedgerDemoResult(**totals, light=light_run, seconds=time.perf_counter() - started)
 
 
-def _write(plans: list[_Plan]) -> None:
+def _write(plans: list[_Plan], villages: list[Village], seed: int) -> None:
     """Insert the villages' rows, parents first; the verifications are confirmed after their
-    balances, because the database refuses balances of a confirmed verification."""
+    balances, because the database refuses balances of a confirmed verification, and the
+    vouchers are signed (联签) while still drafts."""
     verifications = [p.verification for p in plans]
     _insert(Verification, verifications)
     _insert(OpeningBalance, [b for p in plans for b in p.balances])
@@ -767,6 +777,7 @@ def _write(plans: list[_Plan]) -> None:
         _insert(DecisionStep, [x for p in plans for x in p.steps if x.kind == kind])
     _insert(Voucher, [v for p in plans for v in p.vouchers])
     _insert(VoucherLine, [x for p in plans for x in p.lines])
+    write_signings(list(zip(villages, plans, strict=True)), seed)
     post_prepared([v.id for p in plans for v in p.vouchers])
     for decision, day in (r for p in plans for r in p.results):
         Decision.objects.filter(pk=decision.id).update(

@@ -143,3 +143,21 @@ class DecisionPolicyForm(CleanForm):
             "supervision committee's opinion, signed by more than half of its members."
         ),
     )
+    signing_day = forms.IntegerField(
+        label=_("Signing day of the month"),
+        min_value=1,
+        max_value=31,
+        required=False,
+        help_text=_(
+            "联签: the day each month the two committees sign the vouchers together (a "
+            "village may set its own). In a shorter month, its last day."
+        ),
+    )
+    posting_needs_signing = forms.BooleanField(
+        label=_("Posting waits for the signing day (联签)"),
+        required=False,
+        help_text=_(
+            "On: the township posts a voucher only once more than half of the two committees "
+            "signed it and the supervision committee reviewed it."
+        ),
+    )

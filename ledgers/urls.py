@@ -1,7 +1,16 @@
 from django.urls import path
 
 from .views import books as views
-from .views import decisions, disclosure, exports, handover, imports, integrity, registers
+from .views import (
+    decisions,
+    disclosure,
+    exports,
+    handover,
+    imports,
+    integrity,
+    registers,
+    signing,
+)
 
 app_name = "ledgers"
 urlpatterns = [
@@ -39,3 +48,4 @@ urlpatterns += exports.urlpatterns
 urlpatterns += imports.urlpatterns
 urlpatterns += integrity.urlpatterns
 urlpatterns += decisions.urlpatterns
+urlpatterns += signing.urlpatterns

@@ -219,6 +219,8 @@ class WarningRule(models.TextChoices):
     RESERVE_SHORT = "reserve_short", _("Reserve cadres below the norm")
     APPRAISAL_POOR = "appraisal_poor", _("Secretary graded poor in the yearly appraisal")
     YELLOW_CARD = "yellow_card", _("Township under a yellow card")
+    NO_SIGNING = "no_signing", _("A month without a signing day (联签)")
+    UNSIGNED_VOUCHERS = "unsigned_vouchers", _("Vouchers waiting for signatures (联签)")
 
 
 #: the level each rule raises by default; a county may change them
@@ -236,6 +238,8 @@ DEFAULT_RULE_LEVELS = {
     WarningRule.RESERVE_SHORT: WarningLevel.YELLOW,
     WarningRule.APPRAISAL_POOR: WarningLevel.ORANGE,
     WarningRule.YELLOW_CARD: WarningLevel.YELLOW,
+    WarningRule.NO_SIGNING: WarningLevel.YELLOW,
+    WarningRule.UNSIGNED_VOUCHERS: WarningLevel.YELLOW,
 }
 
 

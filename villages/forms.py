@@ -21,6 +21,7 @@ class VillageForm(CleanModelForm):
             "collective_income",
             "is_backward",
             "supervision_phone",
+            "signing_day",
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}

@@ -9,7 +9,7 @@ import pgtrigger
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -250,6 +250,14 @@ class Village(models.Model):
         ],
         help_text=_("The village affairs supervision committee's public phone (监督电话)."),
     )
+    # 联签: the village's own signing day of the month (empty: the county's).
+    signing_day = models.PositiveSmallIntegerField(
+        _("signing day of the month"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_("Empty: the county's day. In a shorter month, its last day."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -266,7 +274,13 @@ class Village(models.Model):
             ),
             models.Index(fields=["name"], name="village_name"),
         ]
-        constraints = [area_code_check(VILLAGE, field="code")]
+        constraints = [
+            area_code_check(VILLAGE, field="code"),
+            models.CheckConstraint(
+                condition=Q(signing_day__isnull=True) | Q(signing_day__gte=1, signing_day__lte=31),
+                name="village_signing_day",
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -28,6 +28,7 @@ VILLAGE_FACTS = (
     "collective_income",
     "is_backward",
     "supervision_phone",
+    "signing_day",
     "notes",
 )
 
@@ -45,6 +46,7 @@ def village_create(
     collective_income: Decimal = Decimal("0"),
     is_backward: bool = False,
     supervision_phone: str = "",
+    signing_day: int | None = None,
     notes: str = "",
 ) -> Village:
     """Add a village to a township the actor manages."""
@@ -61,6 +63,7 @@ def village_create(
         collective_income=collective_income,
         is_backward=is_backward,
         supervision_phone=supervision_phone,
+        signing_day=signing_day,
         notes=notes,
     )
     village.full_clean()

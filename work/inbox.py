@@ -6,7 +6,9 @@ next step asks (the service that takes the step calls `require` with the same ri
 =====================  ==================================================  ==================
 kind                   the item                                            right over it
 =====================  ==================================================  ==================
-vouchers_to_post       a draft voucher (审核记账)                            EDIT
+vouchers_to_sign       a draft waiting for its signing day (联签), where    KEEP_BOOKS
+                       the county makes posting wait for it
+vouchers_to_post       a draft voucher (审核记账), signed where it must be   EDIT
 statements_to_approve  a generated statement under review                  EDIT
 statements_to_publish  an approved statement not yet published             EDIT
 questions_to_answer    a villager's unanswered question                    ANSWER
@@ -31,8 +33,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, IntegerField, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Left
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -44,7 +46,14 @@ from core.dates import today
 from core.querysets import prefix_q
 from core.rights import AnyUser, Right, scope_for
 from ledgers.choices import DisclosureState, HandoverState, VoucherState
-from ledgers.models import Disclosure, DisclosureQuestion, Handover, Voucher
+from ledgers.models import (
+    DecisionPolicy,
+    Disclosure,
+    DisclosureQuestion,
+    Handover,
+    SignedVoucher,
+    Voucher,
+)
 from reports.choices import RunState
 from reports.models import ReportRun
 from supervision.choices import ProblemState, RatingState
@@ -63,10 +72,36 @@ REPORTS_FRESH_DAYS = 7
 # ------------------------------------------------------------------ one selector per kind
 
 
+def _waiting_for_signing() -> Q:
+    """A draft the county's switch makes wait for its signing day, not signed yet (reversals
+    need none)."""
+    rule = DecisionPolicy.objects.filter(
+        area_code=Left(OuterRef("area_code"), 6), posting_needs_signing=True
+    )
+    signed = SignedVoucher.objects.filter(voucher=OuterRef("pk"))
+    return Q(Exists(rule), reverses__isnull=True) & ~Q(Exists(signed))
+
+
+def vouchers_to_sign(user: AnyUser) -> QuerySet[Voucher]:
+    """Drafts waiting for the signing day (联签) where the county makes posting wait for it:
+    the village's bookkeepers record the signing."""
+    return (
+        Voucher.objects.with_right(user, Right.KEEP_BOOKS)
+        .filter(_waiting_for_signing(), state=VoucherState.DRAFT)
+        .select_related("village")
+        .order_by("date", "pk")
+    )
+
+
 def vouchers_to_post(user: AnyUser) -> QuerySet[Voucher]:
     """Draft vouchers of the villages the user manages: 审核记账 is theirs, unless they made the
-    voucher (the database wants another person to post it)."""
-    vouchers = Voucher.objects.with_right(user, Right.EDIT).filter(state=VoucherState.DRAFT)
+    voucher (the database wants another person to post it) or it still waits for its signing
+    day."""
+    vouchers = (
+        Voucher.objects.with_right(user, Right.EDIT)
+        .filter(state=VoucherState.DRAFT)
+        .exclude(_waiting_for_signing())
+    )
     if user is not None and user.is_authenticated:
         vouchers = vouchers.exclude(made_by=user)
     return vouchers.select_related("village").order_by("date", "pk")
@@ -243,6 +278,14 @@ GROUPS: dict[str, Promise] = {
 }
 
 KINDS: tuple[Kind, ...] = (
+    Kind(
+        "vouchers_to_sign",
+        "ledger",
+        _("Vouchers waiting for signatures (联签)"),
+        vouchers_to_sign,
+        lambda v: reverse("ledgers:signing-add", args=[v.village.code]),
+        _url("ledgers:signing-list"),
+    ),
     Kind(
         "vouchers_to_post",
         "ledger",

@@ -72,6 +72,7 @@ def _report(r) -> tuple[str, str, dt.date | None]:
 
 
 DESCRIBE: dict[str, Callable[[Any], tuple[str, str, dt.date | None]]] = {
+    "vouchers_to_sign": _voucher,
     "vouchers_to_post": _voucher,
     "statements_to_approve": _statement,
     "statements_to_publish": _statement,

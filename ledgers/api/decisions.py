@@ -223,6 +223,8 @@ class DecisionPolicySerializer(CleanModelSerializer):
             "kinds",
             "statements_need_review",
             "result_due_days",
+            "signing_day",
+            "posting_needs_signing",
             "updated_at",
         ]
         read_only_fields = ["id", "area_code", "updated_at"]

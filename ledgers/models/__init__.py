@@ -8,3 +8,4 @@ from .disclosure import *  # noqa: F403
 from .handover import *  # noqa: F403
 from .integrity import *  # noqa: F403
 from .registers import *  # noqa: F403
+from .signing import *  # noqa: F403

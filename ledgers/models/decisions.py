@@ -6,6 +6,7 @@ from decimal import Decimal
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -72,6 +73,18 @@ class DecisionPolicy(models.Model):
         _("result made public within (days after the implementation)"),
         default=DEFAULT_RESULT_DUE_DAYS,
     )
+    # 联签: the day of the month the villages sign their vouchers together (a village may set
+    # its own, Village.signing_day); the switch, off by default, makes posting wait for it.
+    signing_day = models.PositiveSmallIntegerField(
+        _("signing day of the month"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_("In a shorter month, the signing falls on its last day."),
+    )
+    posting_needs_signing = models.BooleanField(
+        _("posting waits for the signing day (联签)"), default=False
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("updated by"),
@@ -91,6 +104,10 @@ class DecisionPolicy(models.Model):
             area_code_check(COUNTY),
             models.CheckConstraint(
                 condition=Q(threshold__gte=0), name="decision_threshold_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(signing_day__isnull=True) | Q(signing_day__gte=1, signing_day__lte=31),
+                name="decision_policy_signing_day",
             ),
             models.CheckConstraint(
                 condition=Q(kinds__contained_by=default_enforced_kinds()),

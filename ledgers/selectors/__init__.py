@@ -6,3 +6,4 @@ from .decisions import *  # noqa: F403
 from .disclosure import *  # noqa: F403
 from .handover import *  # noqa: F403
 from .registers import *  # noqa: F403
+from .signing import *  # noqa: F403

@@ -36,6 +36,7 @@ from ..models import (
     VoucherLine,
 )
 from .decisions import check_cited_decision, require_voucher_decision
+from .signing import require_unsigned, require_voucher_signed
 
 ZERO = Decimal("0.00")
 LINE_FIELDS = ("account", "debit", "credit", "counterparty")
@@ -343,6 +344,7 @@ def voucher_update_draft(
     require(actor, Right.KEEP_BOOKS, voucher.area_code)
     voucher = Voucher.objects.select_for_update().get(pk=voucher.pk)
     _require_draft(voucher)
+    require_unsigned(voucher)
     if date.year != voucher.year:
         raise ValidationError({"date": _("A voucher stays in the year of its number.")})
     check_cited_decision(decision, voucher.village_id)
@@ -362,6 +364,7 @@ def voucher_discard_draft(*, actor: Actor, voucher: Voucher) -> None:
     require(actor, Right.KEEP_BOOKS, voucher.area_code)
     voucher = Voucher.objects.select_for_update().get(pk=voucher.pk)
     _require_draft(voucher)
+    require_unsigned(voucher)
     voucher.delete()
 
 
@@ -398,6 +401,7 @@ def voucher_post(*, actor: Actor, voucher: Voucher) -> Voucher:
     if sum(x.debit for x in lines) != sum(x.credit for x in lines) or len(lines) < 2:
         raise ValidationError(_("The voucher does not balance."))
     require_voucher_decision(voucher, sum((x.debit for x in lines), ZERO))
+    require_voucher_signed(voucher)
     last = (
         Voucher.objects.filter(village=village, state=VoucherState.POSTED)
         .order_by("-chain_seq")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -33,6 +34,7 @@ __all__ = [
     "check_cited_decision",
     "decision_create",
     "decision_policy_for",
+    "UNCHANGED",
     "decision_policy_update",
     "decision_publish_resolution",
     "decision_publish_result",
@@ -47,6 +49,8 @@ __all__ = [
 ]
 
 ZERO = Decimal("0.00")
+#: a policy's setting left as it is
+UNCHANGED = object()
 
 #: the four steps in their order, and the state each one reaches when it passes
 STEP_ORDER = [
@@ -484,9 +488,11 @@ def decision_policy_update(
     kinds: Sequence[str],
     statements_need_review: bool | None = None,
     result_due_days: int | None = None,
+    signing_day: int | None | object = UNCHANGED,
+    posting_needs_signing: bool | None = None,
 ) -> DecisionPolicy:
-    """Set the county's policy; only its supervisor may (`statements_need_review` and
-    `result_due_days` None: unchanged)."""
+    """Set the county's policy; only its supervisor may (`statements_need_review`,
+    `result_due_days` and `posting_needs_signing` None, `signing_day` UNCHANGED: as they were)."""
     if not scope_for(actor).allows(Right.SUPERVISE, county_code) or len(county_code) != 6:
         raise PermissionDenied(_("Only the county's supervisor changes its policy."))
     if threshold is None or threshold < 0:
@@ -513,6 +519,13 @@ def decision_policy_update(
                 {"result_due_days": _("Enter a number of days between 1 and 365.")}
             )
         policy.result_due_days = result_due_days
+    if signing_day is not UNCHANGED:
+        day = cast("int | None", signing_day)
+        if day is not None and not 1 <= day <= 31:
+            raise ValidationError({"signing_day": _("Choose a day between 1 and 31.")})
+        policy.signing_day = day
+    if posting_needs_signing is not None:
+        policy.posting_needs_signing = posting_needs_signing
     policy.updated_by = actor
     policy.full_clean()
     policy.save()

@@ -37,7 +37,7 @@ from ..forms import (
     padded,
     usable_accounts,
 )
-from ..models import Verification, Voucher
+from ..models import SignedVoucher, Verification, Voucher
 
 
 def _ledger_url(village) -> str:
@@ -193,6 +193,10 @@ class VoucherDetailView(RightsMixin, ScopedDetailView):
             reversal=Voucher.objects.visible_to(self.request.user).filter(reverses=voucher).first(),
             is_draft=voucher.state == VoucherState.DRAFT,
             reverse_form=ReverseForm(),
+            # 联签: the signing day the voucher was signed on, if it was.
+            signing=SignedVoucher.objects.filter(voucher=voucher)
+            .select_related("session__reviewer__cadre")
+            .first(),
             **self.rights(voucher.area_code),
         )
         return ctx

@@ -346,6 +346,8 @@ class DecisionPolicyView(LoginRequiredMixin, TemplateView):
                     "kinds": shown.kinds,
                     "statements_need_review": shown.statements_need_review,
                     "result_due_days": shown.result_due_days,
+                    "signing_day": shown.signing_day,
+                    "posting_needs_signing": shown.posting_needs_signing,
                 }
             )
         ctx.update(

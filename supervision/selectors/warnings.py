@@ -17,9 +17,10 @@ from cadres.models import QualificationCertificate
 from cadres.selectors import poor_appraisal_facts, reserve_short_facts, yellow_card_townships
 from core.rates import fulfilment_rate, satisfaction_expression
 from ledgers.choices import DecisionState
-from ledgers.models import Decision, Disclosure
+from ledgers.models import Decision, Disclosure, SigningSession, Voucher
 from ledgers.selectors.decisions import with_result_due
 from ledgers.selectors.handover import OVERDUE_AFTER_DAYS, handovers_due
+from ledgers.selectors.signing import signing_months, unsigned_drafts
 from villages.models import Village
 
 from ..choices import Fulfilment, PeriodKind, WarningLevel
@@ -129,6 +130,18 @@ class LateResultFacts(TypedDict):
     result_due_days: int
 
 
+class UnsignedFacts(TypedDict):
+    """A village's drafts waiting for their signing for too long: how many, the first date."""
+
+    village_id: int
+    n: int
+    first: dt.date
+
+
+#: a draft still unsigned this many days after its date has missed a whole signing month
+UNSIGNED_AFTER_DAYS = 31
+
+
 class WarningFacts(TypedDict):
     """What `warning_facts` gathers, keyed by village id (or county code for the policies)."""
 
@@ -150,6 +163,9 @@ class WarningFacts(TypedDict):
     reserves: dict[int, list[tuple[str, int, int]]]  # key posts short: (post, active, norm)
     appraisals: dict[int, tuple[int, str, str]]  # secretary graded poor: (year, name, grade)
     yellow_cards: dict[str, int]  # township code → year of its latest yellow card
+    signing_month: tuple[int, int]  # (year, month): the last finished month
+    no_signing: set[int]  # villages with a signing day, vouchers that month and no signing
+    unsigned: dict[int, UnsignedFacts]  # drafts unsigned for more than UNSIGNED_AFTER_DAYS
 
 
 def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
@@ -264,6 +280,37 @@ def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
         .values("village_id", "year", "number", "implemented_on", "result_due_days")
     ):
         late_results[row["village_id"]].append(row)
+    # 联签: the last finished month, in the villages that sign on a day of the month (their own
+    # or their county's): vouchers dated in it but no signing day recorded in it.
+    month_start = (on.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    month_end = on.replace(day=1) - dt.timedelta(days=1)
+    signing = signing_months()
+    with_vouchers = set(
+        _in(Voucher.objects.filter(date__gte=month_start, date__lte=month_end), codes)
+        .filter(signing, reverses__isnull=True)
+        .order_by()
+        .values_list("village_id", flat=True)
+        .distinct()
+    )
+    signed = set(
+        _in(
+            SigningSession.objects.filter(signed_on__gte=month_start, signed_on__lte=month_end),
+            codes,
+        )
+        .order_by()
+        .values_list("village_id", flat=True)
+        .distinct()
+    )
+    unsigned = {
+        row["village_id"]: row
+        for row in _in(
+            unsigned_drafts().filter(signing, date__lt=on - dt.timedelta(days=UNSIGNED_AFTER_DAYS)),
+            codes,
+        )
+        .order_by()
+        .values("village_id")
+        .annotate(n=Count("pk"), first=Min("date"))
+    }
 
     return {
         "villages": villages,
@@ -284,6 +331,9 @@ def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
         "reserves": reserve_short_facts(codes),
         "appraisals": poor_appraisal_facts(on.year, codes),
         "yellow_cards": yellow_card_townships(on.year),
+        "signing_month": (month_start.year, month_start.month),
+        "no_signing": with_vouchers - signed,
+        "unsigned": unsigned,
     }
 
 

@@ -242,6 +242,21 @@ def warning_reasons(
     if (card := facts["yellow_cards"].get(code[:9])) is not None:
         text = _("The township was given a yellow card for %(year)d") % {"year": card}
         found.append((WarningRule.YELLOW_CARD, text))
+    if village_id in facts["no_signing"]:
+        year, month = facts["signing_month"]
+        text = _("No signing day (联签) recorded in %(y)d-%(m)02d, though it has vouchers") % {
+            "y": year,
+            "m": month,
+        }
+        found.append((WarningRule.NO_SIGNING, text))
+    if waiting := facts["unsigned"].get(village_id):
+        text = ngettext(
+            "%(n)d voucher waiting for its signatures (联签) for more than a month (dated %(d)s)",
+            "%(n)d vouchers waiting for their signatures (联签) for more than a month (the "
+            "first dated %(d)s)",
+            waiting["n"],
+        ) % {"n": waiting["n"], "d": _date(waiting["first"])}
+        found.append((WarningRule.UNSIGNED_VOUCHERS, text))
 
     levels = policy.rule_levels or {}
     reasons: list[WarningReason] = []

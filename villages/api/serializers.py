@@ -32,6 +32,7 @@ class VillageSerializer(CleanModelSerializer):
             "collective_income",
             "is_backward",
             "supervision_phone",
+            "signing_day",
             "notes",
             "updated_at",
         ]
