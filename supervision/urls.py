@@ -6,6 +6,7 @@ from .views import (
     cycle,
     presence,
     problems,
+    quarterly,
     rectification,
     topdown,
     warnings,
@@ -22,4 +23,5 @@ urlpatterns = [
     *rectification.urlpatterns,
     *corrections.urlpatterns,
     *presence.urlpatterns,
+    *quarterly.urlpatterns,
 ]
