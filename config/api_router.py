@@ -31,6 +31,7 @@ from supervision.api import (
     cycle,
     presence,
     problems,
+    quarterly,
     rectification,
     topdown,
     warnings,
@@ -64,7 +65,7 @@ router.register("ledger-imports", LedgerImportViewSet, basename="ledger-import")
 router.register("decisions", DecisionViewSet, basename="decision")
 router.register("decision-policies", DecisionPolicyViewSet, basename="decision-policy")
 
-for part in (cycle, topdown, bottomup, problems, warnings, rectification, presence):
+for part in (cycle, topdown, bottomup, problems, warnings, rectification, presence, quarterly):
     part.register(router)
 for part in (report_dashboards, report_runs, report_documents):
     part.register(router)

@@ -26,9 +26,7 @@ class QuarterlyReportFilterSet(AreaFilterMixin):
         label=_("Name or village"),
     )
     year = django_filters.NumberFilter(label=_("Year"))
-    quarter = django_filters.ChoiceFilter(
-        choices=[(q, q) for q in range(1, 5)], label=_("Quarter")
-    )
+    quarter = django_filters.ChoiceFilter(choices=[(q, q) for q in range(1, 5)], label=_("Quarter"))
     kind = django_filters.ChoiceFilter(choices=ReporterKind.choices, label=_("Reporter"))
     state = django_filters.ChoiceFilter(choices=QuarterlyReportState.choices, label=_("State"))
     ordering = django_filters.OrderingFilter(
@@ -96,7 +94,9 @@ class QuarterlyCorrectionForm(CleanForm):
 class GradeBandsForm(CleanForm):
     """The county's grade bands from a year on."""
 
-    from_year = forms.IntegerField(label=_("In force from the year"), min_value=2000, max_value=2099)
+    from_year = forms.IntegerField(
+        label=_("In force from the year"), min_value=2000, max_value=2099
+    )
     excellent_min = forms.DecimalField(label=_("Lowest score of excellent"), **SCORE)
     competent_min = forms.DecimalField(label=_("Lowest score of competent"), **SCORE)
     basic_min = forms.DecimalField(label=_("Lowest score of basically competent"), **SCORE)

@@ -157,9 +157,7 @@ class QuarterlyReport(models.Model):
     )
     commented_by = models.CharField(_("commented by"), max_length=50, blank=True)
     comment = models.TextField(_("on-the-spot comment"), blank=True)
-    score = models.DecimalField(
-        _("score"), null=True, blank=True, validators=_SCORE_RANGE, **SCORE
-    )
+    score = models.DecimalField(_("score"), null=True, blank=True, validators=_SCORE_RANGE, **SCORE)
     scored_by = user_field(_("scored by"), null=True, blank=True)
     scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
     corrects = models.OneToOneField(
@@ -183,7 +181,9 @@ class QuarterlyReport(models.Model):
         ordering = ["-year", "-quarter", "area_code", "pk"]
         indexes = [
             models.Index(
-                fields=["area_code"], name="quarterly_area_prefix", opclasses=["varchar_pattern_ops"]
+                fields=["area_code"],
+                name="quarterly_area_prefix",
+                opclasses=["varchar_pattern_ops"],
             ),
             models.Index(fields=["year", "quarter"], name="quarterly_report_period"),
         ]
@@ -320,12 +320,16 @@ class YearEndEvaluation(models.Model):
         constraints = [
             area_code_check((9, 12)),
             models.CheckConstraint(
-                condition=Q(kind=ReporterKind.VILLAGE_CADRE, cadre__isnull=False, person__isnull=True)
+                condition=Q(
+                    kind=ReporterKind.VILLAGE_CADRE, cadre__isnull=False, person__isnull=True
+                )
                 | Q(kind=ReporterKind.CONTACT_LEADER, person__isnull=False, cadre__isnull=True),
                 name="year_end_one_person",
             ),
             models.CheckConstraint(
-                condition=Q(quarters_reported__lte=F("quarters_expected"), quarters_expected__lte=4),
+                condition=Q(
+                    quarters_reported__lte=F("quarters_expected"), quarters_expected__lte=4
+                ),
                 name="year_end_quarters_counted",
             ),
             models.UniqueConstraint(

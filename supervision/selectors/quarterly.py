@@ -171,6 +171,16 @@ class Reporter:
         return self.kind == ReporterKind.VILLAGE_CADRE
 
     @property
+    def quarters(self) -> list[tuple[int, QuarterlyReport | None, bool]]:
+        """Each quarter of the year: its report (or None), and whether it was owed."""
+        owed = set(self.rollup.expected) if self.rollup else self.expected
+        return [(q, self.reports.get(q), q in owed) for q in range(1, 5)]
+
+    @property
+    def grade_label(self) -> str:
+        return str(YearEndGrade(self.rollup.grade).label) if self.rollup else ""
+
+    @property
     def choice(self) -> str:
         """The reporter's value in a form's choice: `kind:pk`."""
         return f"{self.kind}:{self.pk}"
@@ -276,7 +286,9 @@ def _reporters(
 
 
 def _ordered(reporters) -> list[Reporter]:
-    return sorted(reporters, key=lambda r: (r.kind != ReporterKind.VILLAGE_CADRE, r.area_code, r.name))
+    return sorted(
+        reporters, key=lambda r: (r.kind != ReporterKind.VILLAGE_CADRE, r.area_code, r.name)
+    )
 
 
 def quarter_sheet(

@@ -295,8 +295,7 @@ def year_end_confirm(
     on = on or today()
     if (on.year, on.month) < (year, YEAR_END_FROM_MONTH):
         raise ValidationError(
-            _("The year-end evaluation of %(year)d is confirmed from December on.")
-            % {"year": year}
+            _("The year-end evaluation of %(year)d is confirmed from December on.") % {"year": year}
         )
     # One confirmation of a township's year at a time.
     Region.objects.select_for_update().filter(pk=township.pk).first()

@@ -57,7 +57,9 @@ def test_it_records_and_scores_a_cadres_report(insider, secretary, village, town
     assert r.state == QuarterlyReportState.SCORED and r.score == Decimal("88.5")
 
 
-@pytest.mark.parametrize("score,ok", [("0", True), ("100", True), ("-0.1", False), ("100.1", False)])
+@pytest.mark.parametrize(
+    "score,ok", [("0", True), ("100", True), ("-0.1", False), ("100.1", False)]
+)
 def test_the_score_is_from_0_to_100(insider, secretary, score, ok):
     r = report(insider, 1, cadre=secretary)
     call = lambda: services.quarterly_report_score(  # noqa: E731

@@ -95,7 +95,9 @@ class QuarterlyExportView(LoginRequiredMixin, View):
         filterset = QuarterlyReportFilterSet(request.GET or None, queryset=reports, request=request)
         if filterset.is_bound:
             reports = filterset.qs
-        return xlsx_response(quarterly_workbook(reports), f"quarterly-reports-{today():%Y%m%d}.xlsx")
+        return xlsx_response(
+            quarterly_workbook(reports), f"quarterly-reports-{today():%Y%m%d}.xlsx"
+        )
 
 
 class QuarterlyReportDetailView(ScopedDetailView):
@@ -115,24 +117,17 @@ class QuarterlyReportDetailView(ScopedDetailView):
         ctx.update(
             report=report,
             may_score=may_edit and report.state == QuarterlyReportState.REPORTED,
-            may_correct=may_edit
-            and report.is_scored
-            and not hasattr(report, "correction"),
+            may_correct=may_edit and report.is_scored and not hasattr(report, "correction"),
             score_form=kwargs.get("score_form") or QuarterlyScoreForm(),
             **history_context(self.request, report),
         )
         return ctx
 
 
-class QuarterlyScoreView(ScopedDetailView):
+class QuarterlyScoreView(QuarterlyReportDetailView):
     """POST: record the on-the-spot comment and the score (the report's page shows the form)."""
 
-    model = QuarterlyReport
-    template_name = TEMPLATES + "report_detail.html"
     http_method_names = ["post"]
-
-    def base_queryset(self):
-        return selectors.quarterly_reports().select_related("corrects")
 
     def post(self, request, pk):
         report = self.get_object()
@@ -141,7 +136,9 @@ class QuarterlyScoreView(ScopedDetailView):
         form = QuarterlyScoreForm(request.POST)
         if form.is_valid():
             try:
-                services.quarterly_report_score(actor=request.user, report=report, **form.cleaned_data)
+                services.quarterly_report_score(
+                    actor=request.user, report=report, **form.cleaned_data
+                )
             except ValidationError as e:
                 apply_validation_error(form, e)
             else:
@@ -238,10 +235,14 @@ class QuarterlyRecordView(LoginRequiredMixin, FormView):
     def form_valid(self, form):
         data = dict(form.cleaned_data)
         reporter = self.rows[data.pop("reporter")]
-        who = {"cadre": reporter.obj} if reporter.is_cadre else {
-            "person": reporter.obj,
-            "township": self.township,
-        }
+        who = (
+            {"cadre": reporter.obj}
+            if reporter.is_cadre
+            else {
+                "person": reporter.obj,
+                "township": self.township,
+            }
+        )
         try:
             report = services.quarterly_report_hear(
                 actor=self.request.user,
@@ -327,7 +328,9 @@ class GradeBandsView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.grade_bands_set(actor=self.request.user, county=self.county, **form.cleaned_data)
+            services.grade_bands_set(
+                actor=self.request.user, county=self.county, **form.cleaned_data
+            )
         except ValidationError as e:
             apply_validation_error(form, e)
             return self.form_invalid(form)
@@ -349,7 +352,6 @@ class QuarterlyHomeView(LoginRequiredMixin, View):
         return redirect(reverse("supervision:quarterly-list"))
 
 
-
 urlpatterns = [
     path("quarterly/", QuarterlyHomeView.as_view(), name="quarterly-home"),
     path("quarterly/reports/", QuarterlyReportListView.as_view(), name="quarterly-list"),
@@ -357,9 +359,7 @@ urlpatterns = [
     path(
         "quarterly/reports/<int:pk>/", QuarterlyReportDetailView.as_view(), name="quarterly-detail"
     ),
-    path(
-        "quarterly/reports/<int:pk>/score/", QuarterlyScoreView.as_view(), name="quarterly-score"
-    ),
+    path("quarterly/reports/<int:pk>/score/", QuarterlyScoreView.as_view(), name="quarterly-score"),
     path(
         "quarterly/reports/<int:pk>/correct/",
         QuarterlyCorrectView.as_view(),
