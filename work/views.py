@@ -62,6 +62,11 @@ def _duty(t) -> tuple[str, str, dt.date | None]:
     return f"{t.village.name} · {t.get_kind_display()}", t.period, t.due_date
 
 
+def _quarterly(r) -> tuple[str, str, dt.date | None]:
+    where = r.village.name if r.village_id else r.get_kind_display()
+    return f"{where} · {r.reporter_name}", f"{r.year}Q{r.quarter}", r.reported_on
+
+
 def _report(r) -> tuple[str, str, dt.date | None]:
     when = r.finished_at.date() if r.finished_at else None
     return f"{r.get_kind_display()} · {r.period}", r.area_code, when
@@ -78,6 +83,7 @@ DESCRIBE: dict[str, Callable[[Any], tuple[str, str, dt.date | None]]] = {
     "problems_to_rectify": _problem,
     "duties_overdue": _duty,
     "duties_due": _duty,
+    "quarterly_to_score": _quarterly,
     "reports_ready": _report,
 }
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from cadres.choices import PostKind
 from cadres.tests.factories import CadreFactory, PostFactory
+from supervision import services
 from supervision.choices import QuarterlyReportState
 from supervision.models import QuarterlyReport, YearEndEvaluation
 from villages.tests.factories import ContactAssignmentFactory, UserFactory, VillageFactory
@@ -327,3 +328,19 @@ def test_constant_queries(client, insider, township, count_queries):
         count_queries(export),
     ]
     assert few == many
+
+
+def test_the_inbox_lists_the_reports_awaiting_their_score(client, insider, outsider, secretary):
+    from work import inbox
+
+    r = report(insider, 1, cadre=secretary)
+    assert list(inbox.quarterly_to_score(insider)) == [r]
+    assert list(inbox.quarterly_to_score(outsider)) == []
+    assert inbox.counts(insider)["quarterly_to_score"] == 1
+    login(client, insider)
+    page = client.get("/")
+    assert reverse("supervision:quarterly-detail", args=[r.pk]) in page.content.decode()
+    services.quarterly_report_score(
+        actor=insider, report=r, commented_by="王", comment="好", score=Decimal(80)
+    )
+    assert inbox.counts(insider)["quarterly_to_score"] == 0
