@@ -215,6 +215,7 @@ class WarningRule(models.TextChoices):
     LOW_REDEMPTION = "low_redemption", _("Low pledge redemption")
     BACKWARD = "backward", _("Backward village")
     PRESENCE_SHORT = "presence_short", _("Contact cadres below the presence norm")
+    QUARTERLY_MISSING = "quarterly_missing", _("Cadres without their quarterly report")
 
 
 #: the level each rule raises by default; a county may change them
@@ -228,6 +229,7 @@ DEFAULT_RULE_LEVELS = {
     WarningRule.LOW_REDEMPTION: WarningLevel.ORANGE,
     WarningRule.BACKWARD: WarningLevel.ORANGE,
     WarningRule.PRESENCE_SHORT: WarningLevel.YELLOW,
+    WarningRule.QUARTERLY_MISSING: WarningLevel.YELLOW,
 }
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Exists, OuterRef, Q
 
 from cadres.models import Post
 from core.dates import today
@@ -25,6 +26,7 @@ from villages.templatetags.cunjian import person_name
 
 from ..choices import (
     DEFAULT_GRADE_BANDS,
+    QUARTERLY_REPORT_GRACE_DAYS,
     PeriodKind,
     QuarterlyReportState,
     ReporterKind,
@@ -39,6 +41,8 @@ __all__ = [
     "Rollup",
     "bands_for",
     "grade_bands_of",
+    "missing_report_facts",
+    "report_quarter",
     "grade_of",
     "quarter_sheet",
     "quarterly_reports",
@@ -317,3 +321,39 @@ def year_rollup(
         reports = {q: r.reports.get(q) for q in range(1, 5)}
         r.rollup = roll_up(r.expected, reports, bands)
     return rows
+
+
+# ------------------------------------------------------------------ the warning rule
+
+
+def report_quarter(on: dt.date) -> Period:
+    """The last quarter whose reports must have been heard by `on` (its grace days passed)."""
+    return Period.containing(
+        PeriodKind.QUARTER, on - dt.timedelta(days=QUARTERLY_REPORT_GRACE_DAYS)
+    ).previous()
+
+
+def missing_report_facts(quarter: Period, codes: list[str] | None) -> dict[int, list[str]]:
+    """The village cadres (by name, per village id) who held a two-committee post at the end of
+    `quarter` and have no report of it, in townships that record 四述双评 (a report of that
+    quarter or an earlier one): a township that never started is not flooded with warnings on
+    the first day. One query."""
+    reported = QuarterlyReport.objects.filter(
+        cadre_id=OuterRef("cadre_id"), year=quarter.year, quarter=quarter.number
+    )
+    started = QuarterlyReport.objects.filter(township_id=OuterRef("village__township_id")).filter(
+        Q(year__lt=quarter.year) | Q(year=quarter.year, quarter__lte=quarter.number)
+    )
+    posts = (
+        Post.objects.two_committees()
+        .filter(start_date__lte=quarter.end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=quarter.end))
+        .filter(Exists(started))
+        .exclude(Exists(reported))
+    )
+    if codes is not None:
+        posts = posts.filter(area_code__in=codes)
+    return {
+        row["village_id"]: sorted(set(row["names"]))
+        for row in posts.order_by().values("village_id").annotate(names=ArrayAgg("cadre__name"))
+    }

@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..periods import Period, week_start
 from .presence import shortfall_facts
+from .quarterly import missing_report_facts, report_quarter
 
 __all__ = [
     "DISCLOSURE_GRACE_DAYS",
@@ -133,6 +134,8 @@ class WarningFacts(TypedDict):
     rectifications: dict[int, tuple[int, str]]  # (year, state)
     presence_week: dt.date  # the Monday of the last finished week
     presence: dict[int, list[dict]]  # its shortfalls: name, required, recorded
+    report_quarter: Period  # the last quarter whose 四述双评 reports are due
+    reports_missing: dict[int, list[str]]  # the cadres without it, by name
 
 
 def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
@@ -254,6 +257,8 @@ def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
         "rectifications": rectifications,
         "presence_week": presence_week,
         "presence": shortfall_facts(presence_week, codes),
+        "report_quarter": report_quarter(on),
+        "reports_missing": missing_report_facts(report_quarter(on), codes),
     }
 
 

@@ -201,6 +201,12 @@ def warning_reasons(
             ),
         }
         found.append((WarningRule.PRESENCE_SHORT, text))
+    if names := facts["reports_missing"].get(village_id):
+        text = _("No quarterly report to the township for %(period)s: %(names)s") % {
+            "period": facts["report_quarter"].label(),
+            "names": "、".join(names),
+        }
+        found.append((WarningRule.QUARTERLY_MISSING, text))
 
     levels = policy.rule_levels or {}
     reasons: list[WarningReason] = []

@@ -373,3 +373,34 @@ def test_the_confirmation_waits_for_every_score(insider, township, secretary):
         services.year_end_confirm(actor=insider, township=township, year=YEAR)
     with pytest.raises(PermissionDenied):
         services.year_end_confirm(actor=UserFactory(), township=township, year=YEAR)
+
+
+# ------------------------------------------------------------------ the warning rule
+
+
+def test_a_village_whose_cadre_missed_the_quarter_is_warned(insider, township, village, secretary):
+    from supervision.choices import WarningRule
+    from supervision.models import VillageWarning
+
+    chair = PostFactory(
+        cadre=CadreFactory(village=village, name="赵主任"),
+        village=village,
+        kind=PostKind.CHAIR,
+        start_date=D(2024, 1, 10),
+    ).cadre
+    on = D(YEAR, 11, 5)  # the third quarter's reports are due (its grace has passed)
+
+    def rules():
+        services.warnings_evaluate(on=on, village_codes=[village.code])
+        warning = VillageWarning.objects.filter(village=village).first()
+        reasons = warning.reasons if warning else []
+        return [r for r in reasons if r["rule"] == WarningRule.QUARTERLY_MISSING]
+
+    assert rules() == []  # the township records no 四述双评 yet: no flood of warnings
+    report(insider, 3, cadre=secretary)
+    (reason,) = rules()
+    assert "赵主任" in reason["text"] and "李书记" not in reason["text"]
+    report(insider, 3, cadre=chair)
+    assert rules() == []
+    # within the grace days the quarter is not yet due
+    assert services.warnings_evaluate(on=D(YEAR, 10, 20), village_codes=[village.code]) >= 0
