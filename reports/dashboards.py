@@ -607,6 +607,15 @@ def _headline(total: Figures, area: str, period: Period) -> list[Figure]:
             total.presence_shortfalls,
             url=url("presence_shortfalls"),
         ),
+        Figure(
+            "quarterly_scored",
+            _("Quarterly reports scored"),
+            total.quarterly_scored,
+            url=url("quarterly_scored"),
+            detail=_("average score %(score)s") % {"score": total.quarterly_average}
+            if total.quarterly_average is not None
+            else "",
+        ),
     ]
     return figures
 
@@ -699,6 +708,7 @@ FIGURE_ATTRIBUTES = {
     "handovers": "handovers_signed",
     "certificates_suspended": "certificates_suspended",
     "presence_shortfalls": "presence_shortfalls",
+    "quarterly_scored": "quarterly_scored",
 }
 FIGURE_TITLES = {
     "villages": _("All villages"),
@@ -711,6 +721,7 @@ FIGURE_TITLES = {
     "handovers": _("Handovers signed"),
     "certificates_suspended": _("Certificates suspended"),
     "presence_shortfalls": _("Weeks short of the presence norm"),
+    "quarterly_scored": _("Quarterly reports scored"),
 }
 
 

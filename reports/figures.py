@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncQuarter
@@ -25,6 +25,7 @@ from supervision.choices import (
     Fulfilment,
     PeriodKind,
     ProblemState,
+    QuarterlyReportState,
     RecordState,
     TaskKind,
     TaskState,
@@ -32,6 +33,7 @@ from supervision.choices import (
 )
 from supervision.models import (
     PresenceShortfall,
+    QuarterlyReport,
     Problem,
     PromiseRedemption,
     PublicReportVote,
@@ -55,6 +57,7 @@ SOURCES = (
     "supervision.Problem",
     "supervision.VillageWarning",
     "supervision.PresenceShortfall",
+    "supervision.QuarterlyReport",
     "ledgers.Disclosure",
     "ledgers.Handover",
     "cadres.QualificationCertificate",
@@ -98,6 +101,10 @@ class Figures:
     #: 在岗/驻村: (contact cadre, village, week) duties short of the county's norm, for the weeks
     #: of the period evaluated so far (a week counts in the period its Monday falls in)
     presence_shortfalls: int = 0
+    #: 四述双评: village cadres' quarterly reports of the period's quarters, commented and
+    #: scored (a corrected report counts once, as its correction), and the sum of their scores
+    quarterly_scored: int = 0
+    quarterly_score_sum: Decimal = Decimal(0)
 
     def add(self, other: Figures) -> None:
         self.villages += other.villages
@@ -120,8 +127,19 @@ class Figures:
             "handovers_signed",
             "certificates_suspended",
             "presence_shortfalls",
+            "quarterly_scored",
+            "quarterly_score_sum",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def quarterly_average(self) -> Decimal | None:
+        """The average score of the quarterly reports scored (None: none), to one decimal."""
+        if not self.quarterly_scored:
+            return None
+        return (self.quarterly_score_sum / self.quarterly_scored).quantize(
+            Decimal("0.1"), ROUND_HALF_UP
+        )
 
     def on_time_rate(self, kind: str) -> Decimal | None:
         """Share of the planned duties of `kind` done by their due date."""
@@ -338,6 +356,24 @@ def period_figures(*, prefix: str, period: Period, on: dt.date | None = None) ->
         .order_by()
     ):
         per[row["area_code"]].presence_shortfalls += row["n"]
+
+    # A quarter's reports count in the periods containing the quarter (not by the day heard).
+    quarters = [q.number for q in period.quarters()]
+    for row in (
+        QuarterlyReport.objects.current()
+        .filter(
+            in_area,
+            village__isnull=False,
+            state=QuarterlyReportState.SCORED,
+            year=period.year,
+            quarter__in=quarters,
+        )
+        .values("area_code")
+        .annotate(n=Count("pk"), total=Sum("score"))
+        .order_by()
+    ):
+        per[row["area_code"]].quarterly_scored += row["n"]
+        per[row["area_code"]].quarterly_score_sum += row["total"] or 0
 
     return _assemble(prefix, period, on, per)
 
