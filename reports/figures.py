@@ -33,10 +33,10 @@ from supervision.choices import (
 )
 from supervision.models import (
     PresenceShortfall,
-    QuarterlyReport,
     Problem,
     PromiseRedemption,
     PublicReportVote,
+    QuarterlyReport,
     SupervisionTask,
     VillageWarning,
 )
