@@ -319,6 +319,7 @@ def test_constant_queries(client, insider, township, count_queries):
         count_queries(sheet, period=PERIOD),
         count_queries(year, year=YEAR),
         count_queries(export),
+        count_queries(API),
     ]
     _reports(insider, township, 48, start=400)
     many = [
@@ -326,6 +327,7 @@ def test_constant_queries(client, insider, township, count_queries):
         count_queries(sheet, period=PERIOD),
         count_queries(year, year=YEAR),
         count_queries(export),
+        count_queries(API),
     ]
     assert few == many
 
