@@ -194,10 +194,11 @@ def reports_ready(user: AnyUser, now: dt.datetime | None = None) -> QuerySet[Rep
 def quarterly_to_score(user: AnyUser) -> QuerySet[QuarterlyReport]:
     """Quarterly reports heard (四述双评) that await the on-the-spot comment and score, for the
     township staff who record them."""
+    reports: QuerySet[QuarterlyReport] = QuarterlyReport.objects.with_right(
+        user, Right.EDIT
+    ).current()
     return (
-        QuarterlyReport.objects.with_right(user, Right.EDIT)
-        .current()
-        .filter(state=QuarterlyReportState.REPORTED)
+        reports.filter(state=QuarterlyReportState.REPORTED)
         .select_related("cadre", "person", "village")
         .order_by("year", "quarter", "reported_on", "pk")
     )
