@@ -25,7 +25,8 @@ class QuarterlyReportFilterSet(AreaFilterMixin):
         fields=("cadre__name", "person__last_name", "person__first_name", "village__name"),
         label=_("Name or village"),
     )
-    year = django_filters.NumberFilter(label=_("Year"))
+    # bounded: a year beyond a small integer would reach the database and fail there
+    year = django_filters.NumberFilter(label=_("Year"), min_value=2000, max_value=2099)
     quarter = django_filters.ChoiceFilter(choices=[(q, q) for q in range(1, 5)], label=_("Quarter"))
     kind = django_filters.ChoiceFilter(choices=ReporterKind.choices, label=_("Reporter"))
     state = django_filters.ChoiceFilter(choices=QuarterlyReportState.choices, label=_("State"))

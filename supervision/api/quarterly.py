@@ -177,7 +177,7 @@ class QuarterlyReportViewSet(ScopedActionViewSet):
 
 
 class YearEndEvaluationFilterSet(AreaFilterMixin):
-    year = django_filters.NumberFilter(label="year")
+    year = django_filters.NumberFilter(label="year", min_value=2000, max_value=2099)
 
     class Meta:
         model = YearEndEvaluation

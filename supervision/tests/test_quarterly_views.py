@@ -346,3 +346,13 @@ def test_the_inbox_lists_the_reports_awaiting_their_score(client, insider, outsi
         actor=insider, report=r, commented_by="王", comment="好", score=Decimal(80)
     )
     assert inbox.counts(insider)["quarterly_to_score"] == 0
+
+
+@pytest.mark.parametrize("year", ["99999999999", "-1", "1e999", "abc"])
+def test_odd_years_in_the_filters_are_not_server_errors(client, api, insider, heard, year):
+    login(client, insider)
+    assert client.get(LIST, {"year": year}).status_code == 200
+    assert client.get(reverse("supervision:quarterly-export"), {"year": year}).status_code == 200
+    api_login(api, insider)
+    assert api.get(API, {"year": year}).status_code in (200, 400)
+    assert api.get("/api/v1/year-end-evaluations/", {"year": year}).status_code in (200, 400)
