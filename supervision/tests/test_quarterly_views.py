@@ -205,12 +205,15 @@ def test_the_export_lists_the_reports_in_scope(client, insider, outsider, heard)
     assert openpyxl.load_workbook(io.BytesIO(response.content)).active.max_row == 2
 
 
-def test_the_bands_page_is_the_county_supervisors(client, supervisor, insider, county):
+def test_the_bands_page_is_the_county_supervisors(client, supervisor, insider, county, township):
     url = reverse("supervision:quarterly-bands", args=[county.code])
+    year = reverse("supervision:quarterly-year", args=[township.code])
     login(client, insider)
     assert client.get(url).status_code == 403
+    assert url not in client.get(year).content.decode()
     login(client, supervisor)
     assert client.get(url).status_code == 200
+    assert url in client.get(year).content.decode()
     data = {"from_year": YEAR, "excellent_min": "85", "competent_min": "70", "basic_min": "60"}
     assert client.post(url, data).status_code == 302
     assert client.post(url, {**data, "basic_min": "75"}).status_code == 200  # not rising

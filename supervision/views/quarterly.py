@@ -282,6 +282,7 @@ class YearRollupView(LoginRequiredMixin, TemplateView):
             grades=[(YearEndGrade(g).label, n) for g, n in grades.items()],
             quarters=[1, 2, 3, 4],
             confirmed=bool(rows) and all(r.evaluation for r in rows),
+            may_set_bands=scope_for(self.request.user).allows(Right.SUPERVISE, township.code[:6]),
             may_confirm=scope_for(self.request.user).allows(Right.EDIT, township.code)
             and any(r.evaluation is None for r in rows),
         )
