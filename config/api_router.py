@@ -35,6 +35,7 @@ from supervision.api import (
     fivegood,
     presence,
     problems,
+    quarterly,
     rectification,
     topdown,
     warnings,
@@ -72,7 +73,17 @@ router.register("decision-policies", DecisionPolicyViewSet, basename="decision-p
 router.register("signings", SigningSessionViewSet, basename="signing")
 router.register("financial-reviews", FinancialReviewViewSet, basename="financial-review")
 
-for part in (cycle, topdown, bottomup, problems, warnings, rectification, presence, fivegood):
+for part in (
+    cycle,
+    topdown,
+    bottomup,
+    problems,
+    warnings,
+    rectification,
+    presence,
+    fivegood,
+    quarterly,
+):
     part.register(router)
 for part in (report_dashboards, report_runs, report_documents):
     part.register(router)

@@ -102,6 +102,9 @@ STATES: dict[str, str] = {
     "Waiting to be sent": "待发送",
     "Delivered": "已送达",
     "Not delivered": "发送失败",
+    # supervision.QuarterlyReportState (四述双评)
+    "Reported, awaiting the score": "已述职，待评分",
+    "Commented and scored": "已点评评分",
 }
 
 #: The labels of every other choice: kinds, categories, grades, outcomes, sources, actions.
@@ -120,6 +123,9 @@ CHOICES: dict[str, str] = {
     # supervision.PresenceRole (who owes the presence norm)
     "Contact cadre": "包村干部",
     "Backward-village work team": "后进村驻村工作队",
+    # supervision.ReporterKind (who reports quarterly, 四述双评)
+    "Village cadre": "村干部",
+    "Contact-team leader": "包村工作队负责人",
     # villages.RegionLevel
     "Province": "省",
     "City": "市",

@@ -637,6 +637,15 @@ def _headline(total: Figures, area: str, period: Period) -> list[Figure]:
             url=url("decision_results"),
             detail=f"{total.decision_results_on_time} / {total.decision_results_due}",
         ),
+        Figure(
+            "quarterly_scored",
+            _("Quarterly reports scored"),
+            total.quarterly_scored,
+            url=url("quarterly_scored"),
+            detail=_("average score %(score)s") % {"score": total.quarterly_average}
+            if total.quarterly_average is not None
+            else "",
+        ),
     ]
     return figures
 
@@ -740,6 +749,7 @@ FIGURE_ATTRIBUTES = {
     "certificates_suspended": "certificates_suspended",
     "presence_shortfalls": "presence_shortfalls",
     "decisions_awaiting_result": "decisions_awaiting_result",
+    "quarterly_scored": "quarterly_scored",
 }
 FIGURE_TITLES = {
     "villages": _("All villages"),
@@ -755,6 +765,7 @@ FIGURE_TITLES = {
     "presence_shortfalls": _("Weeks short of the presence norm"),
     "decisions_awaiting_result": _("Decisions awaiting their result's publication"),
     "decision_results": _("Decision results made public on time"),
+    "quarterly_scored": _("Quarterly reports scored"),
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncQuarter
@@ -26,6 +26,7 @@ from supervision.choices import (
     Fulfilment,
     PeriodKind,
     ProblemState,
+    QuarterlyReportState,
     RatingState,
     RecordState,
     TaskKind,
@@ -38,6 +39,7 @@ from supervision.models import (
     Problem,
     PromiseRedemption,
     PublicReportVote,
+    QuarterlyReport,
     SupervisionTask,
     VillageWarning,
 )
@@ -67,6 +69,7 @@ SOURCES = (
     "supervision.VillageWarning",
     "supervision.PresenceShortfall",
     "supervision.FiveGoodRating",
+    "supervision.QuarterlyReport",
     "ledgers.Disclosure",
     "ledgers.Handover",
     "ledgers.Decision",
@@ -135,6 +138,10 @@ class Figures:
     #: 五好: villages with a confirmed rating of the period's year, and of them those rated 五好
     five_good_rated: int = 0
     five_good: int = 0
+    #: 四述双评: village cadres' quarterly reports of the period's quarters, commented and
+    #: scored (a corrected report counts once, as its correction), and the sum of their scores
+    quarterly_scored: int = 0
+    quarterly_score_sum: Decimal = Decimal(0)
 
     def add(self, other: Figures) -> None:
         self.villages += other.villages
@@ -163,12 +170,23 @@ class Figures:
             "decision_results_on_time",
             "five_good_rated",
             "five_good",
+            "quarterly_scored",
+            "quarterly_score_sum",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property
     def five_good_rate(self) -> Decimal | None:
         return five_good_rate(self.five_good, self.five_good_rated)
+
+    @property
+    def quarterly_average(self) -> Decimal | None:
+        """The average score of the quarterly reports scored (None: none), to one decimal."""
+        if not self.quarterly_scored:
+            return None
+        return (self.quarterly_score_sum / self.quarterly_scored).quantize(
+            Decimal("0.1"), ROUND_HALF_UP
+        )
 
     def on_time_rate(self, kind: str) -> Decimal | None:
         """Share of the planned duties of `kind` done by their due date."""
@@ -422,6 +440,23 @@ def period_figures(*, prefix: str, period: Period, on: dt.date | None = None) ->
         figures = per[row["area_code"]]
         figures.five_good_rated += row["n"]
         figures.five_good += row["good"]
+    # A quarter's reports count in the periods containing the quarter (not by the day heard).
+    quarters = [q.number for q in period.quarters()]
+    for row in (
+        QuarterlyReport.objects.current()
+        .filter(
+            in_area,
+            village__isnull=False,
+            state=QuarterlyReportState.SCORED,
+            year=period.year,
+            quarter__in=quarters,
+        )
+        .values("area_code")
+        .annotate(n=Count("pk"), total=Sum("score"))
+        .order_by()
+    ):
+        per[row["area_code"]].quarterly_scored += row["n"]
+        per[row["area_code"]].quarterly_score_sum += row["total"] or 0
 
     return _assemble(prefix, period, on, per)
 

@@ -221,6 +221,7 @@ class WarningRule(models.TextChoices):
     YELLOW_CARD = "yellow_card", _("Township under a yellow card")
     NO_SIGNING = "no_signing", _("A month without a signing day (联签)")
     UNSIGNED_VOUCHERS = "unsigned_vouchers", _("Vouchers waiting for signatures (联签)")
+    QUARTERLY_MISSING = "quarterly_missing", _("Cadres without their quarterly report")
 
 
 #: the level each rule raises by default; a county may change them
@@ -240,6 +241,7 @@ DEFAULT_RULE_LEVELS = {
     WarningRule.YELLOW_CARD: WarningLevel.YELLOW,
     WarningRule.NO_SIGNING: WarningLevel.YELLOW,
     WarningRule.UNSIGNED_VOUCHERS: WarningLevel.YELLOW,
+    WarningRule.QUARTERLY_MISSING: WarningLevel.YELLOW,
 }
 
 
@@ -317,3 +319,45 @@ DEFAULT_FIVE_GOOD_CRITERIA = {
         "0.800",
     ),
 }
+
+
+# ------------------------------------------------------------------ 四述双评
+
+
+class ReporterKind(models.TextChoices):
+    """Who reports quarterly to the township party committee (seed 000, 四述双评): the village's
+    two-committee cadres, and the leaders of the township's contact teams (包村工作队负责人)."""
+
+    VILLAGE_CADRE = "village_cadre", _("Village cadre")
+    CONTACT_LEADER = "contact_leader", _("Contact-team leader")
+
+
+class QuarterlyReportState(models.TextChoices):
+    """A quarterly report is heard (reported), then commented on the spot and scored: final."""
+
+    REPORTED = "reported", _("Reported, awaiting the score")
+    SCORED = "scored", _("Commented and scored")
+
+
+#: the allowed transitions of a quarterly report, checked in one place (the services)
+QUARTERLY_REPORT_TRANSITIONS: dict[str, set[str]] = {
+    QuarterlyReportState.REPORTED: {QuarterlyReportState.SCORED},
+    QuarterlyReportState.SCORED: set(),
+}
+
+
+class YearEndGrade(models.TextChoices):
+    """The year-end overall evaluation's grade (年终总评), by the county's score bands."""
+
+    EXCELLENT = "excellent", _("Excellent")
+    COMPETENT = "competent", _("Competent")
+    BASIC = "basic", _("Basically competent")
+    INCOMPETENT = "incompetent", _("Incompetent")
+
+
+#: the bands of a county that set none: the lowest overall score of each grade above the last
+DEFAULT_GRADE_BANDS = {"excellent_min": 90, "competent_min": 75, "basic_min": 60}
+#: a quarter's report is heard in the quarter or within this many days after it
+QUARTERLY_REPORT_GRACE_DAYS = 31
+#: the township confirms the year-end evaluation from this month of the year on
+YEAR_END_FROM_MONTH = 12

@@ -74,6 +74,7 @@ from .choices import (
     Verdict,
     is_due,
 )
+from .demo_quarterly import build_quarterly_demo
 from .models import (
     CertificateInspection,
     FollowUpVisit,
@@ -183,6 +184,7 @@ class SupervisionDemoResult:
     rectifications: int = 0
     presence_visits: int = 0
     five_good_ratings: int = 0
+    quarterly_reports: int = 0
     warnings: int = 0
     light: bool = False
     seconds: float = 0.0
@@ -209,6 +211,9 @@ class SupervisionDemoResult:
             }
             + " "
             + _("%(n)d visits of contact cadres in the villages.") % {"n": self.presence_visits}
+            + " "
+            + _("%(n)d quarterly reports of cadres to their townships.")
+            % {"n": self.quarterly_reports}
         )
 
 
@@ -1011,6 +1016,9 @@ def build_supervision_demo(
         for v in in_first:
             v.refresh_from_db(fields=["is_backward"])
         totals["presence_visits"] = _presence(seed, in_first, on)
+        totals["quarterly_reports"] = build_quarterly_demo(
+            seed=seed, villages=in_first, on=on, recorder=people.persona or people.admin
+        )
         services.warnings_evaluate(on=on, village_codes=[v.code for v in todo])
         from .demo_fivegood import build_fivegood_demo
 

@@ -7,6 +7,7 @@ from .views import (
     fivegood,
     presence,
     problems,
+    quarterly,
     rectification,
     topdown,
     warnings,
@@ -24,4 +25,5 @@ urlpatterns = [
     *corrections.urlpatterns,
     *presence.urlpatterns,
     *fivegood.urlpatterns,
+    *quarterly.urlpatterns,
 ]

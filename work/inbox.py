@@ -19,6 +19,7 @@ duties_due             an open duty due within the reminder days           (cycl
 pledges_to_sign        a pledge awaiting the cadre's or the countersigns   EDIT
 handovers_to_sign      a handover missing a signature the user records     KEEP_BOOKS / EDIT
 reports_ready          a report finished this week, theirs or scheduled    SEE
+quarterly_to_score     a cadre's quarterly report heard, not yet scored     EDIT
 =====================  ==================================================  ==================
 
 Each selector is one query whatever the number of villages (the scope is a prefix filter), and
@@ -56,8 +57,14 @@ from ledgers.models import (
 )
 from reports.choices import RunState
 from reports.models import ReportRun
-from supervision.choices import ProblemState, RatingState
-from supervision.models import FiveGoodRating, Notification, Problem, SupervisionPolicy
+from supervision.choices import ProblemState, QuarterlyReportState, RatingState
+from supervision.models import (
+    FiveGoodRating,
+    Notification,
+    Problem,
+    QuarterlyReport,
+    SupervisionPolicy,
+)
 from supervision.selectors.cycle import duties_of
 
 if TYPE_CHECKING:
@@ -245,6 +252,19 @@ def reports_ready(user: AnyUser, now: dt.datetime | None = None) -> QuerySet[Rep
     )
 
 
+def quarterly_to_score(user: AnyUser) -> QuerySet[QuarterlyReport]:
+    """Quarterly reports heard (四述双评) that await the on-the-spot comment and score, for the
+    township staff who record them."""
+    reports: QuerySet[QuarterlyReport] = QuarterlyReport.objects.with_right(
+        user, Right.EDIT
+    ).current()
+    return (
+        reports.filter(state=QuarterlyReportState.REPORTED)
+        .select_related("cadre", "person", "village")
+        .order_by("year", "quarter", "reported_on", "pk")
+    )
+
+
 # ------------------------------------------------------------------ the kinds, as shown
 
 
@@ -382,6 +402,14 @@ KINDS: tuple[Kind, ...] = (
         duties_due,
         _pk_url("supervision:supervision-task-detail"),
         _url("supervision:supervision-task-list", "mine=true"),
+    ),
+    Kind(
+        "quarterly_to_score",
+        "supervision",
+        _("Quarterly reports to score"),
+        quarterly_to_score,
+        _pk_url("supervision:quarterly-detail"),
+        _url("supervision:quarterly-list", "state=reported"),
     ),
     Kind(
         "reports_ready",

@@ -66,6 +66,11 @@ def _rating(r) -> tuple[str, str, dt.date | None]:
     return f"{r.village.name} · {r.year}", r.get_state_display(), r.proposed_at.date()
 
 
+def _quarterly(r) -> tuple[str, str, dt.date | None]:
+    where = r.village.name if r.village_id else r.get_kind_display()
+    return f"{where} · {r.reporter_name}", f"{r.year}Q{r.quarter}", r.reported_on
+
+
 def _report(r) -> tuple[str, str, dt.date | None]:
     when = r.finished_at.date() if r.finished_at else None
     return f"{r.get_kind_display()} · {r.period}", r.area_code, when
@@ -85,6 +90,7 @@ DESCRIBE: dict[str, Callable[[Any], tuple[str, str, dt.date | None]]] = {
     "ratings_returned": _rating,
     "duties_overdue": _duty,
     "duties_due": _duty,
+    "quarterly_to_score": _quarterly,
     "reports_ready": _report,
 }
 

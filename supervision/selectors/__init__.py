@@ -5,6 +5,7 @@ from .cycle import *  # noqa: F403
 from .fivegood import *  # noqa: F403
 from .presence import *  # noqa: F403
 from .problems import *  # noqa: F403
+from .quarterly import *  # noqa: F403
 from .rectification import *  # noqa: F403
 from .topdown import *  # noqa: F403
 from .warnings import *  # noqa: F403

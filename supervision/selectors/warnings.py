@@ -37,6 +37,7 @@ from ..models import (
 )
 from ..periods import Period, week_start
 from .presence import shortfall_facts
+from .quarterly import missing_report_facts, report_quarter
 
 __all__ = [
     "DISCLOSURE_GRACE_DAYS",
@@ -166,6 +167,8 @@ class WarningFacts(TypedDict):
     signing_month: tuple[int, int]  # (year, month): the last finished month
     no_signing: set[int]  # villages with a signing day, vouchers that month and no signing
     unsigned: dict[int, UnsignedFacts]  # drafts unsigned for more than UNSIGNED_AFTER_DAYS
+    report_quarter: Period  # the last quarter whose 四述双评 reports are due
+    reports_missing: dict[int, list[str]]  # the cadres without it, by name
 
 
 def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
@@ -334,6 +337,8 @@ def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
         "signing_month": (month_start.year, month_start.month),
         "no_signing": with_vouchers - signed,
         "unsigned": unsigned,
+        "report_quarter": report_quarter(on),
+        "reports_missing": missing_report_facts(report_quarter(on), codes),
     }
 
 

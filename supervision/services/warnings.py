@@ -207,6 +207,12 @@ def warning_reasons(
             ),
         }
         found.append((WarningRule.PRESENCE_SHORT, text))
+    if names := facts["reports_missing"].get(village_id):
+        text = _("No quarterly report to the township for %(period)s: %(names)s") % {
+            "period": facts["report_quarter"].label(),
+            "names": "、".join(names),
+        }
+        found.append((WarningRule.QUARTERLY_MISSING, text))
 
     if late := facts["late_results"].get(village_id):
         first = late[0]

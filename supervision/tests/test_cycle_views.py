@@ -401,6 +401,7 @@ POLICY_FORM = {
             "low_redemption",
             "backward",
             "presence_short",
+            "quarterly_missing",
         )
     },
     "contact_presence_half_days": "1",

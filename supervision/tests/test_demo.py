@@ -158,3 +158,20 @@ def test_most_contact_cadres_meet_the_presence_norm_and_some_do_not(built):
     stored = set(PresenceShortfall.objects.filter(week=last).values_list("person", "village"))
     assert stored == {(d.person_id, d.village_id) for d in short}
     assert not PresenceVisit.objects.filter(date__gt=ON).exists()
+
+
+def test_cadres_report_quarterly_most_of_them_scored(built):
+    from supervision.choices import QuarterlyReportState, ReporterKind
+    from supervision.models import QuarterlyReport
+
+    assert built.quarterly_reports == QuarterlyReport.objects.count() > 0
+    kinds = set(QuarterlyReport.objects.values_list("kind", flat=True))
+    assert ReporterKind.VILLAGE_CADRE in kinds
+    finished = QuarterlyReport.objects.exclude(year=ON.year, quarter=4)
+    assert not finished.filter(state=QuarterlyReportState.REPORTED).exists()
+    scores = [float(s) for s in finished.values_list("score", flat=True)]
+    assert 75 <= sum(scores) / len(scores) <= 92
+    assert {r.year for r in QuarterlyReport.objects.all()} == {ON.year - 1, ON.year}
+    # about one report in twelve is missing: the sheets have people to show
+    owed = Post.objects.filter(end_date__isnull=True).count() * 8
+    assert QuarterlyReport.objects.filter(kind=ReporterKind.VILLAGE_CADRE).count() < owed
