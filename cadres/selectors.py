@@ -529,3 +529,22 @@ def yellow_card_townships(year: int) -> dict[str, int]:
     ):
         cards[code] = year_
     return cards
+
+
+def pipeline_norms(county: Region) -> tuple[ReserveNorm | None, YellowCardRule | None]:
+    """The county's reserve norm and yellow-card rule as set (None: the defaults apply). A
+    county's settings are read by everyone who sees the county, its townships' staff too."""
+    return (
+        ReserveNorm.objects.filter(county=county).first(),
+        YellowCardRule.objects.filter(county=county).first(),
+    )
+
+
+def recent_yellow_cards(area_code: str, since_year: int) -> list[YellowCard]:
+    """The yellow cards of the townships under `area_code` from `since_year` on, newest first
+    (for a dashboard of that area, which its viewer may see whole)."""
+    return list(
+        YellowCard.objects.filter(area_code__startswith=area_code, year__gte=since_year)
+        .select_related("township")
+        .order_by("-year", "area_code")
+    )

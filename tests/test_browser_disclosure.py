@@ -91,7 +91,7 @@ def test_a_quarter_statement_from_voucher_to_villager(
     expect(page.get_by_test_id("total-income")).to_contain_text("12,000.00")
     expect(page.get_by_test_id("large-items")).to_contain_text("土地流转费")
     assert page.get_by_test_id("sha256").inner_text() == statement.sha256
-    page.get_by_label("您的姓名（可不填）").fill("赵六")
+    page.get_by_label("您的姓名（选填，仅乡镇可见）").fill("赵六")
     page.get_by_label("您的问题").fill("土地流转费是哪块地的？")
     page.get_by_role("button", name="提交问题").click()
     expect(page.locator(".alert-success")).to_contain_text("您的问题已收到")

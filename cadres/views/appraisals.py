@@ -35,11 +35,9 @@ from ..forms_appraisal import (
 from ..models import (
     DEFAULT_YELLOW_CARD_SHARE,
     Post,
-    ReserveNorm,
     SecretaryAppraisal,
     Training,
     YellowCard,
-    YellowCardRule,
 )
 from .people import AreaFilterContextMixin, VillageFromQueryMixin
 
@@ -313,8 +311,7 @@ class PipelinePolicyView(LoginRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
-        norm = ReserveNorm.objects.filter(county=self.county).first()
-        rule = YellowCardRule.objects.filter(county=self.county).first()
+        norm, rule = selectors.pipeline_norms(self.county)
         return {
             "per_post": norm.per_post if norm else 0,
             "share_threshold": rule.share_threshold if rule else DEFAULT_YELLOW_CARD_SHARE,

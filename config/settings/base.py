@@ -354,6 +354,7 @@ SPECTACULAR_SETTINGS = {
                 "WarningLevel",
                 "WarningRule",
                 "RectificationState",
+                "ReporterKind",
             ],
             "reports": ["ReportKind", "RunState"],
         }.items()

@@ -194,7 +194,8 @@ class VoucherDetailView(RightsMixin, ScopedDetailView):
             is_draft=voucher.state == VoucherState.DRAFT,
             reverse_form=ReverseForm(),
             # 联签: the signing day the voucher was signed on, if it was.
-            signing=SignedVoucher.objects.filter(voucher=voucher)
+            signing=SignedVoucher.objects.visible_to(self.request.user)
+            .filter(voucher=voucher)
             .select_related("session__reviewer__cadre")
             .first(),
             **self.rights(voucher.area_code),

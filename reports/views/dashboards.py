@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
-from cadres.models import YellowCard
+from cadres.selectors import recent_yellow_cards
 from core.dates import today
 from core.excel import xlsx_response
 
@@ -69,13 +69,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             "rank_weights": [(RANK_LABELS[k], w) for k, w in RANK_WEIGHTS],
             # The townships' yellow cards of the last two years (cached with the figures: a
             # card issued renews the county's stamp).
-            "yellow_cards": list(
-                YellowCard.objects.filter(
-                    area_code__startswith=self.area.code, year__gte=self.on.year - 1
-                )
-                .select_related("township")
-                .order_by("-year", "area_code")
-            ),
+            "yellow_cards": recent_yellow_cards(self.area.code, self.on.year - 1),
         }
         return render_to_string(self.body_template, context)
 

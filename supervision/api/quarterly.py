@@ -116,7 +116,7 @@ class ScoreSerializer(CleanSerializer):
     score = serializers.DecimalField(**SCORE)
 
 
-class CorrectSerializer(CleanSerializer):
+class QuarterlyCorrectSerializer(CleanSerializer):
     reason = serializers.CharField(max_length=2000)
     duties = serializers.CharField(required=False, **TEXT)
     integrity = serializers.CharField(required=False, **TEXT)
@@ -167,12 +167,12 @@ class QuarterlyReportViewSet(ScopedActionViewSet):
         """Reported → scored: the on-the-spot comment and the score (final)."""
         return self.act(services.quarterly_report_score, ScoreSerializer)
 
-    @extend_schema(request=CorrectSerializer, responses={201: QuarterlyReportSerializer})
+    @extend_schema(request=QuarterlyCorrectSerializer, responses={201: QuarterlyReportSerializer})
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         """A scored report's correction: a new report to be scored again."""
         return self.act(
-            services.quarterly_report_correct, CorrectSerializer, status.HTTP_201_CREATED
+            services.quarterly_report_correct, QuarterlyCorrectSerializer, status.HTTP_201_CREATED
         )
 
 

@@ -49,7 +49,7 @@ __all__ = [
     "fivegood_criteria_set",
     "fivegood_propose",
     "fivegood_return",
-    "may_rate_step",
+    "rating_step_allowed",
 ]
 
 S = RatingState
@@ -63,7 +63,9 @@ RATING_STEPS: dict[str, tuple[tuple[str | None, ...], Right]] = {
 }
 
 
-def may_rate_step(user: AnyUser, rating: FiveGoodRating | None, step: str, code: str = "") -> bool:
+def rating_step_allowed(
+    user: AnyUser, rating: FiveGoodRating | None, step: str, code: str = ""
+) -> bool:
     """True if `user` may take `step` on `rating` (None: the village `code` has no rating yet)."""
     states, right = RATING_STEPS[step]
     if (rating.state if rating else None) not in states:

@@ -402,6 +402,12 @@ POLICY_FORM = {
             "backward",
             "presence_short",
             "quarterly_missing",
+            "decision_result_late",
+            "reserve_short",
+            "appraisal_poor",
+            "yellow_card",
+            "no_signing",
+            "unsigned_vouchers",
         )
     },
     "contact_presence_half_days": "1",

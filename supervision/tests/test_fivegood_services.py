@@ -149,8 +149,8 @@ def test_return_repropose_confirm(insider, supervisor, village):
     services.fivegood_return(actor=supervisor, rating=rating, note="请补充好机制的证据说明")
     rating.refresh_from_db()
     assert rating.state == RatingState.RETURNED
-    assert not services.may_rate_step(supervisor, rating, "confirm")
-    assert services.may_rate_step(insider, rating, "propose")
+    assert not services.rating_step_allowed(supervisor, rating, "confirm")
+    assert services.rating_step_allowed(insider, rating, "propose")
     again = propose(insider, village)
     assert again.pk == rating.pk and again.state == RatingState.PROPOSED
     services.fivegood_confirm(actor=supervisor, rating=again, note="同意")
@@ -201,7 +201,7 @@ def test_a_correction_is_a_new_confirmed_rating(insider, supervisor, village):
         services.fivegood_correct(
             actor=supervisor, rating=original, assessments=ALL_MET, reason="再次更正评定结果"
         )
-    assert not services.may_rate_step(
+    assert not services.rating_step_allowed(
         supervisor, selectors.fivegood_ratings().get(pk=original.pk), "correct"
     )
 

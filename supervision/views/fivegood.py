@@ -180,7 +180,7 @@ class FiveGoodCriteriaView(LoginRequiredMixin, TemplateView):
             raise Http404
         return counties[0]
 
-    def may_edit(self, code: str) -> bool:
+    def may_do(self, code: str) -> bool:
         return scope_for(self.request.user).allows(Right.SUPERVISE, code)
 
     def get_context_data(self, **kwargs):
@@ -188,7 +188,7 @@ class FiveGoodCriteriaView(LoginRequiredMixin, TemplateView):
         code = self.county()
         criteria = selectors.fivegood_criteria(code)
         form = kwargs.get("form")
-        if form is None and self.may_edit(code):
+        if form is None and self.may_do(code):
             initial = {}
             for c in criteria:
                 initial[f"{c.good}_description"] = c.description
@@ -204,7 +204,7 @@ class FiveGoodCriteriaView(LoginRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         code = self.county()
-        if not self.may_edit(code):
+        if not self.may_do(code):
             raise PermissionDenied
         form = CriteriaForm(request.POST)
         if form.is_valid():
@@ -258,7 +258,9 @@ class FiveGoodProposeView(LoginRequiredMixin, TemplateView):
             .current()
             .first()
         )
-        if rating is not None and not services.may_rate_step(self.request.user, rating, "propose"):
+        if rating is not None and not services.rating_step_allowed(
+            self.request.user, rating, "propose"
+        ):
             ctx["existing"] = rating
             return ctx
         evidence = selectors.fivegood_evidence(prefix=village.code, year=year).get(
@@ -335,7 +337,7 @@ class FiveGoodDetailView(ScopedDetailView):
         bound = kwargs.get("bound") or {}
         steps = []
         for slug, (form_class, title) in STEPS.items():
-            if services.may_rate_step(user, r, slug):
+            if services.rating_step_allowed(user, r, slug):
                 initial = {}
                 if slug == "correct":
                     initial = AssessmentForm.initial_from(
@@ -356,7 +358,7 @@ class FiveGoodDetailView(ScopedDetailView):
             village=r.village,
             blocks=evidence_blocks(r.evidence, r.criteria, met=met, notes=notes),
             steps=steps,
-            may_repropose=services.may_rate_step(user, r, "propose"),
+            may_repropose=services.rating_step_allowed(user, r, "propose"),
             propose_url=f"{reverse('supervision:fivegood-propose')}?village={r.area_code}"
             f"&year={r.year}",
             correction=FiveGoodRating.objects.visible_to(user).filter(pk=r.correction_pk).first()
@@ -384,7 +386,7 @@ class FiveGoodStepView(ScopedObjectMixin, View):
         rating = self.get_object()
         if not scope_for(request.user).allows(Right.SUPERVISE, rating.area_code):
             raise PermissionDenied
-        if not services.may_rate_step(request.user, rating, step):
+        if not services.rating_step_allowed(request.user, rating, step):
             messages.error(request, _("This step is not possible in the rating's state."))
             return redirect(_detail_url(rating))
         form_class, _title = STEPS[step]
