@@ -14,6 +14,8 @@ def test_township_staff_set_up_their_groups_robot(page, township, insider, robot
     browser_login(page, "insider")
     # the menu is folded on a phone: open it, then the user's menu
     page.locator(".navbar-toggler").click()
+    # a click during the unfolding animation can land on a moving menu: wait until it is open
+    expect(page.locator(".navbar-collapse.show")).to_be_visible()
     page.get_by_test_id("user-menu").click()
     page.get_by_role("link", name="群机器人").click()
     page.wait_for_url("**/work/robots/")
