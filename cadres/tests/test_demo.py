@@ -305,4 +305,6 @@ def test_it_builds_2000_villages_quickly(db):
     elapsed = time.perf_counter() - started
     print(f"\ncadre demo: 2,000 villages, {result.cadres} cadres in {elapsed:.1f} s")
     assert result.villages == 2000
-    assert elapsed < 10, f"2,000 villages took {elapsed:.1f} s"
+    # Measured 4.5 s on a quiet two-core machine and 11.3 s on one CI run (its PostgreSQL fresh
+    # from the parallel pass); the guard is against saving model by model, several times slower.
+    assert elapsed < 20, f"2,000 villages took {elapsed:.1f} s"

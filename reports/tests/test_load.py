@@ -47,12 +47,13 @@ def test_a_short_run_stores_every_acknowledged_write_once_and_the_check_sees_a_g
     statement = Disclosure.objects.get(pk=demo_county.statements[0][0])
     for _n in range(2):
         ledger_services.question_ask(disclosure=statement, question=f"重复 {doubled}")
-    acknowledged["voucher-api"].append(lost)
-    acknowledged["question-form"].append(doubled)
+    # (A short run on a slow machine may not have drawn every kind: the check needs none of them.)
+    acknowledged.setdefault("voucher-api", []).append(lost)
+    acknowledged.setdefault("question-form", []).append(doubled)
     checks = {c.kind: c for c in load.verify(acknowledged, tally.run)}
     assert checks["voucher-api"].missing == [lost] and not checks["voucher-api"].ok
     assert checks["question-form"].duplicated == [doubled] and not checks["question-form"].ok
-    assert checks["question-form"].found == len(tally.acknowledged["question-form"])
+    assert checks["question-form"].found == len(tally.acknowledged.get("question-form", []))
 
 
 def test_answers_a_request_does_not_expect_are_errors(live_server, demo_county):
