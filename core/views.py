@@ -20,8 +20,11 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
 from django.views.generic import DetailView, ListView
 
+from .dates import today
+from .excel import xlsx_response
 from .querysets import ScopedQuerySet
 from .rights import Right, scope_for
 
@@ -106,6 +109,23 @@ class ScopedListView(ScopedMixin, _ListView):
         ctx["sort_query_string"] = sort_params.urlencode()
         ctx["current_ordering"] = self.request.GET.get("ordering", "")
         return ctx
+
+
+class ScopedExportView(ScopedMixin, View):
+    """A list as Excel with the list page's filters: `filterset_class` over the scoped rows,
+    written by `workbook()` to `<filename>-<today>.xlsx`."""
+
+    filterset_class: type[FilterSet]
+    filename: str
+
+    def workbook(self, queryset: ScopedQuerySet[Any]) -> bytes:
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        rows = self.get_queryset()
+        filterset = self.filterset_class(request.GET or None, queryset=rows, request=request)
+        queryset = filterset.qs if filterset.is_bound else rows
+        return xlsx_response(self.workbook(queryset), f"{self.filename}-{today():%Y%m%d}.xlsx")
 
 
 # The stubs type DetailView.model as never None, though Django's own default is None.

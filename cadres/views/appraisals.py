@@ -8,17 +8,21 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 
 from core.dates import today
-from core.excel import xlsx_response
 from core.rights import Right, scope_for
-from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, apply_validation_error
+from core.views import (
+    ScopedDetailView,
+    ScopedExportView,
+    ScopedListView,
+    ScopedObjectMixin,
+    apply_validation_error,
+)
 from villages.changelog import history_context
-from villages.models import Region, Village
+from villages.models import Region
 
 from .. import selectors, services, services_appraisal
 from ..choices import SECRETARY_SEAT, AppraisalGrade, AppraisalState
@@ -63,15 +67,15 @@ class AppraisalListView(AreaFilterContextMixin, ScopedListView):
         }
 
 
-class AppraisalExportView(LoginRequiredMixin, View):
+class AppraisalExportView(ScopedExportView):
     """The appraisal list as Excel, with the list's filters."""
 
-    def get(self, request):
-        rows = SecretaryAppraisal.objects.visible_to(request.user)
-        filterset = SecretaryAppraisalFilterSet(request.GET or None, queryset=rows, request=request)
-        queryset = filterset.qs if filterset.is_bound else rows
-        content = export_appraisals(actor=request.user, queryset=queryset)
-        return xlsx_response(content, f"appraisals-{timezone.localdate():%Y%m%d}.xlsx")
+    model = SecretaryAppraisal
+    filterset_class = SecretaryAppraisalFilterSet
+    filename = "appraisals"
+
+    def workbook(self, queryset):
+        return export_appraisals(actor=self.request.user, queryset=queryset)
 
 
 class AppraisalDetailView(ScopedDetailView):
@@ -106,14 +110,6 @@ class AppraisalCreateView(VillageFromQueryMixin, FormView):
 
     form_class = AppraisalCreateForm
     template_name = "cadres/appraisals/appraisal_form.html"
-
-    def get(self, request, *args, **kwargs):
-        if not request.GET.get("village"):
-            villages = Village.objects.editable_by(request.user).with_township().order_by("code")
-            if not villages.exists():
-                raise PermissionDenied
-            return self.render_to_response({"choose_village": True, "villages": villages})
-        return super().get(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         posts = (

@@ -223,9 +223,18 @@ class PostListView(AreaFilterContextMixin, ScopedListView):
 
 class VillageFromQueryMixin(ScopedMixin):
     """A write page about the village named by `?village=<code>`: 404 outside the scope,
-    403 if the user may not change it."""
+    403 if the user may not change it. Without `?village=` the page first lists the villages
+    the user may change (none: 403)."""
 
     model = Village
+
+    def get(self, request, *args, **kwargs):
+        if not request.GET.get("village"):
+            villages = Village.objects.editable_by(request.user).with_township().order_by("code")
+            if not villages.exists():
+                raise PermissionDenied
+            return self.render_to_response({"choose_village": True, "villages": villages})
+        return super().get(request, *args, **kwargs)
 
     def base_queryset(self):
         return Village.objects.with_township()
@@ -244,15 +253,6 @@ class PostCreateView(VillageFromQueryMixin, FormView):
 
     form_class = PostForm
     template_name = "cadres/people/post_form.html"
-
-    def get(self, request, *args, **kwargs):
-        if not request.GET.get("village"):
-            # First choose the village.
-            villages = Village.objects.editable_by(request.user).with_township().order_by("code")
-            if not villages.exists():
-                raise PermissionDenied
-            return self.render_to_response({"choose_village": True, "villages": villages})
-        return super().get(request, *args, **kwargs)
 
     def get_initial(self):
         return {"cadre": self.request.GET.get("cadre")}

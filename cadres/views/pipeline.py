@@ -5,19 +5,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from core.excel import xlsx_response
 from core.rights import Right, scope_for
-from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, apply_validation_error
+from core.views import (
+    ScopedDetailView,
+    ScopedExportView,
+    ScopedListView,
+    ScopedObjectMixin,
+    apply_validation_error,
+)
 from villages.changelog import history_context
-from villages.models import Region, Village
+from villages.models import Region
 
 from .. import selectors, services
 from ..exports import export_reserves
@@ -48,15 +51,15 @@ class ReserveListView(AreaFilterContextMixin, ScopedListView):
         return {**super().get_context_data(**kwargs), "reserve_posts": RESERVE_POST_CHOICES}
 
 
-class ReserveExportView(LoginRequiredMixin, View):
+class ReserveExportView(ScopedExportView):
     """The reserve list as Excel, with the list's filters; ID numbers and phones masked."""
 
-    def get(self, request):
-        reserves = ReserveCadre.objects.visible_to(request.user)
-        filterset = ReserveCadreFilterSet(request.GET or None, queryset=reserves, request=request)
-        queryset = filterset.qs if filterset.is_bound else reserves
-        content = export_reserves(actor=request.user, queryset=queryset)
-        return xlsx_response(content, f"reserve-cadres-{timezone.localdate():%Y%m%d}.xlsx")
+    model = ReserveCadre
+    filterset_class = ReserveCadreFilterSet
+    filename = "reserve-cadres"
+
+    def workbook(self, queryset):
+        return export_reserves(actor=self.request.user, queryset=queryset)
 
 
 class ReserveDetailView(ScopedDetailView):
@@ -87,14 +90,6 @@ class ReserveCreateView(VillageFromQueryMixin, FormView):
 
     form_class = ReserveCreateForm
     template_name = "cadres/pipeline/reserve_form.html"
-
-    def get(self, request, *args, **kwargs):
-        if not request.GET.get("village"):
-            villages = Village.objects.editable_by(request.user).with_township().order_by("code")
-            if not villages.exists():
-                raise PermissionDenied
-            return self.render_to_response({"choose_village": True, "villages": villages})
-        return super().get(request, *args, **kwargs)
 
     def get_initial(self):
         return {"post": self.request.GET.get("post")}

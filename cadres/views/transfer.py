@@ -5,12 +5,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 
 from core.excel import xlsx_response
+from core.views import ScopedExportView
 from villages.forms import TreeImportForm
 from villages.models import Region
 
@@ -85,15 +85,15 @@ class CadreImportTemplateView(TownshipImportMixin, View):
         return xlsx_response(content, f"cadres-import-{township.code}.xlsx")
 
 
-class PostExportView(LoginRequiredMixin, View):
+class PostExportView(ScopedExportView):
     """The post list as Excel, with the list's filters; ID numbers and phones masked."""
 
-    def get(self, request):
-        posts = Post.objects.visible_to(request.user)
-        filterset = PostFilterSet(request.GET or None, queryset=posts, request=request)
-        queryset = filterset.qs if filterset.is_bound else posts
-        content = export_cadres(actor=request.user, queryset=queryset)
-        return xlsx_response(content, f"cadres-{timezone.localdate():%Y%m%d}.xlsx")
+    model = Post
+    filterset_class = PostFilterSet
+    filename = "cadres"
+
+    def workbook(self, queryset):
+        return export_cadres(actor=self.request.user, queryset=queryset)
 
 
 urlpatterns = [

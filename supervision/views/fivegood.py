@@ -20,10 +20,15 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.dates import today
-from core.excel import xlsx_response
 from core.rates import format_percent
 from core.rights import Right, scope_for
-from core.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, apply_validation_error
+from core.views import (
+    ScopedDetailView,
+    ScopedExportView,
+    ScopedListView,
+    ScopedObjectMixin,
+    apply_validation_error,
+)
 from villages.changelog import history_context
 from villages.models import Region, Village
 
@@ -150,17 +155,17 @@ class FiveGoodListView(ScopedListView):
         return ctx
 
 
-class FiveGoodExportView(LoginRequiredMixin, View):
+class FiveGoodExportView(ScopedExportView):
     """The list as Excel, with the list's filters."""
 
-    def get(self, request):
-        ratings = selectors.fivegood_ratings().current().visible_to(request.user)
-        filterset = FiveGoodRatingFilterSet(request.GET or None, queryset=ratings, request=request)
-        queryset = filterset.qs if filterset.is_bound else ratings
-        return xlsx_response(
-            fivegood_workbook(queryset.order_by("-year", "area_code")),
-            f"five-good-{today():%Y%m%d}.xlsx",
-        )
+    filterset_class = FiveGoodRatingFilterSet
+    filename = "five-good"
+
+    def base_queryset(self):
+        return selectors.fivegood_ratings().current()
+
+    def workbook(self, queryset):
+        return fivegood_workbook(queryset.order_by("-year", "area_code"))
 
 
 class FiveGoodCriteriaView(LoginRequiredMixin, TemplateView):
