@@ -361,3 +361,17 @@ DEFAULT_GRADE_BANDS = {"excellent_min": 90, "competent_min": 75, "basic_min": 60
 QUARTERLY_REPORT_GRACE_DAYS = 31
 #: the township confirms the year-end evaluation from this month of the year on
 YEAR_END_FROM_MONTH = 12
+
+
+class FieldFormKind(models.TextChoices):
+    """The field forms a phone may send offline (issue 21), each accepted once per key."""
+
+    PRESENCE = "presence", _("Presence visit")
+    HEARING_START = "hearing_start", _("Hearing started")
+    HEARING = "hearing", _("Hearing questions")
+    PUBLIC_REPORT_START = "public_report_start", _("Public report started")
+    PUBLIC_REPORT = "public_report", _("Public report votes")
+    REDEMPTION_START = "redemption_start", _("Redemption started")
+    REDEMPTION = "redemption", _("Redemption results")
+    INSPECTION_START = "inspection_start", _("Inspection started")
+    INSPECTION = "inspection", _("Inspection checklist scores")
