@@ -557,3 +557,41 @@ def test_field_data_takes_the_same_number_of_queries(
         services.task_for(more, TaskKind.HEARING, Period.parse("2026Q4"))
     assert count_queries(reverse("field:field-data")) == few
     assert len(field_data(client)["villages"]) == 4
+
+
+def test_a_contact_who_lost_the_village_is_out_of_scope_on_the_record(
+    client, contact, village, sitting
+):
+    from villages.models import ContactAssignment
+
+    hearing = make_hearing(contact, village)
+    login(client, contact)
+    formset = client.get(url("hearing-detail", hearing.pk)).context["formset"]
+    data = {**page_data(formset, [{"question": "新问题"}]), "submission_key": key()}
+    ContactAssignment.objects.filter(cadre=contact).update(start_date=BD(2000, 1, 1))
+    ContactAssignment.objects.filter(cadre=contact).update(end_date=BD(2001, 1, 1))
+    response = client.post(url("hearing-complete", hearing.pk), data, **SYNC)
+    assert response.status_code == 409 and response.json()["conflict"] == "out_of_scope"
+    assert not hearing.questions.exists()
+    # without the header, the page answers as before (the record is not theirs any more)
+    assert client.post(url("hearing-complete", hearing.pk), data).status_code in (403, 404)
+
+
+def test_a_browser_posting_an_old_checklist_version_is_sent_back_with_a_message(
+    client, insider, checklist, inspection_task
+):
+    login(client, insider)
+    create = url("inspection-create", inspection_task.pk)
+    response = client.post(create, {"date": "2026-08-03", "checklist_version": "7"}, follow=True)
+    assert response.redirect_chain[-1][0] == create and not Inspection.objects.exists()
+    expected = gettext(
+        "The inspection checklist changed since this form was opened (version "
+        "%(posted)s, now %(current)s); nothing was saved."
+    ) % {"posted": "7", "current": 1}
+    assert [str(m) for m in response.context["messages"]] == [expected]
+
+
+def test_a_signed_out_sync_to_a_record_is_401(client, contact, village, sitting):
+    hearing = make_hearing(contact, village)
+    response = client.post(url("hearing-complete", hearing.pk), {"submission_key": key()}, **SYNC)
+    assert response.status_code == 401 and response.json()["ok"] is False
