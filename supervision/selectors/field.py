@@ -85,7 +85,12 @@ def field_data(user: AnyUser, on: dt.date) -> dict[str, Any]:
         .order_by("village_id", post_order(), "pk")
     ):
         posts[post.village_id].append(
-            {"id": post.pk, "name": post.cadre.name, "post": post.get_kind_display()}
+            {
+                "post_id": post.pk,  # a vote row's key
+                "cadre_id": post.cadre_id,  # a hearing question's answered_by
+                "name": post.cadre.name,
+                "post": post.get_kind_display(),
+            }
         )
     promises: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for promise in (

@@ -595,3 +595,79 @@ def test_a_signed_out_sync_to_a_record_is_401(client, contact, village, sitting)
     hearing = make_hearing(contact, village)
     response = client.post(url("hearing-complete", hearing.pk), {"submission_key": key()}, **SYNC)
     assert response.status_code == 401 and response.json()["ok"] is False
+
+
+# ------------------------------------------------------------------ started offline: one submit
+
+
+def test_an_inspection_started_offline_is_scored_in_the_same_submit(
+    client, insider, checklist, inspection_task
+):
+    login(client, insider)
+    create = url("inspection-create", inspection_task.pk)
+    items = list(checklist.items.order_by("position"))
+    data = {
+        "date": "2026-08-03",
+        "checklist_version": "1",
+        "submission_key": key(),
+        f"score_{items[0].pk}": "41",  # above the weight of 40
+        f"score_{items[1].pk}": "30",
+    }
+    refused = client.post(create, data, **SYNC)
+    assert refused.status_code == 400 and f"score_{items[0].pk}" in refused.json()["errors"]
+    assert not Inspection.objects.exists() and not Submission.objects.exists()
+    data[f"score_{items[0].pk}"] = "38"
+    created = client.post(create, data, **SYNC)
+    assert created.status_code == 201, created.content
+    inspection = Inspection.objects.get()
+    assert sorted(s.score for s in inspection.scores.all()) == [30, 38]
+    assert client.post(create, data, **SYNC).json()["replayed"] is True
+
+
+def hearing_start_data(rows, **extra):
+    from .bottomup_helpers import HEARING_DAY
+
+    data = {
+        "date": HEARING_DAY.isoformat(),
+        "place": "村委会",
+        "agenda": "财务",
+        "party_members_present": "10",
+        "representatives_present": "10",
+        "others_present": "0",
+        "submission_key": key(),
+        "questions-TOTAL_FORMS": str(len(rows)),
+        "questions-INITIAL_FORMS": "0",
+        **extra,
+    }
+    for i, row in enumerate(rows):
+        values = {"asker_kind": "villager", "category": "finance", "satisfied": "yes", **row}
+        data.update({f"questions-{i}-{k}": v for k, v in values.items()})
+    return data
+
+
+def test_a_hearing_recorded_offline_is_started_and_completed_in_one_submit(
+    client, contact, village, sitting
+):
+    from supervision.models import Hearing, Problem
+
+    from .bottomup_helpers import duty
+
+    task = duty(village, "hearing", "2026Q4")
+    login(client, contact)
+    create = url("hearing-create", task.pk)
+    refused = client.post(create, hearing_start_data([{"question": "", "answer": "答"}]), **SYNC)
+    assert refused.status_code == 400 and "questions-0-question" in refused.json()["errors"]
+    assert not Hearing.objects.exists() and not Submission.objects.exists()
+    rows = [
+        {"question": "道路花了多少钱？", "answer": "12万元"},
+        {"question": "低保名单为什么不公开？", "satisfied": "no"},
+    ]
+    data = hearing_start_data(rows, complete="1")
+    created = client.post(create, data, **SYNC)
+    assert created.status_code == 201, created.content
+    hearing = Hearing.objects.get()
+    assert created.json()["url"] == url("hearing-detail", hearing.pk)
+    assert hearing.state == RecordState.COMPLETED and hearing.questions.count() == 2
+    assert Problem.objects.get().title == "低保名单为什么不公开？"
+    assert client.post(create, data, **SYNC).json()["replayed"] is True
+    assert Hearing.objects.count() == 1

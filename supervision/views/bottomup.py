@@ -65,6 +65,7 @@ from ..models import (
 )
 from ..periods import Period
 from ..services import REOPENABLE
+from ..services.common import RowErrors
 from .corrections import reopen_context
 from .field import Conflict, FieldFormMixin, FieldRecordFormMixin
 from .meetings import MeetingFormMixin
@@ -220,22 +221,39 @@ class StartView(FieldFormMixin, SupervisionTaskPageMixin, TemplateView):
             "field_kind": self.field_kind,
         }
 
+    def extra_formset(self):
+        """Rows sent with the start (a phone that started the record offline fills it in the
+        same submit), or None: the page itself sends none."""
+        return None
+
+    def after_start(self, record, formset) -> None:
+        """Save `formset`'s rows into the new record (one service call)."""
+
+    def start(self, form, formset):
+        record = type(self).service(
+            actor=self.request.user, task=self.get_task(), **form.cleaned_data
+        )
+        if formset is not None:
+            self.after_start(record, formset)
+        return record
+
     def post(self, request, *args, **kwargs):
-        form = self.form_class(request.POST)
-        if form.is_valid():
+        form, formset = self.form_class(request.POST), self.extra_formset()
+        if form.is_valid() and (formset is None or formset.is_valid()):
             try:
                 record = self.once(
-                    lambda: type(self).service(
-                        actor=request.user, task=self.get_task(), **form.cleaned_data
-                    ),
+                    lambda: self.start(form, formset),
                     url=lambda r: reverse(f"supervision:{self.url_name}", args=[r.pk]),
                 )
+            except RowErrors as e:
+                formset.add_row_errors(e.rows)
+                form.add_error(None, _("Some rows need correcting; nothing was saved."))
             except ValidationError as e:
                 apply_validation_error(form, e)
             else:
                 messages.success(request, self.success)
                 return redirect(reverse(f"supervision:{self.url_name}", args=[record.pk]))
-        return self.render_to_response(self.get_context_data(form=form))
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
 
 
 class RecordListView(ScopedListView):
@@ -269,6 +287,25 @@ class HearingCreateView(StartView):
     template_name = "supervision/bottomup/hearing_form.html"
     service = services.hearing_start
     success = gettext_lazy("Hearing recorded; now add the questions.")
+
+    def extra_formset(self):
+        # a phone's hearing recorded offline: the questions (and `complete=1`) come along
+        if "questions-TOTAL_FORMS" not in self.request.POST:
+            return None
+        return QuestionRowFormSet(
+            self.request.POST,
+            questions={},
+            cadres=_village_cadres(self.request.user, self.get_task().village),
+            prefix="questions",
+        )
+
+    def after_start(self, record, formset) -> None:
+        services.hearing_set_questions(
+            actor=self.request.user,
+            hearing=record,
+            rows=formset.filled(),
+            complete=self.request.POST.get("complete") == "1",
+        )
 
 
 class HearingDetailView(FieldRecordFormMixin, RecordMixin, TemplateView):

@@ -355,14 +355,30 @@ class InspectionCreateView(FieldFormMixin, SupervisionTaskRecordMixin, TemplateV
         ctx["checklist"] = self.checklist()
         return ctx
 
+    def score_form(self):
+        """The checklist's scores sent with the start (a phone that started the inspection
+        offline scores it in the same submit), or None: the page itself sends none."""
+        checklist = self.checklist()
+        if checklist is None or not any(k.startswith("score_") for k in self.request.POST):
+            return None
+        return ScoreSheetForm(self.request.POST, rows=selectors.blank_sheet(checklist))
+
+    def start(self, form, score_form):
+        inspection = services.inspection_start(
+            actor=self.request.user, task=self.get_object(), **form.cleaned_data
+        )
+        if score_form is not None:
+            services.inspection_set_scores(
+                actor=self.request.user, inspection=inspection, scores=score_form.scores()
+            )
+        return inspection
+
     def post(self, request, *args, **kwargs):
-        form = InspectionStartForm(request.POST)
-        if form.is_valid():
+        form, score_form = InspectionStartForm(request.POST), self.score_form()
+        if form.is_valid() and (score_form is None or score_form.is_valid()):
             try:
                 inspection = self.once(
-                    lambda: services.inspection_start(
-                        actor=request.user, task=self.get_object(), **form.cleaned_data
-                    ),
+                    lambda: self.start(form, score_form),
                     url=lambda i: reverse("supervision:inspection-detail", args=[i.pk]),
                 )
             except ValidationError as e:
@@ -370,7 +386,7 @@ class InspectionCreateView(FieldFormMixin, SupervisionTaskRecordMixin, TemplateV
             else:
                 messages.success(request, _("Inspection started: score the checklist."))
                 return redirect("supervision:inspection-detail", inspection.pk)
-        return self.render_to_response(self.get_context_data(form=form))
+        return self.render_to_response(self.get_context_data(form=form, score_form=score_form))
 
 
 class InspectionDetailView(ObjectMixin, TemplateView):
