@@ -2,6 +2,7 @@
 retry after a lost answer never records twice. The database holds the rule (a unique key); the
 service `field_once` writes the key and the record in one transaction."""
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,18 @@ from ..choices import FieldFormKind
 __all__ = ["Submission"]
 
 
+# The key's row is the proof that a submission was accepted: once it names its record, the
+# database refuses changing it, and its key and sender never change (ring 2 of the trust model).
 @audited
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="submission_is_kept",
+        operation=pgtrigger.Update,
+        condition=~pgtrigger.Q(old__url="")
+        | pgtrigger.Q(old__key__df=pgtrigger.F("new__key"))
+        | pgtrigger.Q(old__user_id__df=pgtrigger.F("new__user_id")),
+    )
+)
 class Submission(models.Model):
     """One accepted submission of a field form: its key, who sent it and the record it made."""
 

@@ -671,3 +671,26 @@ def test_a_hearing_recorded_offline_is_started_and_completed_in_one_submit(
     assert Problem.objects.get().title == "低保名单为什么不公开？"
     assert client.post(create, data, **SYNC).json()["replayed"] is True
     assert Hearing.objects.count() == 1
+
+
+# ------------------------------------------------------------------ the database keeps the rows
+
+
+def test_an_accepted_submission_cannot_be_changed_and_is_audited(contact, village):
+    from supervision.models import SubmissionEvent
+
+    first = record_visit(contact, village, uuid.uuid4())
+    with pytest.raises(Exception, match="submission_is_kept"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE supervision_submission SET url = '/elsewhere/' WHERE id = %s",
+                [first.submission.pk],
+            )
+    assert Submission.objects.get().url == first.url
+    assert SubmissionEvent.objects.filter(pgh_obj=first.submission).exists()
+
+
+def test_the_phones_cache_is_never_stored_by_a_browser_or_proxy(client, contact, village):
+    login(client, contact)
+    response = client.get(reverse("field:field-data"))
+    assert "no-store" in response["Cache-Control"]
