@@ -1,6 +1,7 @@
 """Enumerations of the supervision app (双监督)."""
 
 import datetime as dt
+import enum
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -363,15 +364,16 @@ QUARTERLY_REPORT_GRACE_DAYS = 31
 YEAR_END_FROM_MONTH = 12
 
 
-class FieldFormKind(models.TextChoices):
-    """The field forms a phone may send offline (issue 21), each accepted once per key."""
+class FieldFormKind(enum.StrEnum):
+    """The field forms a phone may send offline (issue 21), each accepted once per key (the
+    kind of a `Submission`: kept for the record, never shown, so without labels)."""
 
-    PRESENCE = "presence", _("Presence visit")
-    HEARING_START = "hearing_start", _("Hearing started")
-    HEARING = "hearing", _("Hearing questions")
-    PUBLIC_REPORT_START = "public_report_start", _("Public report started")
-    PUBLIC_REPORT = "public_report", _("Public report votes")
-    REDEMPTION_START = "redemption_start", _("Redemption started")
-    REDEMPTION = "redemption", _("Redemption results")
-    INSPECTION_START = "inspection_start", _("Inspection started")
-    INSPECTION = "inspection", _("Inspection checklist scores")
+    PRESENCE = "presence"
+    HEARING_START = "hearing_start"
+    HEARING = "hearing"
+    PUBLIC_REPORT_START = "public_report_start"
+    PUBLIC_REPORT = "public_report"
+    REDEMPTION_START = "redemption_start"
+    REDEMPTION = "redemption"
+    INSPECTION_START = "inspection_start"
+    INSPECTION = "inspection"

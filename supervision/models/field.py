@@ -38,7 +38,7 @@ class Submission(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    kind = models.CharField(_("form"), max_length=24, choices=FieldFormKind.choices)
+    kind = models.CharField(_("form"), max_length=24)
     #: the record's page the phone is sent to (the same answer on every replay)
     url = models.CharField(_("record page"), max_length=300, blank=True)
     object_id = models.PositiveBigIntegerField(_("record id"), null=True, blank=True)
@@ -58,7 +58,13 @@ class Submission(models.Model):
                 opclasses=["varchar_pattern_ops"],
             ),
         ]
-        constraints = [area_code_check()]
+        constraints = [
+            area_code_check(),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[k.value for k in FieldFormKind]),
+                name="submission_kind_is_a_field_form",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.key}"
+        return f"{self.kind} {self.key}"

@@ -694,3 +694,22 @@ def test_the_phones_cache_is_never_stored_by_a_browser_or_proxy(client, contact,
     login(client, contact)
     response = client.get(reverse("field:field-data"))
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_phones_starting_one_duty_at_once_get_one_record_and_one_conflict(
+    contact, village, sitting
+):
+    from supervision.models import Hearing
+
+    from .bottomup_helpers import duty
+
+    task = duty(village, "hearing", "2026Q4")
+    clients = [Client() for _ in range(2)]
+    for c in clients:
+        c.force_login(contact)
+    create = url("hearing-create", task.pk)
+    results = _at_once(2, lambda i: clients[i].post(create, hearing_start_data([]), **SYNC))
+    assert sorted(r.status_code for r in results) == [201, 409]
+    assert next(r for r in results if r.status_code == 409).json()["conflict"] == "completed"
+    assert Hearing.objects.count() == 1 == Submission.objects.count()

@@ -95,6 +95,8 @@ class FieldFormMixin:
 
     #: the form's kind (choices.FieldFormKind)
     field_kind = ""
+    #: what the views cache of the rows `field_conflict` reads, read again after a refusal
+    field_caches = ("_object", "_task", "_checklist")
     _field_result = None
 
     # ------------------------------------------------------------ hooks for the views
@@ -212,6 +214,14 @@ class FieldFormMixin:
 
     def render_to_response(self, context, **kwargs):
         if self.sync and self.request.method == "POST":
+            # a refusal because someone completed the record while this request waited for
+            # it (a concurrent submit) is the conflict, not an input error
+            for cached in self.field_caches:
+                self.__dict__.pop(cached, None)
+            try:
+                self.field_conflict()
+            except Conflict as e:
+                return conflict_answer(e.code, e.message)
             errors, others = form_errors(context)
             return JsonResponse({"ok": False, "errors": errors, "form_errors": others}, status=400)
         return super().render_to_response(context, **kwargs)
