@@ -29,6 +29,7 @@ urlpatterns = [
     path("cadres/", include("cadres.urls")),
     path("ledgers/", include("ledgers.urls")),
     path("supervision/", include("supervision.urls")),
+    path("field/", include("supervision.field_urls")),
     path("reports/", include("reports.urls")),
     path("work/", include("work.urls")),
     path("public/", include("reports.public_urls")),

@@ -17,10 +17,11 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.generic import DetailView, ListView
 
 from .dates import today
@@ -250,3 +251,20 @@ def apply_validation_error(form: BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errs)
     else:
         form.add_error(None, error)
+
+
+#: the header a phone's sync sends with a queued form: the answer is JSON, not a page
+SYNC_HEADER = "X-Cunjian-Sync"
+
+
+def is_sync_request(request: HttpRequest) -> bool:
+    """True for a field form sent by the phone's sync queue (issue 21)."""
+    return request.headers.get(SYNC_HEADER) == "1"
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """settings.CSRF_FAILURE_VIEW: a phone's sync is told in JSON, so that it fetches a fresh
+    token (GET /field/data/) and sends again; a browser gets Django's page."""
+    if is_sync_request(request):
+        return JsonResponse({"ok": False, "csrf": True}, status=403)
+    return django_csrf_failure(request, reason=reason)

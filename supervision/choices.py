@@ -1,6 +1,7 @@
 """Enumerations of the supervision app (双监督)."""
 
 import datetime as dt
+import enum
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -361,3 +362,18 @@ DEFAULT_GRADE_BANDS = {"excellent_min": 90, "competent_min": 75, "basic_min": 60
 QUARTERLY_REPORT_GRACE_DAYS = 31
 #: the township confirms the year-end evaluation from this month of the year on
 YEAR_END_FROM_MONTH = 12
+
+
+class FieldFormKind(enum.StrEnum):
+    """The field forms a phone may send offline (issue 21), each accepted once per key (the
+    kind of a `Submission`: kept for the record, never shown, so without labels)."""
+
+    PRESENCE = "presence"
+    HEARING_START = "hearing_start"
+    HEARING = "hearing"
+    PUBLIC_REPORT_START = "public_report_start"
+    PUBLIC_REPORT = "public_report"
+    REDEMPTION_START = "redemption_start"
+    REDEMPTION = "redemption"
+    INSPECTION_START = "inspection_start"
+    INSPECTION = "inspection"

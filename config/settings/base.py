@@ -250,6 +250,8 @@ if LEDGER_DIGEST_S3_BUCKET:
 
 # ------------------------------------------------------------------ security
 CSRF_COOKIE_HTTPONLY = False
+# a phone's sync is answered in JSON (it fetches a fresh token and sends again)
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Nothing inline, neither script nor style (a template's style="" is refused: use a class of

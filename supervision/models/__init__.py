@@ -3,6 +3,7 @@
 from .bottomup import *  # noqa: F403
 from .corrections import *  # noqa: F403
 from .cycle import *  # noqa: F403
+from .field import *  # noqa: F403
 from .fivegood import *  # noqa: F403
 from .policy import *  # noqa: F403
 from .presence import *  # noqa: F403

@@ -11,7 +11,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from cadres.choices import PostKind
 from cadres.models import Post
 
-__all__ = ["inspection_sheet", "review_sheet", "sitting_posts"]
+__all__ = ["SheetRow", "blank_sheet", "inspection_sheet", "review_sheet", "sitting_posts"]
 
 _KIND_ORDER = Case(
     *[When(kind=k, then=Value(n)) for n, k in enumerate(PostKind.values)],
@@ -38,6 +38,11 @@ class SheetRow:
     item: object
     score: object = None
     note: str = ""
+
+
+def blank_sheet(template) -> list[SheetRow]:
+    """A checklist's items in order, none scored (a score sheet sent with the start)."""
+    return [SheetRow(item) for item in template.items.order_by("position")]
 
 
 def inspection_sheet(inspection) -> list[SheetRow]:

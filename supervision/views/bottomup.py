@@ -33,7 +33,7 @@ from villages.changelog import history_context
 from villages.models import Region
 
 from .. import selectors, services
-from ..choices import Grade, RecordState, TaskKind, Verdict, is_due
+from ..choices import FieldFormKind, Grade, RecordState, TaskKind, Verdict, is_due
 from ..filtersets_bottomup import (
     CertificateInspectionFilterSet,
     HearingFilterSet,
@@ -65,7 +65,9 @@ from ..models import (
 )
 from ..periods import Period
 from ..services import REOPENABLE
+from ..services.common import RowErrors
 from .corrections import reopen_context
+from .field import Conflict, FieldFormMixin, FieldRecordFormMixin
 from .meetings import MeetingFormMixin
 
 # ------------------------------------------------------------------ shared pieces
@@ -177,8 +179,9 @@ class SupervisionTaskPageMixin(ScopedMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class StartView(SupervisionTaskPageMixin, TemplateView):
-    """Start the record of a duty; a duty that has one goes to it."""
+class StartView(FieldFormMixin, SupervisionTaskPageMixin, TemplateView):
+    """Start the record of a duty; a duty that has one goes to it (a field form: a duty
+    recorded meanwhile by someone else is the sync's `completed` conflict)."""
 
     form_class = forms.Form
     record_attr = ""
@@ -189,6 +192,16 @@ class StartView(SupervisionTaskPageMixin, TemplateView):
 
     def existing(self):
         return getattr(self.get_task(), self.record_attr, None)
+
+    def field_area_code(self) -> str:
+        return self.get_task().area_code
+
+    def field_conflict(self):
+        if self.existing() is not None:
+            raise Conflict(
+                "completed",
+                _("This duty was recorded meanwhile by someone else; nothing was saved."),
+            )
 
     def get(self, request, *args, **kwargs):
         record = self.existing()
@@ -205,21 +218,42 @@ class StartView(SupervisionTaskPageMixin, TemplateView):
             "village": task.village,
             "period_label": Period.parse(task.period).label(),
             "form": kwargs.get("form") or self.form_class(initial={"date": today()}),
+            "field_kind": self.field_kind,
         }
 
+    def extra_formset(self):
+        """Rows sent with the start (a phone that started the record offline fills it in the
+        same submit), or None: the page itself sends none."""
+        return None
+
+    def after_start(self, record, formset) -> None:
+        """Save `formset`'s rows into the new record (one service call)."""
+
+    def start(self, form, formset):
+        record = type(self).service(
+            actor=self.request.user, task=self.get_task(), **form.cleaned_data
+        )
+        if formset is not None:
+            self.after_start(record, formset)
+        return record
+
     def post(self, request, *args, **kwargs):
-        form = self.form_class(request.POST)
-        if form.is_valid():
+        form, formset = self.form_class(request.POST), self.extra_formset()
+        if form.is_valid() and (formset is None or formset.is_valid()):
             try:
-                record = type(self).service(
-                    actor=request.user, task=self.get_task(), **form.cleaned_data
+                record = self.once(
+                    lambda: self.start(form, formset),
+                    url=lambda r: reverse(f"supervision:{self.url_name}", args=[r.pk]),
                 )
+            except RowErrors as e:
+                formset.add_row_errors(e.rows)
+                form.add_error(None, _("Some rows need correcting; nothing was saved."))
             except ValidationError as e:
                 apply_validation_error(form, e)
             else:
                 messages.success(request, self.success)
                 return redirect(reverse(f"supervision:{self.url_name}", args=[record.pk]))
-        return self.render_to_response(self.get_context_data(form=form))
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
 
 
 class RecordListView(ScopedListView):
@@ -247,14 +281,34 @@ class HearingCreateView(StartView):
     title = gettext_lazy("Village-affairs hearing")
     kind = TaskKind.HEARING
     form_class = HearingForm
+    field_kind = FieldFormKind.HEARING_START
     record_attr = "hearing"
     url_name = "hearing-detail"
     template_name = "supervision/bottomup/hearing_form.html"
     service = services.hearing_start
     success = gettext_lazy("Hearing recorded; now add the questions.")
 
+    def extra_formset(self):
+        # a phone's hearing recorded offline: the questions (and `complete=1`) come along
+        if "questions-TOTAL_FORMS" not in self.request.POST:
+            return None
+        return QuestionRowFormSet(
+            self.request.POST,
+            questions={},
+            cadres=_village_cadres(self.request.user, self.get_task().village),
+            prefix="questions",
+        )
 
-class HearingDetailView(RecordMixin, TemplateView):
+    def after_start(self, record, formset) -> None:
+        services.hearing_set_questions(
+            actor=self.request.user,
+            hearing=record,
+            rows=formset.filled(),
+            complete=self.request.POST.get("complete") == "1",
+        )
+
+
+class HearingDetailView(FieldRecordFormMixin, RecordMixin, TemplateView):
     """A hearing: attendance, agenda, the questions and the problems they raised. In a draft
     every question, its answer and whether the asker was satisfied are typed on one form (blank
     rows for new ones), saved as a draft or completed in the same submit."""
@@ -263,6 +317,7 @@ class HearingDetailView(RecordMixin, TemplateView):
 
     model = Hearing
     url_name = "hearing-detail"
+    field_kind = FieldFormKind.HEARING
     template_name = "supervision/bottomup/hearing_detail.html"
 
     def base_queryset(self):
@@ -319,8 +374,11 @@ class HearingDetailView(RecordMixin, TemplateView):
     def save_questions(self, complete: bool):
         return self.save_rows(
             self.question_formset(self.request.POST),
-            lambda rows: services.hearing_set_questions(
-                actor=self.request.user, hearing=self.get_object(), rows=rows, complete=complete
+            lambda rows: self.once(
+                lambda: services.hearing_set_questions(
+                    actor=self.request.user, hearing=self.get_object(), rows=rows, complete=complete
+                ),
+                url=self.detail_url(),
             ),
             _("Hearing completed; the unsatisfied questions are in the problem ledger.")
             if complete
@@ -383,6 +441,7 @@ class PublicReportCreateView(StartView):
     title = gettext_lazy("Public report and vote")
     kind = TaskKind.PUBLIC_REPORT
     form_class = PublicReportForm
+    field_kind = FieldFormKind.PUBLIC_REPORT_START
     record_attr = "public_report"
     url_name = "public-report-detail"
     template_name = "supervision/bottomup/public_report_form.html"
@@ -390,7 +449,7 @@ class PublicReportCreateView(StartView):
     success = gettext_lazy("Public report recorded; now enter the votes on each cadre.")
 
 
-class PublicReportDetailView(RecordMixin, TemplateView):
+class PublicReportDetailView(FieldRecordFormMixin, RecordMixin, TemplateView):
     """A public report: one row per sitting cadre with the vote and the satisfaction rate; in a
     draft, the votes on every cadre are typed on one form, saved as a draft or recorded."""
 
@@ -398,6 +457,7 @@ class PublicReportDetailView(RecordMixin, TemplateView):
 
     model = PublicReport
     url_name = "public-report-detail"
+    field_kind = FieldFormKind.PUBLIC_REPORT
     template_name = "supervision/bottomup/public_report_detail.html"
 
     def base_queryset(self):
@@ -461,11 +521,14 @@ class PublicReportDetailView(RecordMixin, TemplateView):
         posts = {p.pk: p for p in self.posts_and_votes()[0]}
         return self.save_rows(
             self.vote_formset(self.request.POST),
-            lambda rows: services.public_report_set_votes(
-                actor=self.request.user,
-                report=self.get_object(),
-                votes={posts[key]: row for key, row in rows},
-                complete=complete,
+            lambda rows: self.once(
+                lambda: services.public_report_set_votes(
+                    actor=self.request.user,
+                    report=self.get_object(),
+                    votes={posts[key]: row for key, row in rows},
+                    complete=complete,
+                ),
+                url=self.detail_url(),
             ),
             _("Votes recorded; the public report is final.")
             if complete
@@ -513,6 +576,7 @@ class RedemptionCreateView(StartView):
     title = gettext_lazy("Pledge redemption")
     kind = TaskKind.REDEMPTION
     form_class = RedemptionForm
+    field_kind = FieldFormKind.REDEMPTION_START
     record_attr = "redemption"
     url_name = "redemption-detail"
     template_name = "supervision/bottomup/redemption_form.html"
@@ -520,7 +584,7 @@ class RedemptionCreateView(StartView):
     success = gettext_lazy("Redemption recorded; now mark each promise.")
 
 
-class RedemptionDetailView(RecordMixin, TemplateView):
+class RedemptionDetailView(FieldRecordFormMixin, RecordMixin, TemplateView):
     """A redemption: one row per promise with its result, and the fulfilment rates; in a draft,
     every promise's outcome is typed on one form, saved as a draft or completed."""
 
@@ -528,6 +592,7 @@ class RedemptionDetailView(RecordMixin, TemplateView):
 
     model = Redemption
     url_name = "redemption-detail"
+    field_kind = FieldFormKind.REDEMPTION
     template_name = "supervision/bottomup/redemption_detail.html"
 
     def base_queryset(self):
@@ -593,11 +658,14 @@ class RedemptionDetailView(RecordMixin, TemplateView):
         promises = {row.promise_id: row.promise for row in self.results()}
         return self.save_rows(
             self.result_formset(self.request.POST),
-            lambda rows: services.redemption_set_results(
-                actor=self.request.user,
-                redemption=self.get_object(),
-                results={promises[key]: row for key, row in rows},
-                complete=complete,
+            lambda rows: self.once(
+                lambda: services.redemption_set_results(
+                    actor=self.request.user,
+                    redemption=self.get_object(),
+                    results={promises[key]: row for key, row in rows},
+                    complete=complete,
+                ),
+                url=self.detail_url(),
             ),
             _("Redemption completed.") if complete else _("Results saved as a draft."),
         )

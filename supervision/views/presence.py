@@ -25,10 +25,12 @@ from villages.changelog import history_context
 from villages.models import ContactAssignment, Region, Village
 
 from .. import selectors, services
+from ..choices import FieldFormKind
 from ..exports_presence import presence_workbook
 from ..forms_presence import PresenceVisitFilterSet, PresenceVisitForm
 from ..models import PresenceShortfall, PresenceVisit
 from ..periods import week_end, week_label, week_start
+from .field import FieldFormMixin
 
 TEMPLATES = "supervision/presence/"
 
@@ -71,20 +73,24 @@ class PresenceExportView(LoginRequiredMixin, View):
         return xlsx_response(presence_workbook(visits), f"presence-{today():%Y%m%d}.xlsx")
 
 
-class PresenceVisitCreateView(LoginRequiredMixin, FormView):
-    """Record one's own visit to a village one organizes (the phone's page)."""
+class PresenceVisitCreateView(FieldFormMixin, LoginRequiredMixin, FormView):
+    """Record one's own visit to a village one organizes (the phone's page, a field form)."""
 
     template_name = TEMPLATES + "visit_form.html"
+    field_kind = FieldFormKind.PRESENCE
+
+    def field_conflict(self):
+        village = self.request.POST.get("village", "")
+        if village.isdigit() and not self.villages().filter(pk=village).exists():
+            raise PermissionDenied  # the user lost the village since the form was filled
 
     def villages(self):
         return selectors.presence_villages(self.request.user)
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not self.villages().exists():
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
     def get_form(self, form_class=None):
+        # a user who organizes no village may not record (a sync's `out_of_scope`)
+        if not self.villages().exists():
+            raise PermissionDenied
         initial = {"date": today(), "half_days": 1}
         villages = self.villages()
         code = self.request.GET.get("village", "")
@@ -99,7 +105,13 @@ class PresenceVisitCreateView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            visit = services.presence_visit_record(actor=self.request.user, **form.cleaned_data)
+            visit = self.once(
+                lambda: services.presence_visit_record(
+                    actor=self.request.user, **form.cleaned_data
+                ),
+                url=lambda v: reverse("supervision:presence-detail", args=[v.pk]),
+                area_code=form.cleaned_data["village"].code,
+            )
         except ValidationError as e:
             apply_validation_error(form, e)
             return self.form_invalid(form)

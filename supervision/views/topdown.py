@@ -33,7 +33,7 @@ from villages.changelog import history_context
 from villages.models import Region
 
 from .. import selectors, services
-from ..choices import RecordState, TaskKind, TemplateState
+from ..choices import FieldFormKind, RecordState, TaskKind, TemplateState
 from ..filtersets_topdown import InspectionFilterSet, ReviewFilterSet
 from ..forms_topdown import (
     FindingForm,
@@ -55,6 +55,7 @@ from ..models import (
 )
 from ..periods import Period
 from .corrections import reopen_context
+from .field import Conflict, FieldFormMixin, FieldRecordFormMixin
 from .meetings import MeetingFormMixin
 
 T = "supervision/topdown/"
@@ -314,37 +315,78 @@ class SupervisionTaskRecordMixin(ObjectMixin):
         }
 
 
-class InspectionCreateView(SupervisionTaskRecordMixin, TemplateView):
-    """Start the quarterly inspection of a planned duty on the county's checklist in use."""
+class InspectionCreateView(FieldFormMixin, SupervisionTaskRecordMixin, TemplateView):
+    """Start the quarterly inspection of a planned duty on the county's checklist in use (a
+    field form: the page carries the checklist's version)."""
 
     kind = TaskKind.INSPECTION
     record_attr = "inspection"
     detail_name = "inspection-detail"
     template_name = T + "inspection_create.html"
+    field_kind = FieldFormKind.INSPECTION_START
+
+    def checklist(self):
+        if not hasattr(self, "_checklist"):
+            self._checklist = (
+                InspectionTemplate.objects.visible_to(self.request.user)
+                .filter(area_code=self.get_object().area_code[:6], state=TemplateState.ACTIVE)
+                .first()
+            )
+        return self._checklist
+
+    def field_area_code(self) -> str:
+        return self.get_object().area_code
+
+    def field_conflict(self):
+        if getattr(self.get_object(), self.record_attr, None) is not None:
+            raise Conflict(
+                "completed",
+                _(
+                    "This quarter's inspection was recorded meanwhile by someone else; nothing "
+                    "was saved."
+                ),
+            )
+        checklist = self.checklist()
+        self.check_checklist_version(checklist.version if checklist else None)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["form"] = kwargs.get("form") or InspectionStartForm(initial={"date": today()})
-        ctx["checklist"] = (
-            InspectionTemplate.objects.visible_to(self.request.user)
-            .filter(area_code=ctx["task"].area_code[:6], state=TemplateState.ACTIVE)
-            .first()
-        )
+        ctx["checklist"] = self.checklist()
         return ctx
 
+    def score_form(self):
+        """The checklist's scores sent with the start (a phone that started the inspection
+        offline scores it in the same submit), or None: the page itself sends none."""
+        checklist = self.checklist()
+        if checklist is None or not any(k.startswith("score_") for k in self.request.POST):
+            return None
+        return ScoreSheetForm(self.request.POST, rows=selectors.blank_sheet(checklist))
+
+    def start(self, form, score_form):
+        inspection = services.inspection_start(
+            actor=self.request.user, task=self.get_object(), **form.cleaned_data
+        )
+        if score_form is not None:
+            services.inspection_set_scores(
+                actor=self.request.user, inspection=inspection, scores=score_form.scores()
+            )
+        return inspection
+
     def post(self, request, *args, **kwargs):
-        form = InspectionStartForm(request.POST)
-        if form.is_valid():
+        form, score_form = InspectionStartForm(request.POST), self.score_form()
+        if form.is_valid() and (score_form is None or score_form.is_valid()):
             try:
-                inspection = services.inspection_start(
-                    actor=request.user, task=self.get_object(), **form.cleaned_data
+                inspection = self.once(
+                    lambda: self.start(form, score_form),
+                    url=lambda i: reverse("supervision:inspection-detail", args=[i.pk]),
                 )
             except ValidationError as e:
                 apply_validation_error(form, e)
             else:
                 messages.success(request, _("Inspection started: score the checklist."))
                 return redirect("supervision:inspection-detail", inspection.pk)
-        return self.render_to_response(self.get_context_data(form=form))
+        return self.render_to_response(self.get_context_data(form=form, score_form=score_form))
 
 
 class InspectionDetailView(ObjectMixin, TemplateView):
@@ -435,14 +477,28 @@ class InspectionUpdateView(InspectionWriteView):
         return self.render_to_response(self.get_context_data(update_form=form))
 
 
-class InspectionScoresView(InspectionWriteView):
+class InspectionScoresView(FieldRecordFormMixin, InspectionWriteView):
+    """The scored checklist (a field form: the page carries the checklist's version)."""
+
+    field_kind = FieldFormKind.INSPECTION
+
+    def field_conflict(self):
+        super().field_conflict()
+        self.check_checklist_version(self.get_object().template.version)
+
+    def conflict_url(self) -> str:
+        return reverse("supervision:inspection-detail", args=[self.get_object().pk])
+
     def post(self, request, *args, **kwargs):
         inspection = self.get_object()
         form = ScoreSheetForm(request.POST, rows=selectors.inspection_sheet(inspection))
         if form.is_valid():
             try:
-                services.inspection_set_scores(
-                    actor=request.user, inspection=inspection, scores=form.scores()
+                self.once(
+                    lambda: services.inspection_set_scores(
+                        actor=request.user, inspection=inspection, scores=form.scores()
+                    ),
+                    url=self.conflict_url(),
                 )
             except ValidationError as e:
                 apply_validation_error(form, e)
