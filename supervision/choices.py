@@ -361,3 +361,42 @@ DEFAULT_GRADE_BANDS = {"excellent_min": 90, "competent_min": 75, "basic_min": 60
 QUARTERLY_REPORT_GRACE_DAYS = 31
 #: the township confirms the year-end evaluation from this month of the year on
 YEAR_END_FROM_MONTH = 12
+
+
+# ------------------------------------------------------------------ 双联一带, 四包, work teams
+
+
+class LeaderLevel(models.TextChoices):
+    """A linked leader's level (seed 000: every county and township leader links villages)."""
+
+    COUNTY = "county", _("County leader")
+    TOWNSHIP = "township", _("Township leader")
+
+
+class LinkKind(models.TextChoices):
+    """What a leader's link to a village is for: 双联一带 (a model village and a backward branch)
+    and 四包 (the county's leaders and departments take on the hard, disorderly, poor and weak
+    villages)."""
+
+    MODEL = "model", _("Model village (party-building)")
+    BACKWARD = "backward", _("Backward branch")
+    HARD = "hard", _("Hard village")
+    DISORDERLY = "disorderly", _("Disorderly village")
+    POOR = "poor", _("Poor village")
+    WEAK = "weak", _("Weak village")
+
+
+#: 一定三年不变: a link is made for three years
+LINK_TERM_YEARS = 3
+
+
+class WorkTeamRole(models.TextChoices):
+    """A member's role in a village's work team (驻村工作队, 包村工作组)."""
+
+    FIRST_SECRETARY = "first_secretary", _("First secretary")
+    LEADER = "leader", _("Team leader")
+    MEMBER = "member", _("Team member")
+
+
+#: the roles that lead a team (they report quarterly as contact-team leaders, 四述双评)
+WORK_TEAM_LEADS = (WorkTeamRole.FIRST_SECRETARY, WorkTeamRole.LEADER)

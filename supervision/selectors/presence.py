@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, Sum
 
+from core.dates import today
 from core.rates import presence_rate
 from core.rights import AnyUser, Right
 from villages.models import ContactAssignment, Village
@@ -38,10 +39,15 @@ def presence_role(is_backward: bool) -> str:
     return PresenceRole.WORK_TEAM if is_backward else PresenceRole.CONTACT_CADRE
 
 
-def presence_villages(user: AnyUser):
+def presence_villages(user: AnyUser, on: dt.date | None = None):
     """The villages `user` may record their presence in: those whose supervision they organize
-    (a contact cadre's assigned villages, a township's or county's villages for its staff)."""
-    return Village.objects.with_right(user, Right.ORGANIZE).order_by("code")
+    (a contact cadre's assigned villages, a township's or county's villages for its staff), and
+    those they are linked to as a leader or serve on the work team of (双联一带, 四包)."""
+    from .links import linked_villages
+
+    organized = Village.objects.with_right(user, Right.ORGANIZE).values("pk")
+    linked = linked_villages(user, on or today()).values("pk")
+    return Village.objects.filter(Q(pk__in=organized) | Q(pk__in=linked)).order_by("code")
 
 
 def is_contact_cadre(user: AnyUser) -> bool:
