@@ -9,7 +9,7 @@ unit, start_date, end_date}) and `POST {id}/end/` ({on}). Rows outside the scope
 leader sees their own links); a write the user may not make 403; a broken rule 400.
 """
 
-from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -20,7 +20,6 @@ from core.api import (
     CleanSerializer,
     ScopedActionViewSet,
     ScopedPrimaryKeyRelatedField,
-    ScopedViewSetMixin,
     service_errors,
 )
 from core.dates import today
@@ -37,7 +36,7 @@ class _PersonField(serializers.SlugRelatedField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("slug_field", "username")
-        kwargs.setdefault("queryset", get_user_model().objects.filter(is_active=True))
+        kwargs.setdefault("queryset", selectors.active_accounts())
         super().__init__(**kwargs)
 
 
@@ -120,14 +119,7 @@ class MatterInputSerializer(CleanSerializer):
     )
 
 
-class _ServiceChecks:
-    def check_object_permissions(self, request, obj):
-        # The services say who may write (a leader records their own matters without any
-        # area role); the scope already limited what is found.
-        super(ScopedViewSetMixin, self).check_object_permissions(request, obj)
-
-
-class LeaderLinkViewSet(_ServiceChecks, ScopedActionViewSet):
+class LeaderLinkViewSet(ScopedActionViewSet):
     """Leaders' linked villages in the user's scope, and the leader's own."""
 
     queryset = LeaderLink.objects.all()
@@ -140,6 +132,11 @@ class LeaderLinkViewSet(_ServiceChecks, ScopedActionViewSet):
             .prefetch_related("matters")
             .order_by("area_code", "kind", "-start_date", "pk")
         )
+
+    def _link(self, pk):
+        # Found in the scope (404 outside it); the services say who may write (a leader records
+        # their own matters without any area role), so no area right is asked here.
+        return get_object_or_404(self.get_queryset(), pk=pk)
 
     def _show(self, link, response_status=status.HTTP_200_OK):
         data = self.get_serializer(self.base_queryset().get(pk=link.pk)).data
@@ -157,7 +154,7 @@ class LeaderLinkViewSet(_ServiceChecks, ScopedActionViewSet):
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         """End the link before its term, with the reason."""
-        link = self.get_object()
+        link = self._link(pk)
         body = LinkEndSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with service_errors():
@@ -168,7 +165,7 @@ class LeaderLinkViewSet(_ServiceChecks, ScopedActionViewSet):
     @action(detail=True, methods=["post"])
     def matters(self, request, pk=None):
         """一事一记账: a matter taken on and what was done."""
-        link = self.get_object()
+        link = self._link(pk)
         body = MatterInputSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         with service_errors():

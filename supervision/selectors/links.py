@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -13,11 +14,15 @@ from core.rights import AnyUser
 from villages.models import Village
 
 from ..choices import PeriodKind
-from ..models import LeaderLink, LeaderMatter, PresenceVisit, WorkTeamMember
+from ..models import LeaderLink, LeaderMatter, PresenceVisit, Problem, WorkTeamMember
 from ..periods import Period
 
 __all__ = [
+    "active_accounts",
     "idle_last_quarter",
+    "leader_link_of",
+    "link_problems",
+    "link_visits",
     "leader_links",
     "link_matters",
     "linked_villages",
@@ -81,6 +86,34 @@ def linked_villages(user: AnyUser, on: dt.date):
     links = LeaderLink.objects.active_on(on).filter(leader_id=pk).values("village_id")
     teams = WorkTeamMember.objects.active_on(on).filter(person_id=pk).values("village_id")
     return Village.objects.filter(Q(pk__in=links) | Q(pk__in=teams))
+
+
+def leader_link_of(person_id: int, village_id: int, day: dt.date):
+    """The person's link to the village in force on `day`, or None."""
+    return (
+        LeaderLink.objects.active_on(day).filter(leader_id=person_id, village_id=village_id).first()
+    )
+
+
+def link_visits(link):
+    """The leader's visits to the linked village within the term, newest first (read through
+    the link, which the reader sees: a leader without an area role sees their own)."""
+    return PresenceVisit.objects.filter(
+        person_id=link.leader_id,
+        village_id=link.village_id,
+        date__gte=link.start_date,
+        date__lt=link.end,
+    ).order_by("-date", "-pk")
+
+
+def link_problems(user: AnyUser, link):
+    """The problems of the link's village the reader sees (a matter may name the one closed)."""
+    return Problem.objects.visible_to(user).filter(village_id=link.village_id).order_by("-pk")
+
+
+def active_accounts():
+    """Accounts that may be named a leader or a work team member."""
+    return get_user_model().objects.filter(is_active=True)
 
 
 def link_matters(link):

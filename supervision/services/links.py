@@ -20,13 +20,13 @@ from villages.models import Village
 from ..choices import LINK_TERM_YEARS, LeaderLevel, LinkKind, WorkTeamRole
 from ..models import LeaderLink, LeaderMatter, Problem, WorkTeamMember
 
+# `may_step` is not star-exported (the rectification's has that name): import this module.
 __all__ = [
     "add_years",
     "leader_link_assign",
     "leader_link_end",
     "leader_matter_record",
-    "may_assign_link",
-    "may_record_matter",
+    "link_right",
     "work_team_member_add",
     "work_team_member_end",
 ]
@@ -40,24 +40,23 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _link_right(level: str) -> Right:
-    # County leaders are assigned by the county; a township's leaders by the township (or county).
+def link_right(level: str) -> Right:
+    """The right that assigns (and ends) a link of a leader of `level`: county leaders are
+    assigned by the county, a township's leaders by the township (or the county)."""
     return Right.SUPERVISE if level == LeaderLevel.COUNTY else Right.EDIT
 
 
-def may_assign_link(user: AnyUser, code: str, level: str | None = None) -> bool:
-    """True if `user` may link a leader of `level` (None: any level) to the village `code`."""
+def may_step(user: AnyUser, link: LeaderLink, step: str) -> bool:
+    """True if `user` may take `step` on the link: "end" it early (who assigns it) or record a
+    "matter" (the leader themself, or the staff managing the village)."""
     scope = scope_for(user)
-    if level is None:
-        return scope.allows(Right.EDIT, code)
-    return scope.allows(_link_right(level), code)
-
-
-def may_record_matter(user: AnyUser, link: LeaderLink) -> bool:
-    """The leader themself, or the staff managing the village."""
-    return link.leader_id == getattr(user, "pk", None) or scope_for(user).allows(
-        Right.EDIT, link.area_code
-    )
+    if step == "end":
+        return scope.allows(link_right(link.level), link.area_code)
+    if step == "matter":
+        return link.leader_id == getattr(user, "pk", None) or scope.allows(
+            Right.EDIT, link.area_code
+        )
+    return False
 
 
 def _save(row, message: str):
@@ -82,7 +81,7 @@ def leader_link_assign(
     start_date: dt.date,
 ) -> LeaderLink:
     """Link `leader` to `village` for three years from `start_date` (一定三年不变)."""
-    require(actor, _link_right(level), village.code)
+    require(actor, link_right(level), village.code)
     if level not in LeaderLevel.values or kind not in LinkKind.values:
         raise ValidationError(_("Choose the level and the kind of link."))
     post = (post or "").strip()
@@ -105,7 +104,7 @@ def leader_link_assign(
 @transaction.atomic
 def leader_link_end(*, actor: Actor, link: LeaderLink, on: dt.date, reason: str) -> LeaderLink:
     """End a link before its term (a leader moved, replaced): the link and its record stay."""
-    require(actor, _link_right(link.level), link.area_code)
+    require(actor, link_right(link.level), link.area_code)
     link = LeaderLink.objects.select_for_update().get(pk=link.pk)
     if link.ended_on:
         raise ValidationError(_("The link has already ended."))
@@ -130,7 +129,7 @@ def leader_matter_record(
     problem: Problem | None = None,
 ) -> LeaderMatter:
     """一事一记账: a matter the leader took on in the linked village, and what was done."""
-    if not may_record_matter(actor, link):
+    if not may_step(actor, link, "matter"):
         raise PermissionDenied(_("Only the leader or the village's managers record its matters."))
     if date > today():
         raise ValidationError({"date": _("A matter is recorded once it is dealt with.")})

@@ -34,7 +34,8 @@ from ..forms_links import (
     WorkTeamFilterSet,
     WorkTeamMemberForm,
 )
-from ..models import LeaderLink, PresenceVisit, Problem, WorkTeamMember
+from ..models import LeaderLink, WorkTeamMember
+from ..services import links as link_services
 
 TEMPLATES = "supervision/links/"
 
@@ -156,17 +157,12 @@ class LeaderLinkDetailView(ScopedDetailView):
         link, user, on = self.object, self.request.user, today()
         link.idle = selectors.idle_last_quarter(link, on)
         bound = kwargs.get("bound") or {}
-        # The link's visits are read through the link, which the reader sees (a leader without
-        # an area role sees their own).
-        visits = PresenceVisit.objects.filter(
-            person_id=link.leader_id,
-            village_id=link.village_id,
-            date__gte=link.start_date,
-            date__lt=link.end,
-        ).order_by("-date", "-pk")
-        may_matter = services.may_record_matter(user, link) and link.start_date <= on < link.end
-        may_end = not link.ended_on and services.may_assign_link(user, link.area_code, link.level)
-        problems = Problem.objects.filter(village_id=link.village_id).order_by("-opened_on")
+        visits = selectors.link_visits(link)
+        may_matter = (
+            link_services.may_step(user, link, "matter") and link.start_date <= on < link.end
+        )
+        may_end = not link.ended_on and link_services.may_step(user, link, "end")
+        problems = selectors.link_problems(user, link)
         ctx.update(
             link=link,
             village=link.village,
@@ -192,8 +188,9 @@ class LeaderLinkStepView(LoginRequiredMixin, View):
     def post(self, request, pk, step):
         link = get_object_or_404(LeaderLink.objects.visible_to(request.user), pk=pk)
         if step == "matter":
-            problems = Problem.objects.filter(village_id=link.village_id)
-            form = LeaderMatterForm(request.POST, problems=problems)
+            form = LeaderMatterForm(
+                request.POST, problems=selectors.link_problems(request.user, link)
+            )
             service = services.leader_matter_record
         elif step == "end":
             form = LeaderLinkEndForm(request.POST)

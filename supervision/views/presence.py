@@ -104,6 +104,10 @@ class PresenceVisitCreateView(LoginRequiredMixin, FormView):
             apply_validation_error(form, e)
             return self.form_invalid(form)
         messages.success(self.request, _("Visit recorded."))
+        # A linked leader goes back to the link's page (they may hold no role to see the rest).
+        link = selectors.leader_link_of(visit.person_id, visit.village_id, visit.date)
+        if link is not None:
+            return redirect(reverse("supervision:link-detail", args=[link.pk]))
         return redirect(reverse("supervision:presence-person", args=[visit.person_id]))
 
 
