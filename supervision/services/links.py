@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.dates import today
+from core.public_cache import public_changed
 from core.rights import AnyUser, Right, require, scope_for
 from core.types import Actor
 from core.validators import check_reason
@@ -98,6 +99,7 @@ def leader_link_assign(
         assigned_by=actor,
         area_code=village.code,
     )
+    public_changed(village.code)  # the public page lists the linked leaders
     return _save(link, _("The leader already holds a link of this kind over that term."))
 
 
@@ -114,6 +116,7 @@ def leader_link_end(*, actor: Actor, link: LeaderLink, on: dt.date, reason: str)
     link.end_reason = check_reason(reason, field="reason")
     link.full_clean()
     link.save(update_fields=["ended_on", "end_reason"])
+    public_changed(link.area_code)
     return link
 
 

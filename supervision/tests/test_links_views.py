@@ -253,3 +253,14 @@ def test_queries_do_not_grow_with_the_links(client, api, supervisor, county, pag
         return len(ctx.captured_queries)
 
     assert count("370830110", 2) == count("370830111", 30)
+
+
+def test_the_public_page_lists_the_linked_leaders_without_phones(linked, leader, village):
+    from django.test import Client
+
+    leader.email = "leader@example.org"
+    leader.save()
+    page = Client().get(reverse("public:village", args=[village.code])).content.decode()
+    part = page.split('data-testid="public-linked-leaders"')[1].split("</ul>")[0]
+    assert "张副书记" in part and "县委副书记" in part and str(linked.term_end.year) in part
+    assert "leader@example.org" not in page and "leader" not in part
