@@ -220,3 +220,40 @@ def test_work_team_roster(insider, outsider, village):
         unit="县委组织部",
         start_date=D(2025, 6, 2),
     ).pk
+
+
+def test_the_work_team_norm_applies_to_the_roster_of_a_backward_village(insider, contact, village):
+    from supervision.choices import PresenceRole
+    from supervision.periods import week_start
+
+    monday = week_start(dt.date.today() - dt.timedelta(days=10))
+    village.is_backward = True
+    village.save()
+    # Without a roster, the contact cadre of a backward village owes the team's norm (as before).
+    dues = selectors.presence_due(monday)
+    assert [(d.person_id, d.role) for d in dues] == [(contact.pk, PresenceRole.WORK_TEAM)]
+    person = UserFactory(username="team")
+    services.work_team_member_add(
+        actor=insider,
+        village=village,
+        person=person,
+        role=WorkTeamRole.MEMBER,
+        unit="县司法局",
+        start_date=monday,  # the whole week
+    )
+    late = UserFactory(username="late")
+    services.work_team_member_add(
+        actor=insider,
+        village=village,
+        person=late,
+        role=WorkTeamRole.MEMBER,
+        unit="县司法局",
+        start_date=monday + dt.timedelta(days=1),  # joins within the week: owes nothing yet
+    )
+    dues = {d.person_id: d.role for d in selectors.presence_due(monday)}
+    assert dues == {contact.pk: PresenceRole.CONTACT_CADRE, person.pk: PresenceRole.WORK_TEAM}
+    # A roster in a village that is not backward sets no norm.
+    village.is_backward = False
+    village.save()
+    dues = {d.person_id: d.role for d in selectors.presence_due(monday)}
+    assert dues == {contact.pk: PresenceRole.CONTACT_CADRE}
