@@ -257,3 +257,38 @@ def test_the_work_team_norm_applies_to_the_roster_of_a_backward_village(insider,
     village.save()
     dues = {d.person_id: d.role for d in selectors.presence_due(monday)}
     assert dues == {contact.pk: PresenceRole.CONTACT_CADRE}
+
+
+def test_the_roster_leader_reports_quarterly_in_place_of_the_contact_cadre(
+    insider, township, village
+):
+    from supervision.choices import ReporterKind
+    from supervision.tests.quarterly_helpers import YEAR, report
+    from villages.tests.factories import ContactAssignmentFactory
+
+    cadre = UserFactory(username="cadre")
+    ContactAssignmentFactory(cadre=cadre, village=village, start_date=D(YEAR, 1, 1))
+    first_secretary = UserFactory(username="first", last_name="刘", first_name="书记")
+    services.work_team_member_add(
+        actor=insider,
+        village=village,
+        person=first_secretary,
+        role=WorkTeamRole.FIRST_SECRETARY,
+        unit="县委组织部",
+        start_date=D(YEAR, 4, 1),  # from the second quarter
+    )
+    services.work_team_member_add(  # a member reports nothing
+        actor=insider,
+        village=village,
+        person=UserFactory(username="member"),
+        role=WorkTeamRole.MEMBER,
+        unit="县委组织部",
+        start_date=D(YEAR, 4, 1),
+    )
+    rows = {
+        r.obj.pk: r.rollup.expected
+        for r in selectors.year_rollup(insider, township, YEAR)
+        if r.kind == ReporterKind.CONTACT_LEADER
+    }
+    assert rows == {cadre.pk: [1], first_secretary.pk: [2, 3, 4]}
+    assert report(insider, 2, person=first_secretary, township=township).pk
