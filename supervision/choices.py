@@ -222,6 +222,7 @@ class WarningRule(models.TextChoices):
     NO_SIGNING = "no_signing", _("A month without a signing day (联签)")
     UNSIGNED_VOUCHERS = "unsigned_vouchers", _("Vouchers waiting for signatures (联签)")
     QUARTERLY_MISSING = "quarterly_missing", _("Cadres without their quarterly report")
+    LEADER_IDLE = "leader_idle", _("A linked leader did not visit in the last quarter")
 
 
 #: the level each rule raises by default; a county may change them
@@ -242,6 +243,7 @@ DEFAULT_RULE_LEVELS = {
     WarningRule.NO_SIGNING: WarningLevel.YELLOW,
     WarningRule.UNSIGNED_VOUCHERS: WarningLevel.YELLOW,
     WarningRule.QUARTERLY_MISSING: WarningLevel.YELLOW,
+    WarningRule.LEADER_IDLE: WarningLevel.YELLOW,
 }
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from core.rights import AnyUser
@@ -23,6 +23,7 @@ __all__ = [
     "leader_link_of",
     "link_problems",
     "link_visits",
+    "idle_link_facts",
     "leader_links",
     "link_matters",
     "linked_villages",
@@ -134,3 +135,27 @@ def village_leader_links(village, on: dt.date):
 def work_team_members():
     """Work team members with what their list shows."""
     return WorkTeamMember.objects.select_related("village__township", "person")
+
+
+def idle_link_facts(quarter: Period, codes: list[str] | None) -> dict[int, list[str]]:
+    """The leaders (by name, per village id) linked to a village for the whole of `quarter`
+    who recorded no visit to it in that quarter (the warning rule). One query."""
+    visited = PresenceVisit.objects.filter(
+        person_id=OuterRef("leader_id"),
+        village_id=OuterRef("village_id"),
+        date__gte=quarter.start,
+        date__lte=quarter.end,
+    )
+    links = (
+        LeaderLink.objects.filter(start_date__lte=quarter.start)
+        .filter(Q(ended_on__isnull=True, term_end__gt=quarter.end) | Q(ended_on__gt=quarter.end))
+        .exclude(Exists(visited))
+    )
+    if codes is not None:
+        links = links.filter(area_code__in=codes)
+    out: dict[int, list[str]] = {}
+    for village_id, last, first, username in links.order_by(
+        "village_id", "leader__last_name", "leader__first_name"
+    ).values_list("village_id", "leader__last_name", "leader__first_name", "leader__username"):
+        out.setdefault(village_id, []).append(f"{last}{first}".strip() or username)
+    return out

@@ -292,3 +292,21 @@ def test_the_roster_leader_reports_quarterly_in_place_of_the_contact_cadre(
     }
     assert rows == {cadre.pk: [1], first_secretary.pk: [2, 3, 4]}
     assert report(insider, 2, person=first_secretary, township=township).pk
+
+
+def test_a_linked_leader_without_a_visit_in_the_last_quarter_raises_a_warning(
+    supervisor, leader, village
+):
+    from supervision.choices import WarningRule
+    from supervision.models import VillageWarning
+
+    link(supervisor, leader, village, start=D(2025, 1, 1))
+    services.warnings_evaluate(on=D(2025, 4, 10), village_codes=[village.code])
+    reasons = VillageWarning.objects.get(village=village).reasons
+    assert [r for r in reasons if r["rule"] == WarningRule.LEADER_IDLE]
+    assert "张县长" in str(reasons)
+    _visit(leader, village, D(2025, 4, 2))  # a visit in Q2 does not help Q2's evaluation of Q1
+    _visit(leader, village, D(2025, 3, 31))
+    services.warnings_evaluate(on=D(2025, 4, 10), village_codes=[village.code])
+    warning = VillageWarning.objects.filter(village=village).first()
+    assert not warning or not [r for r in warning.reasons if r["rule"] == WarningRule.LEADER_IDLE]
