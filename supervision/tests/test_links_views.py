@@ -264,3 +264,41 @@ def test_the_public_page_lists_the_linked_leaders_without_phones(linked, leader,
     part = page.split('data-testid="public-linked-leaders"')[1].split("</ul>")[0]
     assert "张副书记" in part and "县委副书记" in part and str(linked.term_end.year) in part
     assert "leader@example.org" not in page and "leader" not in part
+
+
+def test_api_assigns_ends_and_keeps_the_roster(api, supervisor, insider, leader, village):
+    body = {
+        "leader": "leader",
+        "level": "county",
+        "post": "县委副书记",
+        "village": village.code,
+        "kind": "model",
+        "start_date": str(START),
+    }
+    api_login(api, insider)
+    assert api.post(API, body, format="json").status_code == 403  # a county leader
+    api_login(api, supervisor)
+    response = api.post(API, body, format="json")
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["term_end"] == str(services.add_years(START, 3))
+    assert data["visits_year"] == 0 and "phone" not in str(data)
+    assert api.post(API, body, format="json").status_code == 400  # overlapping
+    end = {"on": str(today()), "reason": "工作调整，另行安排"}
+    response = api.post(f"{API}{data['id']}/end/", end, format="json")
+    assert response.status_code == 200 and response.json()["ended_on"] == str(today())
+
+    UserFactory(username="teamer")
+    api_login(api, insider)
+    team = {
+        "village": village.code,
+        "person": "teamer",
+        "role": "first_secretary",
+        "unit": "县委组织部",
+        "start_date": str(START),
+    }
+    response = api.post(TEAM_API, team, format="json")
+    assert response.status_code == 201, response.content
+    pk = response.json()["id"]
+    response = api.post(f"{TEAM_API}{pk}/end/", {"on": str(today())}, format="json")
+    assert response.status_code == 200 and response.json()["end_date"] == str(today())
