@@ -89,11 +89,12 @@ def linked_villages(user: AnyUser, on: dt.date):
     return Village.objects.filter(Q(pk__in=links) | Q(pk__in=teams))
 
 
-def leader_link_of(person_id: int, village_id: int, day: dt.date):
-    """The person's link to the village in force on `day`, or None."""
-    return (
-        LeaderLink.objects.active_on(day).filter(leader_id=person_id, village_id=village_id).first()
-    )
+def leader_link_of(person_id: int, village_id: int | None, day: dt.date):
+    """The person's link to the village (None: to any village) in force on `day`, or None."""
+    links = LeaderLink.objects.active_on(day).filter(leader_id=person_id)
+    if village_id is not None:
+        links = links.filter(village_id=village_id)
+    return links.order_by("pk").first()
 
 
 def link_visits(link):

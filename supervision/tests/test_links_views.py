@@ -302,3 +302,12 @@ def test_api_assigns_ends_and_keeps_the_roster(api, supervisor, insider, leader,
     pk = response.json()["id"]
     response = api.post(f"{TEAM_API}{pk}/end/", {"on": str(today())}, format="json")
     assert response.status_code == 200 and response.json()["end_date"] == str(today())
+
+
+def test_the_presence_menu_leads_a_leader_to_their_links(client, leader, linked, insider):
+    login(client, leader)
+    response = client.get(reverse("supervision:presence-home"))
+    assert response["Location"] == LIST
+    login(client, insider)
+    response = client.get(reverse("supervision:presence-home"))
+    assert response["Location"] == reverse("supervision:presence-list")

@@ -221,11 +221,18 @@ class PresencePersonView(LoginRequiredMixin, TemplateView):
 
 
 class PresenceHomeView(LoginRequiredMixin, View):
-    """The menu's entry: one's own page for a contact cadre, the list for the others."""
+    """The menu's entry: one's own page for a contact cadre, one's links for a linked leader,
+    the list for the others."""
 
     def get(self, request):
         if selectors.is_contact_cadre(request.user):
             return redirect(reverse("supervision:presence-person", args=[request.user.pk]))
+        user = request.user
+        if not scope_for(user).anywhere(Right.SEE) and selectors.leader_link_of(
+            user.pk, None, today()
+        ):
+            # A linked leader without an area role: their links, each with its record button.
+            return redirect(reverse("supervision:link-list"))
         return redirect(reverse("supervision:presence-list"))
 
 
