@@ -310,3 +310,17 @@ def test_a_linked_leader_without_a_visit_in_the_last_quarter_raises_a_warning(
     services.warnings_evaluate(on=D(2025, 4, 10), village_codes=[village.code])
     warning = VillageWarning.objects.filter(village=village).first()
     assert not warning or not [r for r in warning.reasons if r["rule"] == WarningRule.LEADER_IDLE]
+
+
+def test_a_link_is_in_force_from_its_first_day_to_the_day_before_its_end(
+    supervisor, leader, village
+):
+    row = link(supervisor, leader, village, start=D(2025, 1, 1))
+    active = LeaderLink.objects.active_on
+    assert not active(D(2024, 12, 31)).exists()
+    assert active(D(2025, 1, 1)).exists() and active(D(2027, 12, 31)).exists()
+    assert not active(D(2028, 1, 1)).exists()
+    services.leader_link_end(actor=supervisor, link=row, on=D(2026, 3, 1), reason="调任外县工作")
+    assert active(D(2026, 2, 28)).exists() and not active(D(2026, 3, 1)).exists()
+    with pytest.raises(ValidationError):  # only once
+        services.leader_link_end(actor=supervisor, link=row, on=D(2026, 4, 1), reason="再次终止")
