@@ -33,6 +33,7 @@ from supervision.api import (
     bottomup,
     cycle,
     fivegood,
+    links,
     presence,
     problems,
     quarterly,
@@ -83,6 +84,7 @@ for part in (
     presence,
     fivegood,
     quarterly,
+    links,
 ):
     part.register(router)
 for part in (report_dashboards, report_runs, report_documents):

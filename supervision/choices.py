@@ -223,6 +223,7 @@ class WarningRule(models.TextChoices):
     NO_SIGNING = "no_signing", _("A month without a signing day (联签)")
     UNSIGNED_VOUCHERS = "unsigned_vouchers", _("Vouchers waiting for signatures (联签)")
     QUARTERLY_MISSING = "quarterly_missing", _("Cadres without their quarterly report")
+    LEADER_IDLE = "leader_idle", _("A linked leader did not visit in the last quarter")
 
 
 #: the level each rule raises by default; a county may change them
@@ -243,6 +244,7 @@ DEFAULT_RULE_LEVELS = {
     WarningRule.NO_SIGNING: WarningLevel.YELLOW,
     WarningRule.UNSIGNED_VOUCHERS: WarningLevel.YELLOW,
     WarningRule.QUARTERLY_MISSING: WarningLevel.YELLOW,
+    WarningRule.LEADER_IDLE: WarningLevel.YELLOW,
 }
 
 
@@ -377,3 +379,42 @@ class FieldFormKind(enum.StrEnum):
     REDEMPTION = "redemption"
     INSPECTION_START = "inspection_start"
     INSPECTION = "inspection"
+
+
+# ------------------------------------------------------------------ 双联一带, 四包, work teams
+
+
+class LeaderLevel(models.TextChoices):
+    """A linked leader's level (seed 000: every county and township leader links villages)."""
+
+    COUNTY = "county", _("County leader")
+    TOWNSHIP = "township", _("Township leader")
+
+
+class LinkKind(models.TextChoices):
+    """What a leader's link to a village is for: 双联一带 (a model village and a backward branch)
+    and 四包 (the county's leaders and departments take on the hard, disorderly, poor and weak
+    villages)."""
+
+    MODEL = "model", _("Model village (party-building)")
+    BACKWARD = "backward", _("Backward branch")
+    HARD = "hard", _("Hard village")
+    DISORDERLY = "disorderly", _("Disorderly village")
+    POOR = "poor", _("Poor village")
+    WEAK = "weak", _("Weak village")
+
+
+#: 一定三年不变: a link is made for three years
+LINK_TERM_YEARS = 3
+
+
+class WorkTeamRole(models.TextChoices):
+    """A member's role in a village's work team (驻村工作队, 包村工作组)."""
+
+    FIRST_SECRETARY = "first_secretary", _("First secretary")
+    LEADER = "leader", _("Team leader")
+    MEMBER = "member", _("Team member")
+
+
+#: the roles that lead a team (they report quarterly as contact-team leaders, 四述双评)
+WORK_TEAM_LEADS = (WorkTeamRole.FIRST_SECRETARY, WorkTeamRole.LEADER)

@@ -49,7 +49,6 @@ from villages.models import ContactAssignment, Village
 from .choices import (
     DEFAULT_DUE_MONTHS,
     DEFAULT_GRADE_FLOORS,
-    DEFAULT_PRESENCE_NORMS,
     DEFAULT_REVIEW_DIMENSIONS,
     HALF_DAYS_A_DAY,
     TASK_PERIOD,
@@ -185,6 +184,7 @@ class SupervisionDemoResult:
     presence_visits: int = 0
     five_good_ratings: int = 0
     quarterly_reports: int = 0
+    leader_links: int = 0
     warnings: int = 0
     light: bool = False
     seconds: float = 0.0
@@ -210,10 +210,13 @@ class SupervisionDemoResult:
                 "warnings": self.warnings,
             }
             + " "
-            + _("%(n)d visits of contact cadres in the villages.") % {"n": self.presence_visits}
+            + _("%(n)d visits of contact cadres, work teams and leaders in the villages.")
+            % {"n": self.presence_visits}
             + " "
             + _("%(n)d quarterly reports of cadres to their townships.")
             % {"n": self.quarterly_reports}
+            + " "
+            + _("%(n)d villages linked to county and township leaders.") % {"n": self.leader_links}
         )
 
 
@@ -903,31 +906,31 @@ PRESENCE_SHORT_SHARE = 0.15
 
 
 def _presence(seed: int, villages: list[Village], on: dt.date) -> int:
-    """Visits of the first county's contact cadres over the last four finished weeks and the
-    current one so far: most meet the county's norm (half a day, a day in a backward village),
-    about one duty in seven falls short; then the finished weeks are evaluated."""
+    """Visits of the first county's contact cadres and work teams over the last four finished
+    weeks and the current one so far: most meet the county's norm (half a day; a day for a
+    backward village's work team), about one duty in seven falls short; then the finished weeks
+    are evaluated."""
     from . import services
-    from .selectors.presence import presence_role
+    from .selectors.presence import presence_due
 
     rng = random.Random(f"presence:{seed}")
     current = week_start(on)
     mondays = [current - dt.timedelta(days=7 * n) for n in range(PRESENCE_WEEKS, -1, -1)]
     by_pk = {v.pk: v for v in villages}
-    pairs = sorted(
-        set(
-            ContactAssignment.objects.active(on)
-            .filter(village_id__in=by_pk)
-            .values_list("cadre_id", "village_id")
-        )
-    )
+    scope = Village.objects.filter(pk__in=by_pk)
     used: dict[tuple[int, dt.date], int] = defaultdict(int)
     rows = []
     for monday in mondays:
-        for cadre_id, village_id in pairs:
+        # Who owes what that week, as the norm's rules say (contact cadres, work teams).
+        dues = presence_due(monday, scope)
+        # The week's share of duties left short, drawn as a number (a small county's week
+        # always shows a few).
+        short = set(rng.sample(range(len(dues)), round(len(dues) * PRESENCE_SHORT_SHARE)))
+        for i, due in enumerate(dues):
+            cadre_id, village_id, norm = due.person_id, due.village_id, due.required
             village = by_pk[village_id]
-            norm = DEFAULT_PRESENCE_NORMS[presence_role(village.is_backward)]
             owed = norm
-            if rng.random() < PRESENCE_SHORT_SHARE:
+            if i in short:
                 owed = rng.randrange(norm)  # short: none, or one half day of a backward day
             days = [monday + dt.timedelta(days=d) for d in range(5)]  # the working days
             rng.shuffle(days)
@@ -1015,7 +1018,13 @@ def build_supervision_demo(
         # After the rectifications, which mark the backward villages whose norm is higher.
         for v in in_first:
             v.refresh_from_db(fields=["is_backward"])
-        totals["presence_visits"] = _presence(seed, in_first, on)
+        # Before the presence: the work teams of the backward villages owe the team's norm.
+        from .demo_links import build_links_demo
+
+        totals["leader_links"], leader_visits = build_links_demo(
+            seed=seed, villages=in_first, on=on, actor=people.persona or people.admin
+        )
+        totals["presence_visits"] = _presence(seed, in_first, on) + leader_visits
         totals["quarterly_reports"] = build_quarterly_demo(
             seed=seed, villages=in_first, on=on, recorder=people.persona or people.admin
         )

@@ -5,6 +5,7 @@ from .views import (
     corrections,
     cycle,
     fivegood,
+    links,
     presence,
     problems,
     quarterly,
@@ -26,4 +27,5 @@ urlpatterns = [
     *presence.urlpatterns,
     *fivegood.urlpatterns,
     *quarterly.urlpatterns,
+    *links.urlpatterns,
 ]

@@ -357,6 +357,9 @@ SPECTACULAR_SETTINGS = {
                 "WarningRule",
                 "RectificationState",
                 "ReporterKind",
+                "LeaderLevel",
+                "LinkKind",
+                "WorkTeamRole",
             ],
             "reports": ["ReportKind", "RunState"],
         }.items()

@@ -5,6 +5,7 @@ from .corrections import *  # noqa: F403
 from .cycle import *  # noqa: F403
 from .field import *  # noqa: F403
 from .fivegood import *  # noqa: F403
+from .links import *  # noqa: F403
 from .policy import *  # noqa: F403
 from .presence import *  # noqa: F403
 from .problems import *  # noqa: F403

@@ -3,6 +3,7 @@
 from .bottomup import *  # noqa: F403
 from .cycle import *  # noqa: F403
 from .fivegood import *  # noqa: F403
+from .links import *  # noqa: F403
 from .presence import *  # noqa: F403
 from .problems import *  # noqa: F403
 from .quarterly import *  # noqa: F403

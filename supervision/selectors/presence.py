@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, Sum
 
+from core.dates import today
 from core.rates import presence_rate
 from core.rights import AnyUser, Right
 from villages.models import ContactAssignment, Village
@@ -38,10 +39,15 @@ def presence_role(is_backward: bool) -> str:
     return PresenceRole.WORK_TEAM if is_backward else PresenceRole.CONTACT_CADRE
 
 
-def presence_villages(user: AnyUser):
+def presence_villages(user: AnyUser, on: dt.date | None = None):
     """The villages `user` may record their presence in: those whose supervision they organize
-    (a contact cadre's assigned villages, a township's or county's villages for its staff)."""
-    return Village.objects.with_right(user, Right.ORGANIZE).order_by("code")
+    (a contact cadre's assigned villages, a township's or county's villages for its staff), and
+    those they are linked to as a leader or serve on the work team of (双联一带, 四包)."""
+    from .links import linked_villages
+
+    organized = Village.objects.with_right(user, Right.ORGANIZE).values("pk")
+    linked = linked_villages(user, on or today()).values("pk")
+    return Village.objects.filter(Q(pk__in=organized) | Q(pk__in=linked)).order_by("code")
 
 
 def is_contact_cadre(user: AnyUser) -> bool:
@@ -82,34 +88,51 @@ def _name(last: str, first: str, username: str) -> str:
 
 def presence_due(monday: dt.date, villages=None) -> list[PresenceDue]:
     """Every duty of the week starting `monday`: each contact cadre assigned to a village for the
-    whole week (an assignment that starts or ends within the week owes nothing that week), the
-    county's norm for the village, and the half days recorded. `villages`: a Village queryset
-    (None: all). Three queries."""
+    whole week, and each work team member on a backward village's roster for the whole week (a
+    period that starts or ends within the week owes nothing that week), the county's norm for
+    the village, and the half days recorded. The work team's norm (seed 002) applies to the
+    roster's members; a contact cadre of a backward village without a roster is still held to
+    it, as before the rosters (a village with one holds its contact cadre to the contact
+    cadre's norm). Linked leaders (双联一带) owe no weekly norm. `villages`: a Village queryset
+    (None: all). Four queries."""
+    from ..models import WorkTeamMember
+
     sunday = week_end(monday)
+    columns = ("village_id", "village__code", "village__name", "village__is_backward")
     assignments = ContactAssignment.objects.filter(start_date__lte=monday).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=sunday)
+    )
+    team = WorkTeamMember.objects.filter(start_date__lte=monday, village__is_backward=True).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=sunday)
     )
     if villages is not None:
         assignments = assignments.filter(village__in=villages.values("pk"))
-    pairs = (
-        assignments.order_by("village__code", "cadre_id")
-        .values_list(
-            "cadre_id",
-            "cadre__last_name",
-            "cadre__first_name",
-            "cadre__username",
-            "village_id",
-            "village__code",
-            "village__name",
-            "village__is_backward",
+        team = team.filter(village__in=villages.values("pk"))
+    person = ("__last_name", "__first_name", "__username")
+    rows = [
+        (PresenceRole.CONTACT_CADRE, r)
+        for r in assignments.order_by().values_list(
+            "cadre_id", *(f"cadre{p}" for p in person), *columns
         )
-        .distinct()
-    )
-    pairs = list(pairs)
-    if not pairs:
+    ] + [
+        (PresenceRole.WORK_TEAM, r)
+        for r in team.order_by().values_list("person_id", *(f"person{p}" for p in person), *columns)
+    ]
+    if not rows:
         return []
+    with_roster = {r[4] for role, r in rows if role == PresenceRole.WORK_TEAM}
+    duties: dict[tuple[int, int], tuple] = {}
+    for role, r in rows:
+        person_id, village_id, is_backward = r[0], r[4], r[7]
+        if role == PresenceRole.CONTACT_CADRE and is_backward and village_id not in with_roster:
+            role = presence_role(is_backward)
+        key = (person_id, village_id)
+        # One duty per person and village; a contact cadre on the roster owes the team's norm.
+        if key not in duties or role == PresenceRole.WORK_TEAM:
+            duties[key] = (role, r)
+    pairs = sorted(duties.values(), key=lambda d: (d[1][5], d[1][0]))
     visits = PresenceVisit.objects.filter(
-        date__gte=monday, date__lte=sunday, village_id__in={p[4] for p in pairs}
+        date__gte=monday, date__lte=sunday, village_id__in={r[4] for _role, r in pairs}
     )
     recorded = {
         (row["person_id"], row["village_id"]): row["n"]
@@ -117,12 +140,11 @@ def presence_due(monday: dt.date, villages=None) -> list[PresenceDue]:
     }
     policies = {
         p.area_code: p
-        for p in SupervisionPolicy.objects.filter(area_code__in={p[5][:6] for p in pairs})
+        for p in SupervisionPolicy.objects.filter(area_code__in={r[5][:6] for _role, r in pairs})
     }
     out = []
-    for person_id, last, first, username, village_id, code, name, is_backward in pairs:
+    for role, (person_id, last, first, username, village_id, code, name, _backward) in pairs:
         policy = policies.get(code[:6]) or SupervisionPolicy(area_code=code[:6])
-        role = presence_role(is_backward)
         out.append(
             PresenceDue(
                 person_id=person_id,

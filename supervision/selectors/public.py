@@ -13,11 +13,12 @@ from django.db.models import Q
 
 from cadres.choices import CERTIFIED_POSTS, PledgeState, PostKind
 from cadres.models import Pledge, Post, Promise
+from core.dates import today
 from core.rates import format_percent
 from villages.models import Village
 
-from ..choices import ProblemSource, RecordState
-from ..models import HearingQuestion, Problem, PromiseRedemption, PublicReportVote
+from ..choices import LinkKind, ProblemSource, RecordState
+from ..models import HearingQuestion, LeaderLink, Problem, PromiseRedemption, PublicReportVote
 
 __all__ = ["PUBLIC_ROWS", "public_village_record"]
 
@@ -122,7 +123,8 @@ def public_village_record(
     """The supervision a village's public page shows: the two committees, the secretary's and
     the chair's certificate and pledge with the redemption of each promise, the public
     reports' votes, the hearings' questions and answers, and the problems villagers raised
-    with their state to closure (a constant number of queries: seven). `between` (first and
+    with their state to closure, and the leaders linked to the village (双联一带, 四包: name,
+    post, kind, term; a constant number of queries: eight). `between` (first and
     last day, the 公开榜's quarter) keeps the votes and hearings held then and the problems
     open at some time then."""
     branch, committee, certified = _committees(village)
@@ -177,10 +179,24 @@ def public_village_record(
         .only("title", "source", "state", "opened_on", "deadline", "closed_on")
         .order_by("-opened_on", "-pk")[:PUBLIC_ROWS]
     )
+    on = today()
+    leaders = [
+        {
+            "name": f"{row.pop('leader__last_name')}{row.pop('leader__first_name')}".strip(),
+            **row,
+        }
+        for row in LeaderLink.objects.active_on(on)
+        .filter(village=village)
+        .order_by("level", "kind", "start_date")
+        .values("leader__last_name", "leader__first_name", "post", "kind", "start_date", "term_end")
+    ]
+    for row in leaders:
+        row["kind_label"] = LinkKind(row["kind"]).label
     return {
         "branch": branch,
         "committee": committee,
         "certified": certified,
+        "linked_leaders": leaders,
         "votes": votes,
         "hearing_questions": hearing_questions,
         "villager_problems": problems,

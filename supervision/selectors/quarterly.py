@@ -3,9 +3,10 @@ reported, who has not), and the year-end roll-up graded by the county's bands.
 
 Who owes a quarter's report: a village cadre holding a two-committee post in one of the
 township's villages on the quarter's last day, and a contact cadre assigned to one of its
-villages on that day (the township's contact-team leaders). A quarter is owed once it has
-begun. A person who reported a quarter also owed it (they were heard). Each selector is a fixed
-number of queries whatever the number of people.
+villages on that day (the township's contact-team leaders), or, for a village whose work team
+roster has a leader (first secretary, team leader) on that day, that leader instead. A quarter
+is owed once it has begun. A person who reported a quarter also owed it (they were heard).
+Each selector is a fixed number of queries whatever the number of people.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from ..choices import (
     ReporterKind,
     YearEndGrade,
 )
-from ..models import GradeBands, QuarterlyReport, YearEndEvaluation
+from ..models import GradeBands, QuarterlyReport, WorkTeamMember, YearEndEvaluation
 from ..periods import Period
 
 __all__ = [
@@ -219,7 +220,7 @@ def _reporters(
     user: AnyUser, township: Region, year: int, on: dt.date
 ) -> dict[tuple[str, int], Reporter]:
     """Everyone owing `township` a report in `year` (quarters begun by `on`), with their current
-    reports of the year and their confirmed evaluation: four queries."""
+    reports of the year and their confirmed evaluation: five queries."""
     begun = _quarters_begun(year, on)
     found: dict[tuple[str, int], Reporter] = {}
     year_start, year_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -246,6 +247,32 @@ def _reporters(
             f"{post.village.name} {post.get_kind_display()}",
         )
         reporter.expected |= quarters
+    # A village whose work team roster has a leader (first secretary, team leader) on a
+    # quarter's last day: that leader reports as the contact-team leader; elsewhere, as before
+    # the rosters, the village's contact cadre does.
+    leads = list(
+        WorkTeamMember.objects.visible_to(user)
+        .leads()
+        .filter(overlapping, village__township=township)
+        .select_related("person", "village")
+        .order_by("area_code", "start_date")
+    )
+    led: dict[int, set[int]] = {p.number: set() for p in begun}
+    for m in leads:
+        quarters = {p.number for p in begun if _held_on(m.start_date, m.end_date, p.end)}
+        for q in quarters:
+            led[q].add(m.village_id)
+        if not quarters:
+            continue
+        reporter = _add(
+            found,
+            ReporterKind.CONTACT_LEADER,
+            m.person,
+            _user_name(m.person),
+            township.code,
+            f"{m.village.name} {m.get_role_display()}",
+        )
+        reporter.expected |= quarters
     assignments = (
         ContactAssignment.objects.visible_to(user)
         .filter(overlapping, village__township=township)
@@ -253,7 +280,11 @@ def _reporters(
         .order_by("area_code", "start_date")
     )
     for a in assignments:
-        quarters = {p.number for p in begun if _held_on(a.start_date, a.end_date, p.end)}
+        quarters = {
+            p.number
+            for p in begun
+            if _held_on(a.start_date, a.end_date, p.end) and a.village_id not in led[p.number]
+        }
         if not quarters:
             continue
         reporter = _add(

@@ -36,6 +36,7 @@ from ..models import (
     VillageWarning,
 )
 from ..periods import Period, week_start
+from .links import idle_link_facts
 from .presence import shortfall_facts
 from .quarterly import missing_report_facts, report_quarter
 
@@ -169,6 +170,8 @@ class WarningFacts(TypedDict):
     unsigned: dict[int, UnsignedFacts]  # drafts unsigned for more than UNSIGNED_AFTER_DAYS
     report_quarter: Period  # the last quarter whose 四述双评 reports are due
     reports_missing: dict[int, list[str]]  # the cadres without it, by name
+    idle_quarter: Period  # the last finished quarter
+    idle_leaders: dict[int, list[str]]  # linked leaders who never visited in it, by name
 
 
 def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
@@ -274,6 +277,7 @@ def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
     }
 
     presence_week = week_start(on) - dt.timedelta(days=7)
+    last_quarter = Period.containing(PeriodKind.QUARTER, on).previous()
 
     late_results = defaultdict(list)
     for row in (
@@ -339,6 +343,8 @@ def warning_facts(on: dt.date, codes: list[str] | None) -> WarningFacts:
         "unsigned": unsigned,
         "report_quarter": report_quarter(on),
         "reports_missing": missing_report_facts(report_quarter(on), codes),
+        "idle_quarter": last_quarter,
+        "idle_leaders": idle_link_facts(last_quarter, codes),
     }
 
 

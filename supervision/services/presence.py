@@ -23,7 +23,7 @@ from .. import tasks_warnings
 from ..choices import HALF_DAYS_A_DAY, PHOTO_MAX_BYTES, PHOTO_TYPES, PRESENCE_BACKDATE_DAYS
 from ..models import PresenceShortfall, PresenceVisit
 from ..periods import week_start
-from ..selectors.presence import presence_due
+from ..selectors.presence import presence_due, presence_villages
 from .warnings import warnings_evaluate
 
 __all__ = [
@@ -93,10 +93,12 @@ def presence_visit_record(
     longitude: Decimal | None = None,
 ) -> PresenceVisit:
     """The actor records their own visit to a village they organize the supervision of (their
-    assigned village, for a contact cadre). A person has two half days a day across all
-    villages; a visit to a finished week re-evaluates that week's shortfalls of the village."""
-    require(actor, Right.ORGANIZE, village.code)
+    assigned village, for a contact cadre; a linked leader's or a work team member's village).
+    A person has two half days a day across all villages; a visit to a finished week
+    re-evaluates that week's shortfalls of the village."""
     on = today()
+    if not presence_villages(actor, on).filter(pk=village.pk).exists():
+        require(actor, Right.ORGANIZE, village.code)  # refuses, with the usual message
     _check_date(date, on)
     if half_days not in range(1, HALF_DAYS_A_DAY + 1):
         raise ValidationError({"half_days": _("A visit lasts one or two half days.")})

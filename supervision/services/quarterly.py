@@ -30,7 +30,7 @@ from ..choices import (
     QuarterlyReportState,
     ReporterKind,
 )
-from ..models import GradeBands, QuarterlyReport, YearEndEvaluation
+from ..models import GradeBands, QuarterlyReport, WorkTeamMember, YearEndEvaluation
 from ..periods import Period
 from ..selectors.quarterly import bands_for, year_rollup
 from .common import locked, require_state
@@ -105,6 +105,11 @@ def _leader_township(person: Any, township: Region, period: Period) -> None:
         ContactAssignment.objects.filter(
             cadre=person, village__township=township, start_date__lte=period.end
         )
+        .exclude(end_date__lt=period.start)
+        .exists()
+    ) or (
+        WorkTeamMember.objects.leads()
+        .filter(person=person, village__township=township, start_date__lte=period.end)
         .exclude(end_date__lt=period.start)
         .exists()
     )

@@ -213,6 +213,12 @@ def warning_reasons(
             "names": "、".join(names),
         }
         found.append((WarningRule.QUARTERLY_MISSING, text))
+    if leaders := facts["idle_leaders"].get(village_id):
+        text = _("No visit of the linked leader in %(period)s: %(names)s") % {
+            "period": facts["idle_quarter"].label(),
+            "names": "、".join(leaders),
+        }
+        found.append((WarningRule.LEADER_IDLE, text))
 
     if late := facts["late_results"].get(village_id):
         first = late[0]

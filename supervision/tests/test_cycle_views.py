@@ -408,6 +408,7 @@ POLICY_FORM = {
             "yellow_card",
             "no_signing",
             "unsigned_vouchers",
+            "leader_idle",
         )
     },
     "contact_presence_half_days": "1",

@@ -175,3 +175,22 @@ def test_cadres_report_quarterly_most_of_them_scored(built):
     # about one report in twelve is missing: the sheets have people to show
     owed = Post.objects.filter(end_date__isnull=True).count() * 8
     assert QuarterlyReport.objects.filter(kind=ReporterKind.VILLAGE_CADRE).count() < owed
+
+
+def test_leaders_link_villages_with_visits_and_backward_villages_have_work_teams(built):
+    from supervision import selectors
+    from supervision.choices import LinkKind, WorkTeamRole
+    from supervision.models import LeaderLink, LeaderMatter, WorkTeamMember
+
+    assert built.leader_links == LeaderLink.objects.count() > 10
+    kinds = set(LeaderLink.objects.values_list("kind", flat=True))
+    assert {LinkKind.MODEL, LinkKind.BACKWARD} <= kinds
+    links = list(selectors.leader_links(ON))
+    visited = [link for link in links if link.visits_year]
+    assert len(visited) > len(links) * 0.7  # most leaders visit
+    assert LeaderMatter.objects.exists()
+    backward = Village.objects.filter(is_backward=True)
+    assert backward.exists()
+    for v in backward:
+        roles = sorted(WorkTeamMember.objects.filter(village=v).values_list("role", flat=True))
+        assert roles == sorted([WorkTeamRole.FIRST_SECRETARY, WorkTeamRole.MEMBER] + ["member"])

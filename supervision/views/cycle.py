@@ -98,6 +98,8 @@ class VillageSupervisionView(ScopedDetailView):
             quarters=quarters,
             can_edit=scope.allows(Right.EDIT, self.object.code),
             warning=selectors.village_warning(self.request.user, self.object),
+            leader_links=list(selectors.village_leader_links(self.object, on)),
+            work_team=list(selectors.work_team_members().active_on(on).filter(village=self.object)),
         )
         return ctx
 

@@ -116,6 +116,10 @@ class PresenceVisitCreateView(FieldFormMixin, LoginRequiredMixin, FormView):
             apply_validation_error(form, e)
             return self.form_invalid(form)
         messages.success(self.request, _("Visit recorded."))
+        # A linked leader goes back to the link's page (they may hold no role to see the rest).
+        link = selectors.leader_link_of(visit.person_id, visit.village_id, visit.date)
+        if link is not None:
+            return redirect(reverse("supervision:link-detail", args=[link.pk]))
         return redirect(reverse("supervision:presence-person", args=[visit.person_id]))
 
 
@@ -229,11 +233,18 @@ class PresencePersonView(LoginRequiredMixin, TemplateView):
 
 
 class PresenceHomeView(LoginRequiredMixin, View):
-    """The menu's entry: one's own page for a contact cadre, the list for the others."""
+    """The menu's entry: one's own page for a contact cadre, one's links for a linked leader,
+    the list for the others."""
 
     def get(self, request):
         if selectors.is_contact_cadre(request.user):
             return redirect(reverse("supervision:presence-person", args=[request.user.pk]))
+        user = request.user
+        if not scope_for(user).anywhere(Right.SEE) and selectors.leader_link_of(
+            user.pk, None, today()
+        ):
+            # A linked leader without an area role: their links, each with its record button.
+            return redirect(reverse("supervision:link-list"))
         return redirect(reverse("supervision:presence-list"))
 
 
