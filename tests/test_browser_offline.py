@@ -1,0 +1,136 @@
+"""Field forms without signal (issue 21), on a phone (390×844) in Playwright's offline mode:
+a contact cadre opens the visit form once with signal (the service worker keeps it), loses the
+signal, records a visit (kept on the phone, 待同步 1), reloads the page still without signal (it
+opens from the worker's cache), and when the signal returns the visit is sent by itself, exactly
+once. A visit recorded offline for a village taken away before the signal returns comes back as a
+conflict shown with what was typed, and stays until discarded.
+
+The server's side is, until h21-server is merged, the stand-in of core/field_shim.py."""
+
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext
+from playwright.sync_api import expect
+
+from core.dates import today
+from supervision.models import PresenceVisit
+from villages.models import ContactAssignment
+from villages.tests.helpers import browser_login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+RECORD = "/supervision/presence/visits/record/"
+QUEUE = "/field/queue/"
+
+
+def zh(msgid):
+    """The words the page shows for `msgid` (Chinese once the catalogue has them)."""
+    with translation.override("zh-hans"):
+        return gettext(msgid)
+
+
+def wait_kept(page, path):
+    """Wait until the service worker controls the page and keeps `path` in its pages' cache."""
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function(
+        """async (path) => {
+            const cache = await caches.open("cunjian-pages");
+            const keys = await cache.keys();
+            return keys.some((r) => { const u = new URL(r.url); return u.pathname + u.search === path; });
+        }""",
+        arg=path,
+    )
+
+
+def record_offline(page, work):
+    form = page.get_by_test_id("visit-form")
+    form.locator("#id_date").fill(today().isoformat())
+    form.locator("#id_half_days_0").check()
+    form.locator("#id_work_done").fill(work)
+    form.locator("button[type=submit]").click()
+    expect(page.get_by_test_id("saved-offline")).to_contain_text(
+        zh("Saved on this phone, waiting to sync.")
+    )
+
+
+def test_a_visit_recorded_without_signal_is_sent_once_when_the_signal_returns(
+    page, village, contact
+):
+    browser_login(page, "contact")
+    page.goto(page.base_url + RECORD)
+    wait_kept(page, RECORD)
+    wait_kept(page, QUEUE)  # from /field/data/
+
+    page.context.set_offline(True)
+    record_offline(page, "入户走访困难群众")
+    badge = page.get_by_test_id("offline-badge")
+    expect(badge).to_be_visible()
+    expect(badge).to_have_text(f"{zh('To sync')} 1")
+    assert not PresenceVisit.objects.exists()
+
+    # Still no signal: the form's page opens from the phone, with the count.
+    response = page.reload()
+    assert response is not None and response.from_service_worker
+    expect(page.get_by_test_id("visit-form")).to_be_visible()
+    expect(badge).to_have_text(f"{zh('To sync')} 1")
+    # so does the queue's page, with what was typed
+    page.get_by_test_id("nav-offline").click()
+    page.wait_for_url(page.base_url + QUEUE)
+    item = page.get_by_test_id("queue-item")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("入户走访困难群众")
+    expect(item).to_contain_text(village.name)
+    expect(item.get_by_test_id("queue-status")).to_have_text(zh("To sync"))
+
+    # The signal returns: the queue is sent by itself, once.
+    page.context.set_offline(False)
+    synced = page.get_by_test_id("synced")
+    expect(synced).to_contain_text(zh("Synced"))
+    expect(page.get_by_test_id("queue-item")).to_have_count(0)
+    expect(page.get_by_test_id("nav-offline")).to_be_hidden()
+    visits = PresenceVisit.objects.filter(person=contact)
+    assert visits.count() == 1
+    visit = visits.get()
+    assert visit.village == village and visit.work_done == "入户走访困难群众"
+
+    # 立即同步 and a reload send nothing more; the link opens the record.
+    page.get_by_test_id("sync-now").click()
+    page.reload()
+    expect(page.get_by_test_id("queue-empty")).to_be_visible()
+    assert PresenceVisit.objects.count() == 1
+    page.goto(page.base_url + RECORD)  # the synced answer's link, on a fresh page
+    page.goto(page.base_url + f"/supervision/presence/visits/{visit.pk}/")
+    expect(page.locator("main")).to_contain_text("入户走访困难群众")
+
+
+def test_a_visit_for_a_village_taken_away_meanwhile_comes_back_as_a_conflict(
+    page, village, contact
+):
+    browser_login(page, "contact")
+    page.goto(page.base_url + RECORD)
+    wait_kept(page, RECORD)
+    wait_kept(page, QUEUE)
+    page.context.set_offline(True)
+    record_offline(page, "召开村民代表会议")
+
+    # The township moves the village to another contact cadre before the signal returns.
+    ContactAssignment.objects.filter(cadre=contact).delete()
+    page.goto(page.base_url + QUEUE)
+    page.context.set_offline(False)
+
+    item = page.get_by_test_id("queue-item")
+    expect(item.get_by_test_id("queue-status")).to_have_text(zh("Conflict"))
+    expect(item.get_by_test_id("queue-conflict")).to_contain_text(
+        zh("You no longer record visits in this village.")
+    )
+    expect(item.get_by_test_id("queue-typed")).to_contain_text("召开村民代表会议")
+    assert not PresenceVisit.objects.exists()
+    # kept (and counted) until the cadre discards it
+    page.reload()
+    expect(page.get_by_test_id("queue-item")).to_have_count(1)
+    expect(page.get_by_test_id("offline-badge")).to_have_text(f"{zh('To sync')} 1")
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_test_id("queue-delete").click()
+    expect(page.get_by_test_id("queue-item")).to_have_count(0)
+    expect(page.get_by_test_id("nav-offline")).to_be_hidden()
+    assert not PresenceVisit.objects.exists()
