@@ -36,7 +36,8 @@ def wait_kept(page, path):
         """async (path) => {
             const cache = await caches.open("cunjian-pages");
             const keys = await cache.keys();
-            return keys.some((r) => { const u = new URL(r.url); return u.pathname + u.search === path; });
+            const paths = keys.map((r) => new URL(r.url)).map((u) => u.pathname + u.search);
+            return paths.includes(path);
         }""",
         arg=path,
     )
@@ -73,6 +74,11 @@ def test_a_visit_recorded_without_signal_is_sent_once_when_the_signal_returns(
     assert response is not None and response.from_service_worker
     expect(page.get_by_test_id("visit-form")).to_be_visible()
     expect(badge).to_have_text(f"{zh('To sync')} 1")
+    # A page never kept (the list of visits) is not on the phone: the worker answers with the
+    # queue's page rather than the browser's error page.
+    page.goto(page.base_url + "/supervision/presence/visits/")
+    expect(page.get_by_test_id("queue")).to_be_attached()
+    page.goto(page.base_url + RECORD)
     # so does the queue's page, with what was typed
     page.get_by_test_id("nav-offline").click()
     page.wait_for_url(page.base_url + QUEUE)
