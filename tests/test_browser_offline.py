@@ -135,8 +135,67 @@ def test_a_visit_for_a_village_taken_away_meanwhile_comes_back_as_a_conflict(
     page.reload()
     expect(page.get_by_test_id("queue-item")).to_have_count(1)
     expect(page.get_by_test_id("offline-badge")).to_have_text(f"{zh('To sync')} 1")
-    page.once("dialog", lambda d: d.accept())
+    page.once("dialog", lambda d: d.dismiss())
     page.get_by_test_id("queue-delete").click()
-    expect(page.get_by_test_id("queue-item")).to_have_count(0)
+    expect(page.get_by_test_id("queue-item")).to_have_count(1)
+
+    # Signing out asks first, naming the count; then nothing of the user stays on the phone.
+    asked = []
+
+    def answer(dialog, accept):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    def log_out(accept):
+        page.locator(".navbar-toggler").click()
+        expect(page.locator(".navbar-collapse.show")).to_be_visible()
+        page.get_by_test_id("user-menu").click()
+        page.once("dialog", lambda d: answer(d, accept))
+        page.get_by_role("button", name=zh("Log out")).click()
+
+    log_out(accept=False)
+    expect(page.get_by_test_id("queue-item")).to_have_count(1)  # still signed in, still kept
+    page.reload()
+    log_out(accept=True)
+    page.wait_for_url("**/accounts/login/**")
+    assert len(asked) == 2 and all("1" in m for m in asked), asked
+    assert not page.evaluate("caches.has('cunjian-pages')")
+    browser_login(page, "contact")
     expect(page.get_by_test_id("nav-offline")).to_be_hidden()
+    page.goto(page.base_url + QUEUE)
+    expect(page.get_by_test_id("queue-empty")).to_be_visible()
     assert not PresenceVisit.objects.exists()
+
+
+def test_a_visit_refused_at_sync_is_corrected_in_its_form_and_sent_once(page, village, contact):
+    browser_login(page, "contact")
+    page.goto(page.base_url + RECORD)
+    wait_kept(page, RECORD)
+    wait_kept(page, QUEUE)
+    page.context.set_offline(True)
+    form = page.get_by_test_id("visit-form")
+    form.locator("#id_half_days_1").check()  # two half days, and no word of the work done
+    form.locator("button[type=submit]").click()
+    expect(page.get_by_test_id("saved-offline")).to_be_visible()
+    page.goto(page.base_url + QUEUE)
+    page.context.set_offline(False)
+
+    item = page.get_by_test_id("queue-item")
+    expect(item.get_by_test_id("queue-status")).to_have_text(zh("To correct"))
+    expect(item.get_by_test_id("queue-error")).to_have_count(1)  # beside the work done
+    assert not PresenceVisit.objects.exists()
+
+    # Reopened in its form, filled as it was typed, the error beside the field.
+    item.get_by_test_id("queue-edit").click()
+    form = page.get_by_test_id("visit-form")
+    expect(form.locator("#id_half_days_1")).to_be_checked()
+    expect(form.locator("#id_work_done + .invalid-feedback, .invalid-feedback")).to_have_count(1)
+    form.locator("#id_work_done").fill("督促整改财务公开问题")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    visit = PresenceVisit.objects.get(person=contact)
+    assert visit.half_days == 2 and visit.work_done == "督促整改财务公开问题"
+    expect(page.get_by_test_id("nav-offline")).to_be_hidden()
+    page.goto(page.base_url + QUEUE)
+    expect(page.get_by_test_id("queue-empty")).to_be_visible()
+    assert PresenceVisit.objects.count() == 1
