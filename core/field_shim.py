@@ -57,7 +57,8 @@ class PresenceVisitSyncShimView(PresenceVisitCreateView):
         except ValidationError as e:
             apply_validation_error(form, e)
             return self.form_invalid(form)
-        url = reverse("supervision:presence-detail", args=[visit.pk])
+        # where the form's ordinary answer goes (the person's page)
+        url = reverse("supervision:presence-person", args=[visit.person_id])
         cache.set(self._cache_key(), url, None)
         messages.success(self.request, _("Visit recorded."))
         return JsonResponse({"ok": True, "url": url, "replayed": False}, status=201)

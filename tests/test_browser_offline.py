@@ -99,14 +99,16 @@ def test_a_visit_recorded_without_signal_is_sent_once_when_the_signal_returns(
     visit = visits.get()
     assert visit.village == village and visit.work_done == "入户走访困难群众"
 
-    # 立即同步 and a reload send nothing more; the link opens the record.
+    # The answer's link opens the record's page; 立即同步 and a reload send nothing more.
+    with page.expect_navigation():
+        synced.get_by_role("link").click()
+    expect(page.locator("main")).to_contain_text("入户走访困难群众")
+    page.goto(page.base_url + QUEUE)
     page.get_by_test_id("sync-now").click()
+    expect(page.get_by_test_id("queue-empty")).to_be_visible()
     page.reload()
     expect(page.get_by_test_id("queue-empty")).to_be_visible()
     assert PresenceVisit.objects.count() == 1
-    page.goto(page.base_url + RECORD)  # the synced answer's link, on a fresh page
-    page.goto(page.base_url + f"/supervision/presence/visits/{visit.pk}/")
-    expect(page.locator("main")).to_contain_text("入户走访困难群众")
 
 
 def test_a_visit_for_a_village_taken_away_meanwhile_comes_back_as_a_conflict(
