@@ -9,14 +9,17 @@ two URLs are the lines marked SHIM in config/urls.py; nothing else refers to it.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.types import Actor
 from core.views import apply_validation_error
 from supervision import selectors, services
 from supervision.views.presence import PresenceVisitCreateView
@@ -33,7 +36,7 @@ def _login(request: HttpRequest) -> JsonResponse:
 class PresenceVisitSyncShimView(PresenceVisitCreateView):
     """The presence visit form answering the offline queue's replays in JSON."""
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method == "POST" and _syncing(request):
             if not request.user.is_authenticated:
                 return _login(request)
@@ -42,18 +45,19 @@ class PresenceVisitSyncShimView(PresenceVisitCreateView):
                 return JsonResponse(
                     {"ok": False, "conflict": "out_of_scope", "message": message}, status=409
                 )
-        return super().dispatch(request, *args, **kwargs)
+        return cast(HttpResponse, super().dispatch(request, *args, **kwargs))
 
     def _cache_key(self) -> str:
         return f"field-shim:{self.request.user.pk}:{self.request.POST.get('submission_key', '')}"
 
-    def form_valid(self, form):
+    def form_valid(self, form: Any) -> HttpResponse:
         if not _syncing(self.request):
-            return super().form_valid(form)
+            return cast(HttpResponse, super().form_valid(form))
         if url := cache.get(self._cache_key()):
             return JsonResponse({"ok": True, "url": url, "replayed": True})
         try:
-            visit = services.presence_visit_record(actor=self.request.user, **form.cleaned_data)
+            actor = cast(Actor, self.request.user)
+            visit = services.presence_visit_record(actor=actor, **form.cleaned_data)
         except ValidationError as e:
             apply_validation_error(form, e)
             return self.form_invalid(form)
@@ -63,9 +67,9 @@ class PresenceVisitSyncShimView(PresenceVisitCreateView):
         messages.success(self.request, _("Visit recorded."))
         return JsonResponse({"ok": True, "url": url, "replayed": False}, status=201)
 
-    def form_invalid(self, form):
+    def form_invalid(self, form: Any) -> HttpResponse:
         if not _syncing(self.request):
-            return super().form_invalid(form)
+            return cast(HttpResponse, super().form_invalid(form))
         errors = {name: [str(m) for m in msgs] for name, msgs in form.errors.items()}
         form_errors = errors.pop("__all__", [])
         return JsonResponse({"ok": False, "errors": errors, "form_errors": form_errors}, status=400)

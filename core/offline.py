@@ -59,7 +59,7 @@ def _read(name: str) -> bytes:
             return f.read()
     if staticfiles_storage.exists(name):
         with staticfiles_storage.open(name) as f:
-            return f.read()
+            return bytes(f.read())
     return b""
 
 

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from core.dates import today
 from supervision.models import PresenceVisit
 from villages.models import ContactAssignment
-from villages.tests.helpers import browser_login
+from villages.tests.helpers import PASSWORD, browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -201,3 +201,29 @@ def test_a_visit_refused_at_sync_is_corrected_in_its_form_and_sent_once(page, vi
     page.goto(page.base_url + QUEUE)
     expect(page.get_by_test_id("queue-empty")).to_be_visible()
     assert PresenceVisit.objects.count() == 1
+
+
+def test_a_visit_kept_when_the_session_ran_out_waits_for_the_sign_in(page, village, contact):
+    browser_login(page, "contact")
+    page.goto(page.base_url + RECORD)
+    wait_kept(page, RECORD)
+    wait_kept(page, QUEUE)
+    page.context.set_offline(True)
+    record_offline(page, "核对村务公开栏")
+
+    # The session runs out before the signal returns: the queue waits, and says why.
+    page.context.clear_cookies()
+    page.context.set_offline(False)
+    login = page.get_by_test_id("login-needed")
+    expect(login).to_contain_text(zh("Log in again to sync."))
+    expect(page.get_by_test_id("offline-badge")).to_have_text(f"{zh('To sync')} 1")
+    assert not PresenceVisit.objects.exists()
+
+    login.get_by_role("link").click()
+    page.get_by_label("用户名").fill("contact")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    # back on the form's page, the queue is sent at once
+    expect(page.get_by_test_id("synced")).to_contain_text(village.name)
+    expect(page.get_by_test_id("nav-offline")).to_be_hidden()
+    assert PresenceVisit.objects.filter(person=contact, work_done="核对村务公开栏").count() == 1

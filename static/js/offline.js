@@ -134,9 +134,11 @@
     return data;
   }
 
+  // A fresh CSRF token ("" when signed out: `login` is then set).
   async function freshToken() {
     const data = await fieldData();
-    return data.csrf_token || data.csrfToken || data.csrf || cookie(T.csrfCookie);
+    if (data.login) return { token: "", login: true };
+    return { token: data.csrf_token || data.csrfToken || data.csrf || cookie(T.csrfCookie) };
   }
 
   // ------------------------------------------------------------------ reading and filling forms
@@ -308,7 +310,9 @@
       try { response = await post(url, body, token); } catch (e) { return { kind: "network" }; }
       const result = await answer(response);
       if (result.kind !== "csrf") return result;
-      token = await freshToken();
+      const fresh = await freshToken();
+      if (fresh.login) return { kind: "login" };
+      token = fresh.token;
     }
     return { kind: "error", status: 403 };
   }
@@ -395,7 +399,11 @@
     let attention = 0;
     try {
       let token = cookie(T.csrfCookie);
-      if (!token) token = await freshToken();
+      if (!token) {
+        const fresh = await freshToken();
+        if (fresh.login) { loginNotice(); return; }
+        token = fresh.token;
+      }
       for (const item of waiting) {
         const result = await send(item.url, item.fields, token);
         if (result.kind === "network") { if (manual) notice("warning", T.noSignal); break; }

@@ -45,10 +45,18 @@ async function isField(url) {
   return paths.has(pathOf(url)) || paths.has(new URL(url, self.location.href).pathname);
 }
 
+// Nothing that looks like a resident ID number (18 characters) or a mobile number (11 digits,
+// unmasked) is kept on the phone: the pages that would show one stay online only.
+const PERSONAL = /(^|[^\w])(\d{17}[\dXx]|1[3-9]\d{9})(?![\w])/;
+
+async function keepable(response) {
+  if (!response || response.status !== 200 || response.redirected) return false;
+  return !PERSONAL.test(await response.clone().text());
+}
+
 const keepFieldPages = {
   cacheWillUpdate: async ({ request, response }) =>
-    response && response.status === 200 && !response.redirected && (await isField(request.url))
-      ? response : null,
+    (await isField(request.url)) && (await keepable(response)) ? response : null,
 };
 
 routing.registerRoute(
@@ -69,7 +77,7 @@ routing.registerRoute(
     cacheName: DATA,
     networkTimeoutSeconds: 6,
     matchOptions: { ignoreVary: true },
-    plugins: [{ cacheWillUpdate: async ({ response }) => (response && response.status === 200 && !response.redirected ? response : null) }],
+    plugins: [{ cacheWillUpdate: async ({ response }) => ((await keepable(response)) ? response : null) }],
   })
 );
 
@@ -99,7 +107,7 @@ async function keepPages(urls) {
   await Promise.all(urls.map(async (url) => {
     try {
       const response = await fetch(url, { credentials: "same-origin" });
-      if (response.status === 200 && !response.redirected) await cache.put(pathOf(url), response);
+      if (await keepable(response)) await cache.put(pathOf(url), response);
     } catch (e) { /* no signal: kept at the next visit */ }
   }));
 }
