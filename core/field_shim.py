@@ -5,7 +5,8 @@ branch h21-server implements (submission keys stored once under a database const
 X-Cunjian-Sync JSON answers on every field form, GET /field/data/). That work was not there when
 the client was built, so its browser journeys run against this stand-in for the presence visit
 form only: the same answers, with the key remembered in the cache instead of the database. Its
-two URLs are the lines marked SHIM in config/urls.py; nothing else refers to it."""
+two URLs are the lines marked SHIM in config/urls.py, its template offline/shim_visit_form.html
+(the form marked as h21-server marks it); nothing else refers to them."""
 
 from __future__ import annotations
 
@@ -36,12 +37,14 @@ def _login(request: HttpRequest) -> JsonResponse:
 class PresenceVisitSyncShimView(PresenceVisitCreateView):
     """The presence visit form answering the offline queue's replays in JSON."""
 
+    template_name = "offline/shim_visit_form.html"  # the form marked as h21-server marks it
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method == "POST" and _syncing(request):
             if not request.user.is_authenticated:
                 return _login(request)
             if not self.villages().exists():
-                message = _("You no longer record visits in this village.")
+                message = _("You no longer organize this village; nothing was saved.")
                 return JsonResponse(
                     {"ok": False, "conflict": "out_of_scope", "message": message}, status=409
                 )
@@ -61,8 +64,7 @@ class PresenceVisitSyncShimView(PresenceVisitCreateView):
         except ValidationError as e:
             apply_validation_error(form, e)
             return self.form_invalid(form)
-        # where the form's ordinary answer goes (the person's page)
-        url = reverse("supervision:presence-person", args=[visit.person_id])
+        url = reverse("supervision:presence-detail", args=[visit.pk])  # as h21-server answers
         cache.set(self._cache_key(), url, None)
         messages.success(self.request, _("Visit recorded."))
         return JsonResponse({"ok": True, "url": url, "replayed": False}, status=201)

@@ -129,7 +129,7 @@ def test_a_visit_for_a_village_taken_away_meanwhile_comes_back_as_a_conflict(
     item = page.get_by_test_id("queue-item")
     expect(item.get_by_test_id("queue-status")).to_have_text(zh("Conflict"))
     expect(item.get_by_test_id("queue-conflict")).to_contain_text(
-        zh("You no longer record visits in this village.")
+        zh("You no longer organize this village; nothing was saved.")
     )
     expect(item.get_by_test_id("queue-typed")).to_contain_text("召开村民代表会议")
     assert not PresenceVisit.objects.exists()

@@ -42,7 +42,7 @@ function confirmAction(form, button) {
   };
   ok.addEventListener("click", () => {
     dialog.close();
-    if (form.matches("[data-offline-form]") || form.querySelector("input[name=submission_key]")) {
+    if (form.matches("[data-field-form]") || form.querySelector("input[name=submission_key]")) {
       // A field form goes through its submit event, where offline.js keeps it on the phone when
       // there is no signal; the data are taken as the event runs, so the flag goes just after.
       const confirmed = document.createElement("input");

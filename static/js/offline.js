@@ -1,7 +1,7 @@
 // Field forms that survive no signal (issue 21), on every page of a signed-in user:
 // - registers the service worker (/sw.js, templates/offline/sw.js) and tells it which pages are
 //   field forms to keep for offline use (this page if it holds one, and those of /field/data/);
-// - a field form (form[data-offline-form], or any form with a hidden submission_key) is sent by
+// - a field form (form[data-field-form], or any form with a hidden submission_key) is sent by
 //   fetch with X-Cunjian-Sync: without signal, or when the request fails on the network, what
 //   was typed is kept in IndexedDB (idb-keyval) under the form's submission key;
 // - the queue is sent by itself on load and when the signal returns (and by 立即同步 on
@@ -144,7 +144,8 @@
   // ------------------------------------------------------------------ reading and filling forms
   function isFieldForm(form) {
     return form instanceof HTMLFormElement && (form.getAttribute("method") || "").toLowerCase() === "post" &&
-      (form.hasAttribute("data-offline-form") || !!form.querySelector("input[name=submission_key]"));
+      (form.hasAttribute("data-field-form") || form.hasAttribute("data-offline-form") ||
+        !!form.querySelector("input[name=submission_key]"));
   }
 
   function keyInput(form) {
