@@ -40,6 +40,7 @@ def wait_kept(page, path):
             return paths.includes(path);
         }""",
         arg=path,
+        timeout=40_000,  # the worker installs (precaches the shell) first; the machine is shared
     )
 
 
