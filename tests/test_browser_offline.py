@@ -7,6 +7,8 @@ conflict shown with what was typed, and stays until discarded.
 
 The server's side is, until h21-server is merged, the stand-in of core/field_shim.py."""
 
+import time
+
 import pytest
 from django.utils import translation
 from django.utils.translation import gettext
@@ -29,19 +31,23 @@ def zh(msgid):
         return gettext(msgid)
 
 
-def wait_kept(page, path):
-    """Wait until the service worker controls the page and keeps `path` in its pages' cache."""
+def wait_kept(page, path, seconds=40):
+    """Wait until the service worker controls the page and keeps `path` in its pages' cache (the
+    worker installs, precaching the shell, first; the machine is shared)."""
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    page.wait_for_function(
-        """async (path) => {
-            const cache = await caches.open("cunjian-pages");
-            const keys = await cache.keys();
-            const paths = keys.map((r) => new URL(r.url)).map((u) => u.pathname + u.search);
-            return paths.includes(path);
-        }""",
-        arg=path,
-        timeout=40_000,  # the worker installs (precaches the shell) first; the machine is shared
-    )
+    deadline = time.monotonic() + seconds
+    while True:
+        paths = page.evaluate(
+            """async () => {
+                const cache = await caches.open("cunjian-pages");
+                const keys = await cache.keys();
+                return keys.map((r) => new URL(r.url)).map((u) => u.pathname + u.search);
+            }"""
+        )
+        if path in paths:
+            return
+        assert time.monotonic() < deadline, f"{path} not kept: {paths}"
+        page.wait_for_timeout(200)
 
 
 def record_offline(page, work):

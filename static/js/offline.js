@@ -91,14 +91,15 @@
     return navigator.serviceWorker.ready.then((r) => r.active).catch(() => null);
   }
 
+  // Resolves true once the worker has done what it was told (false: no worker, or no answer).
   async function tellWorker(message) {
     const active = await worker();
-    if (!active) return;
-    await new Promise((resolve) => {
+    if (!active) return false;
+    return new Promise((resolve) => {
       const channel = new MessageChannel();
-      channel.port1.onmessage = () => resolve();
+      channel.port1.onmessage = () => resolve(true);
       active.postMessage(message, [channel.port2]);
-      setTimeout(resolve, 20000);
+      setTimeout(() => resolve(false), 20000);
     });
   }
 
@@ -129,8 +130,10 @@
     if (!response.ok) return {};
     let data = {};
     try { data = await response.json(); } catch (e) { return {}; }
-    localStorage.setItem(`cunjian-field-data-${USER}`, String(Date.now()));
-    tellWorker({ type: "keep", urls: fieldUrls(data).concat([T.queue]) });
+    // noted as done once the worker has them (a page left at once would lose the message)
+    tellWorker({ type: "keep", urls: fieldUrls(data).concat([T.queue]) }).then((kept) => {
+      if (kept) localStorage.setItem(`cunjian-field-data-${USER}`, String(Date.now()));
+    });
     return data;
   }
 
@@ -559,7 +562,7 @@
     // This page is a field form (or the queue): keep it for a visit without signal.
     const here = location.pathname + location.search;
     if ((form || document.querySelector("[data-offline-queue]")) && !sessionStorage.getItem(`cunjian-kept:${here}`)) {
-      tellWorker({ type: "keep", urls: [here] }).then(() => sessionStorage.setItem(`cunjian-kept:${here}`, "1"));
+      tellWorker({ type: "keep", urls: [here] }).then((kept) => kept && sessionStorage.setItem(`cunjian-kept:${here}`, "1"));
     }
     const fetched = parseInt(localStorage.getItem(`cunjian-field-data-${USER}`) || "0", 10);
     if (Date.now() - fetched > DATA_EVERY_MS) fieldData();
