@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core import field_shim, offline
 from villages.views import PasswordChangeView
 from work.views import InboxView
 
@@ -25,6 +26,18 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The installable app (issue 21): the worker at the root to control every page.
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("manifest.webmanifest", offline.manifest, name="web-manifest"),
+    path("field/queue/", offline.FieldQueueView.as_view(), name="field-queue"),
+    # SHIM of branch h21-client (core/field_shim.py): delete these two lines with the file when
+    # h21-server's field views are merged.
+    path("field/data/", field_shim.field_data, name="field-data"),
+    path(
+        "supervision/presence/visits/record/",
+        field_shim.PresenceVisitSyncShimView.as_view(),
+        name="presence-record-shim",
+    ),
     path("", include("villages.urls")),
     path("cadres/", include("cadres.urls")),
     path("ledgers/", include("ledgers.urls")),

@@ -21,6 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def record(page, village, day, work):
+    # from one's own page (the form, a field form, answers with the visit's page)
+    page.goto(page.base_url + "/supervision/presence/")
     page.get_by_test_id("record-visit").click()
     form = page.get_by_test_id("visit-form")
     form.locator("#id_village").select_option(label=village.name)
@@ -45,6 +47,8 @@ def test_a_contact_cadre_records_two_visits_and_the_township_sees_the_short_vill
     record(page, village, monday + dt.timedelta(days=1), "入户走访困难群众")
     record(page, backward, monday + dt.timedelta(days=3), "参加整顿工作推进会")
     assert PresenceVisit.objects.filter(person=contact).count() == 2
+    expect(page.locator("main")).to_contain_text("参加整顿工作推进会")  # the visit's page
+    page.goto(page.base_url + "/supervision/presence/")
     last = page.get_by_test_id("person-week-last")
     expect(last).to_contain_text(village.name)
     expect(last.locator(".text-danger")).to_contain_text(backward.name)

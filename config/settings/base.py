@@ -200,6 +200,15 @@ VENDOR_STATIC = {
     "vendor/bootstrap-icons": ("bootstrap-icons/font", ["bootstrap-icons.min.css", "fonts/*"]),
     "vendor/htmx": ("htmx.org/dist", ["htmx.min.js"]),
     "vendor/echarts": ("echarts/dist", ["echarts.min.js"]),
+    # The installable app (core/offline.py): the service worker's Workbox, one folder per module
+    # as workbox-sw asks for them (modulePathCb in templates/offline/sw.js), and the phone's
+    # queue of field forms kept offline (idb-keyval, static/js/offline.js).
+    "vendor/workbox-sw": ("workbox-sw/build", ["workbox-sw.js"]),
+    **{
+        f"vendor/workbox-{name}": (f"workbox-{name}/build", [f"workbox-{name}.prod.js"])
+        for name in ("core", "routing", "strategies", "precaching", "expiration")
+    },
+    "vendor/idb-keyval": ("idb-keyval/dist", ["umd.js"]),
     # What drf-spectacular's Swagger page loads (SWAGGER_UI_DIST, SWAGGER_UI_FAVICON_HREF).
     "vendor/swagger-ui": (
         "swagger-ui-dist",

@@ -41,9 +41,21 @@ function confirmAction(form, button) {
     form.appendChild(input);
   };
   ok.addEventListener("click", () => {
+    dialog.close();
+    if (form.matches("[data-field-form]") || form.querySelector("input[name=submission_key]")) {
+      // A field form goes through its submit event, where offline.js keeps it on the phone when
+      // there is no signal; the data are taken as the event runs, so the flag goes just after.
+      const confirmed = document.createElement("input");
+      Object.assign(confirmed, { type: "hidden", name: "confirm", value: "1" });
+      form.appendChild(confirmed);
+      form.dataset.confirmed = "1";
+      form.requestSubmit(button);
+      delete form.dataset.confirmed;
+      confirmed.remove();
+      return;
+    }
     add("confirm", "1");
     if (button.name) add(button.name, button.value);  // form.submit() sends no submitter
-    dialog.close();
     form.submit();
   });
   cancel.addEventListener("click", () => dialog.close());
@@ -53,7 +65,10 @@ function confirmAction(form, button) {
 }
 document.addEventListener("submit", (event) => {
   const button = event.submitter;
-  if (button && button.dataset.confirm) { event.preventDefault(); confirmAction(event.target, button); }
+  if (button && button.dataset.confirm && !event.target.dataset.confirmed) {
+    event.preventDefault();
+    confirmAction(event.target, button);
+  }
 });
 // Lists on a phone: each cell of a .table-cards table carries its column's name, which the CSS
 // shows in front of it once the rows become cards (below 576 px). A header cell marked
