@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core import field_shim, offline
+from core import offline
 from villages.views import PasswordChangeView
 from work.views import InboxView
 
@@ -30,14 +30,6 @@ urlpatterns = [
     path("sw.js", offline.service_worker, name="service-worker"),
     path("manifest.webmanifest", offline.manifest, name="web-manifest"),
     path("field/queue/", offline.FieldQueueView.as_view(), name="field-queue"),
-    # SHIM of branch h21-client (core/field_shim.py): delete these two lines with the file when
-    # h21-server's field views are merged.
-    path("field/data/", field_shim.field_data, name="field-data"),
-    path(
-        "supervision/presence/visits/record/",
-        field_shim.PresenceVisitSyncShimView.as_view(),
-        name="presence-record-shim",
-    ),
     path("", include("villages.urls")),
     path("cadres/", include("cadres.urls")),
     path("ledgers/", include("ledgers.urls")),

@@ -3,9 +3,7 @@ a contact cadre opens the visit form once with signal (the service worker keeps 
 signal, records a visit (kept on the phone, 待同步 1), reloads the page still without signal (it
 opens from the worker's cache), and when the signal returns the visit is sent by itself, exactly
 once. A visit recorded offline for a village taken away before the signal returns comes back as a
-conflict shown with what was typed, and stays until discarded.
-
-The server's side is, until h21-server is merged, the stand-in of core/field_shim.py."""
+conflict shown with what was typed, and stays until discarded."""
 
 import time
 

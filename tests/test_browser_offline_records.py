@@ -5,11 +5,7 @@ unsatisfied and completes the hearing (confirmed in the dialog): kept on the pho
 reloaded offline still opens; with the signal back the hearing is completed once, its problem in
 the ledger once. A second hearing completed meanwhile by someone else comes back as the
 `completed` conflict with what was typed. The inspection: the checklist scored offline, the page
-reloaded offline, the scores saved once when the signal returns.
-
-Skipped until the server's side (supervision/field_urls.py, branch h21-server) is merged."""
-
-import importlib.util
+reloaded offline, the scores saved once when the signal returns."""
 
 import pytest
 from django.utils import translation
@@ -31,10 +27,6 @@ from tests.test_browser_offline import QUEUE, wait_kept
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        importlib.util.find_spec("supervision.field_urls") is None,
-        reason="the server's field forms (h21-server) are not merged yet",
-    ),
 ]
 
 
