@@ -292,7 +292,7 @@
       try { data = await response.json(); } catch (e) { data = null; }
     }
     const loginPath = new URL(T.login, location.href).pathname;
-    if (data && data.ok) return { kind: "synced", url: data.url, replayed: !!data.replayed };
+    if (data && data.ok) return { kind: "synced", url: data.url, next: data.next, replayed: !!data.replayed };
     if (response.status === 401 || (data && data.login) || (response.redirected && new URL(response.url).pathname === loginPath)) {
       return { kind: "login", login: data && data.login };
     }
@@ -368,7 +368,7 @@
       const editing = form.dataset.offlineEditing;
       if (result.kind === "synced") {
         if (editing) await idbKeyval.del(editing, store);
-        location.assign(result.url);
+        location.assign(result.next || result.url);
       } else if (result.kind === "invalid") {
         showErrors(form, result.errors, result.formErrors);
         if (editing) {

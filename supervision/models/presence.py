@@ -15,7 +15,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import area_code_check, area_code_field
-from core.querysets import ScopedQuerySet
+from core.querysets import ScopedQuerySet, prefix_q
+from core.rights import Right, scope_for
 from villages.models import Village, audited
 
 from ..choices import HALF_DAYS_A_DAY, PresenceRole
@@ -50,6 +51,15 @@ def presence_photo_path(visit, filename: str) -> str:
 
 
 class PresenceVisitQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """In the reader's scope, or the reader's own visits (a linked leader or a work-team
+        member may hold no area role)."""
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        mine = Q(person_id=getattr(user, "pk", None))
+        return self.filter(prefix_q(self.scope_field, scope.areas(Right.SEE)) | mine)
+
     def in_week(self, monday):
         return self.filter(date__gte=monday, date__lte=monday + dt.timedelta(days=6))
 

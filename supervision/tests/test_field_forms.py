@@ -207,6 +207,7 @@ def test_presence_sync_answers_in_json(client, contact, village):
         "ok": True,
         "url": url("presence-detail", visit.pk),
         "replayed": False,
+        "next": url("presence-person", contact.pk),  # where the page itself goes
     }
     replayed = client.post(url("presence-record"), visit_data(village, submission_key=same), **SYNC)
     assert replayed.status_code == 200

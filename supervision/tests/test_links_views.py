@@ -166,6 +166,19 @@ def test_the_leader_may_record_a_visit_in_the_linked_village(client, leader, lin
     assert "调研党建" in page.content.decode()
 
 
+def test_the_leader_sees_their_own_visit_and_no_one_elses(client, leader, linked, village):
+    """The leader holds no area role: the visit's page is theirs to see, not another
+    role-less user's; the phone's sync answer points there and follows the page's own way."""
+    login(client, leader)
+    data = {"village": village.pk, "date": str(today()), "half_days": 1, "work_done": "走访"}
+    answer = client.post(reverse("supervision:presence-record"), data, HTTP_X_CUNJIAN_SYNC="1")
+    assert answer.status_code == 201
+    assert answer.json()["next"] == reverse("supervision:link-detail", args=[linked.pk])
+    assert client.get(answer.json()["url"]).status_code == 200
+    login(client, UserFactory(username="bystander"))
+    assert client.get(answer.json()["url"]).status_code == 404
+
+
 def test_the_county_ends_a_link_early(client, supervisor, linked):
     login(client, supervisor)
     url = reverse("supervision:link-step", args=[linked.pk, "end"])

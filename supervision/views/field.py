@@ -4,7 +4,8 @@ A field form carries a hidden `submission_key` (a UUID the phone generated; blan
 JavaScript: the server makes one). A POST with the header `X-Cunjian-Sync: 1` is answered in
 JSON instead of a page:
 
-- 201 `{"ok": true, "url": ..., "replayed": false}` when the record was made;
+- 201 `{"ok": true, "url": ..., "replayed": false, "next": ...}` when the record was made
+  (`next`: where the page itself would have gone);
 - 200 `{"ok": true, "url": ..., "replayed": true}` for a key already stored (nothing made);
 - 400 `{"ok": false, "errors": {field: [...]}, "form_errors": [...]}` for invalid input;
 - 409 `{"ok": false, "conflict": code, "message": ...}` when the record was completed
@@ -209,7 +210,10 @@ class FieldFormMixin:
                 _("You no longer organize this village; nothing was saved."),
             )
         if sync and self._field_result is not None:
-            return self.created_answer(self._field_result.url)
+            # `next`: where the page would have gone (a form opened from a leader's link page
+            # returns there); the phone follows it after a submit made with signal
+            follow = response.url if isinstance(response, HttpResponseRedirect) else None
+            return self.created_answer(self._field_result.url, follow)
         return response
 
     def render_to_response(self, context, **kwargs):
@@ -230,11 +234,12 @@ class FieldFormMixin:
         # the phone asked before queueing the form: a sync POST is confirmed
         return None if self.sync else super().unconfirmed()
 
-    def created_answer(self, url: str) -> JsonResponse:
+    def created_answer(self, url: str, follow: str | None = None) -> JsonResponse:
         # the page's own success message is for a browser that follows the redirect
         for _message in messages.get_messages(self.request):
             pass
-        return JsonResponse({"ok": True, "url": url, "replayed": False}, status=201)
+        answer = {"ok": True, "url": url, "replayed": False, "next": follow or url}
+        return JsonResponse(answer, status=201)
 
     def replayed_answer(self, url: str) -> HttpResponse:
         if self.sync:
