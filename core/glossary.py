@@ -126,6 +126,18 @@ CHOICES: dict[str, str] = {
     # supervision.ReporterKind (who reports quarterly, 四述双评)
     "Village cadre": "村干部",
     "Contact-team leader": "包村工作队负责人",
+    # supervision.LeaderLevel, LinkKind (双联一带, 四包) and WorkTeamRole (seed 000)
+    "County leader": "县级领导",
+    "Township leader": "乡镇领导",
+    "Model village (party-building)": "党建综合示范村",
+    "Backward branch": "农村后进支部",
+    "Hard village": "难村",
+    "Disorderly village": "乱村",
+    "Poor village": "穷村",
+    "Weak village": "软村",
+    "First secretary": "第一书记",
+    "Team leader": "工作队长（组长）",
+    "Team member": "队员",
     # villages.RegionLevel
     "Province": "省",
     "City": "市",
