@@ -6,8 +6,10 @@ comes back as the `checklist_changed` conflict with what was typed, kept until d
 visit with a photo chosen offline (the file kept in IndexedDB) arrives with its photo."""
 
 import datetime as dt
+from importlib import import_module
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from cadres.choices import PostKind
@@ -23,7 +25,7 @@ from supervision.tests.conftest import (
 )
 from supervision.tests.presence_helpers import png_bytes
 from tests.test_browser_offline import QUEUE, RECORD, record_offline, wait_kept, zh
-from villages.tests.helpers import browser_login
+from villages.tests.helpers import PASSWORD, browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -187,3 +189,35 @@ def test_a_visit_with_a_photo_chosen_without_signal_arrives_with_its_photo(
     assert visit.photo.storage.exists(visit.photo.name)
     with visit.photo.open("rb") as stored:
         assert stored.read().startswith(b"\x89PNG")
+
+
+def test_a_visit_kept_while_the_password_must_change_waits_for_the_new_password(
+    page, village, contact
+):
+    browser_login(page, "contact")
+    go_offline_at(page, RECORD)
+    record_offline(page, "检查党员活动室")
+
+    # The account is told to change its password (as an imported account is at its first
+    # login) before the signal returns: the phone keeps the visit and says why.
+    (sid,) = [c["value"] for c in page.context.cookies() if c["name"] == "sessionid"]
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=sid)
+    session["must_change_password"] = True
+    session.save()
+    page.context.set_offline(False)
+    needed = page.get_by_test_id("password-needed")
+    expect(needed).to_contain_text(
+        zh("Change your password to sync: the records stay on this phone until then.")
+    )
+    expect(page.get_by_test_id("offline-badge")).to_have_text(f"{zh('To sync')} 1")
+    assert not PresenceVisit.objects.exists()
+
+    needed.get_by_role("link").click()
+    page.locator("#id_old_password").fill(PASSWORD)
+    page.locator("#id_new_password1").fill("Wenshang-2026-new")
+    page.locator("#id_new_password2").fill("Wenshang-2026-new")
+    page.locator("main").locator("button[type=submit]").click()
+    # the next page sends the queue at once
+    expect(page.get_by_test_id("synced")).to_be_visible()
+    expect(page.get_by_test_id("nav-offline")).to_be_hidden()
+    assert PresenceVisit.objects.filter(person=contact, work_done="检查党员活动室").count() == 1
