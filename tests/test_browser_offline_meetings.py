@@ -48,12 +48,27 @@ def confirm_kept(page):
     )
 
 
-def reload_offline_then_sync(page):
+def kept_items(page):
+    """The records kept on the phone (IndexedDB), oldest first."""
+    return page.evaluate(
+        """() => new Promise((resolve) => {
+            const open = indexedDB.open("cunjian-offline");
+            open.onsuccess = () => {
+                const all = open.result.transaction("queue").objectStore("queue").getAll();
+                all.onsuccess = () => resolve(all.result.sort((a, b) => a.time < b.time ? -1 : 1)
+                    .map((i) => ({url: new URL(i.url).pathname, fields: i.fields
+                        .map(([n, v]) => [n, v instanceof File ? v.size : v])})));
+            };
+        })"""
+    )
+
+
+def reload_offline_then_sync(page, count=1):
     badge = page.get_by_test_id("offline-badge")
-    expect(badge).to_have_text(f"{zh('To sync')} 1")
+    expect(badge).to_have_text(f"{zh('To sync')} {count}")
     response = page.reload()  # still without signal: the page opens from the phone
     assert response is not None and response.from_service_worker
-    expect(badge).to_have_text(f"{zh('To sync')} 1")
+    expect(badge).to_have_text(f"{zh('To sync')} {count}")
     page.context.set_offline(False)
     expect(page.get_by_test_id("synced")).to_be_visible()
     expect(page.get_by_test_id("nav-offline")).to_be_hidden()
@@ -99,22 +114,34 @@ def test_a_redemption_completed_without_signal_is_completed_once(page, village, 
 
     rows = page.get_by_test_id("result-row")
     expect(rows).to_have_count(2)
+    # 保存草稿 first: kept for the draft's address, not the completion's
+    rows.nth(0).get_by_label("结果").select_option(label="已兑现")
+    rows.nth(0).get_by_label("群众评价").select_option(label="满意")
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.get_by_test_id("saved-offline")).to_be_visible()
+    assert [i["url"] for i in kept_items(page)] == [
+        f"/supervision/redemptions/{redemption.pk}/results/"
+    ]
     rows.nth(0).get_by_label("结果").select_option(label="已兑现")
     rows.nth(0).get_by_label("群众评价").select_option(label="满意")
     rows.nth(1).get_by_label("结果").select_option(label="按计划推进")
     rows.nth(1).get_by_label("群众评价").select_option(label="基本满意")
     page.get_by_role("button", name="完成承诺兑现").click()
     confirm_kept(page)
+    assert [i["url"] for i in kept_items(page)] == [
+        f"/supervision/redemptions/{redemption.pk}/results/",
+        f"/supervision/redemptions/{redemption.pk}/complete/",
+    ]
     assert not Redemption.objects.exclude(state="draft").exists()
 
-    reload_offline_then_sync(page)
+    reload_offline_then_sync(page, count=2)
     redemption = Redemption.objects.get()
     assert redemption.state == "completed"
     assert sorted(redemption.results.values_list("result", flat=True)) == [
         "fulfilled",
         "on_track",
     ]
-    assert Submission.objects.filter(kind="redemption").count() == 1
+    assert Submission.objects.filter(kind="redemption").count() == 2  # the draft, the end
     page.reload()
     expect(page.get_by_test_id("record-state")).to_have_text("已完成")
 
@@ -171,17 +198,8 @@ def test_a_visit_with_a_photo_chosen_without_signal_arrives_with_its_photo(
     page.get_by_test_id("visit-form").locator("input[type=file]").set_input_files(str(photo))
     record_offline(page, "查看村务公开栏")
     # the file is on the phone, in the kept item
-    kept = page.evaluate(
-        """() => new Promise((resolve) => {
-            const open = indexedDB.open("cunjian-offline");
-            open.onsuccess = () => {
-                const all = open.result.transaction("queue").objectStore("queue").getAll();
-                all.onsuccess = () => resolve(all.result.flatMap((i) => i.fields)
-                    .filter(([, v]) => v instanceof File).map(([n, v]) => [n, v.size]));
-            };
-        })"""
-    )
-    assert kept == [["photo", photo.stat().st_size]]
+    (kept,) = kept_items(page)
+    assert ["photo", photo.stat().st_size] in kept["fields"]
 
     reload_offline_then_sync(page)
     visit = PresenceVisit.objects.get(person=contact)

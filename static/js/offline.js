@@ -332,12 +332,19 @@
     return { kind: "error", status: 403 };
   }
 
+  // Where the form goes: the button's own address if it has one (保存草稿 of a meeting's page
+  // saves a draft where the form's address completes it).
+  function target(form, submitter) {
+    return submitter && submitter.hasAttribute("formaction") ? submitter.formAction : form.action;
+  }
+
   async function keep(form, submitter) {
     const key = keyInput(form).value;
     const item = {
       key,
       user: USER,
-      url: form.action,
+      url: target(form, submitter),
+      page: location.pathname + location.search, // where it is edited (a meeting's page)
       fields: fields(form, submitter),
       display: describe(form),
       title: titleOf(form),
@@ -356,6 +363,7 @@
   async function keptOnPhone(form, submitter, message) {
     await keep(form, submitter);
     clearErrors(form);
+    document.querySelectorAll("[data-testid=saved-offline]").forEach((n) => n.remove()); // one at a time
     notice("success", message || T.saved, link(T.queue, T.seeQueue)).setAttribute("data-testid", "saved-offline");
     delete form.dataset.offlineEditing;
     if (location.hash.startsWith(EDIT)) history.replaceState(null, "", location.pathname + location.search);
@@ -375,7 +383,7 @@
     busy(form, true);
     try {
       const token = (form.querySelector("[name=csrfmiddlewaretoken]") || {}).value || cookie(T.csrfCookie);
-      const result = await send(form.action, fields(form, submitter), token);
+      const result = await send(target(form, submitter), fields(form, submitter), token);
       const editing = form.dataset.offlineEditing;
       if (result.kind === "synced") {
         if (editing) await idbKeyval.del(editing, store);
@@ -504,7 +512,7 @@
     body.append(el("div", { class: "small fw-semibold", text: T.typed }), typed);
     const actions = el("div", { class: "d-flex gap-2" });
     if (item.status !== "conflict") {
-      const url = new URL(item.url, location.href);
+      const url = new URL(item.page || item.url, location.href);
       url.hash = EDIT.slice(1) + encodeURIComponent(item.key);
       actions.append(el("a", { class: "btn btn-sm btn-outline-primary", href: url.href, "data-testid": "queue-edit", text: T.edit }));
     }
