@@ -3,10 +3,13 @@
 import time
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+
+from core.views import is_sync_request
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -99,5 +102,8 @@ class PasswordChangeRequiredMiddleware:
             if request.path_info not in allowed and not request.path_info.startswith(
                 ("/static/", "/i18n/")
             ):
+                if is_sync_request(request):
+                    url = reverse("password_change")
+                    return JsonResponse({"ok": False, "password_change": url}, status=401)
                 return redirect("password_change")
         return self.get_response(request)

@@ -65,7 +65,14 @@
 
   function link(href, text) { return el("a", { href, class: "alert-link ms-1", text }); }
 
-  function loginNotice(url) {
+  function loginNotice(url, passwordChange) {
+    if (passwordChange) {
+      // an account made with a generated password changes it before anything else is saved
+      if (document.querySelector("[data-testid=password-needed]")) return;
+      const alert = notice("warning", T.passwordNeeded, link(passwordChange, T.changePassword));
+      if (alert) alert.setAttribute("data-testid", "password-needed");
+      return;
+    }
     const login = `${url || T.login}?next=${encodeURIComponent(location.pathname + location.search)}`;
     if (document.querySelector("[data-testid=login-needed]")) return;
     const alert = notice("warning", T.loginNeeded, link(login, T.logIn));
@@ -124,9 +131,13 @@
   async function fieldData() {
     let response;
     try {
-      response = await fetch(T.fieldData, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      response = await fetch(T.fieldData, { credentials: "same-origin", headers: { Accept: "application/json", "X-Cunjian-Sync": "1" } });
     } catch (e) { return { network: true }; }
-    if (response.status === 401 || response.status === 403 || response.redirected) return { login: true };
+    if (response.status === 401 || response.status === 403 || response.redirected) {
+      let refusal = {};
+      try { refusal = await response.json(); } catch (e) { refusal = {}; }
+      return { login: true, passwordChange: refusal.password_change };
+    }
     if (!response.ok) return {};
     let data = {};
     try { data = await response.json(); } catch (e) { return {}; }
@@ -140,7 +151,7 @@
   // A fresh CSRF token ("" when signed out: `login` is then set).
   async function freshToken() {
     const data = await fieldData();
-    if (data.login) return { token: "", login: true };
+    if (data.login) return { token: "", login: true, passwordChange: data.passwordChange };
     return { token: data.csrf_token || data.csrfToken || data.csrf || cookie(T.csrfCookie) };
   }
 
@@ -293,14 +304,14 @@
     }
     const loginPath = new URL(T.login, location.href).pathname;
     if (data && data.ok) return { kind: "synced", url: data.url, next: data.next, replayed: !!data.replayed };
-    if (response.status === 401 || (data && data.login) || (response.redirected && new URL(response.url).pathname === loginPath)) {
-      return { kind: "login", login: data && data.login };
+    if (response.status === 401 || (data && (data.login || data.password_change)) || (response.redirected && new URL(response.url).pathname === loginPath)) {
+      return { kind: "login", login: data && data.login, passwordChange: data && data.password_change };
     }
     if (response.status === 400 && data) return { kind: "invalid", errors: data.errors || {}, formErrors: data.form_errors || [] };
     if (response.status === 409 && data) return { kind: "conflict", conflict: data.conflict, message: data.message || "" };
     if (response.status === 403 && data && data.csrf) return { kind: "csrf" };
-    // a server that does not know the header answered with its page: a redirect is a success
-    if (!data && response.ok && response.redirected) return { kind: "synced", url: response.url };
+    // Anything else (a page instead of JSON: a redirect the server made before the form's
+    // view) is not taken for a success: the item stays on the phone and is sent again.
     return { kind: "error", status: response.status };
   }
 
@@ -315,10 +326,16 @@
       const result = await answer(response);
       if (result.kind !== "csrf") return result;
       const fresh = await freshToken();
-      if (fresh.login) return { kind: "login" };
+      if (fresh.login) return { kind: "login", passwordChange: fresh.passwordChange };
       token = fresh.token;
     }
     return { kind: "error", status: 403 };
+  }
+
+  // Where the form goes: the button's own address if it has one (保存草稿 of a meeting's page
+  // saves a draft where the form's address completes it).
+  function target(form, submitter) {
+    return submitter && submitter.hasAttribute("formaction") ? submitter.formAction : form.action;
   }
 
   async function keep(form, submitter) {
@@ -326,7 +343,8 @@
     const item = {
       key,
       user: USER,
-      url: form.action,
+      url: target(form, submitter),
+      page: location.pathname + location.search, // where it is edited (a meeting's page)
       fields: fields(form, submitter),
       display: describe(form),
       title: titleOf(form),
@@ -345,6 +363,7 @@
   async function keptOnPhone(form, submitter, message) {
     await keep(form, submitter);
     clearErrors(form);
+    document.querySelectorAll("[data-testid=saved-offline]").forEach((n) => n.remove()); // one at a time
     notice("success", message || T.saved, link(T.queue, T.seeQueue)).setAttribute("data-testid", "saved-offline");
     delete form.dataset.offlineEditing;
     if (location.hash.startsWith(EDIT)) history.replaceState(null, "", location.pathname + location.search);
@@ -364,7 +383,7 @@
     busy(form, true);
     try {
       const token = (form.querySelector("[name=csrfmiddlewaretoken]") || {}).value || cookie(T.csrfCookie);
-      const result = await send(form.action, fields(form, submitter), token);
+      const result = await send(target(form, submitter), fields(form, submitter), token);
       const editing = form.dataset.offlineEditing;
       if (result.kind === "synced") {
         if (editing) await idbKeyval.del(editing, store);
@@ -379,7 +398,7 @@
         notice("danger", result.message).setAttribute("data-testid", "conflict-notice");
       } else if (result.kind === "login") {
         await keptOnPhone(form, submitter);
-        loginNotice(result.login);
+        loginNotice(result.login, result.passwordChange);
       } else if (result.kind === "network") {
         await keptOnPhone(form, submitter);
       } else {
@@ -405,7 +424,7 @@
       let token = cookie(T.csrfCookie);
       if (!token) {
         const fresh = await freshToken();
-        if (fresh.login) { loginNotice(); return; }
+        if (fresh.login) { loginNotice(null, fresh.passwordChange); return; }
         token = fresh.token;
       }
       for (const item of waiting) {
@@ -413,7 +432,7 @@
         if (result.kind === "network") { if (manual) notice("warning", T.noSignal); break; }
         if (result.kind === "login") {
           await idbKeyval.set(item.key, Object.assign(item, { status: "login" }), store);
-          loginNotice(result.login);
+          loginNotice(result.login, result.passwordChange);
           break;
         }
         if (result.kind === "synced") {
@@ -493,7 +512,7 @@
     body.append(el("div", { class: "small fw-semibold", text: T.typed }), typed);
     const actions = el("div", { class: "d-flex gap-2" });
     if (item.status !== "conflict") {
-      const url = new URL(item.url, location.href);
+      const url = new URL(item.page || item.url, location.href);
       url.hash = EDIT.slice(1) + encodeURIComponent(item.key);
       actions.append(el("a", { class: "btn btn-sm btn-outline-primary", href: url.href, "data-testid": "queue-edit", text: T.edit }));
     }

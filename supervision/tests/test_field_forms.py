@@ -283,6 +283,27 @@ def test_signed_out_sync_is_401_with_the_login_address(client, village):
     assert client.post(url("presence-record"), visit_data(village)).status_code == 302
 
 
+def test_a_sync_of_an_account_that_must_change_its_password_is_401_in_json(
+    client, contact, village
+):
+    """The password form's redirect would look like a success to the phone (it follows it to a
+    page): a sync is told in JSON instead, and the queue stays on the phone."""
+    login(client, contact)
+    session = client.session
+    session["must_change_password"] = True
+    session.save()
+    password = reverse("password_change")
+    data = visit_data(village, submission_key=key())
+    response = client.post(url("presence-record"), data, **SYNC)
+    assert response.status_code == 401
+    assert response.json() == {"ok": False, "password_change": password}
+    assert client.get("/field/data/", **SYNC).json() == {"ok": False, "password_change": password}
+    assert not PresenceVisit.objects.exists() and not Submission.objects.exists()
+    # without the header, the password form as before
+    page = client.post(url("presence-record"), data)
+    assert page.status_code == 302 and page.url == password
+
+
 def test_a_stale_csrf_token_is_403_in_json_for_a_sync(contact, village):
     client = Client(enforce_csrf_checks=True)
     client.force_login(contact)
