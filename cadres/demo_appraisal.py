@@ -3,8 +3,10 @@
 Every secretary sitting at the year's end reported (this year's reports once mid-November has
 passed, otherwise last year's) and was appraised by the township:
 most are graded 好 or 较好, some 一般, a few 差, never more than the county's threshold in a
-township, except in one township of the first county, which gets a yellow card from the yearly
-evaluation. Run after the committees (`build_cadre_demo`), with its own random generator."""
+township, except in one township of the first county (its smallest), which gets a yellow card from
+the yearly evaluation; elsewhere a poor secretary only in a village that falls behind
+(`villages.demo.troubled`). Run after the committees (`build_cadre_demo`), with its own random
+generator."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import today as local_today
+from villages.demo import troubled
 from villages.models import StaffRole, Village
 
 from .choices import SECRETARY_SEAT, AppraisalGrade, AppraisalState
@@ -113,8 +116,9 @@ def build_appraisal_demo(
     townships = sorted(by_township)
     first_county = townships[0][:6]
     in_first = [t for t in townships if t.startswith(first_county)]
-    # The second township of the first county (the demo accounts' township is the first).
-    carded = in_first[1] if len(in_first) > 1 else in_first[0]
+    # The smallest township of the first county but its first (the demo accounts' township):
+    # one township's villages all warned, not a large share of a small demo's.
+    carded = min(in_first[1:] or in_first, key=lambda t: (len(by_township[t]), t))
 
     rows: list[SecretaryAppraisal] = []
     for township, township_posts in by_township.items():
@@ -128,8 +132,10 @@ def build_appraisal_demo(
             for i in rng.sample(range(n), n)[: max(want - len(poor), 0)]:
                 grades[i] = AppraisalGrade.POOR
         else:
-            for i in poor[cap:]:
-                grades[i] = AppraisalGrade.MEDIOCRE
+            # Only the villages that fall behind (villages.demo.troubled) have a poor secretary.
+            for rank, i in enumerate(poor):
+                if rank >= cap or not troubled(township_posts[i].area_code, seed):
+                    grades[i] = AppraisalGrade.MEDIOCRE
         for post, grade in zip(township_posts, grades, strict=True):
             reported = first_day + timedelta(days=rng.randint(0, (last_day - first_day).days))
             appraised = min(reported + timedelta(days=rng.randint(0, 3)), last_day)

@@ -20,6 +20,7 @@ import random
 from decimal import Decimal
 
 from cadres.demo import _Row
+from villages.demo import troubled
 
 from .choices import Assembly, DecisionKind, DecisionState, DecisionStepKind
 from .quorum import rule_for
@@ -142,13 +143,16 @@ def plan_decisions(*, seed: int, village, plan, maker: int, on: dt.date) -> None
                 lamps.decision_id = decision
                 # Its own generator: the draws of the village's other decisions stay as they were.
                 implementation = random.Random(f"ledgers-decision-results:{seed}:{village.code}")
-                if lamps.date + dt.timedelta(days=30) < on and rng.random() < 0.7:
+                behind = troubled(village.code, seed)  # only those leave a result unpublished
+                if lamps.date + dt.timedelta(days=30) < on and (rng.random() < 0.7 or not behind):
                     result_on = lamps.date + dt.timedelta(days=rng.randint(10, 30))
                     decision.implemented_on = result_on - dt.timedelta(
                         days=implementation.randint(3, 9)
                     )
                     plan.results.append((decision, result_on))
-                elif lamps.date + dt.timedelta(days=60) < on and implementation.random() < 0.5:
+                elif lamps.date + dt.timedelta(days=60) < on and (
+                    implementation.random() < 0.5 or behind
+                ):
                     # A gap: installed long ago, the result never made public.
                     decision.implemented_on = lamps.date + dt.timedelta(
                         days=implementation.randint(2, 8)

@@ -21,7 +21,7 @@ from cadres.choices import SUPERVISION_POSTS, TWO_COMMITTEE_POSTS, PostKind
 from cadres.demo import _insert, _Row
 from cadres.identity import check_character, id_number_hash
 from cadres.models import Cadre, Post
-from villages.demo import SURNAMES
+from villages.demo import SURNAMES, troubled
 
 from .models import FinancialReview, SignedVoucher, SigningSession, SigningSignature
 from .selectors.signing import signing_date_in
@@ -38,10 +38,11 @@ def plan_signings(*, seed: int, village, plan, on: dt.date) -> None:
     (`plan.reviews`: year, quarter, held on)."""
     rng = random.Random(f"ledgers-signing:{seed}:{village.code}")
     profile = rng.random()
-    if profile < 0.05:
+    behind = troubled(village.code, seed)  # only a village that falls behind has a gap
+    if profile < 0.05 and behind:
         return  # never signs: the gap the county's warning finds every month
     finished = [m for m in range(1, 13) if signing_date_in(SIGNING_DAY, on.year, m) < on]
-    skipped = rng.choice(finished) if profile < 0.15 and finished else None
+    skipped = rng.choice(finished) if profile < 0.15 and behind and finished else None
     plan.signings = [signing_date_in(SIGNING_DAY, on.year, m) for m in finished if m != skipped]
     for quarter in range(1, 5):
         held = dt.date(on.year, 3 * quarter, 1) + dt.timedelta(days=rng.randint(35, 45))

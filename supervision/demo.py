@@ -43,7 +43,7 @@ from cadres.demo import _insert, _Row
 from cadres.models import Post, Promise, QualificationCertificate
 from core.dates import today as local_today
 from ledgers.demo import LIGHT_ABOVE, _people, _person
-from villages.demo import first_county
+from villages.demo import first_county, troubled
 from villages.models import ContactAssignment, Village
 
 from .choices import (
@@ -339,7 +339,9 @@ class _Builder:
         rng = random.Random(f"supervision:{self.seed}:{village.code}")
         township_user = self.people.township_staff.get(village.code[:9]) or self.people.admin
         contact_user = self.facts.contacts.get(village.pk) or township_user
-        low_votes = rng.random() < 0.08  # a few villages vote their cadres down
+        # Only the villages that fall behind leave duties undone or vote their cadres down.
+        self.behind = troubled(village.code, self.seed)
+        low_votes = self.behind and rng.random() < 0.5
         for period in self.periods:
             for kind, period_kind in TASK_PERIOD.items():
                 if period_kind != period.kind:
@@ -388,11 +390,11 @@ class _Builder:
                 return earliest + dt.timedelta(days=rng.randint(0, (self.on - earliest).days - 1))
             return None
         roll = rng.random()
-        if roll < 0.84:
+        if roll < (0.7 if self.behind else 0.9):
             return earliest + dt.timedelta(days=rng.randint(0, max(0, (due - earliest).days)))
-        if roll < 0.92:
+        if roll < 0.84 or not self.behind:  # the villages that keep up do it, if late
             late = due + dt.timedelta(days=rng.randint(3, 25))
-            return late if late < self.on else None
+            return late if late < self.on else due
         return None
 
     # ---------------------------------------------------------------- records
@@ -657,9 +659,11 @@ class _Builder:
                 )
             )
             state = ProblemState.RECTIFYING
-        if age > 45 and roll < 0.85:
-            submitted = opened + dt.timedelta(days=rng.randint(10, 28))
-            closed_on = submitted + dt.timedelta(days=rng.randint(2, 10))
+        keeps_up = not troubled(village.code, self.seed)
+        if (age > 45 and roll < 0.85) or (keeps_up and deadline < self.on):
+            # closed before its deadline by a village that keeps up
+            submitted = opened + dt.timedelta(days=rng.randint(10, 20 if keeps_up else 28))
+            closed_on = submitted + dt.timedelta(days=rng.randint(2, 8 if keeps_up else 10))
             steps += [
                 (
                     ProblemAction.SUBMIT,
@@ -925,7 +929,10 @@ def _presence(seed: int, villages: list[Village], on: dt.date) -> int:
         dues = presence_due(monday, scope)
         # The week's share of duties left short, drawn as a number (a small county's week
         # always shows a few).
-        short = set(rng.sample(range(len(dues)), round(len(dues) * PRESENCE_SHORT_SHARE)))
+        # (only in the villages that fall behind)
+        behind = [i for i, due in enumerate(dues) if troubled(by_pk[due.village_id].code, seed)]
+        k = max(1, round(len(behind) * PRESENCE_SHORT_SHARE)) if behind else 0
+        short = set(rng.sample(behind, k))
         for i, due in enumerate(dues):
             cadre_id, village_id, norm = due.person_id, due.village_id, due.required
             village = by_pk[village_id]

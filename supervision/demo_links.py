@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
 from cadres.demo import _insert, _Row
-from villages.demo import DEMO_PASSWORD, SURNAMES
+from villages.demo import DEMO_PASSWORD, SURNAMES, troubled
 from villages.models import Village
 
 from .choices import LeaderLevel, LinkKind, PeriodKind, WorkTeamRole
@@ -144,7 +144,9 @@ def build_links_demo(
     for r in links:
         village = r.village
         for q in quarters:
-            n = 0 if rng.random() < IDLE_SHARE else rng.randint(1, 3)
+            # only a village that falls behind sees its leader idle for a quarter
+            idle = rng.random() < IDLE_SHARE and troubled(village.code, seed)
+            n = 0 if idle else rng.randint(1, 3)
             first, last = max(q.start, r.start_date), min(q.end, on)
             if first > last:
                 continue

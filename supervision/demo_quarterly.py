@@ -1,7 +1,8 @@
 """Demo data of 四述双评: the first county's village cadres and contact-team leaders report to
 their townships every quarter of the demo's window.
 
-About one report in twelve is missing (a cadre away, a meeting missed), so that the quarter
+About one report in twelve of the villages that fall behind (`villages.demo.troubled`) is
+missing (a cadre away, a meeting missed), so that the quarter
 sheets and the year-end roll-up have people to show; the finished quarters' reports are
 commented and scored (most between 75 and 95, a few lower), the current quarter's are partly
 heard and not all scored yet. Inserted as heard, then scored, as the database wants.
@@ -19,6 +20,7 @@ from django.utils import timezone
 from cadres.choices import TWO_COMMITTEE_POSTS
 from cadres.demo import _insert, _Row
 from cadres.models import Post
+from villages.demo import troubled
 from villages.models import ContactAssignment, Village
 
 from .choices import PeriodKind, QuarterlyReportState, ReporterKind
@@ -97,7 +99,9 @@ def build_quarterly_demo(
             return
         seen.add((kind, key, period))
         is_current = period == current
-        if rng.random() < MISSING_SHARE or (is_current and rng.random() > CURRENT_HEARD_SHARE):
+        # Only the villages that fall behind miss a finished quarter's report.
+        missing = rng.random() < MISSING_SHARE and troubled(village.code, seed)
+        if missing or (is_current and rng.random() > CURRENT_HEARD_SHARE):
             return
         heard = min(period.end - dt.timedelta(days=rng.randrange(0, 10)), on)
         if heard < period.start:

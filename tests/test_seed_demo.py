@@ -1,5 +1,6 @@
 """The whole demo, as `make run` loads it: the tree, the accounts and every app's records."""
 
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -35,3 +36,21 @@ def test_seed_demo_loads_every_app_and_then_leaves_the_database_alone():
     again = StringIO()
     call_command("seed_demo", "--if-empty", stdout=again)
     assert Village.objects.count() == 40
+
+
+def test_the_demo_warns_a_realistic_share_of_its_villages():
+    """Issue #22: the province demo warned 19,998 of its 20,000 villages. Only the villages that
+    fall behind (`villages.demo.troubled`), the backward ones and the yellow-carded township are
+    warned: 10-20 %. A county of 15 townships (the province's are built alike, lighter outside the
+    first county), the smallest size whose one carded township does not by itself weigh more than
+    a township weighs in the province."""
+    call_command("seed_demo", "--villages", "300", "--townships", "15", stdout=StringIO())
+    villages = Village.objects.count()
+    warned = VillageWarning.objects.values("village").distinct().count()
+    rules = Counter(
+        reason["rule"]
+        for reasons in VillageWarning.objects.values_list("reasons", flat=True)
+        for reason in reasons
+    )
+    assert villages == 300
+    assert 0.10 <= warned / villages <= 0.20, (warned, rules)

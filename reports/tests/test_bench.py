@@ -10,13 +10,58 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from core.dates import today
-from reports.management.commands.bench_reports import Command, plain_html, plain_pdf
+from reports.management.commands.bench_reports import (
+    Command,
+    Load,
+    Spread,
+    interleaved,
+    plain_html,
+    plain_pdf,
+    ratios,
+)
 from reports.tests.runs_helpers import pdfinfo_pages
 from supervision.choices import TaskKind
 from supervision.demo import window
 from supervision.models import SupervisionTask
 
-TINY = ["--villages", "30", "--quarters", "2", "--requests", "20", "--concurrency", "2"]
+TINY = [
+    "--villages",
+    "30",
+    "--quarters",
+    "2",
+    "--requests",
+    "20",
+    "--concurrency",
+    "2",
+    "--rounds",
+    "2",
+]
+SPREAD = r"[\d.]+( req/s)? \(min [\d.]+, max [\d.]+\)"
+
+
+def test_the_views_are_measured_interleaved_round_by_round_with_medians_min_and_max():
+    """A fake timer: each measure takes a known time, so the arithmetic is exact."""
+    seconds = {  # per view, per round: the time 100 requests took
+        "a": [1.0, 2.0, 0.5, 1.0, 4.0],
+        "b": [2.0, 2.0, 2.0, 1.0, 2.0],
+    }
+    order = []
+
+    def measure(r, name):
+        order.append((r, name))
+        return Load(100, seconds[name][r], 0, {200: 100})
+
+    rps = interleaved(["a", "b"], 5, measure)
+    assert order == [(r, name) for r in range(5) for name in ("a", "b")]  # A B A B ...
+    assert rps["a"] == [100.0, 50.0, 200.0, 100.0, 25.0]
+    assert Spread.of(rps["a"]) == Spread(100.0, 25.0, 200.0)
+    assert Spread.of(rps["b"]) == Spread(50.0, 50.0, 100.0)
+    # the ratio is taken per round (A and B measured back to back), then its median
+    per_round = ratios(rps, "a", "b")
+    assert per_round == [2.0, 1.0, 4.0, 1.0, 0.5]
+    assert Spread.of(per_round) == Spread(1.0, 0.5, 4.0)
+    assert Spread.of([3.0, 1.0]).median == 2.0  # an even count: the mean of the middle two
+    assert Spread(1.0, 0.5, 4.0).text() == "1.00 (min 0.50, max 4.00)"
 
 
 def test_the_window_reaches_back_as_many_quarters_as_asked():
@@ -54,13 +99,20 @@ def test_a_tiny_benchmark_builds_serves_renders_and_prints_every_figure():
     assert re.search(r"build \(30 villages x 2 quarters\)\s+[\d.]+ s", text), text
 
     # 2. both views served by gunicorn, every answer a 200 (the command fails otherwise)
-    dashboard = re.search(r"county dashboard\s+([\d.]+) req/s", text)
-    bare = re.search(r"bare Django view\s+([\d.]+) req/s", text)
+    dashboard = re.search(r"county dashboard \(2 rounds\)\s+([\d.]+) req/s", text)
+    bare = re.search(r"bare Django view \(2 rounds\)\s+([\d.]+) req/s", text)
     assert dashboard and bare and float(dashboard[1]) > 0 and float(bare[1]) > 0, text
-    assert re.search(r"dashboard / bare\s+[\d.]+\s+goal >= 0.50: (met|MISSED)", text), text
-    assert "dashboard: 20 requests, concurrency 2" in text and "0 not 200" in text
+    assert re.search(rf"dashboard / bare\s+{SPREAD}\s+goal >= 0.50: (met|MISSED)", text), text
+    # interleaved: round 1 measures every view, then round 2
+    lines = [line for line in text.splitlines() if line.startswith("round ")]
+    assert [line.split(":")[0] for line in lines] == [
+        f"round {r} {name}" for r in (1, 2) for name in ("dashboard", "bare", "signed-in", "public")
+    ], text
+    assert "round 1 dashboard: 20 requests, concurrency 2" in text and "0 not 200" in text
+    assert re.search(r"load average at the start\s+[\d.]+ [\d.]+ [\d.]+", text), text
+    assert re.search(r"load average at the end\s+[\d.]+ [\d.]+ [\d.]+", text), text
     # the floor of a signed-in page, and the dashboard built without its cache
-    assert re.search(r"signed-in empty page\s+[\d.]+ req/s", text), text
+    assert re.search(rf"signed-in empty page \(2 rounds\)\s+{SPREAD}", text), text
     assert re.search(r"county dashboard, built \(no cache; median of 3\)\s+\d+ ms", text), text
 
     # 3. and 4. the reports and the plain table of the same page count

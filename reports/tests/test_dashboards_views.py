@@ -12,6 +12,7 @@ from django.urls import reverse
 from core.tests.test_excel import FORMULA_PAYLOADS, assert_no_formula
 from reports.dashboards import composite_score, satisfaction_band
 from reports.figures import Figures
+from reports.views.dashboards import VillageFiguresView
 from supervision.choices import TaskKind
 from villages.models import Region, Village
 from villages.tests.factories import VillageFactory
@@ -298,6 +299,37 @@ def test_the_same_number_of_queries_for_2_and_50_villages(
     _villages(other_township, 24, supervisor, first=1)
     assert count_queries(url, **query) == few
     assert few <= 25
+
+
+def test_the_village_list_is_paginated_in_its_order_with_constant_queries(
+    client, count_queries, supervisor, township, other_township, monkeypatch
+):
+    """The drill-down shows a page of villages at a time, in the figure's order (warned first,
+    then by code), the pages' links keeping the query; the workbook holds every village; every
+    page takes the same queries whatever the number of villages."""
+    monkeypatch.setattr(VillageFiguresView, "paginate_by", 10)
+    login(client, supervisor)
+    query = {"area": "370830", "figure": "villages", **PERIOD}
+    _villages(township, 2, supervisor)
+    few = count_queries(figures_url(), **query)
+    _villages(township, 23, supervisor, first=2)
+    assert count_queries(figures_url(), **query) == few
+    assert count_queries(figures_url(), **query, page=3) == few
+
+    ordered = Village.objects.filter(code__startswith="370830").count()
+    pages = [client.get(figures_url(), {**query, "page": n}) for n in (1, 2, 3)]
+    rows = [v for page in pages for v in page.context["rows"]]
+    assert [len(page.context["rows"]) for page in pages] == [10, 10, ordered - 20]
+    # the order runs on across the pages: warned villages first, then by code
+    assert [(v.sort, v.row.code) for v in rows] == sorted((v.sort, v.row.code) for v in rows)
+    html = pages[0].content.decode()
+    assert "table-cards" in html and f"{ordered}个村" in html
+    nav = html[html.index("pagination") :]
+    assert "?area=370830&amp;figure=villages&amp;period=2026Q3&page=2" in nav
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(client.get(figures_url(), {**query, "format": "xlsx"}).content)
+    )
+    assert workbook.active.max_row >= ordered + 1  # every village, not one page
 
 
 def test_the_excel_export_takes_the_same_queries_as_the_page(

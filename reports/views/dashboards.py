@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 from cadres.selectors import recent_yellow_cards
 from core.dates import today
 from core.excel import xlsx_response
+from core.views import paginate
 
 from .. import exports
 from ..dashboards import (
@@ -104,9 +105,11 @@ class TownshipDashboardView(DashboardView):
 class VillageFiguresView(LoginRequiredMixin, TemplateView):
     """The villages behind one figure: `?area=<county or township>&period=&figure=` and the
     figure's filter (`activity`, `level`, `band` or `bucket`); each leads to the village's
-    supervision tab."""
+    supervision tab. The page shows `paginate_by` villages at a time in the figure's order (the
+    pages' links keep the query); the workbook holds them all. A fixed number of queries."""
 
     template_name = "reports/dashboards/village_figures.html"
+    paginate_by = 50
 
     def get(self, request, *args, **kwargs):
         code = request.GET.get("area", "")
@@ -128,12 +131,17 @@ class VillageFiguresView(LoginRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         level = COUNTY if len(self.area.code) == 6 else TOWNSHIP
         params = self.request.GET.copy()
+        params.pop("page", None)
+        query_string = params.urlencode()
         params["format"] = "xlsx"
+        page = paginate(self.request, self.rows, self.paginate_by)
         ctx.update(
+            page_obj=page,
+            query_string=query_string,
             area=self.area,
             period=self.period,
             title=self.title,
-            rows=self.rows,
+            rows=page.object_list,
             figure=self.figure,
             dashboard_url=dashboard_url(level, self.area.code, self.period),
             county_url=dashboard_url(COUNTY, self.area.code[:6], self.period)

@@ -2,17 +2,22 @@
 
 1. builds the province-scale database with `seed_demo --villages N --quarters Q` unless it is
    there already;
-2. serves the application with gunicorn and compares the requests per second of the first county's
-   dashboard (as a county supervisor) and of its first village's public page (anonymous, issue
-   #20: served from the public pages' cache) with a bare Django view (`config/bench_urls.py`) at
-   the same concurrency and number of requests. The dashboard is measured as users get it: its
-   figures come from the cache (Redis, as deployed) once built, until a record of the county changes
-   (reports/freshness.py); the time to build them without the cache is measured as well, and so
-   is a signed-in empty page (session, user, roles), the floor of every page a user opens;
+2. serves the application with gunicorn and compares, interleaved (one round measures every view
+   back to back, A B C D; `--rounds` rounds of `--requests` requests or `--seconds` seconds each),
+   the requests per second of the first county's dashboard (as a county supervisor) and of its first
+   village's public page (anonymous, issue #20: served from the public pages' cache) with a bare
+   Django view (`config/bench_urls.py`) at the same concurrency and number of requests. The
+   dashboard is measured as users get it: its figures come from the cache (Redis, as deployed) once
+   built, until a record of the county changes (reports/freshness.py); the time to build them
+   without the cache is measured as well, and so is a signed-in empty page (session, user, roles),
+   the floor of every page a user opens;
 3. times a village's quarterly report (warm, median of 3) and the county's;
 4. compares the county report's pages per second with WeasyPrint laying out a plain table of the
    same page count;
-5. prints a summary. It measures and exits 0; it fails only when it cannot measure.
+5. prints a summary: per view the median requests per second with the min and max of the rounds,
+   per ratio the median of the per-round ratios (both views of a round measured back to back) with
+   their min and max, and the load average at the start and the end. It measures and exits 0; it
+   fails only when it cannot measure.
 
 `make bench` runs it with `config.settings.bench` on its own database.
 """
@@ -20,6 +25,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import shutil
 import socket
@@ -28,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import import_module
@@ -86,6 +93,50 @@ class Load:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
+@dataclass(frozen=True)
+class Spread:
+    """The median of a few rounds' figures with their min and max."""
+
+    median: float
+    low: float
+    high: float
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Spread:
+        if not values:
+            raise ValueError("no values")
+        return cls(statistics.median(values), min(values), max(values))
+
+    def text(self, unit: str = "", digits: int = 2) -> str:
+        return (
+            f"{self.median:.{digits}f}{unit} "
+            f"(min {self.low:.{digits}f}, max {self.high:.{digits}f})"
+        )
+
+
+def interleaved(
+    names: Sequence[str], rounds: int, measure: Callable[[int, str], Load]
+) -> dict[str, list[float]]:
+    """Requests per second of every view in `names`, round after round: each round measures the
+    views back to back in the same order (A B C A B C ...), so a slower moment of the machine
+    weighs on every view of its round rather than on one view."""
+    per_second: dict[str, list[float]] = {name: [] for name in names}
+    for r in range(rounds):
+        for name in names:
+            per_second[name].append(measure(r, name).per_second)
+    return per_second
+
+
+def ratios(per_second: dict[str, list[float]], a: str, b: str) -> list[float]:
+    """A / B round by round (each round's A and B measured back to back)."""
+    return [x / y for x, y in zip(per_second[a], per_second[b], strict=True)]
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f} (1, 5, 15 min; {os.cpu_count()} CPUs)"
+
+
 class Command(BaseCommand):
     help = (
         "Benchmark the reports: build the province-scale demo unless it is there, then the "
@@ -96,7 +147,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--villages", type=int, default=20000)
         parser.add_argument("--quarters", type=int, default=20, help="finished quarters kept")
-        parser.add_argument("--requests", type=int, default=400, help="requests per view")
+        parser.add_argument("--requests", type=int, default=400, help="requests per view and round")
+        parser.add_argument(
+            "--seconds",
+            type=float,
+            default=None,
+            help="measure each view for this many seconds per round instead of --requests",
+        )
+        parser.add_argument(
+            "--rounds",
+            type=int,
+            default=5,
+            help="rounds of the interleaved views (A B C D, A B C D, ...)",
+        )
         parser.add_argument("--concurrency", type=int, default=8)
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
         parser.add_argument(
@@ -106,10 +169,27 @@ class Command(BaseCommand):
             "directory, removed)",
         )
 
-    def handle(self, *args, villages, quarters, requests, concurrency, workers, keep, **options):
+    def handle(
+        self,
+        *args,
+        villages,
+        quarters,
+        requests,
+        concurrency,
+        workers,
+        keep,
+        rounds=5,
+        seconds=None,
+        **options,
+    ):
         started = time.perf_counter()
-        if min(villages, quarters, requests, concurrency, workers) < 1:
+        if min(villages, quarters, requests, concurrency, workers, rounds) < 1:
             raise CommandError("every number must be at least 1")
+        if seconds is not None and seconds <= 0:
+            raise CommandError("--seconds must be positive")
+        self.rounds, self.seconds = rounds, seconds
+        start_load = load_average()
+        self.say(f"load average at the start: {start_load}")
         out = Path(settings.BASE_DIR) / "var" / "bench" if keep else None
         if out:
             out.mkdir(parents=True, exist_ok=True)
@@ -137,6 +217,10 @@ class Command(BaseCommand):
             if not out:
                 shutil.rmtree(workdir, ignore_errors=True)
         rows.append(("whole run", f"{time.perf_counter() - started:.1f} s", ""))
+        end_load = load_average()
+        self.say(f"load average at the end: {end_load}")
+        rows.append(("load average at the start", start_load, ""))
+        rows.append(("load average at the end", end_load, ""))
         self.summary(rows)
 
     def say(self, line: str) -> None:
@@ -188,39 +272,53 @@ class Command(BaseCommand):
             probe = asyncio.run(fetch(port, public))
             if probe[0] != 200 or village.name.encode() not in probe[1]:
                 raise CommandError(f"the public page answered {probe[0]}, not the village's")
-            results = {}
-            for name, path, with_cookie in (
-                ("dashboard", dashboard, cookie),
-                ("bare", BARE_PATH, None),  # no session: the bare view reads no database
-                ("signed-in", SIGNED_IN_PATH, cookie),  # the floor of any signed-in page
-                ("public", public, None),  # anonymous, as a villager
-            ):
+            views = {
+                "dashboard": (dashboard, cookie),
+                "bare": (BARE_PATH, None),  # no session: the bare view reads no database
+                "signed-in": (SIGNED_IN_PATH, cookie),  # the floor of any signed-in page
+                "public": (public, None),  # anonymous, as a villager
+            }
+            for path, with_cookie in views.values():
                 # Warm every worker (templates, URL resolver, the database connection) first.
                 asyncio.run(load(port, path, with_cookie, workers * 4, concurrency))
-                results[name] = result = asyncio.run(
-                    load(port, path, with_cookie, requests, concurrency)
+
+            def measure(r: int, name: str) -> Load:
+                path, with_cookie = views[name]
+                result = asyncio.run(
+                    load(port, path, with_cookie, requests, concurrency, self.seconds)
                 )
                 self.say(
-                    f"{name}: {result.requests} requests, concurrency {concurrency}, "
-                    f"{result.seconds:.2f} s, {result.per_second:.1f} req/s, "
+                    f"round {r + 1} {name}: {result.requests} requests, concurrency "
+                    f"{concurrency}, {result.seconds:.2f} s, {result.per_second:.1f} req/s, "
                     f"{result.failed} not 200"
                 )
                 if result.failed:
                     raise CommandError(f"{name}: {result.failed} answers were not 200")
-        dash, bare, floor = results["dashboard"], results["bare"], results["signed-in"]
-        ratio = dash.per_second / bare.per_second
-        public_ratio = results["public"].per_second / bare.per_second
+                return result
+
+            rps = interleaved(list(views), self.rounds, measure)
         built = self.dashboard_build(county)
+        n = f"{self.rounds} rounds"
+        dash_bare = Spread.of(ratios(rps, "dashboard", "bare"))
+        public_bare = Spread.of(ratios(rps, "public", "bare"))
         return [
             ("county dashboard, built (no cache; median of 3)", f"{built * 1000:.0f} ms", ""),
-            ("county dashboard", f"{dash.per_second:.1f} req/s", ""),
-            ("bare Django view", f"{bare.per_second:.1f} req/s", ""),
-            ("signed-in empty page", f"{floor.per_second:.1f} req/s", ""),
-            ("dashboard / bare", f"{ratio:.2f}", _goal(ratio >= 0.5, ">= 0.50")),
-            ("signed-in empty page / bare", f"{floor.per_second / bare.per_second:.2f}", ""),
-            ("dashboard / signed-in empty page", f"{dash.per_second / floor.per_second:.2f}", ""),
-            ("village public page (anonymous)", f"{results['public'].per_second:.1f} req/s", ""),
-            ("public page / bare", f"{public_ratio:.2f}", _goal(public_ratio >= 0.8, ">= 0.80")),
+            (f"county dashboard ({n})", Spread.of(rps["dashboard"]).text(" req/s", 1), ""),
+            (f"bare Django view ({n})", Spread.of(rps["bare"]).text(" req/s", 1), ""),
+            (f"signed-in empty page ({n})", Spread.of(rps["signed-in"]).text(" req/s", 1), ""),
+            ("dashboard / bare", dash_bare.text(), _goal(dash_bare.median >= 0.5, ">= 0.50")),
+            ("signed-in empty page / bare", Spread.of(ratios(rps, "signed-in", "bare")).text(), ""),
+            (
+                "dashboard / signed-in empty page",
+                Spread.of(ratios(rps, "dashboard", "signed-in")).text(),
+                "",
+            ),
+            (
+                f"village public page, anonymous ({n})",
+                Spread.of(rps["public"]).text(" req/s", 1),
+                "",
+            ),
+            ("public page / bare", public_bare.text(), _goal(public_bare.median >= 0.8, ">= 0.80")),
         ]
 
     def dashboard_build(self, county) -> float:
@@ -458,17 +556,29 @@ async def fetch(port: int, path: str, cookie: str | None = None) -> tuple[int, b
     return status, data
 
 
-async def load(port: int, path: str, cookie: str | None, requests: int, concurrency: int) -> Load:
-    """`requests` GETs of `path`, `concurrency` at a time; the wall time of all of them."""
-    todo = iter(range(requests))
+async def load(
+    port: int,
+    path: str,
+    cookie: str | None,
+    requests: int,
+    concurrency: int,
+    seconds: float | None = None,
+) -> Load:
+    """`requests` GETs of `path` (or as many as `seconds` allow), `concurrency` at a time; the
+    wall time of all of them."""
+    todo = iter(range(requests)) if seconds is None else itertools.count()
     statuses: dict[int, int] = {}
+    started = time.perf_counter()
+    deadline = started + seconds if seconds is not None else None
 
     async def client():
         for _n in todo:  # one shared iterator: each request is taken once
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
             status, _body = await fetch(port, path, cookie)
             statuses[status] = statuses.get(status, 0) + 1
 
-    started = time.perf_counter()
     await asyncio.gather(*(client() for _c in range(concurrency)))
-    seconds = time.perf_counter() - started
-    return Load(requests, seconds, requests - statuses.get(200, 0), statuses)
+    elapsed = time.perf_counter() - started
+    done = sum(statuses.values())
+    return Load(done, elapsed, done - statuses.get(200, 0), statuses)
