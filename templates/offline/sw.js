@@ -106,7 +106,9 @@ async function keepPages(urls) {
   await saveFieldPaths();
   await Promise.all(urls.map(async (url) => {
     try {
-      const response = await fetch(url, { credentials: "same-origin" });
+      // Not following a redirect: a signed-out prefetch must not render the sign-in page,
+      // whose fresh CSRF cookie would void the form the user is filling in.
+      const response = await fetch(url, { credentials: "same-origin", redirect: "manual" });
       if (await keepable(response)) await cache.put(pathOf(url), response);
     } catch (e) { /* no signal: kept at the next visit */ }
   }));
