@@ -170,8 +170,14 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+def page(browser, live_server, request):
+    # The service worker only in the tests about it (marker `offline`): elsewhere its background
+    # fetches, in flight while a test clears the cookies to change users, could set a CSRF cookie
+    # over the one of the sign-in form.
+    workers = "allow" if request.node.get_closest_marker("offline") else "block"
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, service_workers=workers
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.base_url = live_server.url

@@ -264,7 +264,8 @@ def is_sync_request(request: HttpRequest) -> bool:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """settings.CSRF_FAILURE_VIEW: a phone's sync is told in JSON, so that it fetches a fresh
-    token (GET /field/data/) and sends again; a browser gets Django's page."""
+    token (GET /field/data/) and sends again; a browser gets the site's page (403_csrf.html,
+    which Django's view renders: its built-in page has inline styles the CSP refuses)."""
     if is_sync_request(request):
         return JsonResponse({"ok": False, "csrf": True}, status=403)
     return django_csrf_failure(request, reason=reason)

@@ -51,7 +51,7 @@ from cadres.demo import _insert, _Row
 from cadres.models import Post
 from core.dates import today as local_today
 from villages.choices import RoleKind
-from villages.demo import SURNAMES, first_county
+from villages.demo import SURNAMES, first_county, troubled
 from villages.models import StaffRole, Village
 from villages.templatetags.cunjian import person_name
 
@@ -461,7 +461,8 @@ def _plan_village(
         event(day_in(rng.randint(2, 11)), summary, "514", "102", rng.randrange(low, high, 100), "")
     event(day_in(rng.randint(2, 6)), "支付上年欠付工程款", "211", "102", payables, "施工单位")
     # About half the villages buy solar street lamps this year: a new asset and its movement.
-    if rng.random() < 0.5:
+    # (and every village that falls behind: its decision's result is the one left unpublished)
+    if rng.random() < 0.5 or troubled(village.code, seed):
         bought = day_in(rng.randint(4, 10))
         lamps = rng.randrange(20, 60, 5)
         value = _yuan(lamps * rng.randint(1200, 1800))

@@ -144,15 +144,13 @@ def plan_decisions(*, seed: int, village, plan, maker: int, on: dt.date) -> None
                 # Its own generator: the draws of the village's other decisions stay as they were.
                 implementation = random.Random(f"ledgers-decision-results:{seed}:{village.code}")
                 behind = troubled(village.code, seed)  # only those leave a result unpublished
-                if lamps.date + dt.timedelta(days=30) < on and (rng.random() < 0.7 or not behind):
+                if lamps.date + dt.timedelta(days=30) < on and not behind:
                     result_on = lamps.date + dt.timedelta(days=rng.randint(10, 30))
                     decision.implemented_on = result_on - dt.timedelta(
                         days=implementation.randint(3, 9)
                     )
                     plan.results.append((decision, result_on))
-                elif lamps.date + dt.timedelta(days=60) < on and (
-                    implementation.random() < 0.5 or behind
-                ):
+                elif lamps.date + dt.timedelta(days=40) < on and behind:
                     # A gap: installed long ago, the result never made public.
                     decision.implemented_on = lamps.date + dt.timedelta(
                         days=implementation.randint(2, 8)

@@ -39,10 +39,10 @@ def plan_signings(*, seed: int, village, plan, on: dt.date) -> None:
     rng = random.Random(f"ledgers-signing:{seed}:{village.code}")
     profile = rng.random()
     behind = troubled(village.code, seed)  # only a village that falls behind has a gap
-    if profile < 0.05 and behind:
+    if behind and profile < 0.5:
         return  # never signs: the gap the county's warning finds every month
     finished = [m for m in range(1, 13) if signing_date_in(SIGNING_DAY, on.year, m) < on]
-    skipped = rng.choice(finished) if profile < 0.15 and behind and finished else None
+    skipped = rng.choice(finished) if behind and finished else None  # misses a month
     plan.signings = [signing_date_in(SIGNING_DAY, on.year, m) for m in finished if m != skipped]
     for quarter in range(1, 5):
         held = dt.date(on.year, 3 * quarter, 1) + dt.timedelta(days=rng.randint(35, 45))

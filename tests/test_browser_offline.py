@@ -17,7 +17,7 @@ from supervision.models import PresenceVisit
 from villages.models import ContactAssignment
 from villages.tests.helpers import PASSWORD, browser_login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.offline, pytest.mark.django_db(transaction=True)]
 
 RECORD = "/supervision/presence/visits/record/"
 QUEUE = "/field/queue/"

@@ -27,7 +27,7 @@ from supervision.tests.presence_helpers import png_bytes
 from tests.test_browser_offline import QUEUE, RECORD, record_offline, wait_kept, zh
 from villages.tests.helpers import PASSWORD, browser_login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.offline, pytest.mark.django_db(transaction=True)]
 
 
 def go_offline_at(page, path):

@@ -26,6 +26,7 @@ from tests.test_browser_offline import QUEUE, wait_kept
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.offline,
     pytest.mark.django_db(transaction=True),
 ]
 

@@ -312,6 +312,9 @@ def test_a_stale_csrf_token_is_403_in_json_for_a_sync(contact, village):
     assert response.status_code == 403 and response.json() == {"ok": False, "csrf": True}
     page = client.post(url("presence-record"), data)
     assert page.status_code == 403 and page["Content-Type"].startswith("text/html")
+    # the site's own page, not Django's (whose inline styles the CSP refuses)
+    assert 'data-testid="csrf-failure"' in page.content.decode()
+    assert "<style" not in page.content.decode()
 
 
 # ------------------------------------------------------------------ the hearing in one submit
