@@ -64,7 +64,6 @@ def test_the_township_grades_its_secretaries_and_gets_a_yellow_card(
     page.goto(f"{page.base_url}/cadres/appraisals/?grade=poor")
     expect(page.get_by_test_id("appraisal-list").locator("tbody tr")).to_have_count(2)
 
-    page.context.clear_cookies()
     browser_login(page, "supervisor")
     page.goto(f"{page.base_url}/cadres/yellow-cards/")
     page.locator("input[name=year]").first.fill("2025")

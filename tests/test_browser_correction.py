@@ -14,17 +14,9 @@ from supervision.models import CertificateInspection
 from supervision.periods import Period
 from supervision.tests.conftest import sitting  # noqa: F401 (fixture)
 from tests.browser import confirm_in_dialog
+from villages.tests.helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("correct-horse-9")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(page.base_url + "/")
 
 
 def test_a_county_supervisor_corrects_a_confirmed_verdict(
@@ -40,7 +32,7 @@ def test_a_county_supervisor_corrects_a_confirmed_verdict(
     detail = f"{page.base_url}/supervision/annual-inspections/{record.pk}/"
 
     # the township records 不合格: the dialog says what will follow, and nothing happens before
-    log_in(page, "insider")
+    browser_login(page, "insider")
     page.goto(detail)
     page.locator("#id_verdict").select_option(Verdict.FAIL)
     page.locator("#id_reasons").fill("承诺兑现率低，群众不满意")
@@ -60,7 +52,7 @@ def test_a_county_supervisor_corrects_a_confirmed_verdict(
     expect(page.get_by_test_id("correct-link")).to_have_count(0)
 
     # the county supervisor corrects it to 合格
-    log_in(page, "supervisor")
+    browser_login(page, "supervisor")
     page.goto(detail)
     page.get_by_test_id("correct-link").click()
     page.locator("#id_verdict").select_option(Verdict.PASS)

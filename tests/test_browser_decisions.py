@@ -13,14 +13,9 @@ from ledgers.models import Decision, Voucher
 from ledgers.tests.conftest import chart, clerk, lines, open_books  # noqa: F401 (fixtures)
 from ledgers.tests.decision_fixtures import policy
 from tests.browser import confirm_in_dialog
-from villages.tests.helpers import browser_login as _browser_login
+from villages.tests.helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def browser_login(page, username):
-    page.context.clear_cookies()
-    _browser_login(page, username)
 
 
 MEETINGS = [

@@ -9,17 +9,9 @@ from playwright.sync_api import expect
 from ledgers import services
 from ledgers.models import ClosedPeriod, Disclosure, DisclosureQuestion, Voucher
 from ledgers.tests.conftest import chart, clerk, open_books  # noqa: F401 (fixtures)
+from villages.tests.helpers import browser_login, browser_sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("correct-horse-9")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(page.base_url + "/")
 
 
 def test_a_quarter_statement_from_voucher_to_villager(
@@ -31,7 +23,7 @@ def test_a_quarter_statement_from_voucher_to_villager(
 ):
     cache.clear()  # the question throttle counts per address, and the live server is local
     # the clerk enters a large receipt
-    log_in(page, "clerk")
+    browser_login(page, "clerk")
     page.goto(f"{page.base_url}/ledgers/villages/{village.code}/vouchers/add/")
     page.get_by_label("日期").fill("2026-02-15")
     page.get_by_label("摘要").fill("土地流转费")
@@ -44,7 +36,7 @@ def test_a_quarter_statement_from_voucher_to_villager(
     voucher = Voucher.objects.get()
 
     # township staff post it and generate the first quarter's statement from the ledger tab
-    log_in(page, "insider")
+    browser_login(page, "insider")
     page.goto(page.base_url + voucher.get_absolute_url())
     page.get_by_role("button", name="审核记账").click()
     page.get_by_test_id("confirm-dialog").get_by_role(
@@ -85,7 +77,7 @@ def test_a_quarter_statement_from_voucher_to_villager(
         services.question_answer(actor=insider, question=earlier, answer="已答复。" * 20)
 
     # a villager, not logged in, reads it on the village's public page and asks a question
-    page.context.clear_cookies()
+    browser_sign_out(page)
     page.goto(f"{page.base_url}/public/villages/{village.code}/")
     page.get_by_test_id("public-statements").get_by_role("link").first.click()
     expect(page.get_by_test_id("total-income")).to_contain_text("12,000.00")

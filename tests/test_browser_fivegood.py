@@ -46,7 +46,6 @@ def test_a_township_clerk_proposes_and_the_county_confirms(
     expect(page.get_by_test_id("state")).to_be_visible()
     expect(page.locator("form[data-step='confirm']")).to_have_count(0)
 
-    page.context.clear_cookies()
     browser_login(page, "supervisor")
     page.goto(f"{page.base_url}/supervision/five-good/{rating.pk}/")
     confirm = page.locator("form[data-step='confirm']")

@@ -10,17 +10,9 @@ from supervision.models import Problem
 from supervision.tests.bottomup_helpers import duty
 from supervision.tests.conftest import sitting_post
 from tests.browser import confirm_in_dialog
+from villages.tests.helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("correct-horse-9")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(page.base_url + "/")
 
 
 def type_question(row, question, answered_by, satisfied):
@@ -38,7 +30,7 @@ def test_a_hearing_question_left_unsatisfied_reaches_the_township_ledger(
     sitting_post(insider, village, "secretary", "李书记")
     task = duty(village, TaskKind.HEARING, "2026Q4")
 
-    log_in(page, "contact")
+    browser_login(page, "contact")
     page.goto(f"{page.base_url}/supervision/hearings/start/{task.pk}/")
     page.locator("#id_date").fill("2026-11-20")
     page.locator("#id_place").fill("村委会议室")
@@ -68,6 +60,6 @@ def test_a_hearing_question_left_unsatisfied_reaches_the_township_ledger(
     problem = Problem.objects.get()
     assert (problem.source, problem.owner_name) == ("question", "李书记")
 
-    log_in(page, "insider")
+    browser_login(page, "insider")
     page.goto(page.base_url + "/supervision/problems/")
     expect(page.locator("main")).to_contain_text("低保名单为什么不公开？")

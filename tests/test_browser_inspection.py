@@ -10,17 +10,9 @@ from supervision.choices import RecordState, TaskKind, TaskState
 from supervision.models import Inspection, Problem
 from supervision.periods import Period
 from supervision.tests.conftest import checklist  # noqa: F401 (fixture)
+from villages.tests.helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("correct-horse-9")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(page.base_url + "/")
 
 
 def test_a_township_official_records_a_quarterly_inspection(
@@ -30,7 +22,7 @@ def test_a_township_official_records_a_quarterly_inspection(
     checklist,  # noqa: F811
 ):
     task = services.task_for(village, TaskKind.INSPECTION, Period.parse("2026Q3"))
-    log_in(page, "insider")
+    browser_login(page, "insider")
 
     # the planned inspection, from the village's supervision tab
     page.goto(f"{page.base_url}/supervision/villages/{village.code}/?year=2026")

@@ -4,17 +4,9 @@ import pytest
 
 from ledgers.models import Voucher
 from ledgers.tests.conftest import chart, clerk, open_books  # noqa: F401 (fixtures)
+from villages.tests.helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("correct-horse-9")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(page.base_url + "/")
 
 
 def cash_row(page):
@@ -25,7 +17,7 @@ def test_clerk_enters_a_voucher_and_the_township_posts_it(page, village, chart, 
     ledger = f"{page.base_url}/ledgers/villages/{village.code}/?start=2026-01-01&end=2026-12-31"
 
     # the clerk enters a draft through the form
-    log_in(page, "clerk")
+    browser_login(page, "clerk")
     page.goto(ledger)
     assert "10,000.00" in cash_row(page)
     page.get_by_role("link", name="新增凭证").click()
@@ -45,7 +37,7 @@ def test_clerk_enters_a_voucher_and_the_township_posts_it(page, village, chart, 
     voucher = Voucher.objects.get()
 
     # township staff post it; the trial balance moves
-    log_in(page, "insider")
+    browser_login(page, "insider")
     page.goto(ledger)
     assert "10,000.00" in cash_row(page)
     page.goto(page.base_url + voucher.get_absolute_url())

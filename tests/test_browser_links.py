@@ -44,7 +44,6 @@ def test_the_county_links_a_leader_who_records_a_visit_and_a_matter_from_the_pho
     assert LeaderLink.objects.filter(leader=leader).count() == 2
     expect(page.get_by_role("heading", level=1)).to_contain_text(backward.name)
 
-    page.context.clear_cookies()
     browser_login(page, "leader")
     page.goto(page.base_url + "/supervision/links/")
     rows = page.get_by_test_id("link-row")

@@ -53,7 +53,6 @@ def test_a_contact_cadre_records_two_visits_and_the_township_sees_the_short_vill
     expect(last).to_contain_text(village.name)
     expect(last.locator(".text-danger")).to_contain_text(backward.name)
 
-    page.context.clear_cookies()
     browser_login(page, "insider")
     page.goto(f"{page.base_url}/regions/{township.code}/")
     page.get_by_test_id("township-presence").click()

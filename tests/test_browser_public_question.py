@@ -20,6 +20,7 @@ from ledgers.tests.disclosure_fixtures import (  # noqa: F401 (fixtures)
 )
 from reports.tests.runs_helpers import pdftotext
 from supervision.tests.test_public_village import supervised
+from villages.tests.helpers import browser_sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,7 +54,7 @@ def test_a_villager_asks_keeps_the_receipt_and_finds_the_answer(page, village, p
     expect(page.locator(".alert-success").first).to_be_visible()
 
     # later, the villager types the receipt number in and sees the answer
-    page.context.clear_cookies()
+    browser_sign_out(page)
     page.goto(f"{page.base_url}/public/villages/{village.code}/")
     page.get_by_test_id("follow-question").click()
     page.locator("#id_receipt").fill(number.lower())
@@ -100,7 +101,7 @@ def test_from_the_printed_board_a_villager_reads_the_pledges_asks_and_finds_the_
     number = receipt.inner_text().strip()
     receipt_url = page.url.split("#")[0]  # the page itself, not its anchor: a real reload
     # opened again before any answer: the page (now cached) shows none
-    page.context.clear_cookies()
+    browser_sign_out(page)
     page.goto(receipt_url)
     expect(page.get_by_test_id("question-answer")).to_have_count(0)
 

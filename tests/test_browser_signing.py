@@ -19,6 +19,7 @@ from ledgers.tests.conftest import chart, clerk, lines, open_books  # noqa: F401
 from ledgers.tests.signing_fixtures import committees, supervision
 from tests.browser import confirm_in_dialog
 from tests.test_browser_decisions import MEETINGS, browser_login
+from villages.tests.helpers import browser_sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -146,7 +147,7 @@ def test_the_85000_yuan_voucher_from_refusal_to_the_public_page(
         form.locator("button[type=submit]").click()
     decision.refresh_from_db()
     assert decision.state == DecisionState.DONE
-    page.context.clear_cookies()
+    browser_sign_out(page)
     page.goto(page.base_url + reverse("public:village", args=[village.code]))
     expect(page.get_by_test_id("public-decisions")).to_contain_text("道路硬化已完工验收")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing off-screen

@@ -4,7 +4,7 @@ a new contact cadre signs in with the initial password and must choose a new one
 import pytest
 from playwright.sync_api import expect
 
-from villages.tests.helpers import browser_login
+from villages.tests.helpers import browser_login, browser_sign_out
 from villages.tests.test_staff import staff_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,7 +35,7 @@ def test_staff_accounts_from_excel_then_the_first_login(page, supervisor, villag
     assert download.value.suggested_filename == "initial-passwords.xlsx"
 
     # The new contact cadre signs in and is held at the password form until it is changed.
-    page.context.clear_cookies()
+    browser_sign_out(page)
     page.goto(page.base_url + "/accounts/login/")
     page.get_by_label("用户名").fill("wang_zq")
     page.get_by_label("密码").fill(password)

@@ -11,17 +11,9 @@ from cadres.tests.factories import CadreFactory
 from ledgers.models import DecisionPolicy, Disclosure
 from ledgers.tests.conftest import chart, clerk, open_books  # noqa: F401 (fixtures)
 from ledgers.tests.disclosure_fixtures import draft_statement, quarter_books  # noqa: F401
+from villages.tests.helpers import browser_login, browser_sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username):
-    page.context.clear_cookies()
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("correct-horse-9")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(page.base_url + "/")
 
 
 def submit(page):
@@ -42,7 +34,7 @@ def test_the_committee_reviews_and_signs_a_statement_before_it_is_published(
     assert page.viewport_size["width"] == 390
 
     # the township appoints the chair and two members on the phone
-    log_in(page, "insider")
+    browser_login(page, "insider")
     for person, kind in zip(
         people, ["supervision_chair", "supervision_member", "supervision_member"], strict=True
     ):
@@ -93,7 +85,7 @@ def test_the_committee_reviews_and_signs_a_statement_before_it_is_published(
     assert statement.content["supervision"]["phone"] == "0537-7123456"
 
     # a villager, without an account, reads the opinion and can call the committee
-    page.context.clear_cookies()
+    browser_sign_out(page)
     page.goto(f"{page.base_url}/public/villages/{village.code}/")
     page.get_by_test_id("public-statements").get_by_role("link").first.click()
     expect(page.get_by_test_id("review-opinion")).to_have_text("经审核，本季度收支真实，同意公开。")

@@ -24,10 +24,21 @@ def api_login(api, user):
     return api
 
 
-def browser_login(page, username: str) -> None:
-    """Log in through the login form of the live server, as a user would."""
+def browser_sign_out(page) -> None:
+    """Forget the browser's session and CSRF cookie without a race: the last page's own requests
+    (offline.js fetches /field/data/ after a load) are let finish and the page is left before the
+    cookies go, so no late response sets the old CSRF cookie again over the sign-in form's."""
+    page.wait_for_load_state("networkidle")
+    page.goto("about:blank")
+    page.context.clear_cookies()
+
+
+def browser_login(page, username: str, password: str = PASSWORD) -> None:
+    """Log in through the login form of the live server, as a user would (whoever was signed in
+    before is signed out first)."""
+    browser_sign_out(page)
     page.goto(page.base_url + "/accounts/login/")
     page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(page.base_url + "/")
