@@ -22,9 +22,11 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cadres.selectors import recent_yellow_cards
 from core import rates
 from core.dates import today
 from core.rights import Right, scope_for
@@ -35,6 +37,7 @@ from villages.choices import RegionLevel
 from villages.models import Region
 
 from .figures import ACTIVITIES, Figures, FigureSet, Row, period_figures, quarter_trend
+from .freshness import recipe
 
 COUNTY, TOWNSHIP = "county", "township"
 
@@ -794,3 +797,29 @@ def figure_title(figure: str, params) -> str:
     if figure not in FIGURE_TITLES:
         raise Http404
     return FIGURE_TITLES[figure]
+
+
+# ------------------------------------------------------------------ the cached parts (freshness)
+
+
+@recipe("dashboard-page")
+def dashboard_page_body(code: str, on: dt.date, period: str) -> str:
+    """The figures part of a dashboard's page: the same for everyone allowed to open it."""
+    d = build_dashboard(Region.objects.get(code=code), Period.parse(period), on)
+    context = {
+        "dashboard": d,
+        "area": d.area,
+        "period": d.period,
+        "chart_data": d.chart_data(),
+        "rank_weights": [(RANK_LABELS[k], w) for k, w in RANK_WEIGHTS],
+        # The townships' yellow cards of the last two years (cached with the figures: a card
+        # issued renews the county's stamp).
+        "yellow_cards": recent_yellow_cards(code, on.year - 1),
+    }
+    return render_to_string("reports/dashboards/_body.html", context)
+
+
+@recipe("dashboard-api")
+def dashboard_data(code: str, on: dt.date, period: str) -> dict:
+    """A dashboard's figures as the API gives them."""
+    return build_dashboard(Region.objects.get(code=code), Period.parse(period), on).as_dict()

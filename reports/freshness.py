@@ -1,39 +1,65 @@
-"""Knowing when a county's figures change, so its dashboard can be served from the cache until then.
+"""Knowing when a county's figures change, and keeping them fresh without building them per request.
 
 Every figure of a county comes from the models of `reports.figures.SOURCES`. When one of them is
 saved or deleted (Django's signals) or written in bulk by a service (which sends
 `villages.signals.bulk_written`), the county, or every county, gets a new stamp once the
-transaction commits. A cached dashboard carries the stamps it was built under and is built again
-when they differ.
+transaction commits. A cached set of figures carries the stamps it was built under.
+
+A working county renews its stamp several times a second, so a request that finds its figures
+stale does not build them: it serves them with the time they were taken and asks the worker to
+build them again (`reports.tasks.rebuild_figures`), once per burst of writes (a marker in the
+cache, the task sent `DASHBOARD_DEBOUNCE_SECONDS` later so that the writes meanwhile are taken in
+the same build), and one process at a time (a lock). A request builds the figures itself only
+when there is nothing to serve (the first request, an evicted entry) or what there is has stayed
+stale longer than `DASHBOARD_STALE_SECONDS` (no worker running, a worker busy for minutes); then
+too under the lock, and the others wait for its result rather than build it twice.
 
 Stamps are random tokens, not counters, so a stamp lost from the cache is never mistaken for an old
 one. Cached entries also carry the day (an undone duty becomes overdue at midnight) and expire after
 `DASHBOARD_CACHE_SECONDS`, so a write that bypasses both hooks (raw SQL, a database shell) shows
 within minutes.
+
+The figures are built by recipes (`@recipe("name")`): functions of the area code, the day and
+plain parameters, so that the worker can build what a request asked for.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
 import uuid
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from villages.signals import bulk_written
 
-__all__ = ["cached_figures", "connect", "figures_changed", "renew_all"]
+__all__ = [
+    "CachedFigures",
+    "cached_figures",
+    "connect",
+    "figures_changed",
+    "rebuild",
+    "recipe",
+    "renew_all",
+]
 
-T = TypeVar("T")
+log = logging.getLogger(__name__)
 ALL = "all"  # the stamp every entry depends on, renewed by province-wide bulk writes
 STAMP_KEY = "figures:stamp:{}"
 ENTRY_KEY = "figures:entry:{}"
+QUEUED_KEY = "figures:queued:{}"  # a rebuild has been sent to the worker
+LOCK_KEY = "figures:lock:{}"  # a process is building these figures
+LOCK_SECONDS = 120  # longer than any build (the province's largest county: under 2 s)
+LOCK_WAIT_SECONDS = 10  # how long a request waits for another's build before building itself
 
 
 def _new_stamp() -> str:
@@ -58,10 +84,6 @@ def figures_changed(codes: Iterable[str] | None = None) -> None:
         transaction.on_commit(lambda: _renew(counties))
 
 
-def _stamp_keys(area_code: str) -> list[str]:
-    return [STAMP_KEY.format(ALL), STAMP_KEY.format(area_code[:6])]
-
-
 def _stamps(keys: list[str]) -> tuple[str, ...]:
     """The current stamps of `keys`, created when missing."""
     found = cache.get_many(keys)
@@ -72,30 +94,152 @@ def _stamps(keys: list[str]) -> tuple[str, ...]:
     return tuple(found[key] for key in keys)
 
 
-def cached_figures(
-    key: str, area_code: str, on: dt.date, build: Callable[[], T]
-) -> tuple[T, dt.datetime]:
-    """What `build()` returns for `key` (which names everything else it depends on, such as the
-    area, period and language) and when it was built: from the cache while the stamps of the
-    county of `area_code` and the day are unchanged, else built now and kept.
-    `DASHBOARD_CACHE_SECONDS = 0` turns the cache off."""
+# ------------------------------------------------------------------ recipes and the cache
+
+Recipe = Callable[..., Any]
+RECIPES: dict[str, Recipe] = {}
+
+
+def recipe(name: str) -> Callable[[Recipe], Recipe]:
+    """Register `fn(code, on, **params)` as the recipe `name` of a set of figures."""
+
+    def register(fn: Recipe) -> Recipe:
+        RECIPES[name] = fn
+        return fn
+
+    return register
+
+
+@dataclass(frozen=True)
+class CachedFigures:
+    """A set of figures, when they were taken, and whether newer ones are being built."""
+
+    value: Any
+    built_at: dt.datetime
+    renewing: bool = False
+
+
+@dataclass(frozen=True)
+class _Order:
+    """What to build: a recipe with its area, day, parameters and language (the cache's key)."""
+
+    name: str
+    code: str
+    on: dt.date
+    params: dict[str, str]
+    language: str
+
+    @property
+    def key(self) -> str:
+        params = ":".join(f"{k}={v}" for k, v in sorted(self.params.items()))
+        return f"{self.name}:{self.code}:{params}:{self.language}"
+
+    @property
+    def stamp_keys(self) -> list[str]:
+        return [STAMP_KEY.format(ALL), STAMP_KEY.format(self.code[:6])]
+
+    def build(self) -> Any:
+        with translation.override(self.language):
+            return RECIPES[self.name](code=self.code, on=self.on, **self.params)
+
+
+def cached_figures(name: str, code: str, on: dt.date, **params: str) -> CachedFigures:
+    """The figures of recipe `name` for the area `code` on day `on` (`params`: the rest they
+    depend on, such as the period), in the current language: from the cache while the stamps of
+    the county and the day are unchanged; stale ones while the worker builds them again; built
+    here when there are none. `DASHBOARD_CACHE_SECONDS = 0` turns the cache off."""
+    order = _Order(name, code, on, params, translation.get_language() or settings.LANGUAGE_CODE)
     if not settings.DASHBOARD_CACHE_SECONDS:
-        return build(), timezone.now()
-    entry_key = ENTRY_KEY.format(key)
-    stamp_keys = _stamp_keys(area_code)
-    found = cache.get_many([entry_key, *stamp_keys])  # one round trip on a hit
+        return CachedFigures(order.build(), timezone.now())
+    entry_key = ENTRY_KEY.format(order.key)
+    found = cache.get_many([entry_key, *order.stamp_keys])  # one round trip on a hit
     entry = found.get(entry_key)
     if entry is not None:
         stamps, day, built_at, value = entry
-        if day == on and stamps == tuple(found.get(k) for k in stamp_keys):
-            return value, built_at
-    # Read the stamps before building: a change committed meanwhile renews them after this read,
-    # so what is kept is built again by the next request rather than served stale.
-    stamps = _stamps(stamp_keys)
-    value = build()
-    built_at = timezone.now()
-    cache.set(entry_key, (stamps, on, built_at, value), timeout=settings.DASHBOARD_CACHE_SECONDS)
-    return value, built_at
+        if day == on and stamps == tuple(found.get(k) for k in order.stamp_keys):
+            return CachedFigures(value, built_at)
+        if timezone.now() - built_at < dt.timedelta(seconds=settings.DASHBOARD_STALE_SECONDS):
+            if _rebuild_later(order):
+                return CachedFigures(value, built_at, renewing=True)
+    return _build_here(order, entry)
+
+
+def _rebuild_later(order: _Order) -> bool:
+    """Ask the worker to build `order` again, unless it has been asked already; False when there
+    is no worker to ask (eager tasks, the broker down)."""
+    from config import celery_app
+
+    from .tasks import rebuild_figures
+
+    if celery_app.conf.task_always_eager:
+        return False  # `make run`: the request builds them, as the worker would, but at once
+    queued = QUEUED_KEY.format(order.key)
+    if not cache.add(queued, 1, timeout=settings.DASHBOARD_DEBOUNCE_SECONDS + LOCK_SECONDS):
+        return True  # a build is on its way; the writes since are in it
+    try:
+        rebuild_figures.apply_async(
+            kwargs={
+                "name": order.name,
+                "code": order.code,
+                "on": order.on.isoformat(),
+                "params": order.params,
+                "language": order.language,
+            },
+            countdown=settings.DASHBOARD_DEBOUNCE_SECONDS,
+        )
+    except Exception:  # the broker is down: serve the stale figures, the next request asks again
+        log.warning("figures %s: the worker could not be asked to rebuild them", order.key)
+        cache.delete(queued)
+    return True
+
+
+def rebuild(name: str, code: str, on: dt.date, params: dict[str, str], language: str) -> bool:
+    """The worker's part: build the figures again and keep them, unless another process is
+    building them (False)."""
+    order = _Order(name, code, on, params, language)
+    cache.delete(QUEUED_KEY.format(order.key))  # a write from now on asks for the next build
+    return _locked_build(order) is not None
+
+
+def _locked_build(order: _Order) -> CachedFigures | None:
+    """Build and keep `order` under its lock; None when another process holds it."""
+    lock, token = LOCK_KEY.format(order.key), uuid.uuid4().hex
+    if not cache.add(lock, token, timeout=LOCK_SECONDS):
+        return None
+    try:
+        # Read the stamps before building: a change committed meanwhile renews them after this
+        # read, so what is kept is built again rather than served as fresh.
+        stamps = _stamps(order.stamp_keys)
+        value = order.build()
+        built_at = timezone.now()
+        cache.set(
+            ENTRY_KEY.format(order.key),
+            (stamps, order.on, built_at, value),
+            timeout=settings.DASHBOARD_CACHE_SECONDS,
+        )
+        return CachedFigures(value, built_at)
+    finally:
+        if cache.get(lock) == token:  # not another's, taken after ours expired
+            cache.delete(lock)
+
+
+def _build_here(order: _Order, stale: tuple | None) -> CachedFigures:
+    """Build `order` in this request, or wait for the process that is building it."""
+    built = _locked_build(order)
+    if built is not None:
+        return built
+    if stale is not None:  # too old to serve, were not another process building it right now
+        _stamps_, _day, built_at, value = stale
+        return CachedFigures(value, built_at, renewing=True)
+    entry_key = ENTRY_KEY.format(order.key)
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        entry = cache.get(entry_key)
+        if entry is not None:
+            _stamps_, _day, built_at, value = entry
+            return CachedFigures(value, built_at)
+    return CachedFigures(order.build(), timezone.now())  # the other process failed or is very slow
 
 
 def _changed(sender, instance, **kwargs) -> None:

@@ -174,6 +174,12 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # A dashboard is kept until a record of its county changes (reports/freshness.py); this bounds how
 # long a change that bypasses the model layer (raw SQL, a database shell) can stay unseen.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
+# After a change, the dashboard is served with the time of its figures while the worker builds
+# them again, that many seconds after the first request that found them stale (the writes of a
+# burst are taken in one build); a request builds them itself once they are older than
+# DASHBOARD_STALE_SECONDS (no worker, or one busy for minutes).
+DASHBOARD_DEBOUNCE_SECONDS = env.float("DASHBOARD_DEBOUNCE_SECONDS", default=2.0)
+DASHBOARD_STALE_SECONDS = env.int("DASHBOARD_STALE_SECONDS", default=120)
 # The public pages (village page, receipt page, 公开榜) are kept until something they show is
 # published (core/public_cache.py); this bounds how long a write that bypasses the services stays
 # unseen. 0 turns the cache off.

@@ -3,7 +3,7 @@
 fractions 0-1. The same rule as the pages: 404 for a region the user cannot see, 403 for one
 whose dashboard is not theirs; the same cache too (reports/freshness.py)."""
 
-from django.utils.translation import get_language
+from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from core.dates import today
 
-from ..dashboards import COUNTY, TOWNSHIP, build_dashboard, dashboard_area, parse_period
+from ..dashboards import COUNTY, TOWNSHIP, dashboard_area, parse_period
 from ..freshness import cached_figures
 
 PARAMETERS = [
@@ -33,13 +33,10 @@ class DashboardViewSet(viewsets.ViewSet):
         area = dashboard_area(request.user, code, self.level)
         on = today()
         period = parse_period(request.query_params.get("period"), on)
-        figures, _built_at = cached_figures(
-            f"api:{self.level}:{area.code}:{period}:{get_language()}",
-            area.code,
-            on,
-            lambda: build_dashboard(area, period, on).as_dict(),
-        )
-        return Response(figures)
+        figures = cached_figures("dashboard-api", area.code, on, period=str(period))
+        # when the figures were taken (served while newer ones are built: reports/freshness.py)
+        taken = http_date(figures.built_at.timestamp())
+        return Response(figures.value, headers={"Last-Modified": taken})
 
 
 class CountyDashboardViewSet(DashboardViewSet):

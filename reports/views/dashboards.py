@@ -8,13 +8,10 @@ the county; a region the user cannot see is a 404, one they see but may not open
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.template.loader import render_to_string
 from django.urls import path
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
-from cadres.selectors import recent_yellow_cards
 from core.dates import today
 from core.excel import xlsx_response
 from core.views import paginate
@@ -22,8 +19,6 @@ from core.views import paginate
 from .. import exports
 from ..dashboards import (
     COUNTY,
-    RANK_LABELS,
-    RANK_WEIGHTS,
     TOWNSHIP,
     build_dashboard,
     dashboard_area,
@@ -40,12 +35,12 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     """The figures of a county or a township for one period, with charts and drill-downs.
 
     The figures part of the page is the same for everyone allowed to open it, so it is rendered
-    once and served from the cache until a record of the county changes (reports/freshness.py);
-    the rest (who is looking, the menus) is rendered for each request."""
+    once and served from the cache until a record of the county changes, then while the worker
+    renders it again (reports/freshness.py); the page says when its figures were taken. The rest
+    (who is looking, the menus) is rendered for each request."""
 
     level = COUNTY
     template_name = "reports/dashboards/dashboard.html"
-    body_template = "reports/dashboards/_body.html"
 
     def get(self, request, *args, **kwargs):
         self.area = area = dashboard_area(request.user, kwargs["code"], self.level)
@@ -56,23 +51,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             return xlsx_response(
                 exports.dashboard_workbook(dashboard), f"dashboard-{area.code}-{period}.xlsx"
             )
-        key = f"dashboard:{self.level}:{area.code}:{period}:{get_language()}"
-        self.body, self.built_at = cached_figures(key, area.code, on, self.render_body)
+        self.figures = cached_figures("dashboard-page", area.code, on, period=str(period))
         return super().get(request, *args, **kwargs)
-
-    def render_body(self) -> str:
-        d = build_dashboard(self.area, self.period, self.on)
-        context = {
-            "dashboard": d,
-            "area": d.area,
-            "period": d.period,
-            "chart_data": d.chart_data(),
-            "rank_weights": [(RANK_LABELS[k], w) for k, w in RANK_WEIGHTS],
-            # The townships' yellow cards of the last two years (cached with the figures: a
-            # card issued renews the county's stamp).
-            "yellow_cards": recent_yellow_cards(self.area.code, self.on.year - 1),
-        }
-        return render_to_string(self.body_template, context)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -81,8 +61,10 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             period=self.period,
             as_of=min(self.period.end, self.on),
             periods=recent_quarters(self.on),
-            body=mark_safe(self.body),  # our own template's output, escaped when rendered
-            built_at=self.built_at,
+            # our own template's output (reports.dashboards.dashboard_page_body), escaped there
+            body=mark_safe(self.figures.value),
+            built_at=self.figures.built_at,
+            renewing=self.figures.renewing,
             county_url=dashboard_url(COUNTY, self.area.code[:6], self.period)
             if self.level == TOWNSHIP and _may_see_county(self.request.user, self.area.code)
             else "",

@@ -27,16 +27,19 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import re
 import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 from urllib.parse import quote
@@ -45,17 +48,18 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, connections
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from core.dates import today
+from reports.dashboards import dashboard_page_body
 from reports.freshness import renew_all
+from reports.load import percentile
 from reports.pdf import Pdf, html_to_pdf
 from reports.quarterly import TEMPLATE, quarterly_context, render_quarterly
-from reports.views.dashboards import CountyDashboardView
-from supervision.choices import PeriodKind
+from supervision.choices import PeriodKind, TaskState
 from supervision.demo import window
 from supervision.models import SupervisionTask
 from supervision.periods import Period
@@ -87,6 +91,7 @@ class Load:
     seconds: float
     failed: int
     statuses: dict[int, int]
+    latencies: list[float] = field(default_factory=list)  # seconds, one per request
 
     @property
     def per_second(self) -> float:
@@ -161,6 +166,12 @@ class Command(BaseCommand):
             help="rounds of the interleaved views (A B C D, A B C D, ...)",
         )
         parser.add_argument("--concurrency", type=int, default=8)
+        parser.add_argument(
+            "--writes",
+            type=float,
+            default=4.0,
+            help="writes per second in the county while the dashboard is measured under writes",
+        )
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
         parser.add_argument(
             "--keep",
@@ -180,11 +191,15 @@ class Command(BaseCommand):
         keep,
         rounds=5,
         seconds=None,
+        writes=4.0,
         **options,
     ):
         started = time.perf_counter()
         if min(villages, quarters, requests, concurrency, workers, rounds) < 1:
             raise CommandError("every number must be at least 1")
+        if writes <= 0:
+            raise CommandError("--writes must be positive")
+        self.writes_per_second = writes
         if seconds is not None and seconds <= 0:
             raise CommandError("--seconds must be positive")
         self.rounds, self.seconds = rounds, seconds
@@ -257,7 +272,8 @@ class Command(BaseCommand):
     # ------------------------------------------------------------------ 2. gunicorn
 
     def serve(self, county, requests: int, concurrency: int, workers: int, workdir: Path):
-        """Requests per second of the county dashboard and of the bare view."""
+        """Requests per second of the county dashboard (quiet and under writes), of a signed-in
+        empty page, of a village's public page and of the bare view."""
         cookie = f"{settings.SESSION_COOKIE_NAME}={session_key(county)}"
         dashboard = reverse("reports:county-dashboard", kwargs={"code": county.code})
         renew_all()  # nothing cached by an earlier run (or release) is measured
@@ -265,7 +281,8 @@ class Command(BaseCommand):
         # it: from the public pages' cache (core/public_cache.py) once built.
         village = Village.objects.filter(code__startswith=county.code).order_by("code").first()
         public = reverse("public:village", args=[village.code])
-        with gunicorn(workers, workdir) as port:
+        env = server_env()
+        with celery_worker(workdir, env) as worker_log, gunicorn(workers, workdir, env) as port:
             probe = asyncio.run(fetch(port, dashboard, cookie))
             if probe[0] != 200 or county.name.encode() not in probe[1]:
                 raise CommandError(f"the dashboard answered {probe[0]}, not the county's page")
@@ -274,6 +291,8 @@ class Command(BaseCommand):
                 raise CommandError(f"the public page answered {probe[0]}, not the village's")
             views = {
                 "dashboard": (dashboard, cookie),
+                # the same, while the county writes (reports/freshness.py keeps it served)
+                "dashboard-writes": (dashboard, cookie),
                 "bare": (BARE_PATH, None),  # no session: the bare view reads no database
                 "signed-in": (SIGNED_IN_PATH, cookie),  # the floor of any signed-in page
                 "public": (public, None),  # anonymous, as a villager
@@ -281,12 +300,20 @@ class Command(BaseCommand):
             for path, with_cookie in views.values():
                 # Warm every worker (templates, URL resolver, the database connection) first.
                 asyncio.run(load(port, path, with_cookie, workers * 4, concurrency))
+            latencies: dict[str, list[float]] = {name: [] for name in views}
+            written = Writer(county, self.writes_per_second)
 
             def measure(r: int, name: str) -> Load:
                 path, with_cookie = views[name]
-                result = asyncio.run(
-                    load(port, path, with_cookie, requests, concurrency, self.seconds)
-                )
+                run = load(port, path, with_cookie, requests, concurrency, self.seconds)
+                if name == "dashboard-writes":
+                    with written:
+                        result = asyncio.run(run)
+                    # the next view measured finds the figures built again, the worker idle
+                    settle(port, dashboard, cookie)
+                else:
+                    result = asyncio.run(run)
+                latencies[name] += result.latencies
                 self.say(
                     f"round {r + 1} {name}: {result.requests} requests, concurrency "
                     f"{concurrency}, {result.seconds:.2f} s, {result.per_second:.1f} req/s, "
@@ -297,13 +324,44 @@ class Command(BaseCommand):
                 return result
 
             rps = interleaved(list(views), self.rounds, measure)
+            rebuilds = rebuild_times(worker_log)
         built = self.dashboard_build(county)
         n = f"{self.rounds} rounds"
         dash_bare = Spread.of(ratios(rps, "dashboard", "bare"))
         public_bare = Spread.of(ratios(rps, "public", "bare"))
+        under_writes = Spread.of(ratios(rps, "dashboard-writes", "dashboard"))
+        p99_quiet = percentile(latencies["dashboard"], 99) * 1000
+        p99_writes = percentile(latencies["dashboard-writes"], 99) * 1000
+        rebuilt = (
+            f", {len(rebuilds)} rebuilds by the worker "
+            f"(median {statistics.median(rebuilds) * 1000:.0f} ms)"
+            if rebuilds
+            else ", no rebuild by the worker"
+        )
         return [
             ("county dashboard, built (no cache; median of 3)", f"{built * 1000:.0f} ms", ""),
             (f"county dashboard ({n})", Spread.of(rps["dashboard"]).text(" req/s", 1), ""),
+            (
+                f"county dashboard, {self.writes_per_second:g} writes/s in the county ({n})",
+                Spread.of(rps["dashboard-writes"]).text(" req/s", 1),
+                "",
+            ),
+            (
+                "writes in the county",
+                f"{written.count} in {written.seconds:.1f} s "
+                f"({written.count / max(written.seconds, 1e-9):.1f}/s){rebuilt}",
+                "",
+            ),
+            (
+                "dashboard under writes / quiet",
+                under_writes.text(),
+                _goal(under_writes.median >= 0.8, ">= 0.80"),
+            ),
+            (
+                "dashboard p99: quiet, under writes",
+                f"{p99_quiet:.0f} ms, {p99_writes:.0f} ms",
+                _goal(p99_writes < 200, "< 200 ms under writes"),
+            ),
             (f"bare Django view ({n})", Spread.of(rps["bare"]).text(" req/s", 1), ""),
             (f"signed-in empty page ({n})", Spread.of(rps["signed-in"]).text(" req/s", 1), ""),
             ("dashboard / bare", dash_bare.text(), _goal(dash_bare.median >= 0.5, ">= 0.50")),
@@ -324,14 +382,12 @@ class Command(BaseCommand):
     def dashboard_build(self, county) -> float:
         """Seconds to build the dashboard's figures without the cache (what a request pays after
         a change in the county), median of 3."""
-        view = CountyDashboardView(
-            area=county, period=Period.containing(PeriodKind.QUARTER, today()), on=today()
-        )
+        period = str(Period.containing(PeriodKind.QUARTER, today()))
         times = []
         with translation.override(settings.LANGUAGE_CODE):
             for _i in range(3):
                 started = time.perf_counter()
-                view.render_body()
+                dashboard_page_body(county.code, today(), period)
                 times.append(time.perf_counter() - started)
         self.say(
             "dashboard built without the cache: "
@@ -488,11 +544,132 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def server_env() -> dict[str, str]:
+    """The environment of the benchmark's server and worker: the deployment's settings on this
+    database, tasks sent to a real worker on a broker database and a queue of the run's own."""
+    broker = "redis://127.0.0.1:6379/5"
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.bench",
+        "DATABASE_URL": database_url(),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "CELERY_BROKER_URL": broker,
+        "CELERY_RESULT_BACKEND": broker,
+        "CELERY_TASK_DEFAULT_QUEUE": f"cunjian-bench-{uuid.uuid4().hex[:8]}",
+    }
+
+
 @contextmanager
-def gunicorn(workers: int, workdir: Path):
+def celery_worker(workdir: Path, env: dict[str, str]):
+    """One Celery worker process (solo pool: one task at a time) with the server's settings; the
+    path of its log."""
+    log = workdir / "worker.log"
+    log.write_text("")
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--pool",
+        "solo",
+        "--loglevel",
+        "info",
+        "--queues",
+        env["CELERY_TASK_DEFAULT_QUEUE"],
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--logfile",
+        str(log),
+    ]
+    process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while "ready." not in log.read_text(errors="replace"):
+            if process.poll() is not None:
+                raise CommandError(f"the Celery worker stopped: {_tail(log)}")
+            if time.monotonic() > deadline:
+                raise CommandError(f"the Celery worker was not ready within 60 s: {_tail(log)}")
+            time.sleep(0.2)
+        yield log
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+REBUILT = re.compile(r"reports\.tasks\.rebuild_figures\[[^\]]+\] succeeded in ([\d.]+)s: True")
+
+
+def rebuild_times(worker_log: Path) -> list[float]:
+    """Seconds of each rebuild of the figures the worker made (from its log)."""
+    return [float(m[1]) for m in REBUILT.finditer(worker_log.read_text(errors="replace"))]
+
+
+def settle(port: int, path: str, cookie: str, seconds: float = 30) -> None:
+    """Wait until `path` serves figures taken after the last write (the worker built them)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status, body = asyncio.run(fetch(port, path, cookie))
+        if status == 200 and b'data-testid="renewing"' not in body:
+            return
+        time.sleep(0.2)
+    raise CommandError(f"{path}: the figures were still being built after {seconds:.0f} s")
+
+
+class Writer:
+    """Writes in the county at a steady rate from a thread, as a working county does, while the
+    dashboard is measured: an open duty's reminder date set or cleared (a source of the figures,
+    so each write renews the county's stamp once committed). Counts across every use."""
+
+    def __init__(self, county: Region, per_second: float):
+        self.county, self.interval = county, 1 / per_second
+        self.count, self.seconds = 0, 0.0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> Writer:
+        duties = SupervisionTask.objects.filter(
+            area_code__startswith=self.county.code, state=TaskState.PLANNED
+        ).order_by("pk")
+        self.duties = list(duties.values_list("pk", flat=True)[:100])
+        if not self.duties:
+            raise CommandError(f"{self.county.code}: no open duty to write to")
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._write, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        assert self._thread is not None
+        self._thread.join()
+
+    def _write(self) -> None:
+        started = time.perf_counter()
+        try:
+            n = 0
+            while not self._stop.wait(max(0.0, started + n * self.interval - time.perf_counter())):
+                duty = SupervisionTask.objects.get(pk=self.duties[self.count % len(self.duties)])
+                duty.reminded_on = None if duty.reminded_on else today()
+                duty.save(update_fields=["reminded_on"])
+                self.count += 1
+                n += 1
+        finally:
+            self.seconds += time.perf_counter() - started
+            connections.close_all()  # this thread's connection
+
+
+@contextmanager
+def gunicorn(workers: int, workdir: Path, env: dict[str, str] | None = None):
     """gunicorn with the deployment's settings, `workers` workers, on a free local port."""
     port = free_port()
-    env = {
+    env = env or {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.bench",
         "DATABASE_URL": database_url(),
@@ -571,14 +748,18 @@ async def load(
     started = time.perf_counter()
     deadline = started + seconds if seconds is not None else None
 
+    latencies: list[float] = []
+
     async def client():
         for _n in todo:  # one shared iterator: each request is taken once
             if deadline is not None and time.perf_counter() >= deadline:
                 break
+            sent = time.perf_counter()
             status, _body = await fetch(port, path, cookie)
+            latencies.append(time.perf_counter() - sent)
             statuses[status] = statuses.get(status, 0) + 1
 
     await asyncio.gather(*(client() for _c in range(concurrency)))
     elapsed = time.perf_counter() - started
     done = sum(statuses.values())
-    return Load(done, elapsed, done - statuses.get(200, 0), statuses)
+    return Load(done, elapsed, done - statuses.get(200, 0), statuses, latencies)
