@@ -46,6 +46,26 @@ def test_the_worker_writes_the_report_into_the_bucket(bucket, stored_run, villag
     assert httpx.get(f"{s3.meta.endpoint_url}/{name}/{key}").status_code == 403
 
 
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)  # the worker thread must see committed rows
+def test_a_real_worker_writes_the_requested_run_into_the_bucket(
+    worker_queue, bucket, insider, village
+):
+    s3, name = bucket
+    run, _ = services.report_request(
+        actor=insider, kind="quarterly", area_code=village.code, period=PERIOD
+    )
+    deadline = time.monotonic() + 60
+    while run.state not in ("done", "failed") and time.monotonic() < deadline:
+        time.sleep(0.2)
+        run.refresh_from_db()
+    assert run.state == "done", run.error
+    listed = s3.list_objects_v2(Bucket=name)["Contents"]
+    assert [o["Key"] for o in listed] == [run.file.name]
+    body = s3.get_object(Bucket=name, Key=run.file.name)["Body"].read()
+    assert hashlib.sha256(body).hexdigest() == run.sha256
+
+
 def _link(response) -> str:
     assert response.status_code == 302
     assert "no-store" in response["Cache-Control"]
