@@ -1,10 +1,8 @@
 """Models of the reports app: each generation of a report is kept as a run."""
 
-import os
 from typing import Self
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +12,7 @@ from core.querysets import ScopedQuerySet
 from villages.models import audited
 
 from .choices import ACTIVE_STATES, ReportKind, RunState
+from .storage import reports_storage
 
 
 class ReportRunQuerySet(ScopedQuerySet):
@@ -24,24 +23,9 @@ class ReportRunQuerySet(ScopedQuerySet):
         return self.filter(state=RunState.DONE)
 
 
-class PrivateStorage(FileSystemStorage):
-    """Files no web server serves directly (settings.PRIVATE_MEDIA_ROOT, read on each use so
-    that tests may point it elsewhere); they have no URL."""
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("private files are sent by a view, never linked")
-
-
 def private_storage():
-    return PrivateStorage()
+    """The `reports` storage (reports/storage.py: this host's private folder, or a bucket)."""
+    return reports_storage
 
 
 def report_path(run, filename: str) -> str:

@@ -24,6 +24,10 @@ SECRETS = {
     "CUNJIAN_APP_PASSWORD": "apptestpw",
     "FIELD_ENCRYPTION_SALT": "compose-test-salt",
     "ID_NUMBER_HASH_KEY": "compose-test-hash-key",
+    "MINIO_ROOT_PASSWORD": "miniotestpw",
+    "REPORTS_S3_WEB_SECRET": "webtestsecret",
+    "REPORTS_S3_WORKER_SECRET": "workertestsecret",
+    "REPORTS_S3_PUBLIC_URL": "https://cunjian.example.gov.cn",
 }
 
 needs_compose = pytest.mark.skipif(
@@ -78,6 +82,7 @@ def test_compose_refuses_to_start_without_secrets(tmp_path, missing):
 
 def test_compose_has_every_service(services):
     assert {"web", "worker", "beat", "postgres", "redis", "nginx", "release"} <= set(services)
+    assert {"minio", "minio-init"} <= set(services)
 
 
 def test_celery_commands(services):
@@ -118,6 +123,7 @@ def test_only_the_release_job_holds_the_owners_credentials(services):
         env = services[name]["environment"]
         assert "OWNER_DATABASE_URL" not in env
         assert not any("ownertestpw" in str(v) or "composetestpw" in str(v) for v in env.values())
+        assert not any("miniotestpw" in str(v) for v in env.values())
     # The database's first start makes the two roles (deploy/postgres-roles.sh).
     assert any(
         v.endswith("/deploy/postgres-roles.sh:/docker-entrypoint-initdb.d/10-roles.sh:ro")
@@ -167,14 +173,14 @@ def test_nginx_serves_the_shared_static_and_media_volumes(services):
     assert "static:/srv/static:ro" in nginx
     assert "media:/srv/media:ro" in nginx
     assert any(v.endswith("/deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro") for v in nginx)
-    # The release job fills the static volume, web and worker write uploads and PDFs to media.
+    # The release job fills the static volume, web and worker write uploads to media.
     assert "static:/srv/static:rw" in services["release"]["volumes"]
     for name in ("web", "worker"):
         assert "media:/srv/media:rw" in services[name]["volumes"]
         assert services[name]["environment"]["DJANGO_MEDIA_ROOT"] == "/srv/media"
-        # generated reports: shared by web and worker, never given to nginx
-        assert "private:/srv/private:rw" in services[name]["volumes"]
-        assert services[name]["environment"]["DJANGO_PRIVATE_MEDIA_ROOT"] == "/srv/private"
+    # presence photos: web's alone, never given to nginx
+    assert "private:/srv/private:rw" in services["web"]["volumes"]
+    assert services["web"]["environment"]["DJANGO_PRIVATE_MEDIA_ROOT"] == "/srv/private"
     assert not any("private" in v for v in nginx)
     # Only nginx is reachable from outside.
     published = [name for name, service in services.items() if service.get("ports")]
@@ -349,3 +355,43 @@ def test_entrypoint_passes_other_commands_through():
 def test_dockerignore_keeps_secrets_and_local_state_out():
     ignored = set((ROOT / ".dockerignore").read_text().split())
     assert {".env", ".git", ".venv", "node_modules", "var"} <= ignored
+
+
+def test_reports_live_in_minio_and_web_and_worker_share_no_disk_for_them(services):
+    """README, "Reports on object storage": the worker writes the bucket with its key, web signs
+    links with a key that may only read it, for the address browsers reach through nginx."""
+    web, worker = services["web"]["environment"], services["worker"]["environment"]
+    for env in (web, worker):
+        assert env["REPORTS_S3_BUCKET"] == "cunjian-reports"
+        assert env["REPORTS_S3_ENDPOINT_URL"] == "http://minio:9000"
+        assert env["REPORTS_LINK_SECONDS"] == "120"
+    assert (web["REPORTS_S3_ACCESS_KEY"], web["REPORTS_S3_SECRET_KEY"]) == (
+        "cunjian-web",
+        "webtestsecret",
+    )
+    assert web["REPORTS_S3_PUBLIC_URL"] == "https://cunjian.example.gov.cn"
+    assert (worker["REPORTS_S3_ACCESS_KEY"], worker["REPORTS_S3_SECRET_KEY"]) == (
+        "cunjian-worker",
+        "workertestsecret",
+    )
+    assert not any("private" in v for v in services["worker"]["volumes"])
+    for name in ("web", "worker"):
+        depends = services[name]["depends_on"]
+        assert depends["minio-init"]["condition"] == "service_completed_successfully"
+    assert services["minio-init"]["depends_on"]["minio"]["condition"] == "service_healthy"
+    assert "minio:/data:rw" in services["minio"]["volumes"]
+    assert services["minio"]["image"].startswith("minio/minio")
+    assert services["minio-init"]["image"].startswith("minio/mc")
+    # only the one-off job holds MinIO's administrator
+    for name in DJANGO_SERVICES:
+        assert not any("miniotestpw" in str(v) for v in services[name]["environment"].values())
+    script = (ROOT / "deploy" / "minio-init.sh").read_text()
+    assert 'mc anonymous set none "cunjian/$bucket"' in script
+    assert "give cunjian-web" in script and "reports-read" in script
+    # nginx passes the signed links on with the host name they were signed for
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert re.search(
+        r"location /cunjian-reports/ \{\s*limit_except GET HEAD \{ deny all; \}\s*"
+        r"proxy_pass http://minio:9000;\s*proxy_set_header Host minio:9000;",
+        conf,
+    )

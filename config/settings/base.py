@@ -236,6 +236,38 @@ MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 # anyone, and are only ever sent by the download view after its permission check.
 PRIVATE_MEDIA_ROOT = env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))
 
+# ------------------------------------------------------------------ generated reports
+# Written by the worker, read by the download view (reports/storage.py): by default a folder
+# under PRIVATE_MEDIA_ROOT, which works while web and worker share a disk; with REPORTS_S3_BUCKET
+# an S3-compatible bucket (MinIO in docker-compose.yml, Aliyun OSS, Tencent COS...), whose
+# private objects are handed out, after the scope check, as links signed for one file and
+# REPORTS_LINK_SECONDS.
+REPORTS_LINK_SECONDS = env.int("REPORTS_LINK_SECONDS", default=120)
+REPORTS_S3_BUCKET = env("REPORTS_S3_BUCKET", default="")
+STORAGES["reports"] = {"BACKEND": "reports.storage.PrivateStorage"}
+if REPORTS_S3_BUCKET:
+    STORAGES["reports"] = {
+        "BACKEND": "reports.storage.ReportBucket",
+        "OPTIONS": {
+            "bucket_name": REPORTS_S3_BUCKET,
+            "endpoint_url": env("REPORTS_S3_ENDPOINT_URL", default=None),
+            # where browsers reach the bucket, when not at the endpoint (compose: through nginx)
+            "public_url": env("REPORTS_S3_PUBLIC_URL", default=""),
+            "region_name": env("REPORTS_S3_REGION", default=None),
+            "access_key": env("REPORTS_S3_ACCESS_KEY", default=None),
+            "secret_key": env("REPORTS_S3_SECRET_KEY", default=None),
+            # MinIO and most S3-compatible services want the bucket in the path
+            "addressing_style": env("REPORTS_S3_ADDRESSING_STYLE", default="path"),
+            "signature_version": "s3v4",
+            # private objects (the bucket's own policy), reached only through signed links
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": REPORTS_LINK_SECONDS,
+            # a version's name is never reused: a name taken gets another, never an overwrite
+            "file_overwrite": False,
+        },
+    }
+
 # ------------------------------------------------------------------ ledger digests
 # The nightly signed digests of every village's chain head (ledgers/digests.py): a directory
 # (volume) outside PostgreSQL, and the county's Ed25519 key (base64 of the 32 raw bytes; make one

@@ -18,6 +18,9 @@ DASHBOARD_CACHE_SECONDS = 0
 # The same for the public pages' cache (core/public_cache.py): its tests turn it on.
 PUBLIC_CACHE_SECONDS = 0
 PUBLIC_LOCAL_SECONDS = 0
+# Generated reports in a folder whatever a developer's .env says: the bucket's tests configure
+# one of their own (reports/tests/bucket_helpers.py).
+STORAGES["reports"] = {"BACKEND": "reports.storage.PrivateStorage"}  # noqa: F405
 
 # whitenoise warns on every request when STATIC_ROOT does not exist yet.
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405

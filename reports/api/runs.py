@@ -2,10 +2,11 @@
 
 List (filtered with the runs' FilterSet) and retrieve; `POST` requests a report (201 with a new
 run, 200 with the queued or running run it joins; 403 outside the scope); `GET {id}/download/`
-returns the PDF of a finished run (404 outside the scope or before it is ready).
+returns the PDF of a finished run (404 outside the scope or before it is ready), or, when reports
+live in a bucket, a 302 to a link to it signed for REPORTS_LINK_SECONDS.
 """
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -17,6 +18,7 @@ from .. import services
 from ..choices import ReportKind, RunState
 from ..filtersets_runs import ReportRunFilterSet
 from ..models import ReportRun
+from ..storage import report_file_response
 
 
 class ReportRunSerializer(CleanModelSerializer):
@@ -71,18 +73,18 @@ class ReportRunViewSet(
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="the PDF")})
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(description="the PDF"),
+            302: OpenApiResponse(description="a short-lived signed link to the PDF (a bucket)"),
+        }
+    )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         run = self.get_object()
         if run.state != RunState.DONE or not run.file:
             raise Http404
-        return FileResponse(
-            run.file.open("rb"),
-            as_attachment=True,
-            filename=f"{run.kind}-{run.area_code}-{run.period}-v{run.version}.pdf",
-            content_type="application/pdf",
-        )
+        return report_file_response(run)
 
 
 def register(router) -> None:

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from .. import services
 from ..choices import ReportKind, RunState
 from ..filtersets_runs import ReportRunFilterSet
 from ..models import ReportRun
+from ..storage import report_file_response
 
 TEMPLATES = "reports/runs/"
 #: villages offered in the area picker (a county has a few hundred)
@@ -178,16 +179,14 @@ class ReportRunDetailView(ScopedDetailView):
 
 
 class ReportDownloadView(LoginRequiredMixin, View):
-    """The PDF of a finished run, to users who may see its area (404 otherwise)."""
+    """The PDF of a finished run, to users who may see its area (404 otherwise): streamed, or
+    a redirect to a short-lived link to its object when reports live in a bucket."""
 
     def get(self, request, pk):
         run = get_object_or_404(ReportRun.objects.visible_to(request.user).done(), pk=pk)
         if not run.file:
             raise Http404
-        name = f"{run.kind}-{run.area_code}-{run.period}-v{run.version}.pdf"
-        return FileResponse(
-            run.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
-        )
+        return report_file_response(run)
 
 
 urlpatterns = [
