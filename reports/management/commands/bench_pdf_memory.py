@@ -26,6 +26,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -34,7 +35,7 @@ from core.dates import today
 from reports.choices import ReportKind, RunState
 from reports.generation import generate_report
 from reports.management.commands.bench_reports import database_url
-from reports.quarterly import render_quarterly
+from reports.quarterly import parse_quarter, render_quarterly
 from reports.services import report_request
 from supervision.choices import PeriodKind
 from supervision.periods import Period
@@ -70,15 +71,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--inline", action="store_true", help="render in this process, with no worker"
         )
+        parser.add_argument(
+            "--period", help="the first quarter, e.g. 2026Q3 (default: the last closed one)"
+        )
         parser.add_argument("--timeout", type=int, default=600, help="seconds to wait in all")
 
-    def handle(self, *args, reports, concurrency, inline, timeout, **options):
+    def handle(self, *args, reports, concurrency, inline, timeout, period=None, **options):
         if reports < 1 or concurrency < 1:
             raise CommandError("--reports and --concurrency take a positive number")
         if not Village.objects.exists():
             self.say("no village: building the demo (seed_demo --villages 12 --townships 2) ...")
             call_command("seed_demo", "--villages", "12", "--townships", "2", stdout=self.stdout)
-        jobs = self.plan(reports)
+        jobs = self.plan(reports, period)
         if inline:
             peaks = self.inline(jobs)
         else:
@@ -95,11 +99,15 @@ class Command(BaseCommand):
         self.stdout.write(line)
         self.stdout.flush()
 
-    def plan(self, reports: int) -> list[tuple[str, str]]:
-        """(village, quarter) of each report: every village of the last closed quarter, then of
-        the quarter before, and so on (a village's report cannot be asked twice at once)."""
+    def plan(self, reports: int, period: str | None) -> list[tuple[str, str]]:
+        """(village, quarter) of each report: every village of the quarter, then of the quarter
+        before, and so on (a village's report cannot be asked twice at once)."""
         codes = list(Village.objects.order_by("code").values_list("code", flat=True))
-        quarter = Period.containing(PeriodKind.QUARTER, today()).previous()
+        try:
+            quarter = parse_quarter(period) if period else None
+        except ValidationError as e:
+            raise CommandError("; ".join(e.messages)) from e
+        quarter = quarter or Period.containing(PeriodKind.QUARTER, today()).previous()
         jobs = []
         for i in range(reports):
             if i and i % len(codes) == 0:
