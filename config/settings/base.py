@@ -396,7 +396,7 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # PDF workers (issue #22): a child process takes one task at a time, and a child whose peak
 # memory passed this many KiB is replaced once its task is done, so the next report starts lean
-# (a village report peaks near 180 MiB; the budget is 250 MiB a process). 0 turns it off.
+# (village reports take a child to 180–200 MiB; the budget is 250 MiB a process). 0: never.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
     "CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=200 * 1024
