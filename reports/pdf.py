@@ -4,9 +4,9 @@ code and a short hash that lead back to the record, so a paper copy can be check
 Memory (issue #22): the CJK fonts are collections of 18–26 MB each. Stock WeasyPrint copies every
 font it uses whole into Python before subsetting it, and builds a new font configuration (a Pango
 font map holding the font files) per document, freed only by the cyclic collector: a worker
-peaked at 430 MiB. Here a process keeps one font configuration per thread, and the fonts are read
-from HarfBuzz's face (the mapped file) when subset, never copied whole: a village report's worker
-stays near 180 MiB (README, "Worker and scheduler")."""
+peaked at 430–456 MiB. Here a process keeps one font configuration per thread, and the fonts are
+read from HarfBuzz's face (the mapped file) when subset, never copied whole: a village report's
+worker stays under about 200 MiB (README, "Worker and scheduler")."""
 
 from __future__ import annotations
 
