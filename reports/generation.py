@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from collections.abc import Callable
 
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from .choices import ReportKind, RunState
 from .models import ReportRun
-from .pdf import Pdf
+from .pdf import Pdf, peak_rss_mib
 from .quarterly import render_quarterly
 
 __all__ = ["generate_report", "report_generate"]
@@ -65,6 +66,12 @@ def report_generate(run_id: int) -> str:
         run.error = f"{type(e).__name__}: {e}"[:2000]
     run.seconds = round(time.perf_counter() - began, 3)
     run.finished_at = timezone.now()
+    # The worker's memory per report (README: a worker stays under 250 MiB; bench_pdf_memory).
+    log.info(
+        "report run %s %s %s: %s, %s pages, %.2f s, process %d peak RSS %d MiB",
+        run_id, run.area_code, run.period, run.state, run.pages, run.seconds, os.getpid(),
+        peak_rss_mib(),
+    )  # fmt: skip
     run.save(
         update_fields=[
             "file", "sha256", "pages", "state", "progress", "error", "seconds", "finished_at"

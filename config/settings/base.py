@@ -432,6 +432,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# PDF workers (issue #22): a child process takes one task at a time, and a child whose peak
+# memory passed this many KiB is replaced once its task is done, so the next report starts lean
+# (village reports take a child to 180–200 MiB; the budget is 250 MiB a process). 0: never.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=200 * 1024
+)
 
 # ------------------------------------------------------------------ notifications (work.notify)
 # The only hosts the group robots' webhooks may point to: a typed address could otherwise make
