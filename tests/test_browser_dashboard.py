@@ -120,3 +120,42 @@ def test_a_supervisor_drills_down_from_a_red_township_to_the_village_report(
     run = ReportRun.objects.get(area_code=red_village.code)
     assert (run.period, run.state, run.requested_by) == ("2026Q3", "done", supervisor)
     assert not problems, problems
+
+
+def _headline(page, key):
+    return page.locator(f'[data-figure="{key}"] [data-value]').first
+
+
+@pytest.mark.services
+def test_the_dashboard_keeps_serving_while_the_county_writes(
+    page, village, insider, supervisor, settings, worker_queue
+):
+    """At 390 px: the county records a problem while its supervisor watches the dashboard; the
+    next load shows the figures it had, with their time and 更新中, and a real worker counts the
+    new ones a moment later."""
+    settings.DASHBOARD_CACHE_SECONDS = 600
+    settings.DASHBOARD_DEBOUNCE_SECONDS = 0.3
+    populate(village, insider, on_time=True)
+    browser_login(page, "supervisor")
+    url = page.base_url + reverse("reports:county-dashboard", args=["370830"]) + "?period=2026Q3"
+    page.goto(url)
+    opened = _headline(page, "problems_opened")
+    before = int(opened.inner_text())
+    expect(page.get_by_test_id("renewing")).to_have_count(0)
+    taken = page.get_by_test_id("built-at").inner_text()
+
+    problem(village, insider, deadline=dt.date(2026, 9, 30))  # committed: a transactional test
+    page.reload()
+    expect(page.get_by_test_id("renewing")).to_have_text("更新中")
+    assert (
+        int(opened.inner_text()) == before and page.get_by_test_id("built-at").inner_text() == taken
+    )
+
+    for _attempt in range(50):  # the worker's rebuild: a fraction of a second after the debounce
+        page.wait_for_timeout(200)
+        page.reload()
+        if page.get_by_test_id("renewing").count() == 0:
+            break
+    expect(page.get_by_test_id("renewing")).to_have_count(0)
+    assert int(opened.inner_text()) == before + 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
