@@ -259,6 +259,21 @@ def load_migration_data():
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Every test database is a copy of one migrated template (core/test_template.py): seconds
+    rather than minutes per database. `CUNJIAN_TEST_TEMPLATE=0` migrates each one instead."""
+    import os
+
+    from django.conf import settings
+
+    from core.test_template import migrated_template
+
+    if os.environ.get("CUNJIAN_TEST_TEMPLATE", "1") != "0":
+        db = settings.DATABASES["default"]
+        db.setdefault("TEST", {})["TEMPLATE"] = migrated_template(db)
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, created or reused (`--reuse-db` in pyproject), with the migrations'
     rows: a reused database may come from a run stopped before a flush was followed by a
