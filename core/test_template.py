@@ -17,9 +17,10 @@ import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
-import psycopg2
+import psycopg2  # type: ignore[import-untyped]
 from django.conf import settings
 
 __all__ = ["migrated_template"]
@@ -42,7 +43,7 @@ def _digest() -> str:
     return h.hexdigest()[:16]
 
 
-def _url(db: dict, name: str) -> str:
+def _url(db: dict[str, Any], name: str) -> str:
     auth = quote(db.get("USER") or "", safe="")
     if db.get("PASSWORD"):
         auth += ":" + quote(db["PASSWORD"], safe="")
@@ -50,7 +51,7 @@ def _url(db: dict, name: str) -> str:
     return f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}{port}/{name}"
 
 
-def _existing(cursor) -> list[str]:
+def _existing(cursor: Any) -> list[str]:
     cursor.execute(
         "SELECT datname FROM pg_database WHERE datname LIKE %s ORDER BY oid",
         [PREFIX.replace("_", r"\_") + "%"],
@@ -58,7 +59,7 @@ def _existing(cursor) -> list[str]:
     return [row[0] for row in cursor.fetchall()]
 
 
-def migrated_template(db: dict) -> str:
+def migrated_template(db: dict[str, Any]) -> str:
     """The name of the migrated template database for the server of `db` (a DATABASES entry),
     built here unless it exists; one process builds it while the others wait."""
     name = PREFIX + _digest()
