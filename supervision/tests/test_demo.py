@@ -9,6 +9,7 @@ from django.db.models import Count, F
 from cadres.demo import build_cadre_demo
 from cadres.models import Post
 from ledgers.demo import build_ledger_demo
+from ledgers.models import Disclosure
 from supervision import demo
 from supervision.choices import (
     Fulfilment,
@@ -121,6 +122,34 @@ def test_a_large_run_keeps_every_detail_in_the_first_county(db, monkeypatch):
     assert {v.code[:6] for v in Village.objects.all()} == {"370830"}  # all in the first county
     assert Problem.objects.exists() and ledgers.disclosures > 0
     assert all(i.scores.exists() for i in Inspection.objects.all())
+
+
+def test_a_large_run_outside_the_first_county_warns_as_few_villages_as_a_county(db, monkeypatch):
+    """A province's light villages publish the quarter's statement the rule looks for (a village
+    that falls behind does not), so the share warned stays that of a county: 10-20 %."""
+    from supervision.selectors.warnings import disclosure_quarter
+
+    monkeypatch.setattr(demo, "LIGHT_ABOVE", 5)
+    monkeypatch.setattr("ledgers.demo.LIGHT_ABOVE", 5)
+    tree_demo.build_demo(tree_demo.plan_demo(villages=200, townships=2, seed=7))
+    villages = Village.objects.all()
+    first = tree_demo.first_county(villages.values_list("code", flat=True))
+    assert villages.exclude(code__startswith=first).count() > 50  # a second county, light
+    build_cadre_demo(seed=7, villages=villages, on=ON)
+    build_ledger_demo(seed=7, villages=villages, on=ON)
+    demo.build_supervision_demo(seed=7, villages=villages, on=ON)
+    quarter = disclosure_quarter(ON)
+    published = set(
+        Disclosure.objects.filter(year=quarter.year, number=quarter.number).values_list(
+            "village__code", flat=True
+        )
+    )
+    light = [v.code for v in villages.exclude(code__startswith=first)]
+    assert {c for c in light if c not in published} == {
+        c for c in light if tree_demo.troubled(c, 7)
+    }
+    share = VillageWarning.objects.raised().count() / villages.count()
+    assert 0.10 <= share <= 0.20, share
 
 
 def test_the_redemption_judges_only_the_promises_due_and_warns_a_few_villages(db):
