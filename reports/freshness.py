@@ -40,6 +40,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 
+from config import celery_app
 from villages.signals import bulk_written
 
 __all__ = [
@@ -57,6 +58,7 @@ ALL = "all"  # the stamp every entry depends on, renewed by province-wide bulk w
 STAMP_KEY = "figures:stamp:{}"
 ENTRY_KEY = "figures:entry:{}"
 QUEUED_KEY = "figures:queued:{}"  # a rebuild has been sent to the worker
+REBUILD_TASK = "reports.tasks.rebuild_figures"  # sent by name: that module imports this one
 LOCK_KEY = "figures:lock:{}"  # a process is building these figures
 LOCK_SECONDS = 120  # longer than any build (the province's largest county: under 2 s)
 LOCK_WAIT_SECONDS = 10  # how long a request waits for another's build before building itself
@@ -167,9 +169,6 @@ def cached_figures(name: str, code: str, on: dt.date, **params: str) -> CachedFi
 def _rebuild_later(order: _Order) -> bool:
     """Ask the worker to build `order` again, unless it has been asked already; False when there
     is no worker to ask (eager tasks, the broker down)."""
-    from config import celery_app
-
-    from .tasks import rebuild_figures
 
     if celery_app.conf.task_always_eager:
         return False  # `make run`: the request builds them, as the worker would, but at once
@@ -177,7 +176,8 @@ def _rebuild_later(order: _Order) -> bool:
     if not cache.add(queued, 1, timeout=settings.DASHBOARD_DEBOUNCE_SECONDS + LOCK_SECONDS):
         return True  # a build is on its way; the writes since are in it
     try:
-        rebuild_figures.apply_async(
+        celery_app.send_task(
+            REBUILD_TASK,
             kwargs={
                 "name": order.name,
                 "code": order.code,

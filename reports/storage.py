@@ -1,5 +1,5 @@
 """Where generated reports are kept (`STORAGES["reports"]`, README "Reports on object storage")
-and how a finished run's file reaches the user who may see it.
+(the download itself: reports/downloads.py).
 
 By default a folder of this host (PRIVATE_MEDIA_ROOT), which the download view streams; with
 REPORTS_S3_BUCKET an S3-compatible bucket (MinIO in docker-compose.yml), which the worker writes
@@ -9,20 +9,13 @@ need share no disk."""
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
-from django.http import FileResponse, HttpResponseBase, HttpResponseRedirect
-from django.utils.cache import add_never_cache_headers
 from django.utils.functional import LazyObject
-from django.utils.http import content_disposition_header
 from storages.backends.s3 import S3Storage
 
-if TYPE_CHECKING:
-    from .models import ReportRun
-
-__all__ = ["PrivateStorage", "ReportBucket", "report_file_response", "reports_storage"]
+__all__ = ["PrivateStorage", "ReportBucket", "reports_storage"]
 
 
 class PrivateStorage(FileSystemStorage):
@@ -66,27 +59,3 @@ class _ReportsStorage(LazyObject):
 
 
 reports_storage = _ReportsStorage()
-
-
-def report_file_response(run: ReportRun) -> HttpResponseBase:
-    """A finished run's PDF for a user already known to see it: a redirect to a link signed for
-    this one file and REPORTS_LINK_SECONDS when the storage signs links (a bucket), else the file
-    streamed by this process."""
-    name = f"{run.kind}-{run.area_code}-{run.period}-v{run.version}.pdf"
-    storage = run.file.storage
-    if getattr(storage, "querystring_auth", False):
-        link = storage.url(
-            run.file.name,
-            parameters={
-                "ResponseContentDisposition": content_disposition_header(True, name),
-                "ResponseContentType": "application/pdf",
-            },
-            expire=settings.REPORTS_LINK_SECONDS,
-        )
-        response: HttpResponseBase = HttpResponseRedirect(link)
-        # the link is this user's, for a minute or two: no cache keeps it
-        add_never_cache_headers(response)
-        return response
-    return FileResponse(
-        run.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
-    )

@@ -16,9 +16,9 @@ from core.api import CleanModelSerializer, CleanSerializer, ScopedViewSetMixin, 
 
 from .. import services
 from ..choices import ReportKind, RunState
+from ..downloads import report_file_response
 from ..filtersets_runs import ReportRunFilterSet
 from ..models import ReportRun
-from ..storage import report_file_response
 
 
 class ReportRunSerializer(CleanModelSerializer):

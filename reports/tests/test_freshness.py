@@ -39,7 +39,8 @@ class Worker:
     def __init__(self):
         self.sent: list[dict] = []
 
-    def apply_async(self, kwargs, countdown):
+    def send_task(self, name, kwargs, countdown):
+        assert name == freshness.REBUILD_TASK
         self.sent.append({**kwargs, "countdown": countdown})
 
     def run(self):
@@ -54,10 +55,10 @@ class Worker:
 
 @pytest.fixture
 def worker(monkeypatch):
-    from reports.tasks import rebuild_figures
+    from config import celery_app
 
     stand_in = Worker()
-    monkeypatch.setattr(rebuild_figures, "apply_async", stand_in.apply_async)
+    monkeypatch.setattr(celery_app, "send_task", stand_in.send_task)
     return stand_in
 
 
@@ -294,15 +295,15 @@ def test_without_a_worker_the_request_builds_them(cached, counter, settings):
 
 
 def test_a_broker_down_serves_the_stale_figures_and_asks_again(cached, counter, monkeypatch):
-    from reports.tasks import rebuild_figures
+    from config import celery_app
 
     calls = []
 
-    def refused(**kwargs):
+    def refused(name, **kwargs):
         calls.append(kwargs)
         raise ConnectionRefusedError
 
-    monkeypatch.setattr(rebuild_figures, "apply_async", refused)
+    monkeypatch.setattr(celery_app, "send_task", refused)
     figures()
     change()
     assert figures().renewing and figures().renewing

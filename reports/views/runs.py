@@ -23,9 +23,9 @@ from villages.models import Region, Village
 
 from .. import services
 from ..choices import ReportKind, RunState
+from ..downloads import report_file_response
 from ..filtersets_runs import ReportRunFilterSet
 from ..models import ReportRun
-from ..storage import report_file_response
 
 TEMPLATES = "reports/runs/"
 #: villages offered in the area picker (a county has a few hundred)
