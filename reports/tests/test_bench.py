@@ -37,6 +37,8 @@ TINY = [
     "2",
     "--rounds",
     "2",
+    "--fanout-reports",
+    "2",
 ]
 SPREAD = r"[\d.]+( req/s)? \(min [\d.]+, max [\d.]+\)"
 
@@ -143,6 +145,13 @@ def test_a_tiny_benchmark_builds_serves_renders_and_prints_every_figure(settings
     assert county and plain and int(county[1]) >= 2, text
     assert abs(int(plain[1]) - int(county[1])) <= 1, text
     assert re.search(r"report / plain table\s+[\d.]+\s+goal >= 1.00", text), text
+    # 5. the fan-out of village reports over real workers of 1, 2 and 4 processes, their memory
+    assert re.search(
+        r"PDF fan-out: 2 village reports, 1 / 2 / 4 worker processes\s+[\d.]+ s / [\d.]+ s / "
+        r"[\d.]+ s \(speed-up x[\d.]+, x[\d.]+; \d+ CPUs\)",
+        text,
+    ), text
+    assert re.search(r"PDF worker process peak memory \(VmHWM, highest\)\s+\d+ MiB\s+goal", text)
     assert re.search(r"whole run\s+[\d.]+ s", text)
 
     # a second run finds the data; another size is refused rather than measured

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core.management import call_command
 
 from config import celery_app
+from reports.management.bench import database_url
 from reports.management.commands.bench_pdf_memory import BUDGET_MIB
-from reports.management.commands.bench_reports import database_url
 from reports.models import ReportRun
 from reports.pdf import html_to_pdf
 

@@ -42,13 +42,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, connections
+from django.db import connections
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -57,6 +56,9 @@ from core.dates import today
 from reports.dashboards import dashboard_page_body
 from reports.freshness import renew_all
 from reports.load import percentile
+from reports.management.bench import database_url
+from reports.management.commands.bench_pdf_memory import BUDGET_MIB as PDF_BUDGET_MIB
+from reports.management.commands.bench_pdf_memory import Command as PdfMemoryCommand
 from reports.pdf import Pdf, html_to_pdf
 from reports.quarterly import TEMPLATE, quarterly_context, render_quarterly
 from supervision.choices import PeriodKind, TaskState
@@ -68,6 +70,7 @@ from villages.choices import RoleKind
 from villages.middleware import IdleSessionMiddleware
 from villages.models import Region, StaffRole, Village
 
+FANOUT = (1, 2, 4)  # worker processes rendering the same reports
 BARE_PATH = "/bench/bare/"  # config/bench_urls.py
 SIGNED_IN_PATH = "/bench/signed-in/"
 BENCH_USER = "bench-county"
@@ -167,6 +170,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--concurrency", type=int, default=8)
         parser.add_argument(
+            "--fanout-reports",
+            type=int,
+            default=16,
+            help="village reports rendered by real Celery workers of 1, 2 and 4 processes",
+        )
+        parser.add_argument(
             "--writes",
             type=float,
             default=4.0,
@@ -192,13 +201,14 @@ class Command(BaseCommand):
         rounds=5,
         seconds=None,
         writes=4.0,
+        fanout_reports=16,
         **options,
     ):
         started = time.perf_counter()
         if min(villages, quarters, requests, concurrency, workers, rounds) < 1:
             raise CommandError("every number must be at least 1")
-        if writes <= 0:
-            raise CommandError("--writes must be positive")
+        if writes <= 0 or fanout_reports < 1:
+            raise CommandError("--writes and --fanout-reports must be positive")
         self.writes_per_second = writes
         if seconds is not None and seconds <= 0:
             raise CommandError("--seconds must be positive")
@@ -228,6 +238,7 @@ class Command(BaseCommand):
             )
             rows += self.serve(county, requests, concurrency, workers, workdir)
             rows += self.reports(county, str(period), workdir)
+            rows += self.fanout(fanout_reports, str(period))
         finally:
             if not out:
                 shutil.rmtree(workdir, ignore_errors=True)
@@ -447,6 +458,36 @@ class Command(BaseCommand):
             ),
         ]
 
+    def fanout(self, reports: int, period: str):
+        """The same village reports rendered by a real worker of 1, 2 and 4 processes (as
+        deployed: prefork, the memory limit per child): the seconds of each and the peak memory
+        of the processes that rendered."""
+        pdf = PdfMemoryCommand(stdout=self.stdout)
+        seconds: dict[int, float] = {}
+        peak = 0
+        for processes in FANOUT:
+            jobs = pdf.plan(reports, period)
+            peaks, seconds[processes] = pdf.worker(jobs, processes, timeout=1800)
+            peak = max(peak, *peaks.values())
+        one = seconds[FANOUT[0]]
+        return [
+            (
+                f"PDF fan-out: {reports} village reports, "
+                + " / ".join(str(n) for n in FANOUT)
+                + " worker processes",
+                " / ".join(f"{seconds[n]:.1f} s" for n in FANOUT)
+                + " (speed-up "
+                + ", ".join(f"x{one / seconds[n]:.2f}" for n in FANOUT[1:])
+                + f"; {os.cpu_count()} CPUs)",
+                "",
+            ),
+            (
+                "PDF worker process peak memory (VmHWM, highest)",
+                f"{peak} MiB",
+                _goal(peak <= PDF_BUDGET_MIB, f"<= {PDF_BUDGET_MIB} MiB"),
+            ),
+        ]
+
     def plain_table(self, pages: int, workdir: Path) -> tuple[int, float, int]:
         """Rows per page, seconds and pages of a plain table laid out to `pages` pages."""
         per_page = 40
@@ -525,17 +566,6 @@ def session_key(county: Region) -> str:
 
 
 # ------------------------------------------------------------------ gunicorn and the load
-
-
-def database_url() -> str:
-    """The URL of the database this process uses, for the server to use the same."""
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    host = db["HOST"] or "127.0.0.1"
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{auth}@{host}{port}/{db['NAME']}"
 
 
 def free_port() -> int:
