@@ -26,6 +26,7 @@ stays unseen. `SIGNED_IN_CACHE_SECONDS = 0` turns the cache off.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -41,6 +42,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
+from django.utils.module_loading import import_string
 
 from .dates import today
 from .rights import scope_for
@@ -92,9 +94,12 @@ def _stamps(keys: list[str], found: Mapping[str, Any]) -> tuple[str, ...]:
 
 def _cacheable(backend_path: str) -> bool:
     """Only Django's model backend (or one built on it) reads the account the way it is kept."""
-    if backend_path not in settings.AUTHENTICATION_BACKENDS:
-        return False
-    return isinstance(auth.load_backend(backend_path), ModelBackend)
+    return backend_path in settings.AUTHENTICATION_BACKENDS and _is_model_backend(backend_path)
+
+
+@functools.cache
+def _is_model_backend(backend_path: str) -> bool:
+    return issubclass(import_string(backend_path), ModelBackend)
 
 
 def get_user(request):

@@ -7,6 +7,7 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -311,6 +312,10 @@ def test_on_redis_a_committed_revocation_refuses_the_next_request(client, settin
         role = StaffRoleFactory(user=user, kind=RoleKind.TOWNSHIP_STAFF, region=township)
         login(client, user)
         assert client.get(village_page(village)).status_code == 200
+        redis = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+        # the session's entry lives as long as the session (the idle timeout), no longer
+        ttl = redis.ttl(f"{prefix}:1:{KEY_PREFIX}{client.session.session_key}")
+        assert settings.SESSION_COOKIE_AGE - 60 < ttl <= settings.SESSION_COOKIE_AGE
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(village_page(village)).status_code == 200
         assert not any("villages_staffrole" in q["sql"] for q in ctx.captured_queries)
@@ -318,6 +323,6 @@ def test_on_redis_a_committed_revocation_refuses_the_next_request(client, settin
         assert client.get(village_page(village)).status_code == 404
         assert scope_for(user).allows(Right.SEE, village.code) is False
     finally:
-        client_ = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
-        for key in client_.scan_iter(f"{prefix}:*"):
-            client_.delete(key)
+        redis = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+        for key in redis.scan_iter(f"{prefix}:*"):
+            redis.delete(key)
