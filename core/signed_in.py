@@ -29,17 +29,20 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
+from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 from django.utils.module_loading import import_string
@@ -102,7 +105,7 @@ def _is_model_backend(backend_path: str) -> bool:
     return issubclass(import_string(backend_path), ModelBackend)
 
 
-def get_user(request):
+def get_user(request: HttpRequest) -> User | AnonymousUser:
     """`django.contrib.auth.get_user`, with the account and its scope from the cache while the
     user's stamps and the day are unchanged."""
     session = request.session
@@ -119,18 +122,18 @@ def get_user(request):
     found = cache.get_many([entry_key, *stamp_keys])  # one round trip on a hit
     entry = found.get(entry_key)
     if entry is not None:
-        stamps, day, user = entry
+        stamps, day, kept = entry
         if day == on and stamps == tuple(found.get(k) for k in stamp_keys):
             session_hash = session.get(auth.HASH_SESSION_KEY)
-            if session_hash and constant_time_compare(session_hash, user.get_session_auth_hash()):
-                return user
+            if session_hash and constant_time_compare(session_hash, kept.get_session_auth_hash()):
+                return cast(User, kept)
             # Not this account's current password (or an old secret): Django's own path
             # decides (a fallback secret's session is kept, any other flushed).
-            return auth.get_user(request)
+            return cast(User | AnonymousUser, auth.get_user(request))
     # Read the stamps before the database: a change committed meanwhile renews them after this
     # read, so what is kept is read again by the next request rather than served stale.
     stamps = _stamps(stamp_keys, found)
-    user = auth.get_user(request)
+    user: User | AnonymousUser = auth.get_user(request)
     if user.is_authenticated and str(user.pk) == user_id:
         scope_for(user)  # kept with the account (core.rights caches it on the user)
         cache.set(entry_key, (stamps, on, user), timeout=settings.SIGNED_IN_CACHE_SECONDS)
@@ -140,19 +143,26 @@ def get_user(request):
 class CachedAuthenticationMiddleware(AuthenticationMiddleware):
     """Django's authentication middleware, reading the account and its scope from the cache."""
 
-    def process_request(self, request):
+    def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)
-        request.user = SimpleLazyObject(lambda: get_user(request))
+        request.user = SimpleLazyObject(lambda: get_user(request))  # type: ignore[assignment]
 
 
 # ------------------------------------------------------------------ what renews a stamp
 
 
-def _user_saved(sender, instance, **kwargs) -> None:
+def _user_saved(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     user_changed([instance.pk])
 
 
-def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+def _groups_changed(
+    sender: type[Model],
+    instance: Model,
+    action: str,
+    reverse: bool,
+    pk_set: set[Any] | None,
+    **kwargs: Any,
+) -> None:
     if not action.startswith("post_"):
         return
     if not reverse:  # user.groups.add(...): the instance is the account
@@ -168,13 +178,13 @@ def connect(dependencies: Mapping[str, str], bulk_signal: Signal | None = None) 
     user_model = auth.get_user_model()
     fields = {apps.get_model(label): field for label, field in dependencies.items()}
 
-    def row_changed(sender, instance, **kwargs) -> None:
-        user_changed([getattr(instance, fields[sender._meta.concrete_model])])
+    def row_changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+        user_changed([getattr(instance, fields[sender._meta.concrete_model or sender])])
 
-    def is_watched(sender) -> bool:
+    def is_watched(sender: type[Model]) -> bool:
         return sender._meta.concrete_model in fields or sender._meta.concrete_model is user_model
 
-    def written(sender, area_codes=None, **kwargs) -> None:
+    def written(sender: type[Model], area_codes: Any = None, **kwargs: Any) -> None:
         # Rows written in bulk anywhere (the demo's accounts, roles and assignments) or rows of
         # the account or a dependency: the signal names areas, not users.
         if area_codes is None or is_watched(sender):
