@@ -1,5 +1,6 @@
-"""The signed-in user's account and scope kept in the cache (core/signed_in.py): what a signed-in
-page costs, and every change that must renew them so that no permission is ever served stale."""
+"""The signed-in user's account and scope kept in the cache (core/signed_in.py, connected to the
+roles and assignments in villages/apps.py): what a signed-in page costs, and every change that
+must renew them so that no permission is ever served stale."""
 
 import datetime as dt
 import uuid
