@@ -169,7 +169,8 @@ class Scope:
 
 
 def scope_for(user: AnyUser) -> Scope:
-    """The user's scope, computed once per request (two queries) and cached on the user."""
+    """The user's scope, computed once per request (two queries) and cached on the user; the
+    request's user comes from the cache with it already computed (core/signed_in.py)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope()
     cached: Scope | None = getattr(user, _CACHE_ATTR, None)

@@ -4,7 +4,9 @@ import datetime as dt
 
 import pytest
 from axes.models import AccessAttempt, AccessLog
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -83,10 +85,12 @@ def test_idle_session_expires_after_the_configured_minutes(client, insider, sett
     session = Session.objects.get(session_key=client.session.session_key)
     remaining = session.expire_date - timezone.now()
     assert dt.timedelta(minutes=29) < remaining <= dt.timedelta(minutes=30)
-    # the user walks away: 31 minutes later the session is gone
+    # the user walks away: 31 minutes later the session is gone, from the database and from the
+    # cache in front of it (its entry is kept exactly as long as the session: cached_db)
     Session.objects.filter(pk=session.pk).update(
         expire_date=timezone.now() - dt.timedelta(minutes=1)
     )
+    assert cache.delete(KEY_PREFIX + session.pk)
     assert client.get(reverse("home")).status_code == 302
 
 

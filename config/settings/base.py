@@ -50,7 +50,8 @@ MIDDLEWARE = [
     "villages.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the account and its scope kept in the cache (core/signed_in.py).
+    "core.signed_in.CachedAuthenticationMiddleware",
     # Cache-Control: no-store on everything but the anonymous public pages (personal data).
     "core.middleware.NoStoreMiddleware",
     "villages.middleware.IdleSessionMiddleware",
@@ -158,6 +159,9 @@ SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=3
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache (Redis, as deployed) and written through to the database,
+# which keeps them when the cache is emptied: a signed-in page reads no database for its session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # ------------------------------------------------------------------ i18n
 LANGUAGE_CODE = "zh-hans"
@@ -187,6 +191,11 @@ PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=600)
 # ... and each worker keeps what it served this long in its own memory (no trip to Redis); a
 # publication shows at once in the worker that made it, in the others after at most this.
 PUBLIC_LOCAL_SECONDS = env.float("PUBLIC_LOCAL_SECONDS", default=2.0)
+
+# The signed-in user's account and scope are kept in the cache until they change
+# (core/signed_in.py); this bounds how long a change that bypasses the model layer (raw SQL, a
+# database shell) stays unseen. 0 turns the cache off.
+SIGNED_IN_CACHE_SECONDS = env.int("SIGNED_IN_CACHE_SECONDS", default=300)
 
 # ------------------------------------------------------------------ static and media
 STATIC_URL = "/static/"

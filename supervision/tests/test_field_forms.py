@@ -593,8 +593,10 @@ def test_a_contact_who_lost_the_village_is_out_of_scope_on_the_record(
     login(client, contact)
     formset = client.get(url("hearing-detail", hearing.pk)).context["formset"]
     data = {**page_data(formset, [{"question": "新问题"}]), "submission_key": key()}
-    ContactAssignment.objects.filter(cadre=contact).update(start_date=BD(2000, 1, 1))
-    ContactAssignment.objects.filter(cadre=contact).update(end_date=BD(2001, 1, 1))
+    # through the models, as the services end an assignment: the cached scope is renewed
+    assignment = ContactAssignment.objects.get(cadre=contact)
+    assignment.start_date, assignment.end_date = BD(2000, 1, 1), BD(2001, 1, 1)
+    assignment.save()
     response = client.post(url("hearing-complete", hearing.pk), data, **SYNC)
     assert response.status_code == 409 and response.json()["conflict"] == "out_of_scope"
     assert not hearing.questions.exists()
