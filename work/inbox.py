@@ -29,11 +29,13 @@ Each selector is one query whatever the number of villages (the scope is a prefi
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Left
 from django.urls import reverse
@@ -444,21 +446,49 @@ def _count(queryset: QuerySet[Any]) -> Coalesce:
     return Coalesce(count, 0)
 
 
-def counts(user: AnyUser) -> Counts:
-    """How many items of each kind wait for `user`, and how many of their notifications are
-    unread: one query (the scope's two aside)."""
-    if user is None or not user.is_authenticated or scope_for(user).is_empty:
-        return Counts({kind.key: 0 for kind in KINDS})
+def _counts_query(user: AnyUser) -> QuerySet[Any]:
     # One row to hang the scalar subqueries on: the user's own.
     unread = Notification.objects.visible_to(user).for_user(user).unread()
-    row = (
+    return (
         get_user_model()
         .objects.filter(pk=user.pk)
         .annotate(**{kind.key: _count(kind.items(user)) for kind in KINDS})
         .annotate(_unread=_count(unread))
         .values(*KINDS_BY_KEY, "_unread")
-        .get()
     )
+
+
+#: The counting query's SQL per (user, scope, day), made at most COMPILED_SECONDS ago: building
+#: its fourteen subqueries in Python costs several times running it (every page pays for the
+#: badge). What the SQL holds besides the user, the scope and the day is the time the reports'
+#: window starts (`reports_ready`), which moves by at most that much.
+_compiled: dict[tuple[Any, ...], tuple[float, str, tuple[Any, ...]]] = {}
+COMPILED_SECONDS = 60
+COMPILED_MAX = 2000  # users per process; then it starts again
+
+
+def _counts_sql(user: AnyUser) -> tuple[str, tuple[Any, ...]]:
+    scope = scope_for(user)
+    key = (user.pk, scope.everything, scope.grants, scope.assigned_villages, today())
+    made = _compiled.get(key)
+    if made is None or time.monotonic() - made[0] > COMPILED_SECONDS:
+        sql, params = _counts_query(user).query.sql_with_params()
+        if len(_compiled) >= COMPILED_MAX:
+            _compiled.clear()
+        made = _compiled[key] = (time.monotonic(), sql, tuple(params))
+    return made[1], made[2]
+
+
+def counts(user: AnyUser) -> Counts:
+    """How many items of each kind wait for `user`, and how many of their notifications are
+    unread: one query (the scope's two aside), its SQL made once a minute per user."""
+    if user is None or not user.is_authenticated or scope_for(user).is_empty:
+        return Counts({kind.key: 0 for kind in KINDS})
+    sql, params = _counts_sql(user)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        row = dict(zip(names, cursor.fetchone(), strict=True))
     found = Counts({key: row[key] for key in KINDS_BY_KEY})
     found.unread = row["_unread"]
     return found
