@@ -293,7 +293,10 @@ class Command(BaseCommand):
         village = Village.objects.filter(code__startswith=county.code).order_by("code").first()
         public = reverse("public:village", args=[village.code])
         env = server_env()
-        with celery_worker(workdir, env) as worker_log, gunicorn(workers, workdir, env) as port:
+        with (
+            celery_worker(workdir, env) as worker_log,
+            gunicorn(workers, workdir, env, recycle=False) as port,
+        ):
             probe = asyncio.run(fetch(port, dashboard, cookie))
             if probe[0] != 200 or county.name.encode() not in probe[1]:
                 raise CommandError(f"the dashboard answered {probe[0]}, not the county's page")
@@ -696,8 +699,10 @@ class Writer:
 
 
 @contextmanager
-def gunicorn(workers: int, workdir: Path, env: dict[str, str] | None = None):
-    """gunicorn with the deployment's settings, `workers` workers, on a free local port."""
+def gunicorn(workers: int, workdir: Path, env: dict[str, str] | None = None, recycle: bool = True):
+    """gunicorn with the deployment's settings, `workers` workers, on a free local port. Without
+    `recycle` its workers are never replaced: the deployment's one after 1,000 requests comes
+    every second or two at a benchmark's rate, and a restart is what would be measured."""
     port = free_port()
     env = env or {
         **os.environ,
@@ -720,6 +725,7 @@ def gunicorn(workers: int, workdir: Path, env: dict[str, str] | None = None):
         str(workdir / "access.log"),
         "--error-logfile",
         str(log),
+        *([] if recycle else ["--max-requests", "0"]),
     ]
     process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)
     try:
