@@ -105,6 +105,11 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
     "DJANGO_DB_CONNECT_TIMEOUT", default=5
 )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Behind PgBouncer in transaction pooling (docs/scale.md) a server-side cursor (`.iterator()`)
+# cannot outlive its transaction's server connection: Django then reads such results whole.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DJANGO_DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ------------------------------------------------------------------ auth
