@@ -70,6 +70,7 @@ from supervision.models import (
 from supervision.selectors.cycle import duties_of
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
     from django.http import HttpRequest
 
 #: open duties due within this many days are "due" (the counties' default reminder days)
@@ -446,16 +447,17 @@ def _count(queryset: QuerySet[Any]) -> Coalesce:
     return Coalesce(count, 0)
 
 
-def _counts_query(user: AnyUser) -> QuerySet[Any]:
+def _counts_query(user: User) -> QuerySet[Any]:
     # One row to hang the scalar subqueries on: the user's own.
     unread = Notification.objects.visible_to(user).for_user(user).unread()
-    return (
+    rows: QuerySet[Any] = (
         get_user_model()
         .objects.filter(pk=user.pk)
         .annotate(**{kind.key: _count(kind.items(user)) for kind in KINDS})
         .annotate(_unread=_count(unread))
         .values(*KINDS_BY_KEY, "_unread")
     )
+    return rows
 
 
 #: The counting query's SQL per (user, scope, day), made at most COMPILED_SECONDS ago: building
@@ -467,7 +469,7 @@ COMPILED_SECONDS = 60
 COMPILED_MAX = 2000  # users per process; then it starts again
 
 
-def _counts_sql(user: AnyUser) -> tuple[str, tuple[Any, ...]]:
+def _counts_sql(user: User) -> tuple[str, tuple[Any, ...]]:
     scope = scope_for(user)
     key = (user.pk, scope.everything, scope.grants, scope.assigned_villages, today())
     made = _compiled.get(key)
