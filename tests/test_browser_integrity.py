@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from ledgers import digests, services
 from ledgers.tests.conftest import as_superuser_with_triggers_off, chart, clerk, open_books, posted  # noqa: F401
-from tests.test_browser_ledger import log_in
+from villages.tests.helpers import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +33,7 @@ def test_the_supervisor_finds_the_broken_chain(
     settings.LEDGER_SIGNING_KEY = private
     written = digests.write_digest()
 
-    log_in(page, supervisor.username)
+    browser_login(page, supervisor.username)
     page.get_by_role("button", name="菜单").click()
     page.get_by_test_id("nav-integrity").click()
     expect(page.get_by_test_id("broken-count")).to_contain_text("1 个村的凭证链已断裂")

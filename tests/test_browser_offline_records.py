@@ -21,8 +21,9 @@ from supervision.tests.conftest import (
     checklist,  # noqa: F401 (fixture)
     sitting_post,
 )
-from tests.test_browser_hearing import log_in, type_question
+from tests.test_browser_hearing import type_question
 from tests.test_browser_offline import QUEUE, wait_kept
+from villages.tests.helpers import browser_login
 
 pytestmark = [
     pytest.mark.browser,
@@ -61,7 +62,7 @@ def complete_offline(page, question):
 def test_a_hearing_completed_without_signal_is_completed_once(page, village, insider, contact):
     sitting_post(insider, village, "secretary", "李书记")
     task = duty(village, TaskKind.HEARING, "2026Q4")
-    log_in(page, "contact")
+    browser_login(page, "contact")
     path = start(page, task)
     wait_kept(page, path)
     wait_kept(page, "/field/queue/")
@@ -87,7 +88,7 @@ def test_a_hearing_completed_without_signal_is_completed_once(page, village, ins
 def test_a_hearing_completed_meanwhile_comes_back_as_a_conflict(page, village, insider, contact):
     sitting_post(insider, village, "secretary", "李书记")
     task = duty(village, TaskKind.HEARING, "2026Q4")
-    log_in(page, "contact")
+    browser_login(page, "contact")
     path = start(page, task)
     wait_kept(page, path)
     wait_kept(page, "/field/queue/")
@@ -113,7 +114,7 @@ def test_an_inspection_scored_without_signal_is_saved_once(
     checklist,  # noqa: F811
 ):
     task = services.task_for(village, TaskKind.INSPECTION, Period.parse("2026Q3"))
-    log_in(page, "insider")
+    browser_login(page, "insider")
     page.goto(f"{page.base_url}/supervision/duties/{task.pk}/inspection/")
     page.get_by_label("巡查日期").fill("2026-08-03")
     page.get_by_role("button", name="开始巡查").click()

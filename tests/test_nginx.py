@@ -52,6 +52,8 @@ def proxy(nginx, live_server, settings):
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
     for old, new in (
         ("server web:8000;", f"server {upstream};"),
+        # nginx resolves its upstreams when it starts: the bucket's is not running here
+        ("proxy_pass http://minio:9000;", f"proxy_pass http://127.0.0.1:{free_port()};"),
         ("listen 80 default_server;", f"listen 127.0.0.1:{plain} default_server;"),
         ("listen 443 ssl default_server;", f"listen 127.0.0.1:{tls} ssl default_server;"),
         ("/etc/nginx/tls/", f"{nginx}/tls/"),

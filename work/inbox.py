@@ -470,8 +470,7 @@ COMPILED_MAX = 2000  # users per process; then it starts again
 
 
 def _counts_sql(user: User) -> tuple[str, tuple[Any, ...]]:
-    scope = scope_for(user)
-    key = (user.pk, scope.everything, scope.grants, scope.assigned_villages, today())
+    key = (user.pk, scope_for(user), today())  # a Scope is frozen: equal scopes, equal keys
     made = _compiled.get(key)
     if made is None or time.monotonic() - made[0] > COMPILED_SECONDS:
         sql, params = _counts_query(user).query.sql_with_params()
