@@ -39,6 +39,8 @@ TINY = [
     "2",
     "--fanout-reports",
     "2",
+    "--seconds",
+    "0",
 ]
 SPREAD = r"[\d.]+( req/s)? \(min [\d.]+, max [\d.]+\)"
 

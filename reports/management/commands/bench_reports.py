@@ -3,7 +3,7 @@
 1. builds the province-scale database with `seed_demo --villages N --quarters Q` unless it is
    there already;
 2. serves the application with gunicorn and compares, interleaved (one round measures every view
-   back to back, A B C D; `--rounds` rounds of `--requests` requests or `--seconds` seconds each),
+   back to back, A B C D; `--rounds` rounds of `--seconds` seconds each, or `--requests` requests),
    the requests per second of the first county's dashboard (as a county supervisor) and of its first
    village's public page (anonymous, issue #20: served from the public pages' cache) with a bare
    Django view (`config/bench_urls.py`) at the same concurrency and number of requests. The
@@ -155,12 +155,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--villages", type=int, default=20000)
         parser.add_argument("--quarters", type=int, default=20, help="finished quarters kept")
-        parser.add_argument("--requests", type=int, default=400, help="requests per view and round")
+        parser.add_argument(
+            "--requests", type=int, default=400, help="requests per view and round (--seconds 0)"
+        )
         parser.add_argument(
             "--seconds",
             type=float,
-            default=None,
-            help="measure each view for this many seconds per round instead of --requests",
+            default=4.0,
+            help="measure each view for this many seconds per round (the same time for a fast "
+            "view and a slow one: a fixed count measured the bare view for a quarter of a "
+            "second); 0: --requests requests instead",
         )
         parser.add_argument(
             "--rounds",
@@ -199,7 +203,7 @@ class Command(BaseCommand):
         workers,
         keep,
         rounds=5,
-        seconds=None,
+        seconds=4.0,
         writes=4.0,
         fanout_reports=16,
         **options,
@@ -210,9 +214,9 @@ class Command(BaseCommand):
         if writes <= 0 or fanout_reports < 1:
             raise CommandError("--writes and --fanout-reports must be positive")
         self.writes_per_second = writes
-        if seconds is not None and seconds <= 0:
-            raise CommandError("--seconds must be positive")
-        self.rounds, self.seconds = rounds, seconds
+        if seconds is None or seconds < 0:
+            raise CommandError("--seconds must be positive, or 0 for --requests")
+        self.rounds, self.seconds = rounds, (seconds or None)
         start_load = load_average()
         self.say(f"load average at the start: {start_load}")
         out = Path(settings.BASE_DIR) / "var" / "bench" if keep else None
