@@ -117,6 +117,7 @@ def test_a_tiny_benchmark_builds_serves_renders_and_prints_every_figure(settings
     bare = re.search(r"bare Django view \(2 rounds\)\s+([\d.]+) req/s", text)
     assert dashboard and bare and float(dashboard[1]) > 0 and float(bare[1]) > 0, text
     assert re.search(rf"dashboard / bare\s+{SPREAD}\s+goal >= 0.50: (met|MISSED)", text), text
+    assert re.search(rf"dashboard under writes / bare\s+{SPREAD}", text), text
     # interleaved: round 1 measures every view, then round 2
     lines = [line for line in text.splitlines() if line.startswith("round ")]
     assert [line.split(":")[0] for line in lines] == [

@@ -383,6 +383,11 @@ class Command(BaseCommand):
             (f"bare Django view ({n})", Spread.of(rps["bare"]).text(" req/s", 1), ""),
             (f"signed-in empty page ({n})", Spread.of(rps["signed-in"]).text(" req/s", 1), ""),
             ("dashboard / bare", dash_bare.text(), _goal(dash_bare.median >= 0.5, ">= 0.50")),
+            (
+                "dashboard under writes / bare",
+                Spread.of(ratios(rps, "dashboard-writes", "bare")).text(),
+                "",
+            ),
             ("signed-in empty page / bare", Spread.of(ratios(rps, "signed-in", "bare")).text(), ""),
             (
                 "dashboard / signed-in empty page",
